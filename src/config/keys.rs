@@ -1,0 +1,249 @@
+//! Every configuration key: its INI section, its default, and what it means.
+//!
+//! This table is the single list the INI reader, the environment reader, `--set` and the
+//! documentation check (`config.ini.example` must mention every key) work from.
+
+/// One configuration key.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    /// The key's name (also the environment variable's name).
+    pub name: &'static str,
+    /// The INI section it belongs to.
+    pub section: &'static str,
+    /// Its default, if it has one.
+    pub default: Option<&'static str>,
+    /// One line of explanation.
+    pub help: &'static str,
+}
+
+const SRC: &str = "database-source";
+const DST: &str = "database-destination";
+const SET: &str = "settings";
+const LOG: &str = "logging";
+
+macro_rules! key {
+    ($name:literal, $section:expr, $default:expr, $help:literal) => {
+        Key {
+            name: $name,
+            section: $section,
+            default: $default,
+            help: $help,
+        }
+    };
+}
+
+/// All keys, in the order of `config.ini.example`.
+pub const ALL: &[Key] = &[
+    key!(
+        "SRC_CONNECTION_STRING",
+        SRC,
+        None,
+        "complete ODBC connection string (way 1 of 3)"
+    ),
+    key!("SRC_DSN", SRC, None, "ODBC data source name (way 2 of 3)"),
+    key!(
+        "SRC_DRIVER",
+        SRC,
+        None,
+        "registered ODBC driver name, with HOST/PORT/DB (way 3 of 3)"
+    ),
+    key!("SRC_HOST", SRC, None, "host name or address"),
+    key!("SRC_PORT", SRC, None, "TCP port"),
+    key!(
+        "SRC_DB",
+        SRC,
+        None,
+        "database name (SQLite: the database file)"
+    ),
+    key!("SRC_USERNAME", SRC, None, "user name"),
+    key!("SRC_PASSWORD", SRC, None, "password (never printed)"),
+    key!(
+        "SRC_ODBC_OPTIONS",
+        SRC,
+        None,
+        "extra key=value;... appended to the connection string"
+    ),
+    key!(
+        "SRC_SCHEMA",
+        SRC,
+        None,
+        "schema to read from (an entry schema.table overrides it)"
+    ),
+    key!(
+        "DST_CONNECTION_STRING",
+        DST,
+        None,
+        "complete ODBC connection string (way 1 of 3)"
+    ),
+    key!("DST_DSN", DST, None, "ODBC data source name (way 2 of 3)"),
+    key!(
+        "DST_DRIVER",
+        DST,
+        None,
+        "registered ODBC driver name, with HOST/PORT/DB (way 3 of 3)"
+    ),
+    key!("DST_HOST", DST, None, "host name or address"),
+    key!("DST_PORT", DST, None, "TCP port"),
+    key!(
+        "DST_DB",
+        DST,
+        None,
+        "database name (SQLite: the database file)"
+    ),
+    key!("DST_USERNAME", DST, None, "user name"),
+    key!("DST_PASSWORD", DST, None, "password (never printed)"),
+    key!(
+        "DST_ODBC_OPTIONS",
+        DST,
+        None,
+        "extra key=value;... appended to the connection string"
+    ),
+    key!(
+        "DST_SCHEMA",
+        DST,
+        None,
+        "staging schema to write into; created when missing"
+    ),
+    key!(
+        "SRC_TABLES",
+        SET,
+        None,
+        "comma-separated tables to copy; an entry may be schema.table"
+    ),
+    key!(
+        "SRC_CHUNK_SIZE",
+        SET,
+        Some("100000"),
+        "rows per batch, and rows per Parquet part file"
+    ),
+    key!(
+        "TRANSFER_MODE",
+        SET,
+        Some("DIRECT"),
+        "DIRECT or DUMP (old names accepted)"
+    ),
+    key!(
+        "WRITE_MODE",
+        SET,
+        Some("replace"),
+        "replace, truncate or append"
+    ),
+    key!(
+        "ROW_LIMIT",
+        SET,
+        None,
+        "at most this many rows per table (0 or empty: all)"
+    ),
+    key!(
+        "LOG_ROW_COUNT",
+        SET,
+        Some("true"),
+        "COUNT(*) each source table first (progress, check)"
+    ),
+    key!(
+        "DIRECT_MAX_RETRIES",
+        SET,
+        Some("3"),
+        "retries of one batch after a transient error"
+    ),
+    key!(
+        "DIRECT_BACKOFF_BASE_SECONDS",
+        SET,
+        Some("0.5"),
+        "first backoff; doubles, with jitter"
+    ),
+    key!(
+        "DIRECT_BACKOFF_MAX_SECONDS",
+        SET,
+        Some("8"),
+        "backoff ceiling"
+    ),
+    key!(
+        "CLEANUP_PARQUET_FILES",
+        SET,
+        Some("true"),
+        "delete the run's Parquet files after loading"
+    ),
+    key!(
+        "PARQUET_DIR",
+        SET,
+        Some("data"),
+        "where part files and the manifest go ({date}, {run_id})"
+    ),
+    key!(
+        "LOWERCASE_COLUMNS",
+        SET,
+        Some("true"),
+        "lowercase column names in staging"
+    ),
+    key!(
+        "ASK_PASSWORD_IN_CLI",
+        SET,
+        Some("false"),
+        "prompt for the passwords, input hidden"
+    ),
+    key!(
+        "MAX_TEXT_SIZE",
+        SET,
+        Some("16777216"),
+        "largest text value (bytes) of unbounded text columns"
+    ),
+    key!(
+        "MAX_BINARY_SIZE",
+        SET,
+        Some("16777216"),
+        "largest binary value (bytes) of unbounded binary columns"
+    ),
+    key!(
+        "BATCH_MEMORY_MB",
+        SET,
+        Some("64"),
+        "memory bound of one fetch buffer; batches shrink to fit"
+    ),
+    key!(
+        "LOGIN_TIMEOUT_SECONDS",
+        SET,
+        Some("30"),
+        "give up connecting after this many seconds"
+    ),
+    key!(
+        "LOG_LEVEL",
+        LOG,
+        Some("INFO"),
+        "ERROR, WARNING, INFO, DEBUG or TRACE"
+    ),
+    key!(
+        "LOG_TO_FILE",
+        LOG,
+        Some("false"),
+        "also write the log to LOG_FILE"
+    ),
+    key!(
+        "LOG_FILE",
+        LOG,
+        Some("logs/source_to_staging.log"),
+        "log file (rotated by size)"
+    ),
+    key!(
+        "LOG_ROTATE_BYTES",
+        LOG,
+        Some("5000000"),
+        "rotate the log file at this size"
+    ),
+    key!(
+        "LOG_BACKUP_COUNT",
+        LOG,
+        Some("3"),
+        "rotated log files to keep"
+    ),
+];
+
+/// The key named `name` (upper case), if there is one.
+pub fn find(name: &str) -> Option<&'static Key> {
+    ALL.iter().find(|k| k.name == name)
+}
+
+/// The section `name` (upper case) belongs to.
+pub fn section_of(name: &str) -> Option<&'static str> {
+    find(name).map(|k| k.section)
+}

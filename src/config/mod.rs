@@ -1,0 +1,815 @@
+//! Settings: where they come from, what they mean, and how they are checked.
+//!
+//! Sources, highest priority first: the command line (`--set KEY=VALUE` and the flags), the INI
+//! file, environment variables (after `.env`, which the CLI loads), the defaults. figment layers
+//! them; every value stays text until [`Settings::from_values`] parses it, so that each error can
+//! quote the key, the value, where it came from and what is accepted. Validation happens here,
+//! before any connection is opened or anything is written.
+
+mod ini;
+pub mod keys;
+pub mod secrets;
+
+use std::{
+    collections::{BTreeMap, HashSet},
+    fmt,
+    path::PathBuf,
+    time::Duration,
+};
+
+use figment::{
+    Figment, Metadata, Profile, Provider,
+    value::{Dict, Map, Value},
+};
+
+pub use self::{ini::IniFile, secrets::Secret};
+use crate::retry::RetryPolicy;
+
+/// A configuration or usage error: found before anything is written; exit status 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(String);
+
+impl ConfigError {
+    /// An error with a message that says what is wrong and what to do.
+    pub fn new(message: impl Into<String>) -> Self {
+        ConfigError(message.into())
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Which side of the copy an endpoint is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The application database (`SRC_*`).
+    Source,
+    /// The staging database (`DST_*`).
+    Target,
+}
+
+impl Side {
+    /// The key prefix of this side.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Side::Source => "SRC",
+            Side::Target => "DST",
+        }
+    }
+
+    /// "source" or "target", for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Source => "source",
+            Side::Target => "target",
+        }
+    }
+}
+
+/// How to reach one database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connect {
+    /// `P_CONNECTION_STRING`: used as given.
+    ConnectionString(String),
+    /// `P_DSN`: a data source name from `odbc.ini` or the Windows ODBC administrator.
+    Dsn(String),
+    /// `P_DRIVER` with `P_HOST`, `P_PORT`, `P_DB`.
+    Parts {
+        /// The ODBC driver's registered name.
+        driver: String,
+        /// Host name or address (or, for SQLite, nothing).
+        host: Option<String>,
+        /// TCP port.
+        port: Option<u16>,
+        /// Database (for SQLite: the file).
+        database: Option<String>,
+    },
+}
+
+/// One side's connection settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Source or target.
+    pub side: Side,
+    /// How to connect.
+    pub connect: Connect,
+    /// `P_USERNAME`.
+    pub username: Option<String>,
+    /// `P_PASSWORD`.
+    pub password: Option<Secret>,
+    /// `P_ODBC_OPTIONS`: extra `key=value;...` appended to the connection string.
+    pub odbc_options: Option<String>,
+    /// `P_SCHEMA`: schema to read from / write into.
+    pub schema: Option<String>,
+}
+
+/// `TRANSFER_MODE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TransferMode {
+    /// Batches stream from source to target.
+    Direct,
+    /// Source -> Parquet parts + manifest -> target.
+    Dump,
+}
+
+/// `WRITE_MODE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum WriteMode {
+    /// Load into a side table, then swap it in.
+    Replace,
+    /// Keep the table definition, remove all rows, insert.
+    Truncate,
+    /// Create when missing, insert.
+    Append,
+}
+
+impl fmt::Display for WriteMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            WriteMode::Replace => "replace",
+            WriteMode::Truncate => "truncate",
+            WriteMode::Append => "append",
+        })
+    }
+}
+
+impl fmt::Display for TransferMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransferMode::Direct => "DIRECT",
+            TransferMode::Dump => "DUMP",
+        })
+    }
+}
+
+/// One entry of `SRC_TABLES`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TableName {
+    /// The schema written before the table (`schema.table`), else `SRC_SCHEMA`.
+    pub schema: Option<String>,
+    /// The table name as written; also the target table's name.
+    pub name: String,
+}
+
+impl fmt::Display for TableName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.schema {
+            Some(schema) => write!(f, "{schema}.{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// `[logging]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSettings {
+    /// `LOG_LEVEL`.
+    pub level: log::LevelFilter,
+    /// `LOG_TO_FILE`.
+    pub to_file: bool,
+    /// `LOG_FILE`.
+    pub file: PathBuf,
+    /// `LOG_ROTATE_BYTES`.
+    pub rotate_bytes: u64,
+    /// `LOG_BACKUP_COUNT`.
+    pub backup_count: usize,
+}
+
+/// Everything a run needs, parsed and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// `[database-source]`.
+    pub source: Endpoint,
+    /// `[database-destination]`.
+    pub target: Endpoint,
+    /// `SRC_TABLES`.
+    pub tables: Vec<TableName>,
+    /// `SRC_CHUNK_SIZE`.
+    pub chunk_size: usize,
+    /// `TRANSFER_MODE`.
+    pub transfer_mode: TransferMode,
+    /// `WRITE_MODE`.
+    pub write_mode: WriteMode,
+    /// `ROW_LIMIT` (`None`: all rows).
+    pub row_limit: Option<u64>,
+    /// `LOG_ROW_COUNT`.
+    pub log_row_count: bool,
+    /// `DIRECT_MAX_RETRIES`, `DIRECT_BACKOFF_BASE_SECONDS`, `DIRECT_BACKOFF_MAX_SECONDS`.
+    pub retry: RetryPolicy,
+    /// `CLEANUP_PARQUET_FILES`.
+    pub cleanup_parquet_files: bool,
+    /// `PARQUET_DIR` (may contain `{date}` and `{run_id}`).
+    pub parquet_dir: String,
+    /// `LOWERCASE_COLUMNS`.
+    pub lowercase_columns: bool,
+    /// `ASK_PASSWORD_IN_CLI`.
+    pub ask_password: bool,
+    /// `MAX_TEXT_SIZE`: largest text value in bytes accepted from an unbounded text column.
+    pub max_text_size: usize,
+    /// `MAX_BINARY_SIZE`: largest binary value in bytes accepted from an unbounded column.
+    pub max_binary_size: usize,
+    /// `BATCH_MEMORY_MB` in bytes: bound of one fetch buffer.
+    pub batch_memory: usize,
+    /// `LOGIN_TIMEOUT_SECONDS`.
+    pub login_timeout: u32,
+    /// `[logging]`.
+    pub logging: LogSettings,
+}
+
+/// Where settings come from (besides the defaults).
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSources {
+    /// The INI file (`--config`).
+    pub config_file: Option<PathBuf>,
+    /// Command-line values (`--set KEY=VALUE` and the flags), highest priority.
+    pub overrides: Vec<(String, String)>,
+    /// Read the process environment (variables named like the keys).
+    pub environment: bool,
+}
+
+/// A layer of plain `KEY -> text` values with a name for messages.
+struct Layer {
+    name: String,
+    values: Dict,
+}
+
+impl Layer {
+    fn new(name: &str, pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let values = pairs
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (k, Value::from(v.trim().to_string())))
+            .collect();
+        Layer {
+            name: name.to_string(),
+            values,
+        }
+    }
+}
+
+impl Provider for Layer {
+    fn metadata(&self) -> Metadata {
+        Metadata::named(self.name.clone())
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        Ok(Profile::Default.collect(self.values.clone()))
+    }
+}
+
+/// The merged text values with, per key, where the value came from.
+#[derive(Debug, Clone, Default)]
+pub struct RawValues {
+    values: BTreeMap<String, (String, String)>,
+    /// Keys in the INI file this tool does not know.
+    pub unknown_keys: Vec<String>,
+}
+
+impl RawValues {
+    /// Layers the sources (command line > INI > environment > defaults) with figment.
+    pub fn load(sources: &ConfigSources) -> Result<Self, ConfigError> {
+        let mut figment = Figment::new().merge(Layer::new(
+            "default",
+            keys::ALL
+                .iter()
+                .filter_map(|k| k.default.map(|d| (k.name.to_string(), d.to_string()))),
+        ));
+        if sources.environment {
+            let env = std::env::vars().filter(|(k, _)| keys::find(k).is_some());
+            figment = figment.merge(Layer::new("environment", env));
+        }
+        let mut unknown_keys = Vec::new();
+        if let Some(path) = &sources.config_file {
+            let ini = IniFile::read(path)?;
+            unknown_keys = ini.unknown.clone();
+            figment = figment.merge(ini);
+        }
+        let mut cli = Vec::new();
+        for (key, value) in &sources.overrides {
+            let upper = key.trim().to_ascii_uppercase();
+            if keys::find(&upper).is_none() {
+                return Err(ConfigError::new(format!(
+                    "--set {key}: unknown key; the keys are listed in config.ini.example and \
+                     the README"
+                )));
+            }
+            cli.push((upper, value.clone()));
+        }
+        figment = figment.merge(Layer::new("command line", cli));
+        let merged: BTreeMap<String, String> = figment
+            .extract()
+            .map_err(|e| ConfigError::new(format!("cannot combine the settings: {e}")))?;
+        let values = merged
+            .into_iter()
+            .map(|(k, v)| {
+                let from = figment
+                    .find_metadata(&k)
+                    .map_or_else(|| "unknown".to_string(), |m| m.name.to_string());
+                (k, (v, from))
+            })
+            .collect();
+        Ok(RawValues {
+            values,
+            unknown_keys,
+        })
+    }
+
+    /// Builds values directly (for the library API and tests); `from` names their origin.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut values = BTreeMap::new();
+        for key in keys::ALL {
+            if let Some(d) = key.default {
+                values.insert(key.name.to_string(), (d.to_string(), "default".to_string()));
+            }
+        }
+        for (k, v) in pairs {
+            if !v.trim().is_empty() {
+                values.insert(
+                    k.to_ascii_uppercase(),
+                    (v.trim().to_string(), "library call".to_string()),
+                );
+            }
+        }
+        RawValues {
+            values,
+            unknown_keys: Vec::new(),
+        }
+    }
+
+    /// The text value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(|(v, _)| v.as_str())
+    }
+
+    /// Where the value of `key` came from ("configuration file x.ini", "environment", ...).
+    pub fn origin(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(|(_, o)| o.as_str())
+    }
+
+    /// Replaces a value (used for passwords typed at the prompt).
+    pub fn set(&mut self, key: &str, value: String, origin: &str) {
+        self.values
+            .insert(key.to_string(), (value, origin.to_string()));
+    }
+}
+
+/// Collects every problem, so the user can fix them all at once.
+struct Checker<'a> {
+    raw: &'a RawValues,
+    errors: Vec<String>,
+}
+
+impl<'a> Checker<'a> {
+    fn text(&self, key: &str) -> Option<String> {
+        self.raw.get(key).map(str::to_string)
+    }
+
+    fn fail(&mut self, key: &str, value: &str, accepted: &str) {
+        let origin = self.raw.origin(key).unwrap_or("default");
+        let shown = if key.ends_with("_PASSWORD") {
+            secrets::MASK
+        } else {
+            value
+        };
+        self.errors
+            .push(format!("{key} = '{shown}' (from {origin}): {accepted}"));
+    }
+
+    fn parse<T: std::str::FromStr>(&mut self, key: &str, accepted: &str) -> Option<T> {
+        let value = self.text(key)?;
+        match value.parse::<T>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.fail(key, &value, accepted);
+                None
+            }
+        }
+    }
+
+    fn whole(&mut self, key: &str, min: u64) -> Option<u64> {
+        let accepted = format!("expected a whole number of at least {min}");
+        let v = self.parse::<u64>(key, &accepted)?;
+        if v < min {
+            let text = v.to_string();
+            self.fail(key, &text, &accepted);
+            return None;
+        }
+        Some(v)
+    }
+
+    fn seconds(&mut self, key: &str) -> Option<Duration> {
+        let accepted = "expected a number of seconds such as 0.5 or 8";
+        let v = self.parse::<f64>(key, accepted)?;
+        if !(v.is_finite() && v >= 0.0) {
+            let text = v.to_string();
+            self.fail(key, &text, accepted);
+            return None;
+        }
+        Some(Duration::from_secs_f64(v))
+    }
+
+    fn boolean(&mut self, key: &str) -> Option<bool> {
+        let value = self.text(key)?;
+        match value.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Some(true),
+            "false" | "0" | "no" | "off" => Some(false),
+            _ => {
+                self.fail(key, &value, "expected true/false, 1/0, yes/no or on/off");
+                None
+            }
+        }
+    }
+}
+
+impl Settings {
+    /// Loads, layers and checks the settings from `sources`.
+    pub fn load(sources: &ConfigSources) -> Result<(Settings, RawValues), ConfigError> {
+        let raw = RawValues::load(sources)?;
+        let settings = Settings::from_values(&raw)?;
+        Ok((settings, raw))
+    }
+
+    /// Parses and checks text values; every problem found is reported in one error.
+    pub fn from_values(raw: &RawValues) -> Result<Settings, ConfigError> {
+        let mut c = Checker {
+            raw,
+            errors: Vec::new(),
+        };
+        let source = endpoint(&mut c, Side::Source);
+        let target = endpoint(&mut c, Side::Target);
+        let tables = tables(&mut c);
+        let chunk_size = c.whole("SRC_CHUNK_SIZE", 1);
+        let transfer_mode =
+            c.text("TRANSFER_MODE")
+                .and_then(|v| match v.to_ascii_uppercase().as_str() {
+                    "DIRECT" | "SQLALCHEMY_DIRECT" => Some(TransferMode::Direct),
+                    "DUMP" | "SQLALCHEMY_DUMP" | "CONNECTORX_DUMP" => Some(TransferMode::Dump),
+                    _ => {
+                        c.fail(
+                        "TRANSFER_MODE",
+                        &v,
+                        "expected DIRECT or DUMP (old names: SQLALCHEMY_DIRECT, SQLALCHEMY_DUMP, \
+                         CONNECTORX_DUMP)",
+                    );
+                        None
+                    }
+                });
+        let write_mode = c
+            .text("WRITE_MODE")
+            .and_then(|v| match v.to_ascii_lowercase().as_str() {
+                "replace" => Some(WriteMode::Replace),
+                "truncate" => Some(WriteMode::Truncate),
+                "append" => Some(WriteMode::Append),
+                _ => {
+                    c.fail("WRITE_MODE", &v, "expected replace, truncate or append");
+                    None
+                }
+            });
+        let row_limit = if c.text("ROW_LIMIT").is_some() {
+            c.whole("ROW_LIMIT", 0).map(|n| (n > 0).then_some(n))
+        } else {
+            Some(None)
+        };
+        let log_row_count = c.boolean("LOG_ROW_COUNT");
+        let max_retries = c.whole("DIRECT_MAX_RETRIES", 0);
+        let backoff_base = c.seconds("DIRECT_BACKOFF_BASE_SECONDS");
+        let backoff_max = c.seconds("DIRECT_BACKOFF_MAX_SECONDS");
+        let cleanup = c.boolean("CLEANUP_PARQUET_FILES");
+        let parquet_dir = c.text("PARQUET_DIR");
+        let lowercase = c.boolean("LOWERCASE_COLUMNS");
+        let ask_password = c.boolean("ASK_PASSWORD_IN_CLI");
+        let max_text_size = c.whole("MAX_TEXT_SIZE", 1);
+        let max_binary_size = c.whole("MAX_BINARY_SIZE", 1);
+        let batch_memory = c.whole("BATCH_MEMORY_MB", 1);
+        let login_timeout = c.whole("LOGIN_TIMEOUT_SECONDS", 1);
+        let level = c
+            .text("LOG_LEVEL")
+            .and_then(|v| match v.to_ascii_uppercase().as_str() {
+                "OFF" | "NONE" => Some(log::LevelFilter::Off),
+                "ERROR" | "CRITICAL" | "FATAL" => Some(log::LevelFilter::Error),
+                "WARN" | "WARNING" => Some(log::LevelFilter::Warn),
+                "INFO" => Some(log::LevelFilter::Info),
+                "DEBUG" => Some(log::LevelFilter::Debug),
+                "TRACE" => Some(log::LevelFilter::Trace),
+                _ => {
+                    c.fail(
+                        "LOG_LEVEL",
+                        &v,
+                        "expected ERROR, WARNING, INFO, DEBUG or TRACE",
+                    );
+                    None
+                }
+            });
+        let to_file = c.boolean("LOG_TO_FILE");
+        let file = c.text("LOG_FILE");
+        let rotate_bytes = c.whole("LOG_ROTATE_BYTES", 1);
+        let backup_count = c.whole("LOG_BACKUP_COUNT", 0);
+        if let (Some(base), Some(max)) = (backoff_base, backoff_max)
+            && base > max
+        {
+            c.errors.push(format!(
+                "DIRECT_BACKOFF_BASE_SECONDS ({}) is larger than DIRECT_BACKOFF_MAX_SECONDS ({}); \
+                 the first backoff cannot exceed the ceiling",
+                base.as_secs_f64(),
+                max.as_secs_f64()
+            ));
+        }
+        if !c.errors.is_empty() {
+            let n = c.errors.len();
+            let head = if n == 1 {
+                "invalid configuration:".to_string()
+            } else {
+                format!("invalid configuration ({n} problems):")
+            };
+            return Err(ConfigError::new(format!(
+                "{head}\n  {}",
+                c.errors.join("\n  ")
+            )));
+        }
+        let all = || -> Option<Settings> {
+            Some(Settings {
+                source: source?,
+                target: target?,
+                tables: tables?,
+                chunk_size: usize::try_from(chunk_size?).ok()?,
+                transfer_mode: transfer_mode?,
+                write_mode: write_mode?,
+                row_limit: row_limit?,
+                log_row_count: log_row_count?,
+                retry: RetryPolicy {
+                    max_retries: u32::try_from(max_retries?).unwrap_or(u32::MAX),
+                    backoff_base: backoff_base?,
+                    backoff_max: backoff_max?,
+                },
+                cleanup_parquet_files: cleanup?,
+                parquet_dir: parquet_dir?,
+                lowercase_columns: lowercase?,
+                ask_password: ask_password?,
+                max_text_size: usize::try_from(max_text_size?).ok()?,
+                max_binary_size: usize::try_from(max_binary_size?).ok()?,
+                batch_memory: usize::try_from(batch_memory?).ok()?.checked_mul(1 << 20)?,
+                login_timeout: u32::try_from(login_timeout?).unwrap_or(u32::MAX),
+                logging: LogSettings {
+                    level: level?,
+                    to_file: to_file?,
+                    file: PathBuf::from(file?),
+                    rotate_bytes: rotate_bytes?,
+                    backup_count: usize::try_from(backup_count?).ok()?,
+                },
+            })
+        };
+        all().ok_or_else(|| ConfigError::new("invalid configuration: a value is out of range"))
+    }
+}
+
+fn endpoint(c: &mut Checker<'_>, side: Side) -> Option<Endpoint> {
+    let p = side.prefix();
+    let key = |k: &str| format!("{p}_{k}");
+    let get = |c: &Checker<'_>, k: &str| c.text(&key(k));
+    let connection_string = get(c, "CONNECTION_STRING");
+    let dsn = get(c, "DSN");
+    let driver = get(c, "DRIVER");
+    let host = get(c, "HOST");
+    let database = get(c, "DB");
+    let port_text = get(c, "PORT");
+    let parts_given: Vec<String> = ["DRIVER", "HOST", "PORT", "DB"]
+        .iter()
+        .filter(|k| get(c, k).is_some())
+        .map(|k| key(k))
+        .collect();
+    let mut ways = Vec::new();
+    if connection_string.is_some() {
+        ways.push(key("CONNECTION_STRING"));
+    }
+    if dsn.is_some() {
+        ways.push(key("DSN"));
+    }
+    if !parts_given.is_empty() {
+        ways.push(parts_given.join("/"));
+    }
+    if ways.len() > 1 {
+        c.errors.push(format!(
+            "two ways to connect to the {} are set ({}); use exactly one: {p}_CONNECTION_STRING, \
+             {p}_DSN, or {p}_DRIVER with {p}_HOST/{p}_PORT/{p}_DB",
+            side.name(),
+            ways.join(" and ")
+        ));
+        return None;
+    }
+    let port = match port_text {
+        Some(t) => match t.parse::<u16>() {
+            Ok(p) if p > 0 => Some(p),
+            _ => {
+                c.fail(
+                    &key("PORT"),
+                    &t,
+                    "expected a TCP port number between 1 and 65535",
+                );
+                return None;
+            }
+        },
+        None => None,
+    };
+    let connect = if let Some(s) = connection_string {
+        Connect::ConnectionString(s)
+    } else if let Some(d) = dsn {
+        Connect::Dsn(d)
+    } else if let Some(driver) = driver {
+        Connect::Parts {
+            driver: driver
+                .trim_start_matches('{')
+                .trim_end_matches('}')
+                .to_string(),
+            host,
+            port,
+            database,
+        }
+    } else if !parts_given.is_empty() {
+        c.errors.push(format!(
+            "{} is set but {p}_DRIVER is not; name the ODBC driver (see `source-to-staging \
+             drivers`), or use {p}_DSN or {p}_CONNECTION_STRING instead",
+            parts_given.join("/")
+        ));
+        return None;
+    } else {
+        c.errors.push(format!(
+            "no way to connect to the {} is set; set {p}_CONNECTION_STRING, {p}_DSN, or \
+             {p}_DRIVER with {p}_HOST/{p}_PORT/{p}_DB",
+            side.name()
+        ));
+        return None;
+    };
+    let password = get(c, "PASSWORD").map(Secret::new);
+    Some(Endpoint {
+        side,
+        connect,
+        username: get(c, "USERNAME"),
+        password,
+        odbc_options: get(c, "ODBC_OPTIONS"),
+        schema: get(c, "SCHEMA"),
+    })
+}
+
+fn tables(c: &mut Checker<'_>) -> Option<Vec<TableName>> {
+    let Some(text) = c.text("SRC_TABLES") else {
+        c.errors.push(
+            "SRC_TABLES is not set: list the tables to copy, separated by commas (an entry may \
+             be schema.table)"
+                .to_string(),
+        );
+        return None;
+    };
+    let mut tables = Vec::new();
+    let mut targets = HashSet::new();
+    for (i, entry) in text.split(',').enumerate() {
+        let entry = entry.trim();
+        if entry.is_empty() {
+            c.fail(
+                "SRC_TABLES",
+                &text,
+                &format!(
+                    "entry {} is empty; remove the extra comma (expected table or schema.table, \
+                     separated by commas)",
+                    i + 1
+                ),
+            );
+            return None;
+        }
+        let (schema, name) = match entry.rsplit_once('.') {
+            Some((s, n)) if !s.trim().is_empty() && !n.trim().is_empty() => {
+                (Some(s.trim().to_string()), n.trim().to_string())
+            }
+            Some(_) => {
+                c.fail(
+                    "SRC_TABLES",
+                    &text,
+                    &format!("entry '{entry}' is not table or schema.table"),
+                );
+                return None;
+            }
+            None => (None, entry.to_string()),
+        };
+        if !targets.insert(name.to_lowercase()) {
+            c.fail(
+                "SRC_TABLES",
+                &text,
+                &format!(
+                    "two entries would both be copied into the target table '{name}'; copy them \
+                     in separate runs with different DST_SCHEMA values"
+                ),
+            );
+            return None;
+        }
+        tables.push(TableName { schema, name });
+    }
+    Some(tables)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base<'a>() -> Vec<(&'a str, &'a str)> {
+        vec![
+            ("SRC_DSN", "src"),
+            ("DST_DSN", "dst"),
+            ("SRC_TABLES", "a, s.b"),
+        ]
+    }
+
+    fn load(extra: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let mut pairs = base();
+        pairs.extend_from_slice(extra);
+        Settings::from_values(&RawValues::from_pairs(pairs))
+    }
+
+    #[test]
+    fn defaults_follow_the_spec() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.chunk_size, 100_000);
+        assert_eq!(s.transfer_mode, TransferMode::Direct);
+        assert_eq!(s.write_mode, WriteMode::Replace);
+        assert_eq!(s.row_limit, None);
+        assert!(s.log_row_count && s.cleanup_parquet_files && s.lowercase_columns);
+        assert!(!s.ask_password);
+        assert_eq!(s.retry.max_retries, 3);
+        assert_eq!(s.retry.backoff_base, Duration::from_millis(500));
+        assert_eq!(s.retry.backoff_max, Duration::from_secs(8));
+        assert_eq!(s.parquet_dir, "data");
+        assert_eq!(s.logging.level, log::LevelFilter::Info);
+        assert_eq!(s.logging.file, PathBuf::from("logs/source_to_staging.log"));
+        assert_eq!(
+            s.tables,
+            vec![
+                TableName {
+                    schema: None,
+                    name: "a".into()
+                },
+                TableName {
+                    schema: Some("s".into()),
+                    name: "b".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn old_mode_names_and_booleans() {
+        let s = load(&[
+            ("TRANSFER_MODE", "connectorx_dump"),
+            ("LOG_ROW_COUNT", "No"),
+            ("ROW_LIMIT", "0"),
+        ])
+        .unwrap();
+        assert_eq!(s.transfer_mode, TransferMode::Dump);
+        assert!(!s.log_row_count);
+        assert_eq!(s.row_limit, None);
+        assert_eq!(
+            load(&[("TRANSFER_MODE", "SQLALCHEMY_DIRECT")])
+                .unwrap()
+                .transfer_mode,
+            TransferMode::Direct
+        );
+    }
+
+    #[test]
+    fn errors_name_key_value_and_what_is_accepted() {
+        let err = load(&[("WRITE_MODE", "upsert"), ("SRC_CHUNK_SIZE", "lots")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("WRITE_MODE = 'upsert'"), "{err}");
+        assert!(err.contains("replace, truncate or append"), "{err}");
+        assert!(err.contains("SRC_CHUNK_SIZE = 'lots'"), "{err}");
+        assert!(err.contains("2 problems"), "{err}");
+    }
+
+    #[test]
+    fn empty_table_entry_is_an_error() {
+        let err = load(&[("SRC_TABLES", "a,,b")]).unwrap_err().to_string();
+        assert!(
+            err.contains("SRC_TABLES") && err.contains("entry 2 is empty"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn two_ways_to_connect_is_an_error() {
+        let err = load(&[("SRC_HOST", "h")]).unwrap_err().to_string();
+        assert!(err.contains("two ways to connect to the source"), "{err}");
+    }
+
+    #[test]
+    fn passwords_are_not_echoed_in_errors() {
+        let mut c = Checker {
+            raw: &RawValues::from_pairs([("DST_PASSWORD", "hunter2hunter2")]),
+            errors: vec![],
+        };
+        c.fail("DST_PASSWORD", "hunter2hunter2", "whatever");
+        assert!(!c.errors[0].contains("hunter2"));
+    }
+}

@@ -1,0 +1,271 @@
+//! MariaDB and MySQL through MariaDB Connector/ODBC (or MySQL Connector/ODBC).
+//!
+//! Driver facts: the connector caches whole result sets unless streaming is on (`NO_CACHE=1`,
+//! 3.1.17 and later, with forward-only cursors); `LONGTEXT` is reported as 1 GB; unsigned
+//! integers are reported with the signed SQL type and an unsigned flag; `TIME` is an interval
+//! (-838:59:59 to 838:59:59), not a time of day. Declared types come from
+//! `information_schema.COLUMNS.COLUMN_TYPE`. Tables are created with `utf8mb4`, so every
+//! Unicode character (emoji included) fits. The swap is `RENAME TABLE`, which MariaDB performs
+//! atomically for all tables it names.
+
+use super::{Dialect, DriverTuning, Swap};
+use crate::plan::{ColumnMeta, ColumnType, decimal, generic_column_type, type_arguments};
+
+/// MariaDB / MySQL.
+#[derive(Debug, Clone, Copy)]
+pub struct MariaDb;
+
+impl Dialect for MariaDb {
+    fn name(&self) -> &'static str {
+        "MariaDB/MySQL"
+    }
+
+    fn matches_dbms(&self, dbms_name: &str) -> bool {
+        let d = dbms_name.to_ascii_lowercase();
+        d.contains("mariadb") || d.contains("mysql")
+    }
+
+    fn matches_driver(&self, driver_name: &str) -> bool {
+        let d = driver_name.to_ascii_lowercase();
+        d.contains("mariadb") || d.contains("mysql") || d.contains("maodbc")
+    }
+
+    fn driver_defaults(&self, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
+        vec![
+            ("NO_CACHE", "1".into()),
+            ("FORWARDONLY", "1".into()),
+            ("CHARSET", "utf8mb4".into()),
+        ]
+    }
+
+    fn quote(&self, identifier: &str) -> String {
+        format!("`{}`", identifier.replace('`', "``"))
+    }
+
+    fn literal(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+    }
+
+    fn declared_types_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
+        let schema_test = match schema {
+            Some(s) => format!("TABLE_SCHEMA = {}", self.literal(s)),
+            None => "TABLE_SCHEMA = DATABASE()".to_string(),
+        };
+        Some(format!(
+            "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS \
+             WHERE {schema_test} AND TABLE_NAME = {} ORDER BY ORDINAL_POSITION",
+            self.literal(table)
+        ))
+    }
+
+    fn column_type(&self, meta: &ColumnMeta) -> Result<ColumnType, String> {
+        let Some(declared) = meta.declared.as_deref() else {
+            return generic_column_type(meta);
+        };
+        let d = declared.to_ascii_lowercase();
+        let unsigned = d.contains("unsigned");
+        let args = type_arguments(&d);
+        let base = d
+            .split(['(', ' '])
+            .next()
+            .unwrap_or_default();
+        let length = args.and_then(|(n, _)| u32::try_from(n).ok());
+        let text = |length: Option<u32>, fixed: bool| ColumnType::Text { length, fixed };
+        let binary = |length: Option<u32>, fixed: bool| ColumnType::Binary { length, fixed };
+        let fraction = args.map_or(0, |(p, _)| p.clamp(0, 6) as u8);
+        Ok(match base {
+            "tinyint" if unsigned => ColumnType::Int16,
+            "tinyint" => ColumnType::Int8,
+            "smallint" if unsigned => ColumnType::Int32,
+            "smallint" => ColumnType::Int16,
+            "mediumint" | "int" | "integer" if !unsigned => ColumnType::Int32,
+            "mediumint" => ColumnType::Int32,
+            "int" | "integer" => ColumnType::Int64,
+            "bigint" if unsigned => ColumnType::Decimal {
+                precision: 20,
+                scale: 0,
+            },
+            "bigint" => ColumnType::Int64,
+            "year" => ColumnType::Int16,
+            "float" => ColumnType::Float32,
+            "double" | "real" => ColumnType::Float64,
+            "decimal" | "numeric" | "dec" | "fixed" => match args {
+                Some((p, s)) => decimal(p as usize, s.unwrap_or(0) as i16),
+                None => decimal(10, 0),
+            },
+            "bit" => binary(Some(length.unwrap_or(1).div_ceil(8)), true),
+            "char" => text(length, true),
+            "varchar" => text(length, false),
+            "tinytext" => text(Some(255), false),
+            "binary" => binary(length, true),
+            "varbinary" => binary(length, false),
+            "tinyblob" => binary(Some(255), false),
+            "blob" | "mediumblob" | "longblob" => binary(None, false),
+            "date" => ColumnType::Date,
+            "datetime" | "timestamp" => ColumnType::Timestamp {
+                precision: fraction,
+            },
+            // TIME is an interval up to ±838 hours: its text form is exact.
+            "time" => text(Some(17), false),
+            // text, mediumtext, longtext, json, enum, set, inet6, uuid, ...
+            _ if meta.sql_type == crate::plan::sql_type::LONGVARBINARY => binary(None, false),
+            _ => text(None, false),
+        })
+    }
+
+    fn byte_length_sql(&self, column: &str, column_type: &ColumnType) -> Option<String> {
+        Some(match column_type {
+            ColumnType::Binary { .. } => format!("LENGTH({column})"),
+            _ => format!("LENGTH(CONVERT({column} USING utf8mb4))"),
+        })
+    }
+
+    fn type_sql(&self, column_type: &ColumnType) -> String {
+        match *column_type {
+            ColumnType::Boolean => "boolean".into(),
+            ColumnType::Int8 => "tinyint".into(),
+            ColumnType::Int16 => "smallint".into(),
+            ColumnType::Int32 => "int".into(),
+            ColumnType::Int64 => "bigint".into(),
+            ColumnType::Float32 => "float".into(),
+            ColumnType::Float64 => "double".into(),
+            ColumnType::Decimal { precision, scale } if scale <= 30 => {
+                format!("decimal({precision},{scale})")
+            }
+            // More than 30 decimals or no declared precision: the exact text.
+            ColumnType::Decimal { .. } | ColumnType::DecimalText => "longtext".into(),
+            ColumnType::Text {
+                length: Some(n),
+                fixed: true,
+            } if n <= 255 => format!("char({n})"),
+            ColumnType::Text {
+                length: Some(n), ..
+            } if n <= 255 => format!("varchar({n})"),
+            // Longer bounded text would risk MariaDB's 65,535-byte row limit as varchar.
+            ColumnType::Text {
+                length: Some(n), ..
+            } if n <= 16_383 => "text".into(),
+            ColumnType::Text {
+                length: Some(n), ..
+            } if n <= 4_194_303 => "mediumtext".into(),
+            ColumnType::Text { .. } => "longtext".into(),
+            ColumnType::Binary {
+                length: Some(n),
+                fixed: true,
+            } if n <= 255 => format!("binary({n})"),
+            ColumnType::Binary {
+                length: Some(n), ..
+            } if n <= 255 => format!("varbinary({n})"),
+            ColumnType::Binary {
+                length: Some(n), ..
+            } if n <= 65_535 => "blob".into(),
+            ColumnType::Binary {
+                length: Some(n), ..
+            } if n <= 16_777_215 => "mediumblob".into(),
+            ColumnType::Binary { .. } => "longblob".into(),
+            ColumnType::Date => "date".into(),
+            ColumnType::Time { precision } => format!("time({})", precision.min(6)),
+            ColumnType::Timestamp { precision } | ColumnType::TimestampTz { precision } => {
+                format!("datetime({})", precision.min(6))
+            }
+        }
+    }
+
+    fn create_table_sql(&self, table_ref: &str, columns: &[crate::plan::Column]) -> String {
+        let defs: Vec<String> = columns
+            .iter()
+            .map(|c| {
+                let null = if c.nullable { " NULL" } else { " NOT NULL" };
+                format!(
+                    "{} {}{null}",
+                    self.quote(&c.name),
+                    self.type_sql(&c.column_type)
+                )
+            })
+            .collect();
+        format!(
+            "CREATE TABLE {table_ref} ({}) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+            defs.join(", ")
+        )
+    }
+
+    fn table_exists_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let schema_test = match schema {
+            Some(s) => format!("TABLE_SCHEMA = {}", self.literal(s)),
+            None => "TABLE_SCHEMA = DATABASE()".to_string(),
+        };
+        format!(
+            "SELECT 1 FROM information_schema.TABLES WHERE {schema_test} AND TABLE_NAME = {}",
+            self.literal(table)
+        )
+    }
+
+    fn swap(&self, schema: Option<&str>, side: &str, target: &str, target_exists: bool) -> Swap {
+        let side_ref = self.table_ref(schema, side);
+        let target_ref = self.table_ref(schema, target);
+        let statements = if target_exists {
+            let old = format!("{target}__s2s_old");
+            let old_ref = self.table_ref(schema, &old);
+            vec![
+                self.drop_table_sql(&old_ref),
+                format!("RENAME TABLE {target_ref} TO {old_ref}, {side_ref} TO {target_ref}"),
+                self.drop_table_sql(&old_ref),
+            ]
+        } else {
+            vec![format!("RENAME TABLE {side_ref} TO {target_ref}")]
+        };
+        Swap {
+            statements,
+            transactional: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn declared(d: &str) -> ColumnType {
+        MariaDb
+            .column_type(&ColumnMeta {
+                name: "c".into(),
+                sql_type: 4,
+                column_size: 10,
+                decimal_digits: 0,
+                nullable: None,
+                type_name: "x".into(),
+                unsigned: false,
+                declared: Some(d.into()),
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn unsigned_integers_widen() {
+        assert_eq!(declared("tinyint(3) unsigned"), ColumnType::Int16);
+        assert_eq!(declared("int(10) unsigned"), ColumnType::Int64);
+        assert_eq!(
+            declared("bigint(20) unsigned"),
+            ColumnType::Decimal {
+                precision: 20,
+                scale: 0
+            }
+        );
+        assert_eq!(declared("tinyint(1)"), ColumnType::Int8);
+    }
+
+    #[test]
+    fn literals_escape_backslashes() {
+        assert_eq!(MariaDb.literal(r"a\'b"), r"'a\\''b'");
+    }
+
+    #[test]
+    fn swap_renames_both_tables_in_one_statement() {
+        let swap = MariaDb.swap(Some("st"), "t__s2s_new", "t", true);
+        assert!(!swap.transactional);
+        assert_eq!(
+            swap.statements[1],
+            "RENAME TABLE `st`.`t` TO `st`.`t__s2s_old`, `st`.`t__s2s_new` TO `st`.`t`"
+        );
+    }
+}

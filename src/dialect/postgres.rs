@@ -1,0 +1,269 @@
+//! PostgreSQL through psqlODBC.
+//!
+//! Driver facts this file answers: psqlODBC caches whole result sets unless `UseDeclareFetch=1`;
+//! it reports booleans as text unless `BoolsAsChar=0`; `text` is reported with the size
+//! `MaxLongVarcharSize`; `varchar` without a length as 255; unconstrained `numeric` as
+//! `numeric(28,6)`; and on Windows it turns LF into CRLF unless `LFConversion=0`. So the
+//! declared types come from the catalog (`format_type`), and the settings below are added
+//! unless the user set them. PostgreSQL cannot store NUL characters in text: they are removed
+//! before inserting, and counted.
+
+use std::sync::Arc;
+
+use arrow_odbc::arrow::{
+    array::{Array, ArrayRef, AsArray, StringArray},
+    datatypes::DataType,
+    record_batch::RecordBatch,
+};
+
+use super::{Dialect, DriverTuning};
+use crate::plan::{Column, ColumnMeta, ColumnType, decimal, generic_column_type, type_arguments};
+
+/// PostgreSQL.
+#[derive(Debug, Clone, Copy)]
+pub struct Postgres;
+
+impl Dialect for Postgres {
+    fn name(&self) -> &'static str {
+        "PostgreSQL"
+    }
+
+    fn matches_dbms(&self, dbms_name: &str) -> bool {
+        dbms_name.to_ascii_lowercase().contains("postgres")
+    }
+
+    fn matches_driver(&self, driver_name: &str) -> bool {
+        let d = driver_name.to_ascii_lowercase();
+        d.contains("postgres") || d.contains("psqlodbc")
+    }
+
+    fn driver_defaults(&self, tuning: DriverTuning) -> Vec<(&'static str, String)> {
+        vec![
+            ("UseDeclareFetch", "1".into()),
+            ("Fetch", tuning.fetch_rows.clamp(100, 100_000).to_string()),
+            ("BoolsAsChar", "0".into()),
+            ("MaxLongVarcharSize", tuning.max_text_size.to_string()),
+            ("ByteaAsLongVarBinary", "1".into()),
+            ("TextAsLongVarchar", "1".into()),
+            ("UnknownsAsLongVarchar", "1".into()),
+            ("LFConversion", "0".into()),
+        ]
+    }
+
+    fn declared_types_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
+        // to_regclass resolves the name exactly as the SELECT will (search_path included).
+        Some(format!(
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod) \
+             FROM pg_catalog.pg_attribute a \
+             WHERE a.attrelid = to_regclass({}) AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY a.attnum",
+            self.literal(&self.table_ref(schema, table))
+        ))
+    }
+
+    fn column_type(&self, meta: &ColumnMeta) -> Result<ColumnType, String> {
+        let Some(declared) = meta.declared.as_deref() else {
+            return generic_column_type(meta);
+        };
+        let d = declared.to_ascii_lowercase();
+        let args = type_arguments(&d);
+        let precision = |default: u8| args.map_or(default, |(p, _)| p.clamp(0, 9) as u8);
+        let bounded = |fixed: bool| ColumnType::Text {
+            length: args.and_then(|(n, _)| u32::try_from(n).ok()),
+            fixed: fixed && args.is_some(),
+        };
+        Ok(match d.as_str() {
+            "boolean" => ColumnType::Boolean,
+            "smallint" => ColumnType::Int16,
+            "integer" => ColumnType::Int32,
+            "bigint" => ColumnType::Int64,
+            "real" => ColumnType::Float32,
+            "double precision" => ColumnType::Float64,
+            "date" => ColumnType::Date,
+            "bytea" => ColumnType::Binary {
+                length: None,
+                fixed: false,
+            },
+            "uuid" => ColumnType::Text {
+                length: Some(36),
+                fixed: true,
+            },
+            _ if d.starts_with("numeric") => match args {
+                Some((p, s)) => decimal(p as usize, s.unwrap_or(0) as i16),
+                None => ColumnType::DecimalText,
+            },
+            _ if d.starts_with("character varying") => bounded(false),
+            _ if d.starts_with("character") => bounded(true),
+            _ if d.starts_with("timestamp") && d.ends_with("with time zone") => {
+                ColumnType::TimestampTz {
+                    precision: precision(6),
+                }
+            }
+            _ if d.starts_with("timestamp") => ColumnType::Timestamp {
+                precision: precision(6),
+            },
+            _ if d.starts_with("time") && d.ends_with("without time zone") => ColumnType::Time {
+                precision: precision(6),
+            },
+            // text, json, jsonb, xml, interval, money, time with time zone, arrays, enums,
+            // geometric and network types: their text form is exact.
+            _ => ColumnType::Text {
+                length: None,
+                fixed: false,
+            },
+        })
+    }
+
+    fn select_expr(&self, quoted: &str, column: &Column) -> String {
+        // Types read as text that are not text in PostgreSQL (uuid, json, interval, arrays, ...)
+        // are cast on the server, so their text is PostgreSQL's own (psqlODBC upper-cases uuids).
+        let character = ["character", "text"]
+            .iter()
+            .any(|p| column.source_type.starts_with(p));
+        match column.column_type {
+            ColumnType::Text { .. } if !character => format!("{quoted}::text"),
+            _ => quoted.to_string(),
+        }
+    }
+
+    fn byte_length_sql(&self, column: &str, column_type: &ColumnType) -> Option<String> {
+        Some(match column_type {
+            ColumnType::Binary { .. } => format!("octet_length({column})"),
+            _ => format!("octet_length({column}::text)"),
+        })
+    }
+
+    fn type_sql(&self, column_type: &ColumnType) -> String {
+        match *column_type {
+            ColumnType::Boolean => "boolean".into(),
+            ColumnType::Int8 | ColumnType::Int16 => "smallint".into(),
+            ColumnType::Int32 => "integer".into(),
+            ColumnType::Int64 => "bigint".into(),
+            ColumnType::Float32 => "real".into(),
+            ColumnType::Float64 => "double precision".into(),
+            ColumnType::Decimal { precision, scale } => format!("numeric({precision},{scale})"),
+            ColumnType::DecimalText => "numeric".into(),
+            ColumnType::Text {
+                length: Some(n),
+                fixed,
+            } if n <= 10_485_760 => {
+                if fixed {
+                    format!("character({n})")
+                } else {
+                    format!("character varying({n})")
+                }
+            }
+            ColumnType::Text { .. } => "text".into(),
+            ColumnType::Binary { .. } => "bytea".into(),
+            ColumnType::Date => "date".into(),
+            ColumnType::Time { precision } => format!("time({})", precision.min(6)),
+            ColumnType::Timestamp { precision } => format!("timestamp({})", precision.min(6)),
+            ColumnType::TimestampTz { precision } => {
+                format!("timestamp({}) with time zone", precision.min(6))
+            }
+        }
+    }
+
+    fn prepare_batch(&self, batch: RecordBatch) -> anyhow::Result<(RecordBatch, usize)> {
+        remove_nul_characters(batch)
+    }
+
+    fn prepare_batch_effect(&self) -> &'static str {
+        "text values had NUL characters removed (PostgreSQL cannot store them)"
+    }
+}
+
+/// Removes NUL characters from every text value; returns the batch and how many values changed.
+pub fn remove_nul_characters(batch: RecordBatch) -> anyhow::Result<(RecordBatch, usize)> {
+    let mut changed = 0;
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
+    let mut any = false;
+    for column in batch.columns() {
+        if column.data_type() == &DataType::Utf8 {
+            let strings = column.as_string::<i32>();
+            if strings.value_data().contains(&0) {
+                let cleaned: StringArray = strings
+                    .iter()
+                    .map(|v| {
+                        v.map(|s| {
+                            if s.contains('\0') {
+                                changed += 1;
+                                s.replace('\0', "")
+                            } else {
+                                s.to_string()
+                            }
+                        })
+                    })
+                    .collect();
+                columns.push(Arc::new(cleaned));
+                any = true;
+                continue;
+            }
+        }
+        columns.push(column.clone());
+    }
+    if !any {
+        return Ok((batch, 0));
+    }
+    Ok((RecordBatch::try_new(batch.schema(), columns)?, changed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_odbc::arrow::datatypes::{Field, Schema};
+
+    #[test]
+    fn nul_characters_are_removed_and_counted() {
+        let schema = Arc::new(Schema::new(vec![Field::new("t", DataType::Utf8, true)]));
+        let array = StringArray::from(vec![Some("a\0b"), None, Some("c"), Some("\0\0")]);
+        let batch = RecordBatch::try_new(schema, vec![Arc::new(array)]).unwrap();
+        let (out, changed) = remove_nul_characters(batch).unwrap();
+        assert_eq!(changed, 2);
+        let s = out.column(0).as_string::<i32>();
+        assert_eq!(s.value(0), "ab");
+        assert!(s.is_null(1));
+        assert_eq!(s.value(2), "c");
+        assert_eq!(s.value(3), "");
+    }
+
+    #[test]
+    fn declared_types_win_over_driver_defaults() {
+        let meta = |declared: &str| ColumnMeta {
+            name: "c".into(),
+            sql_type: crate::plan::sql_type::NUMERIC,
+            column_size: 28,
+            decimal_digits: 6,
+            nullable: None,
+            type_name: "numeric".into(),
+            unsigned: false,
+            declared: Some(declared.into()),
+        };
+        assert_eq!(
+            Postgres.column_type(&meta("numeric")),
+            Ok(ColumnType::DecimalText)
+        );
+        assert_eq!(
+            Postgres.column_type(&meta("numeric(18,5)")),
+            Ok(ColumnType::Decimal {
+                precision: 18,
+                scale: 5
+            })
+        );
+        assert_eq!(
+            Postgres.column_type(&meta("character varying")),
+            Ok(ColumnType::Text {
+                length: None,
+                fixed: false
+            })
+        );
+        assert_eq!(
+            Postgres.column_type(&meta("timestamp(3) with time zone")),
+            Ok(ColumnType::TimestampTz { precision: 3 })
+        );
+        assert_eq!(
+            Postgres.column_type(&meta("time without time zone")),
+            Ok(ColumnType::Time { precision: 6 })
+        );
+    }
+}

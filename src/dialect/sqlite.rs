@@ -1,0 +1,304 @@
+//! SQLite through the SQLite3 ODBC driver (sqliteodbc).
+//!
+//! SQLite stores values by *affinity*, not by declared type: an `INTEGER` column holds any 64-bit
+//! integer, and a column whose declared type has NUMERIC affinity (`DECIMAL(18,5)`) turns the text
+//! '1234567890123.12345' into an 8-byte float, losing digits. So as a source, every integer type
+//! is read as 64 bits and types come from the declared type (`pragma_table_info`), because
+//! sqliteodbc reports `TEXT` as 64 KB and `BLOB` as 255 bytes whatever the values hold. As a
+//! target, exact decimals are declared `DECIMAL_TEXT(p,s)`: the name contains TEXT, so SQLite
+//! keeps the digits as text, and it still starts with DECIMAL, so sqliteodbc and this tool read it
+//! back as a decimal. SQLite has no schemas to create.
+
+use std::sync::Arc;
+
+use arrow_odbc::arrow::{
+    array::{ArrayRef, AsArray, StringArray},
+    compute::cast,
+    datatypes::{DataType, Field, Schema},
+    record_batch::RecordBatch,
+};
+
+use super::{Dialect, DriverTuning};
+use crate::plan::{ColumnMeta, ColumnType, decimal, type_arguments};
+use crate::target::{InsertStrategy, RowByRow};
+
+/// SQLite 3.
+#[derive(Debug, Clone, Copy)]
+pub struct Sqlite;
+
+impl Dialect for Sqlite {
+    fn name(&self) -> &'static str {
+        "SQLite"
+    }
+
+    fn matches_dbms(&self, dbms_name: &str) -> bool {
+        dbms_name.to_ascii_lowercase().contains("sqlite")
+    }
+
+    fn matches_driver(&self, driver_name: &str) -> bool {
+        driver_name.to_ascii_lowercase().contains("sqlite")
+    }
+
+    fn connection_parts(
+        &self,
+        _host: Option<&str>,
+        _port: Option<u16>,
+        database: Option<&str>,
+    ) -> Vec<(String, String)> {
+        database
+            .map(|d| vec![("Database".to_string(), d.to_string())])
+            .unwrap_or_default()
+    }
+
+    fn driver_defaults(&self, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
+        // Wait up to a minute for a locked database instead of failing at once.
+        vec![("Timeout", "60000".into())]
+    }
+
+    fn has_schemas(&self) -> bool {
+        false
+    }
+
+    fn declared_types_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
+        let schema_arg = schema.map_or(String::new(), |s| format!(", {}", self.literal(s)));
+        Some(format!(
+            "SELECT name, type FROM pragma_table_info({}{schema_arg}) ORDER BY cid",
+            self.literal(table)
+        ))
+    }
+
+    fn column_type(&self, meta: &ColumnMeta) -> Result<ColumnType, String> {
+        let declared = meta
+            .declared
+            .clone()
+            .unwrap_or_else(|| meta.type_name.clone())
+            .to_ascii_lowercase();
+        Ok(affinity_type(&declared))
+    }
+
+    fn select_expr(&self, quoted: &str, column: &crate::plan::Column) -> String {
+        match column.column_type {
+            // sqliteodbc converts doubles through 15-digit text. SQLite's own printf with the
+            // alternate-form flag gives 21 significant digits; SQLite computes them in extended
+            // precision, so the first 17 or more are right and the nearest double, which the
+            // reader parses, is the stored one.
+            ColumnType::Float32 | ColumnType::Float64 => {
+                format!("CASE WHEN {quoted} IS NULL THEN NULL ELSE printf('%!.20e', {quoted}) END")
+            }
+            _ => quoted.to_string(),
+        }
+    }
+
+    fn fetch_as_text(&self, column: &crate::plan::Column) -> bool {
+        matches!(
+            column.column_type,
+            ColumnType::Float32 | ColumnType::Float64
+        )
+    }
+
+    fn byte_length_sql(&self, column: &str, _column_type: &ColumnType) -> Option<String> {
+        Some(format!("length(CAST({column} AS BLOB))"))
+    }
+
+    fn type_sql(&self, column_type: &ColumnType) -> String {
+        match *column_type {
+            ColumnType::Boolean => "BOOLEAN".into(),
+            ColumnType::Int8 => "TINYINT".into(),
+            ColumnType::Int16 => "SMALLINT".into(),
+            ColumnType::Int32 => "INTEGER".into(),
+            ColumnType::Int64 => "BIGINT".into(),
+            ColumnType::Float32 => "REAL".into(),
+            ColumnType::Float64 => "DOUBLE".into(),
+            ColumnType::Decimal { precision, scale } => {
+                format!("DECIMAL_TEXT({precision},{scale})")
+            }
+            ColumnType::DecimalText => "NUMERIC_TEXT".into(),
+            ColumnType::Text {
+                length: Some(n),
+                fixed: true,
+            } => format!("CHAR({n})"),
+            ColumnType::Text {
+                length: Some(n), ..
+            } => format!("VARCHAR({n})"),
+            ColumnType::Text { length: None, .. } => "TEXT".into(),
+            ColumnType::Binary { .. } => "BLOB".into(),
+            ColumnType::Date => "DATE".into(),
+            ColumnType::Time { .. } => "TIME".into(),
+            ColumnType::Timestamp { .. } | ColumnType::TimestampTz { .. } => "TIMESTAMP".into(),
+        }
+    }
+
+    fn prepare_batch(&self, batch: RecordBatch) -> anyhow::Result<(RecordBatch, usize)> {
+        Ok((values_as_text(batch)?, 0))
+    }
+
+    fn insert_strategy(&self) -> &'static dyn InsertStrategy {
+        // sqliteodbc takes a binary parameter's buffer length, not its indicator, as the value's
+        // length, so rows are sent one at a time with buffers of exactly their length (in one
+        // transaction per batch, which SQLite needs to be fast anyway).
+        &RowByRow
+    }
+
+    fn create_schema_sql(&self, _schema: &str) -> Option<String> {
+        None
+    }
+
+    fn truncate_sql(&self, table_ref: &str) -> String {
+        format!("DELETE FROM {table_ref}")
+    }
+
+    fn table_exists_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let master = match schema {
+            Some(s) => format!("{}.sqlite_master", self.quote(s)),
+            None => "sqlite_master".to_string(),
+        };
+        format!(
+            "SELECT 1 FROM {master} WHERE type = 'table' AND name = {}",
+            self.literal(table)
+        )
+    }
+}
+
+/// Timestamps and decimals are sent as their text. sqliteodbc writes a bound timestamp with
+/// milliseconds only, and arrow-odbc writes decimals with a leading '+', which a TEXT-affinity
+/// column would keep. Timestamps become `2020-01-01 12:00:00.123456` (every fractional digit),
+/// decimals their plain form. (arrow-odbc already sends times as text.)
+fn values_as_text(batch: RecordBatch) -> anyhow::Result<RecordBatch> {
+    let as_text = |f: &Field| {
+        matches!(
+            f.data_type(),
+            DataType::Timestamp(..) | DataType::Decimal128(..)
+        )
+    };
+    if !batch.schema().fields().iter().any(|f| as_text(f)) {
+        return Ok(batch);
+    }
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+        if as_text(field) {
+            // Arrow formats timestamps as ISO 8601 with as many fractional digits as needed, and
+            // decimals with all their scale digits.
+            let iso = cast(column, &DataType::Utf8)?;
+            let text: StringArray = iso
+                .as_string::<i32>()
+                .iter()
+                .map(|v| v.map(|t| t.replacen('T', " ", 1)))
+                .collect();
+            fields.push(Field::new(
+                field.name(),
+                DataType::Utf8,
+                field.is_nullable(),
+            ));
+            columns.push(Arc::new(text));
+        } else {
+            fields.push(field.as_ref().clone());
+            columns.push(column.clone());
+        }
+    }
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
+}
+
+/// The column type of a SQLite declared type, following SQLite's affinity rules but more
+/// precisely where the declared name says more (dates, decimals, booleans).
+fn affinity_type(declared: &str) -> ColumnType {
+    let args = type_arguments(declared);
+    let length = args
+        .and_then(|(n, _)| u32::try_from(n).ok())
+        .filter(|n| *n > 0);
+    let starts = |p: &str| declared.starts_with(p);
+    if starts("decimal") || starts("numeric") {
+        return match args {
+            Some((p, s)) => decimal(p as usize, s.unwrap_or(0) as i16),
+            None => ColumnType::DecimalText,
+        };
+    }
+    if declared.contains("int") {
+        // Any INTEGER-affinity column stores 64-bit integers.
+        return ColumnType::Int64;
+    }
+    if starts("bool") {
+        return ColumnType::Boolean;
+    }
+    if declared.contains("char") || declared.contains("clob") || declared.contains("text") {
+        let fixed = (starts("char") || starts("nchar") || starts("character")) && length.is_some();
+        return ColumnType::Text { length, fixed };
+    }
+    if declared.contains("blob") || declared.contains("binary") {
+        return ColumnType::Binary {
+            length: None,
+            fixed: false,
+        };
+    }
+    if declared.contains("real") || declared.contains("floa") || declared.contains("doub") {
+        return ColumnType::Float64;
+    }
+    match declared {
+        "date" => ColumnType::Date,
+        "datetime" | "timestamp" => ColumnType::Timestamp { precision: 6 },
+        "time" => ColumnType::Time { precision: 6 },
+        // No declared type, or another NUMERIC-affinity name: any value; its text is exact.
+        _ => ColumnType::Text {
+            length: None,
+            fixed: false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affinity_and_declared_names() {
+        assert_eq!(affinity_type("smallint"), ColumnType::Int64);
+        assert_eq!(
+            affinity_type("decimal_text(18,5)"),
+            ColumnType::Decimal {
+                precision: 18,
+                scale: 5
+            }
+        );
+        assert_eq!(affinity_type("numeric_text"), ColumnType::DecimalText);
+        assert_eq!(
+            affinity_type("varchar(100)"),
+            ColumnType::Text {
+                length: Some(100),
+                fixed: false
+            }
+        );
+        assert_eq!(
+            affinity_type("blob"),
+            ColumnType::Binary {
+                length: None,
+                fixed: false
+            }
+        );
+        assert_eq!(
+            affinity_type("timestamp"),
+            ColumnType::Timestamp { precision: 6 }
+        );
+        assert_eq!(affinity_type("boolean"), ColumnType::Boolean);
+        assert_eq!(
+            affinity_type(""),
+            ColumnType::Text {
+                length: None,
+                fixed: false
+            }
+        );
+    }
+
+    #[test]
+    fn sqlite_targets_keep_decimal_digits_as_text() {
+        assert_eq!(
+            Sqlite.type_sql(&ColumnType::Decimal {
+                precision: 18,
+                scale: 5
+            }),
+            "DECIMAL_TEXT(18,5)"
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! The command line: parse arguments, load settings, call the library, map the outcome to an exit
+//! status (0 every table copied, 1 a table failed, 2 configuration or usage error).
+
+use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
+
+use clap::{Args, Parser, Subcommand};
+use source_to_staging::{
+    ConfigError, ConfigSources, RawValues, Settings,
+    config::{Side, secrets},
+    logging, odbc, transfer,
+};
+
+/// Copy application tables into a staging schema, through ODBC on both sides.
+#[derive(Parser, Debug)]
+#[command(name = "source-to-staging", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Options every command takes. Settings given here beat the INI file and the environment.
+#[derive(Args, Debug, Default)]
+struct Common {
+    /// INI file with [database-source], [database-destination], [settings] and [logging]
+    #[arg(short, long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Set any configuration key (repeatable), e.g. --set ROW_LIMIT=1000
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Tables to copy, comma-separated (SRC_TABLES)
+    #[arg(long, global = true, value_name = "LIST")]
+    tables: Option<String>,
+    /// DIRECT or DUMP (TRANSFER_MODE)
+    #[arg(long, global = true)]
+    mode: Option<String>,
+    /// replace, truncate or append (WRITE_MODE)
+    #[arg(long, global = true)]
+    write_mode: Option<String>,
+    /// At most this many rows per table (ROW_LIMIT)
+    #[arg(long, global = true, value_name = "ROWS")]
+    row_limit: Option<String>,
+    /// Rows per batch and per Parquet file (SRC_CHUNK_SIZE)
+    #[arg(long, global = true, value_name = "ROWS")]
+    chunk_size: Option<String>,
+    /// Schema to read from (SRC_SCHEMA)
+    #[arg(long, global = true)]
+    src_schema: Option<String>,
+    /// Staging schema to write into (DST_SCHEMA)
+    #[arg(long, global = true)]
+    dst_schema: Option<String>,
+    /// ERROR, WARNING, INFO, DEBUG or TRACE (LOG_LEVEL)
+    #[arg(long, global = true)]
+    log_level: Option<String>,
+    /// More output (-v debug, -vv trace)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Only warnings and errors
+    #[arg(short, long, global = true)]
+    quiet: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Copy the configured tables (the default command)
+    Run,
+    /// List the ODBC drivers the driver manager knows (names for SRC_DRIVER / DST_DRIVER)
+    Drivers,
+    /// List the ODBC data sources (names for SRC_DSN / DST_DSN)
+    Dsns,
+}
+
+impl Common {
+    fn overrides(&self) -> Result<Vec<(String, String)>, ConfigError> {
+        let mut pairs = Vec::new();
+        for item in &self.set {
+            let Some((k, v)) = item.split_once('=') else {
+                return Err(ConfigError::new(format!(
+                    "--set {item}: expected KEY=VALUE, e.g. --set ROW_LIMIT=1000"
+                )));
+            };
+            pairs.push((k.trim().to_string(), v.to_string()));
+        }
+        let flags = [
+            ("SRC_TABLES", &self.tables),
+            ("TRANSFER_MODE", &self.mode),
+            ("WRITE_MODE", &self.write_mode),
+            ("ROW_LIMIT", &self.row_limit),
+            ("SRC_CHUNK_SIZE", &self.chunk_size),
+            ("SRC_SCHEMA", &self.src_schema),
+            ("DST_SCHEMA", &self.dst_schema),
+            ("LOG_LEVEL", &self.log_level),
+        ];
+        for (key, value) in flags {
+            if let Some(v) = value {
+                pairs.push((key.to_string(), v.clone()));
+            }
+        }
+        Ok(pairs)
+    }
+
+    fn level_override(&self) -> Option<log::LevelFilter> {
+        match (self.quiet, self.verbose) {
+            (true, _) => Some(log::LevelFilter::Warn),
+            (false, 0) => None,
+            (false, 1) => Some(log::LevelFilter::Debug),
+            (false, _) => Some(log::LevelFilter::Trace),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Run) {
+        Command::Run => run(&cli.common),
+        Command::Drivers => list(odbc::installed_drivers().map(|d| d.into_iter().collect())),
+        Command::Dsns => list(odbc::data_sources().map(|d| {
+            d.into_iter()
+                .map(|(name, driver)| format!("{name}\t{driver}"))
+                .collect()
+        })),
+    }
+}
+
+fn list(items: anyhow::Result<Vec<String>>) -> ExitCode {
+    match items {
+        Ok(items) => {
+            for item in items {
+                println!("{item}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn run(common: &Common) -> ExitCode {
+    // .env in the working directory fills the environment, never overriding it.
+    if let Err(e) = dotenvy::from_path(".env")
+        && !e.not_found()
+    {
+        return fail(&ConfigError::new(format!("cannot read .env: {e}")).into());
+    }
+    let settings = match load_settings(common) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    if let Err(e) = logging::init(&settings.logging, common.level_override()) {
+        return fail(&e);
+    }
+    match transfer::run(&settings) {
+        Ok(report) => {
+            println!("{report}");
+            ExitCode::from(report.exit_code() as u8)
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn load_settings(common: &Common) -> anyhow::Result<Settings> {
+    let sources = ConfigSources {
+        config_file: common.config.clone(),
+        overrides: common.overrides()?,
+        environment: true,
+    };
+    let mut raw = RawValues::load(&sources)?;
+    for key in &raw.unknown_keys {
+        eprintln!("warning: unknown configuration key {key} is ignored");
+    }
+    if Settings::from_values(&raw)?.ask_password {
+        ask_passwords(&mut raw)?;
+    }
+    Ok(Settings::from_values(&raw)?)
+}
+
+/// Prompts for both passwords with hidden input; a blank answer keeps the configured value.
+fn ask_passwords(raw: &mut RawValues) -> anyhow::Result<()> {
+    if !std::io::stdin().is_terminal() {
+        return Err(ConfigError::new(
+            "ASK_PASSWORD_IN_CLI = true, but there is no terminal to ask on; set the passwords \
+             in the configuration or the environment, or set ASK_PASSWORD_IN_CLI = false",
+        )
+        .into());
+    }
+    for side in [Side::Source, Side::Target] {
+        let key = format!("{}_PASSWORD", side.prefix());
+        let answer = rpassword::prompt_password(format!(
+            "Password for the {} (blank keeps the configured one): ",
+            side.name()
+        ))?;
+        if !answer.is_empty() {
+            secrets::register(&answer);
+            raw.set(&key, answer, "password prompt");
+        }
+    }
+    Ok(())
+}
+
+/// Prints the error (secrets masked) and returns 2 for configuration errors, else 1.
+fn fail(error: &anyhow::Error) -> ExitCode {
+    let message = secrets::redact(&format!("{error:#}"));
+    eprintln!("error: {message}");
+    if error.downcast_ref::<ConfigError>().is_some() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
+}

@@ -1,0 +1,385 @@
+//! The ODBC side of things: one environment, connection strings built from the settings (with the
+//! driver settings each dialect asks for), connecting with a login timeout and clear errors, and
+//! a few helpers for small catalog queries.
+
+use std::fmt;
+
+use anyhow::{Context, anyhow, bail};
+use arrow_odbc::odbc_api::{
+    self, ConnectionOptions, Cursor, Environment, ResultSetMetadata, handles::Statement as _,
+};
+
+use crate::{
+    config::{ConfigError, Connect, Endpoint, secrets},
+    dialect::{self, Dialect, DriverTuning},
+};
+
+/// An open connection (to the process-wide ODBC environment).
+pub type Connection = odbc_api::Connection<'static>;
+
+/// The process-wide ODBC environment.
+pub fn environment() -> anyhow::Result<&'static Environment> {
+    odbc_api::environment().context("cannot initialise ODBC (is unixODBC installed?)")
+}
+
+/// The drivers the ODBC driver manager knows.
+pub fn installed_drivers() -> anyhow::Result<Vec<String>> {
+    Ok(environment()?
+        .drivers()?
+        .into_iter()
+        .map(|d| d.description)
+        .collect())
+}
+
+/// The data sources (DSNs) the ODBC driver manager knows: (name, driver).
+pub fn data_sources() -> anyhow::Result<Vec<(String, String)>> {
+    Ok(environment()?
+        .data_sources()?
+        .into_iter()
+        .map(|d| (d.server_name, d.driver))
+        .collect())
+}
+
+/// Everything needed to (re)open a connection to one side. Its `Debug` hides the password.
+#[derive(Clone)]
+pub struct Connector {
+    /// "source" or "target".
+    pub side: &'static str,
+    connection_string: String,
+    login_timeout: u32,
+}
+
+impl fmt::Debug for Connector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Connector({}: {})",
+            self.side,
+            secrets::redact(&self.connection_string)
+        )
+    }
+}
+
+impl Connector {
+    /// Builds the connection string for `endpoint` and checks that its driver or DSN exists.
+    /// Problems the user must fix in the settings are [`ConfigError`]s.
+    pub fn new(
+        endpoint: &Endpoint,
+        tuning: DriverTuning,
+        login_timeout: u32,
+    ) -> anyhow::Result<Self> {
+        let p = endpoint.side.prefix();
+        let (mut attributes, dialect_guess): (Vec<(String, String)>, &dyn Dialect) =
+            match &endpoint.connect {
+                Connect::ConnectionString(s) => {
+                    let attributes = parse_attributes(s);
+                    let driver = find(&attributes, "DRIVER").map(str::to_string);
+                    let guess = match (driver, find(&attributes, "DSN")) {
+                        (Some(d), _) => dialect::for_driver(&d),
+                        (None, Some(dsn)) => dialect::for_driver(&dsn_driver(dsn)?),
+                        (None, None) => dialect::for_driver(""),
+                    };
+                    (attributes, guess)
+                }
+                Connect::Dsn(dsn) => {
+                    let known = data_sources()?;
+                    let Some((_, driver)) = known.iter().find(|(n, _)| n.eq_ignore_ascii_case(dsn))
+                    else {
+                        let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
+                        return Err(ConfigError::new(format!(
+                            "{p}_DSN = '{dsn}': no such ODBC data source. Known data sources: {}. \
+                             Define it in odbc.ini (Linux) or the ODBC Data Source Administrator \
+                             (Windows), or connect with {p}_DRIVER/{p}_HOST/{p}_DB instead",
+                            list_or_none(&names)
+                        ))
+                        .into());
+                    };
+                    (
+                        vec![("DSN".to_string(), dsn.clone())],
+                        dialect::for_driver(driver),
+                    )
+                }
+                Connect::Parts {
+                    driver,
+                    host,
+                    port,
+                    database,
+                } => {
+                    check_driver(p, driver)?;
+                    let guess = dialect::for_driver(driver);
+                    let mut attributes = vec![("Driver".to_string(), driver.clone())];
+                    attributes.extend(guess.connection_parts(
+                        host.as_deref(),
+                        *port,
+                        database.as_deref(),
+                    ));
+                    (attributes, guess)
+                }
+            };
+        if let Some(user) = &endpoint.username
+            && find(&attributes, "UID").is_none()
+            && find(&attributes, "USER").is_none()
+        {
+            attributes.push(("UID".to_string(), user.clone()));
+        }
+        if let Some(password) = &endpoint.password
+            && find(&attributes, "PWD").is_none()
+            && find(&attributes, "PASSWORD").is_none()
+        {
+            attributes.push(("PWD".to_string(), password.expose().to_string()));
+        }
+        if let Some(options) = &endpoint.odbc_options {
+            attributes.extend(parse_attributes(options));
+        }
+        for (key, value) in dialect_guess.driver_defaults(tuning) {
+            if find(&attributes, key).is_none() {
+                attributes.push((key.to_string(), value));
+            }
+        }
+        let connection_string = attributes
+            .iter()
+            .map(|(k, v)| {
+                if k.eq_ignore_ascii_case("DRIVER") && !v.starts_with('{') {
+                    format!("{k}={{{v}}};")
+                } else {
+                    format!("{k}={};", escape(v))
+                }
+            })
+            .collect::<String>();
+        Ok(Connector {
+            side: endpoint.side.name(),
+            connection_string,
+            login_timeout,
+        })
+    }
+
+    /// The connection string with the password masked (for logs and `check`).
+    pub fn redacted(&self) -> String {
+        secrets::redact(&self.connection_string)
+    }
+
+    /// Opens a connection.
+    pub fn connect(&self) -> anyhow::Result<Connection> {
+        let options = ConnectionOptions {
+            login_timeout_sec: Some(self.login_timeout),
+            packet_size: None,
+        };
+        environment()?
+            .connect_with_connection_string(&self.connection_string, options)
+            .map_err(|e| connect_error(self.side, e))
+    }
+}
+
+/// A connection error with a hint for the common causes.
+fn connect_error(side: &str, error: odbc_api::Error) -> anyhow::Error {
+    let message = secrets::redact(&error.to_string());
+    let state = match &error {
+        odbc_api::Error::Diagnostics { record, .. } => record.state.as_str().to_string(),
+        _ => String::new(),
+    };
+    let hint = match state.as_str() {
+        "28000" | "28P01" => "check the user name and password",
+        "IM002" => "the data source or driver name is not known to the ODBC driver manager",
+        "HYT00" | "HYT01" => "the server did not answer in time; check host, port and firewall",
+        s if s.starts_with("08") => {
+            "the server cannot be reached; check host, port and that it runs"
+        }
+        _ => "check the connection settings",
+    };
+    anyhow!("cannot connect to the {side}: {hint}.\n{message}")
+}
+
+fn check_driver(prefix: &str, driver: &str) -> anyhow::Result<()> {
+    // A path to the driver library is allowed as well as a registered name.
+    if driver.contains('/') || driver.contains('\\') {
+        return Ok(());
+    }
+    let installed = installed_drivers()?;
+    if installed.iter().any(|d| d.eq_ignore_ascii_case(driver)) {
+        return Ok(());
+    }
+    let looks_python = driver.contains('+') || driver.contains("://");
+    let why = if looks_python {
+        " (that is a SQLAlchemy dialect name from the Python tool, not an ODBC driver)"
+    } else {
+        ""
+    };
+    let names: Vec<&str> = installed.iter().map(String::as_str).collect();
+    Err(ConfigError::new(format!(
+        "{prefix}_DRIVER = '{driver}' is not an installed ODBC driver{why}. Installed ODBC \
+         drivers: {}. Put one of these names in {prefix}_DRIVER, or install the driver",
+        list_or_none(&names)
+    ))
+    .into())
+}
+
+fn dsn_driver(dsn: &str) -> anyhow::Result<String> {
+    Ok(data_sources()?
+        .into_iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(dsn))
+        .map(|(_, d)| d)
+        .unwrap_or_default())
+}
+
+fn list_or_none(names: &[&str]) -> String {
+    if names.is_empty() {
+        "(none)".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Splits `key=value;key={va;lue};...` into pairs (braced values may contain `;`).
+pub fn parse_attributes(text: &str) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let Some(eq) = rest.find('=') else { break };
+        let key = rest[..eq].trim().trim_start_matches(';').trim().to_string();
+        rest = rest[eq + 1..].trim_start();
+        let value;
+        if rest.starts_with('{') {
+            // Find the closing brace; "}}" is an escaped brace.
+            let bytes = rest.as_bytes();
+            let mut i = 1;
+            let mut out = String::new();
+            while i < bytes.len() {
+                if bytes[i] == b'}' {
+                    if bytes.get(i + 1) == Some(&b'}') {
+                        out.push('}');
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                let ch = rest[i..].chars().next().unwrap_or('}');
+                out.push(ch);
+                i += ch.len_utf8();
+            }
+            value = out;
+            rest = rest.get(i + 1..).unwrap_or("");
+            rest = rest.trim_start().trim_start_matches(';');
+        } else {
+            let end = rest.find(';').unwrap_or(rest.len());
+            value = rest[..end].trim().to_string();
+            rest = rest.get(end + 1..).unwrap_or("");
+        }
+        if !key.is_empty() {
+            pairs.push((key, value));
+        }
+    }
+    pairs
+}
+
+fn find<'a>(attributes: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    attributes
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Braces a value when it holds characters with a meaning in connection strings.
+fn escape(value: &str) -> String {
+    let braced = value.starts_with('{') && value.ends_with('}');
+    if braced || !value.contains([';', '{', '}', '+', '=']) && value.trim() == value {
+        value.to_string()
+    } else {
+        format!("{{{}}}", value.replace('}', "}}"))
+    }
+}
+
+/// Runs a statement that returns no rows we need.
+pub fn execute(conn: &Connection, sql: &str) -> anyhow::Result<()> {
+    log::debug!("SQL: {sql}");
+    conn.execute(sql, (), None)
+        .with_context(|| format!("the statement failed: {sql}"))?;
+    Ok(())
+}
+
+/// Runs a small query and returns all rows as text (NULL as `None`).
+pub fn query_text(conn: &Connection, sql: &str) -> anyhow::Result<Vec<Vec<Option<String>>>> {
+    log::debug!("SQL: {sql}");
+    let mut rows = Vec::new();
+    let Some(mut cursor) = conn
+        .execute(sql, (), None)
+        .with_context(|| format!("the query failed: {sql}"))?
+    else {
+        return Ok(rows);
+    };
+    let columns = cursor.num_result_cols()? as u16;
+    let mut buf = Vec::new();
+    while let Some(mut row) = cursor.next_row()? {
+        let mut values = Vec::with_capacity(columns as usize);
+        for c in 1..=columns {
+            let present = row.get_text(c, &mut buf)?;
+            values.push(present.then(|| String::from_utf8_lossy(&buf).into_owned()));
+        }
+        rows.push(values);
+    }
+    Ok(rows)
+}
+
+/// The type name the driver reports for a result column (`SQL_DESC_TYPE_NAME`), which odbc-api
+/// does not expose.
+pub fn column_type_name(cursor: &mut impl ResultSetMetadata, column: u16) -> String {
+    let stmt = cursor.as_stmt_ref();
+    let mut buf = vec![0u16; 256];
+    let mut len: i16 = 0;
+    // SAFETY: the buffer is 512 bytes long as declared, the handle is a valid statement with a
+    // result set, and the driver writes at most buffer_length bytes.
+    let ret = unsafe {
+        odbc_api::sys::SQLColAttributeW(
+            stmt.as_sys(),
+            column,
+            odbc_api::sys::Desc::TypeName,
+            buf.as_mut_ptr().cast(),
+            (buf.len() * 2) as i16,
+            &mut len,
+            std::ptr::null_mut(),
+        )
+    };
+    if ret != odbc_api::sys::SqlReturn::SUCCESS
+        && ret != odbc_api::sys::SqlReturn::SUCCESS_WITH_INFO
+    {
+        return String::new();
+    }
+    let units = (len.max(0) as usize / 2).min(buf.len());
+    String::from_utf16_lossy(&buf[..units])
+}
+
+/// Opens `sql` and returns the cursor, with the SQL in the error.
+pub fn open_cursor<'c>(conn: &'c Connection, sql: &str) -> anyhow::Result<impl Cursor + 'c> {
+    log::debug!("SQL: {sql}");
+    match conn.execute(sql, (), None) {
+        Ok(Some(cursor)) => Ok(cursor),
+        Ok(None) => bail!("the query returned no result set: {sql}"),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("the query failed: {sql}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_connection_string_attributes() {
+        let pairs = parse_attributes("Driver={PostgreSQL Unicode};Server=h; PWD={a;b}}c};x=1");
+        assert_eq!(
+            pairs,
+            vec![
+                ("Driver".to_string(), "PostgreSQL Unicode".to_string()),
+                ("Server".to_string(), "h".to_string()),
+                ("PWD".to_string(), "a;b}c".to_string()),
+                ("x".to_string(), "1".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn escapes_values_with_special_characters() {
+        assert_eq!(escape("plain"), "plain");
+        assert_eq!(escape("a;b"), "{a;b}");
+        assert_eq!(escape("p}w+"), "{p}}w+}");
+        assert_eq!(escape("{Driver Name}"), "{Driver Name}");
+    }
+}

@@ -1,0 +1,383 @@
+//! From source column metadata to an Arrow schema and target columns.
+//!
+//! The driver reports each column's ODBC SQL type, size, decimal digits, nullability and type
+//! name ([`ColumnMeta`]); where the DBMS's catalog knows better (an unconstrained `numeric`,
+//! `varchar` without a length, SQLite's declared types) the source dialect adds the declared
+//! type. The source dialect turns that into a [`ColumnType`], a small vocabulary that says what
+//! values the column can hold. Everything downstream works from `ColumnType`: the Arrow type
+//! and read buffer ([`ColumnType::arrow_type`]), the Parquet manifest, and the target dialect's
+//! DDL. So adding a DBMS means mapping its metadata into `ColumnType` and `ColumnType` into its
+//! type names, nothing else.
+
+use std::sync::Arc;
+
+use arrow_odbc::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use serde::{Deserialize, Serialize};
+
+/// ODBC SQL type codes (sql.h / sqlext.h, plus the vendor codes we recognise).
+pub mod sql_type {
+    #![allow(missing_docs)]
+    pub const CHAR: i16 = 1;
+    pub const NUMERIC: i16 = 2;
+    pub const DECIMAL: i16 = 3;
+    pub const INTEGER: i16 = 4;
+    pub const SMALLINT: i16 = 5;
+    pub const FLOAT: i16 = 6;
+    pub const REAL: i16 = 7;
+    pub const DOUBLE: i16 = 8;
+    pub const DATETIME: i16 = 9;
+    pub const VARCHAR: i16 = 12;
+    pub const TYPE_DATE: i16 = 91;
+    pub const TYPE_TIME: i16 = 92;
+    pub const TYPE_TIMESTAMP: i16 = 93;
+    pub const LONGVARCHAR: i16 = -1;
+    pub const BINARY: i16 = -2;
+    pub const VARBINARY: i16 = -3;
+    pub const LONGVARBINARY: i16 = -4;
+    pub const BIGINT: i16 = -5;
+    pub const TINYINT: i16 = -6;
+    pub const BIT: i16 = -7;
+    pub const WCHAR: i16 = -8;
+    pub const WVARCHAR: i16 = -9;
+    pub const WLONGVARCHAR: i16 = -10;
+    pub const GUID: i16 = -11;
+    /// SQL Server `sql_variant`.
+    pub const SS_VARIANT: i16 = -150;
+    /// SQL Server user-defined types (geometry, hierarchyid).
+    pub const SS_UDT: i16 = -151;
+    /// SQL Server `xml`.
+    pub const SS_XML: i16 = -152;
+    /// SQL Server `time(n)`.
+    pub const SS_TIME2: i16 = -154;
+    /// SQL Server `datetimeoffset(n)`.
+    pub const SS_TIMESTAMPOFFSET: i16 = -155;
+}
+
+/// What the ODBC driver (and, where asked, the catalog) says about one source column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnMeta {
+    /// Column name as the source reports it.
+    pub name: String,
+    /// ODBC SQL type code (see [`sql_type`]).
+    pub sql_type: i16,
+    /// Column size: characters for text, bytes for binary, digits for numbers.
+    pub column_size: usize,
+    /// Decimal digits: scale for decimals, fractional-second digits for times.
+    pub decimal_digits: i16,
+    /// `Some(false)` when the driver says the column cannot hold NULL.
+    pub nullable: Option<bool>,
+    /// The driver's type name (`SQL_DESC_TYPE_NAME`), e.g. `int4`, `NUMBER`, `nvarchar`.
+    pub type_name: String,
+    /// The driver says the column is unsigned.
+    pub unsigned: bool,
+    /// The type as declared in the catalog, when the source dialect looked it up
+    /// (e.g. `numeric(18,5)`, `character varying`, `int(10) unsigned`).
+    pub declared: Option<String>,
+}
+
+/// What values a column holds, independent of any DBMS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ColumnType {
+    /// true / false.
+    Boolean,
+    /// 8-bit signed integer.
+    Int8,
+    /// 16-bit signed integer.
+    Int16,
+    /// 32-bit signed integer.
+    Int32,
+    /// 64-bit signed integer.
+    Int64,
+    /// IEEE single precision.
+    Float32,
+    /// IEEE double precision.
+    Float64,
+    /// Exact decimal with at most 38 digits.
+    Decimal {
+        /// Total digits.
+        precision: u8,
+        /// Digits after the point.
+        scale: i8,
+    },
+    /// Exact decimal without a declared precision, or with more than 38 digits; carried as its
+    /// decimal text so that no digit is lost.
+    DecimalText,
+    /// Character data.
+    Text {
+        /// Maximum length in characters; `None` for unbounded text (TEXT, CLOB, ...).
+        length: Option<u32>,
+        /// Fixed length (CHAR).
+        fixed: bool,
+    },
+    /// Binary data.
+    Binary {
+        /// Maximum length in bytes; `None` for unbounded binary (BLOB, bytea, ...).
+        length: Option<u32>,
+        /// Fixed length (BINARY).
+        fixed: bool,
+    },
+    /// Calendar date.
+    Date,
+    /// Time of day.
+    Time {
+        /// Fractional-second digits.
+        precision: u8,
+    },
+    /// Date and time without time zone.
+    Timestamp {
+        /// Fractional-second digits.
+        precision: u8,
+    },
+    /// An instant (date and time with time zone), normalised to UTC.
+    TimestampTz {
+        /// Fractional-second digits.
+        precision: u8,
+    },
+}
+
+impl ColumnType {
+    /// The Arrow type batches carry for this column.
+    pub fn arrow_type(&self) -> DataType {
+        match *self {
+            ColumnType::Boolean => DataType::Boolean,
+            ColumnType::Int8 => DataType::Int8,
+            ColumnType::Int16 => DataType::Int16,
+            ColumnType::Int32 => DataType::Int32,
+            ColumnType::Int64 => DataType::Int64,
+            ColumnType::Float32 => DataType::Float32,
+            ColumnType::Float64 => DataType::Float64,
+            ColumnType::Decimal { precision, scale } => DataType::Decimal128(precision, scale),
+            ColumnType::DecimalText | ColumnType::Text { .. } => DataType::Utf8,
+            ColumnType::Binary { .. } => DataType::Binary,
+            ColumnType::Date => DataType::Date32,
+            ColumnType::Time { precision } => {
+                if precision <= 6 {
+                    DataType::Time64(TimeUnit::Microsecond)
+                } else {
+                    DataType::Time64(TimeUnit::Nanosecond)
+                }
+            }
+            ColumnType::Timestamp { precision } => DataType::Timestamp(time_unit(precision), None),
+            ColumnType::TimestampTz { precision } => {
+                DataType::Timestamp(time_unit(precision), Some("UTC".into()))
+            }
+        }
+    }
+
+    /// `true` for types whose values have no declared upper size, so that the reader has to
+    /// find out how large they are.
+    pub fn is_unbounded(&self) -> bool {
+        matches!(
+            self,
+            ColumnType::DecimalText
+                | ColumnType::Text { length: None, .. }
+                | ColumnType::Binary { length: None, .. }
+        )
+    }
+}
+
+fn time_unit(precision: u8) -> TimeUnit {
+    match precision {
+        0 => TimeUnit::Second,
+        1..=3 => TimeUnit::Millisecond,
+        4..=6 => TimeUnit::Microsecond,
+        _ => TimeUnit::Nanosecond,
+    }
+}
+
+/// One column of the copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// Name in the source.
+    pub source_name: String,
+    /// Name in the target (lowercased when `LOWERCASE_COLUMNS`).
+    pub name: String,
+    /// What it holds.
+    pub column_type: ColumnType,
+    /// May hold NULL.
+    pub nullable: bool,
+    /// The source's type, for messages and `check` (e.g. `numeric(18,5)`).
+    pub source_type: String,
+}
+
+/// The columns of one table, in source order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableShape {
+    /// The columns.
+    pub columns: Vec<Column>,
+}
+
+impl TableShape {
+    /// The Arrow schema of the batches (target column names).
+    pub fn arrow_schema(&self) -> SchemaRef {
+        Arc::new(Schema::new(
+            self.columns
+                .iter()
+                .map(|c| Field::new(&c.name, c.column_type.arrow_type(), c.nullable))
+                .collect::<Vec<_>>(),
+        ))
+    }
+}
+
+/// Parses the `(a)` or `(a,b)` arguments of a declared type such as `numeric(18,5)` or
+/// `varchar(100)`. Returns `None` when there are none.
+pub fn type_arguments(declared: &str) -> Option<(i64, Option<i64>)> {
+    let open = declared.find('(')?;
+    let close = declared[open..].find(')')? + open;
+    let mut parts = declared[open + 1..close].split(',');
+    let first = parts.next()?.trim().parse().ok()?;
+    let second = parts.next().and_then(|p| p.trim().parse().ok());
+    Some((first, second))
+}
+
+/// Maps standard ODBC metadata to a [`ColumnType`]: the generic mapping every dialect starts
+/// from. `Err` carries a reason when the type cannot be copied without loss.
+pub fn generic_column_type(meta: &ColumnMeta) -> Result<ColumnType, String> {
+    use sql_type as t;
+    let size = u32::try_from(meta.column_size).ok().filter(|s| *s > 0);
+    let digits = meta.decimal_digits.clamp(0, 9) as u8;
+    Ok(match meta.sql_type {
+        t::BIT => ColumnType::Boolean,
+        t::TINYINT if meta.unsigned => ColumnType::Int16,
+        t::TINYINT => ColumnType::Int8,
+        t::SMALLINT if meta.unsigned => ColumnType::Int32,
+        t::SMALLINT => ColumnType::Int16,
+        t::INTEGER if meta.unsigned => ColumnType::Int64,
+        t::INTEGER => ColumnType::Int32,
+        t::BIGINT if meta.unsigned => ColumnType::Decimal {
+            precision: 20,
+            scale: 0,
+        },
+        t::BIGINT => ColumnType::Int64,
+        t::REAL => ColumnType::Float32,
+        t::FLOAT if (1..=24).contains(&meta.column_size) => ColumnType::Float32,
+        t::FLOAT | t::DOUBLE => ColumnType::Float64,
+        t::NUMERIC | t::DECIMAL => decimal(meta.column_size, meta.decimal_digits),
+        t::CHAR | t::WCHAR => ColumnType::Text {
+            length: size,
+            fixed: size.is_some(),
+        },
+        t::VARCHAR | t::WVARCHAR => ColumnType::Text {
+            length: size,
+            fixed: false,
+        },
+        t::LONGVARCHAR | t::WLONGVARCHAR | t::SS_XML => ColumnType::Text {
+            length: None,
+            fixed: false,
+        },
+        t::GUID => ColumnType::Text {
+            length: Some(36),
+            fixed: true,
+        },
+        t::BINARY => ColumnType::Binary {
+            length: size,
+            fixed: size.is_some(),
+        },
+        t::VARBINARY => ColumnType::Binary {
+            length: size,
+            fixed: false,
+        },
+        t::LONGVARBINARY => ColumnType::Binary {
+            length: None,
+            fixed: false,
+        },
+        t::TYPE_DATE | t::DATETIME => ColumnType::Date,
+        t::TYPE_TIME | t::SS_TIME2 => ColumnType::Time { precision: digits },
+        t::TYPE_TIMESTAMP => ColumnType::Timestamp { precision: digits },
+        t::SS_TIMESTAMPOFFSET => ColumnType::TimestampTz { precision: digits },
+        other => {
+            return Err(format!(
+                "ODBC SQL type {other} ('{}') has no lossless mapping",
+                meta.type_name
+            ));
+        }
+    })
+}
+
+/// `NUMERIC(p,s)`: exact decimal when it fits 38 digits, else exact text.
+pub fn decimal(precision: usize, scale: i16) -> ColumnType {
+    match (u8::try_from(precision), i8::try_from(scale)) {
+        (Ok(p @ 1..=38), Ok(s)) if s >= 0 && (s as u8) <= p => ColumnType::Decimal {
+            precision: p,
+            scale: s,
+        },
+        // A negative scale (Oracle NUMBER(5,-2)) holds integers with p - s digits.
+        (Ok(p @ 1..=38), Ok(s)) if s < 0 && (p as i16 - s as i16) <= 38 => ColumnType::Decimal {
+            precision: (p as i16 - s as i16) as u8,
+            scale: 0,
+        },
+        _ => ColumnType::DecimalText,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(sql_type: i16, size: usize, digits: i16) -> ColumnMeta {
+        ColumnMeta {
+            name: "c".into(),
+            sql_type,
+            column_size: size,
+            decimal_digits: digits,
+            nullable: None,
+            type_name: "x".into(),
+            unsigned: false,
+            declared: None,
+        }
+    }
+
+    #[test]
+    fn generic_mapping_keeps_widths_and_precision() {
+        use sql_type as t;
+        assert_eq!(
+            generic_column_type(&meta(t::NUMERIC, 18, 5)),
+            Ok(ColumnType::Decimal {
+                precision: 18,
+                scale: 5
+            })
+        );
+        assert_eq!(
+            generic_column_type(&meta(t::NUMERIC, 0, 0)),
+            Ok(ColumnType::DecimalText)
+        );
+        assert_eq!(
+            generic_column_type(&meta(t::DECIMAL, 40, 2)),
+            Ok(ColumnType::DecimalText)
+        );
+        assert_eq!(
+            generic_column_type(&meta(t::VARCHAR, 0, 0)),
+            Ok(ColumnType::Text {
+                length: None,
+                fixed: false
+            })
+        );
+        assert_eq!(
+            generic_column_type(&meta(t::TYPE_TIMESTAMP, 27, 7)),
+            Ok(ColumnType::Timestamp { precision: 7 })
+        );
+        let mut unsigned_int = meta(t::INTEGER, 10, 0);
+        unsigned_int.unsigned = true;
+        assert_eq!(generic_column_type(&unsigned_int), Ok(ColumnType::Int64));
+        assert!(generic_column_type(&meta(-999, 0, 0)).is_err());
+    }
+
+    #[test]
+    fn negative_scale_becomes_a_wider_integer_decimal() {
+        assert_eq!(
+            decimal(5, -2),
+            ColumnType::Decimal {
+                precision: 7,
+                scale: 0
+            }
+        );
+    }
+
+    #[test]
+    fn type_arguments_are_parsed() {
+        assert_eq!(type_arguments("numeric(18,5)"), Some((18, Some(5))));
+        assert_eq!(type_arguments("character varying(100)"), Some((100, None)));
+        assert_eq!(type_arguments("text"), None);
+    }
+}

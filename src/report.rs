@@ -1,0 +1,159 @@
+//! What happened: per-table results, the end-of-run summary, and progress lines.
+
+use std::{
+    fmt,
+    time::{Duration, Instant},
+};
+
+use crate::config::secrets;
+
+/// How a table ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Copied and checked.
+    Ok,
+    /// Not copied; the message says why.
+    Failed(String),
+}
+
+/// The result of one table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableReport {
+    /// The entry of `SRC_TABLES`.
+    pub source: String,
+    /// The target table (schema-qualified when a schema is set).
+    pub target: String,
+    /// Rows read from the source.
+    pub rows_read: u64,
+    /// Rows committed to the target.
+    pub rows_written: u64,
+    /// Wall-clock time.
+    pub elapsed: Duration,
+    /// Transient errors retried.
+    pub retries: u32,
+    /// Values the target dialect changed (NUL characters removed for PostgreSQL).
+    pub changed_values: usize,
+    /// Outcome.
+    pub status: Status,
+}
+
+impl TableReport {
+    /// Rows written per second.
+    pub fn rows_per_second(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.rows_written as f64 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunReport {
+    /// One entry per table, in `SRC_TABLES` order.
+    pub tables: Vec<TableReport>,
+}
+
+impl RunReport {
+    /// `true` when every table was copied.
+    pub fn success(&self) -> bool {
+        self.tables.iter().all(|t| t.status == Status::Ok)
+    }
+
+    /// The process exit status: 0 when every table was copied, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        if self.success() { 0 } else { 1 }
+    }
+}
+
+impl fmt::Display for RunReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name_width = self
+            .tables
+            .iter()
+            .map(|t| t.source.len())
+            .chain([5])
+            .max()
+            .unwrap_or(5);
+        writeln!(
+            f,
+            "{:<name_width$}  {:>12}  {:>12}  {:>9}  {:>10}  status",
+            "table", "rows read", "rows written", "seconds", "rows/s"
+        )?;
+        for t in &self.tables {
+            let status = match &t.status {
+                Status::Ok => "ok".to_string(),
+                Status::Failed(why) => {
+                    let first = why.lines().next().unwrap_or_default();
+                    format!("FAILED: {}", secrets::redact(first))
+                }
+            };
+            writeln!(
+                f,
+                "{:<name_width$}  {:>12}  {:>12}  {:>9.2}  {:>10.0}  {status}",
+                t.source,
+                t.rows_read,
+                t.rows_written,
+                t.elapsed.as_secs_f64(),
+                t.rows_per_second()
+            )?;
+        }
+        let failed = self
+            .tables
+            .iter()
+            .filter(|t| t.status != Status::Ok)
+            .count();
+        let rows: u64 = self.tables.iter().map(|t| t.rows_written).sum();
+        write!(
+            f,
+            "{} table(s) copied, {failed} failed, {rows} rows written",
+            self.tables.len() - failed
+        )
+    }
+}
+
+/// Logs progress of one table at most every `interval`.
+pub struct Progress {
+    table: String,
+    expected: Option<u64>,
+    started: Instant,
+    last: Instant,
+    interval: Duration,
+}
+
+impl Progress {
+    /// Starts measuring; `expected` is the row count when known.
+    pub fn new(table: &str, expected: Option<u64>) -> Self {
+        let now = Instant::now();
+        Progress {
+            table: table.to_string(),
+            expected,
+            started: now,
+            last: now,
+            interval: Duration::from_secs(10),
+        }
+    }
+
+    /// Reports `rows` done so far.
+    pub fn update(&mut self, rows: u64) {
+        if self.last.elapsed() < self.interval {
+            return;
+        }
+        self.last = Instant::now();
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
+        let rate = rows as f64 / secs;
+        match self.expected {
+            Some(total) if total > 0 && rate > 0.0 => {
+                let eta = total.saturating_sub(rows) as f64 / rate;
+                log::info!(
+                    "{}: {rows}/{total} rows ({:.0}%), {rate:.0} rows/s, ETA {eta:.0} s",
+                    self.table,
+                    100.0 * rows as f64 / total as f64
+                );
+            }
+            _ => log::info!("{}: {rows} rows, {rate:.0} rows/s", self.table),
+        }
+    }
+}

@@ -1,0 +1,414 @@
+//! Writing a table: prepare it for the write mode, insert batches (one transaction each, retried
+//! after transient errors), check the row count, and swap a replaced table in.
+//!
+//! `replace` loads into a side table (`<table>_s2s_new`) and swaps it in only when it is complete
+//! and its row count checked, so readers see the old table until then and a failed run leaves it
+//! as it was. `truncate` and `append` write into the table itself; their committed batches stay
+//! when a later batch fails.
+
+use std::thread;
+
+use anyhow::{Context, bail};
+use arrow_odbc::{
+    OdbcWriter,
+    arrow::{array::Array, datatypes::DataType, record_batch::RecordBatch},
+    odbc_api::{
+        self, Bit, Nullable,
+        buffers::Item as Pod,
+        handles::HasDataType,
+        parameter::{InputParameter, VarBinaryBox, VarCharBox},
+    },
+};
+use chrono::Datelike;
+
+use crate::{
+    config::WriteMode,
+    dialect::Dialect,
+    odbc::{self, Connection, Connector},
+    plan::TableShape,
+    retry::{self, ErrorClass, RetryPolicy},
+};
+
+/// Suffix of the side table a `replace` loads into.
+pub const SIDE_SUFFIX: &str = "_s2s_new";
+
+/// How a dialect gets a batch into a table. Implementations insert all rows of the batch on the
+/// given connection without committing; the caller owns the transaction.
+pub trait InsertStrategy: Send + Sync {
+    /// Inserts `batch` into `table_ref`, whose columns are `columns` (quoted, batch order).
+    fn insert(
+        &self,
+        conn: &Connection,
+        table_ref: &str,
+        columns: &[String],
+        batch: &RecordBatch,
+    ) -> anyhow::Result<()>;
+}
+
+/// `INSERT ... VALUES (?, ...)` with arrow-odbc's column-wise parameter arrays.
+#[derive(Debug, Clone, Copy)]
+pub struct ParameterArrays {
+    /// Most rows sent to the driver in one parameter array.
+    pub max_rows: usize,
+}
+
+impl ParameterArrays {
+    /// Parameter arrays of up to 10,000 rows.
+    pub const DEFAULT: ParameterArrays = ParameterArrays { max_rows: 10_000 };
+}
+
+impl InsertStrategy for ParameterArrays {
+    fn insert(
+        &self,
+        conn: &Connection,
+        table_ref: &str,
+        columns: &[String],
+        batch: &RecordBatch,
+    ) -> anyhow::Result<()> {
+        if batch.num_rows() == 0 {
+            return Ok(());
+        }
+        let markers = vec!["?"; columns.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO {table_ref} ({}) VALUES ({markers})",
+            columns.join(", ")
+        );
+        let prepared = conn
+            .prepare(&sql)
+            .with_context(|| format!("preparing {sql}"))?;
+        let capacity = batch.num_rows().min(self.max_rows.max(1));
+        let mut writer = OdbcWriter::new(capacity, batch.schema().as_ref(), prepared)?;
+        writer.write_batch(batch)?;
+        writer.flush()?;
+        Ok(())
+    }
+}
+
+/// One `INSERT ... VALUES (?, ...)` execution per row, each value bound with a buffer of exactly
+/// its own length. For drivers whose parameter arrays are unreliable (sqliteodbc takes the buffer
+/// length, not the indicator, as the length of a binary value). Supports the Arrow types the
+/// dialects hand it: booleans, integers, floats, decimals, text, binary, dates; timestamps and
+/// times must arrive as text (see the SQLite dialect's `prepare_batch`).
+#[derive(Debug, Clone, Copy)]
+pub struct RowByRow;
+
+impl InsertStrategy for RowByRow {
+    fn insert(
+        &self,
+        conn: &Connection,
+        table_ref: &str,
+        columns: &[String],
+        batch: &RecordBatch,
+    ) -> anyhow::Result<()> {
+        if batch.num_rows() == 0 {
+            return Ok(());
+        }
+        let markers = vec!["?"; columns.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO {table_ref} ({}) VALUES ({markers})",
+            columns.join(", ")
+        );
+        let mut prepared = conn
+            .prepare(&sql)
+            .with_context(|| format!("preparing {sql}"))?;
+        for row in 0..batch.num_rows() {
+            let params = row_parameters(batch, row)?;
+            prepared.execute(&params[..])?;
+        }
+        Ok(())
+    }
+}
+
+/// The values of one row as ODBC input parameters.
+fn row_parameters(batch: &RecordBatch, row: usize) -> anyhow::Result<Vec<Box<dyn InputParameter>>> {
+    use arrow_odbc::arrow::{array::AsArray, datatypes as t};
+    fn fixed<T: Pod + HasDataType + Send + 'static>(value: Option<T>) -> Box<dyn InputParameter> {
+        Box::new(value.map_or_else(Nullable::null, Nullable::new))
+    }
+    let mut params: Vec<Box<dyn InputParameter>> = Vec::with_capacity(batch.num_columns());
+    for column in batch.columns() {
+        let valid = column.is_valid(row);
+        let param: Box<dyn InputParameter> = match column.data_type() {
+            DataType::Boolean => {
+                fixed(valid.then(|| Bit::from_bool(column.as_boolean().value(row))))
+            }
+            DataType::Int8 => fixed(valid.then(|| column.as_primitive::<t::Int8Type>().value(row))),
+            DataType::Int16 => {
+                fixed(valid.then(|| column.as_primitive::<t::Int16Type>().value(row)))
+            }
+            DataType::Int32 => {
+                fixed(valid.then(|| column.as_primitive::<t::Int32Type>().value(row)))
+            }
+            DataType::Int64 => {
+                fixed(valid.then(|| column.as_primitive::<t::Int64Type>().value(row)))
+            }
+            DataType::Float32 => {
+                fixed(valid.then(|| column.as_primitive::<t::Float32Type>().value(row)))
+            }
+            DataType::Float64 => {
+                fixed(valid.then(|| column.as_primitive::<t::Float64Type>().value(row)))
+            }
+            DataType::Date32 => fixed(valid.then(|| {
+                let days = column.as_primitive::<t::Date32Type>().value(row);
+                let date = chrono::NaiveDate::from_num_days_from_ce_opt(days + 719_163)
+                    .unwrap_or_default();
+                odbc_api::sys::Date {
+                    year: date.year() as i16,
+                    month: date.month() as u16,
+                    day: date.day() as u16,
+                }
+            })),
+            DataType::Utf8 => Box::new(if valid {
+                VarCharBox::from_string(column.as_string::<i32>().value(row).to_string())
+            } else {
+                VarCharBox::null()
+            }),
+            DataType::Binary => Box::new(if valid {
+                VarBinaryBox::from_vec(column.as_binary::<i32>().value(row).to_vec())
+            } else {
+                VarBinaryBox::null()
+            }),
+            DataType::Decimal128(..) | DataType::Time64(_) | DataType::Time32(_) => {
+                let text = valid
+                    .then(|| arrow_odbc::arrow::util::display::array_value_to_string(column, row))
+                    .transpose()?;
+                Box::new(text.map_or_else(VarCharBox::null, VarCharBox::from_string))
+            }
+            other => bail!("row-by-row inserts do not support the Arrow type {other}"),
+        };
+        params.push(param);
+    }
+    Ok(params)
+}
+
+/// Where the target table lives and how it is written.
+pub struct TargetSpec<'a> {
+    /// Opens (and re-opens) connections.
+    pub connector: &'a Connector,
+    /// The target's dialect.
+    pub dialect: &'static dyn Dialect,
+    /// `DST_SCHEMA`.
+    pub schema: Option<&'a str>,
+    /// The table's name in the target.
+    pub table: &'a str,
+    /// `WRITE_MODE`.
+    pub write_mode: WriteMode,
+    /// Retry knobs.
+    pub retry: RetryPolicy,
+}
+
+/// A target table being written.
+pub struct TargetTable<'a> {
+    spec: TargetSpec<'a>,
+    conn: Connection,
+    load_into: String,
+    side_table: bool,
+    target_existed: bool,
+    columns: Vec<String>,
+    /// Rows committed so far.
+    pub rows_written: u64,
+    /// Values the dialect changed before inserting (e.g. NUL characters removed).
+    pub changed_values: usize,
+    /// Transient errors retried.
+    pub retries: u32,
+}
+
+impl<'a> TargetTable<'a> {
+    /// Creates the schema when missing and prepares the table for the write mode.
+    pub fn prepare(spec: TargetSpec<'a>, shape: &TableShape) -> anyhow::Result<Self> {
+        let conn = spec.connector.connect()?;
+        let d = spec.dialect;
+        if let Some(schema) = spec.schema
+            && d.has_schemas()
+            && !exists(&conn, &d.schema_exists_sql(schema))?
+            && let Some(sql) = d.create_schema_sql(schema)
+        {
+            odbc::execute(&conn, &sql)
+                .with_context(|| format!("creating the target schema {schema}"))?;
+        }
+        let target_ref = d.table_ref(spec.schema, spec.table);
+        let target_existed = exists(&conn, &d.table_exists_sql(spec.schema, spec.table))?;
+        let (load_into, side_table) = match spec.write_mode {
+            WriteMode::Replace => {
+                let side = format!("{}{SIDE_SUFFIX}", spec.table);
+                let side_ref = d.table_ref(spec.schema, &side);
+                // A side table left by a killed run is dropped first.
+                odbc::execute(&conn, &d.drop_table_sql(&side_ref))?;
+                odbc::execute(&conn, &d.create_table_sql(&side_ref, &shape.columns))
+                    .with_context(|| format!("creating the side table {side_ref}"))?;
+                (side, true)
+            }
+            WriteMode::Truncate if target_existed => {
+                odbc::execute(&conn, &d.truncate_sql(&target_ref))
+                    .with_context(|| format!("truncating {target_ref}"))?;
+                (spec.table.to_string(), false)
+            }
+            WriteMode::Truncate | WriteMode::Append => {
+                if !target_existed {
+                    odbc::execute(&conn, &d.create_table_sql(&target_ref, &shape.columns))
+                        .with_context(|| format!("creating {target_ref}"))?;
+                }
+                (spec.table.to_string(), false)
+            }
+        };
+        conn.set_autocommit(false)?;
+        let columns = shape.columns.iter().map(|c| d.quote(&c.name)).collect();
+        Ok(TargetTable {
+            spec,
+            conn,
+            load_into,
+            side_table,
+            target_existed,
+            columns,
+            rows_written: 0,
+            changed_values: 0,
+            retries: 0,
+        })
+    }
+
+    /// Writes one batch in its own transaction, retrying transient errors with backoff and
+    /// re-opening the connection when it died.
+    pub fn write(&mut self, batch: RecordBatch) -> anyhow::Result<()> {
+        let (batch, changed) = self.spec.dialect.prepare_batch(batch)?;
+        self.changed_values += changed;
+        let table_ref = self
+            .spec
+            .dialect
+            .table_ref(self.spec.schema, &self.load_into);
+        let retry = self.spec.retry;
+        let mut waits = retry.backoff();
+        loop {
+            let attempt = self
+                .spec
+                .dialect
+                .insert_strategy()
+                .insert(&self.conn, &table_ref, &self.columns, &batch)
+                .and_then(|()| self.conn.commit().context("committing the batch"));
+            let error = match attempt {
+                Ok(()) => {
+                    self.rows_written += batch.num_rows() as u64;
+                    return Ok(());
+                }
+                Err(e) => e,
+            };
+            let _ = self.conn.rollback();
+            let class = retry::classify(&error);
+            let wait = waits.next().flatten();
+            match (class, wait) {
+                (ErrorClass::Permanent, _) => return Err(error),
+                (ErrorClass::Transient { .. }, None) => {
+                    return Err(error.context(format!(
+                        "giving up after {} retries (DIRECT_MAX_RETRIES)",
+                        self.spec.retry.max_retries
+                    )));
+                }
+                (ErrorClass::Transient { reconnect }, Some(wait)) => {
+                    self.retries += 1;
+                    log::warn!(
+                        "{}: transient error, retrying the batch in {:.1} s: {}",
+                        self.spec.table,
+                        wait.as_secs_f64(),
+                        crate::config::secrets::redact(&format!("{error:#}"))
+                    );
+                    thread::sleep(wait);
+                    if reconnect || self.conn.is_dead().unwrap_or(true) {
+                        self.reconnect();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Replaces the connection; a failure is logged and left for the next attempt to hit.
+    fn reconnect(&mut self) {
+        match self.spec.connector.connect() {
+            Ok(conn) => {
+                if let Err(e) = conn.set_autocommit(false) {
+                    log::warn!("re-opened target connection refuses manual commit: {e}");
+                }
+                self.conn = conn;
+                log::info!("{}: target connection re-opened", self.spec.table);
+            }
+            Err(e) => log::warn!(
+                "{}: cannot re-open the target connection: {e:#}",
+                self.spec.table
+            ),
+        }
+    }
+
+    /// Checks the rows written against `rows_read` and, for `replace`, swaps the side table in.
+    pub fn finish(mut self, rows_read: u64) -> anyhow::Result<u64> {
+        if self.rows_written != rows_read {
+            let written = self.rows_written;
+            self.abandon();
+            bail!("wrote {written} rows but read {rows_read}");
+        }
+        if self.side_table {
+            let d = self.spec.dialect;
+            let side_ref = d.table_ref(self.spec.schema, &self.load_into);
+            let counted = count_rows(&self.conn, &side_ref)?;
+            if counted != rows_read {
+                self.abandon();
+                bail!("the side table {side_ref} holds {counted} rows, expected {rows_read}");
+            }
+            let swap = d.swap(
+                self.spec.schema,
+                &self.load_into,
+                self.spec.table,
+                self.target_existed,
+            );
+            let result = if swap.transactional {
+                let r = swap
+                    .statements
+                    .iter()
+                    .try_for_each(|sql| odbc::execute(&self.conn, sql))
+                    .and_then(|()| Ok(self.conn.commit()?));
+                if r.is_err() {
+                    let _ = self.conn.rollback();
+                }
+                r
+            } else {
+                self.conn.set_autocommit(true)?;
+                swap.statements
+                    .iter()
+                    .try_for_each(|sql| odbc::execute(&self.conn, sql))
+            };
+            if let Err(e) = result {
+                self.abandon();
+                return Err(e.context("swapping the new table in"));
+            }
+        }
+        let _ = self.conn.set_autocommit(true);
+        Ok(self.rows_written)
+    }
+
+    /// Gives up: a side table is dropped; the target table stays as it is.
+    pub fn abandon(&mut self) {
+        let _ = self.conn.rollback();
+        if self.side_table {
+            let _ = self.conn.set_autocommit(true);
+            let side_ref = self
+                .spec
+                .dialect
+                .table_ref(self.spec.schema, &self.load_into);
+            if let Err(e) = odbc::execute(&self.conn, &self.spec.dialect.drop_table_sql(&side_ref))
+            {
+                log::warn!("cannot drop the side table {side_ref}: {e:#}");
+            }
+            self.side_table = false;
+        }
+    }
+}
+
+fn exists(conn: &Connection, sql: &str) -> anyhow::Result<bool> {
+    Ok(!odbc::query_text(conn, sql)?.is_empty())
+}
+
+/// `SELECT COUNT(*)` of a table.
+pub fn count_rows(conn: &Connection, table_ref: &str) -> anyhow::Result<u64> {
+    let rows = odbc::query_text(conn, &format!("SELECT COUNT(*) FROM {table_ref}"))?;
+    rows.first()
+        .and_then(|r| r.first().cloned().flatten())
+        .and_then(|v| v.trim().parse().ok())
+        .with_context(|| format!("counting the rows of {table_ref}"))
+}
