@@ -33,13 +33,24 @@ use crate::plan::ColumnType;
 /// Use UTF-16 for text on Windows, where the narrow ODBC functions use the local code page.
 pub const WIDE_TEXT: bool = cfg!(target_os = "windows");
 
+/// In which C type a column's values are fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchForm {
+    /// The C type that matches the column type (integers as integers, text as text, ...).
+    Native,
+    /// Numbers as text, parsed here (the driver's own conversion loses digits).
+    Text,
+    /// Text as bytes, validated as UTF-8 here (the driver cuts text at a NUL character).
+    Bytes,
+}
+
 /// How a column is fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fetch {
     /// Largest value in bytes, for text and binary columns.
     pub max_bytes: usize,
-    /// Fetch numbers as text and parse them here (see `Dialect::fetch_as_text`).
-    pub as_text: bool,
+    /// The C type of the fetch buffer (see `Dialect::fetch_form`).
+    pub form: FetchForm,
 }
 
 /// Longest text form of a double (`-2.2250738585072014e-308`, with room to spare).
@@ -61,7 +72,14 @@ pub fn buffer_desc(column_type: &ColumnType, nullable: bool, fetch: Fetch) -> Bu
         }
     };
     match column_type {
-        ColumnType::Float32 | ColumnType::Float64 if fetch.as_text => text(FLOAT_TEXT_BYTES),
+        ColumnType::Float32 | ColumnType::Float64 if fetch.form == FetchForm::Text => {
+            text(FLOAT_TEXT_BYTES)
+        }
+        ColumnType::DecimalText | ColumnType::Text { .. } if fetch.form == FetchForm::Bytes => {
+            BufferDesc::Binary {
+                max_bytes: max_bytes.max(1),
+            }
+        }
         ColumnType::Boolean => BufferDesc::Bit { nullable },
         ColumnType::Int8 => BufferDesc::I8 { nullable },
         ColumnType::Int16 => BufferDesc::I16 { nullable },
@@ -91,7 +109,23 @@ pub fn to_arrow(
     slice: AnyColumnBufferSlice<'_>,
 ) -> anyhow::Result<ArrayRef> {
     Ok(match column_type {
-        ColumnType::Float32 | ColumnType::Float64 if fetch.as_text => {
+        ColumnType::DecimalText | ColumnType::Text { .. } if fetch.form == FetchForm::Bytes => {
+            let view = slice.as_binary().context("binary buffer")?;
+            let mut builder = StringBuilder::new();
+            for i in 0..view.len() {
+                match view.get(i) {
+                    Some(b) => builder.append_value(std::str::from_utf8(b).map_err(|_| {
+                        anyhow!(
+                            "a text value is not valid UTF-8 ({})",
+                            String::from_utf8_lossy(b)
+                        )
+                    })?),
+                    None => builder.append_null(),
+                }
+            }
+            Arc::new(builder.finish())
+        }
+        ColumnType::Float32 | ColumnType::Float64 if fetch.form == FetchForm::Text => {
             let values = texts(slice)?
                 .iter()
                 .map(|v| {

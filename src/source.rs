@@ -152,7 +152,7 @@ pub fn describe(
     for (column, measured) in columns.iter().zip(measured) {
         fetch.push(convert::Fetch {
             max_bytes: buffer_bytes(column, measured, options)?,
-            as_text: dialect.fetch_as_text(column),
+            form: dialect.fetch_form(column),
         });
     }
     let bytes_per_row: usize = columns

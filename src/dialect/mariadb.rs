@@ -65,10 +65,7 @@ impl Dialect for MariaDb {
         let d = declared.to_ascii_lowercase();
         let unsigned = d.contains("unsigned");
         let args = type_arguments(&d);
-        let base = d
-            .split(['(', ' '])
-            .next()
-            .unwrap_or_default();
+        let base = d.split(['(', ' ']).next().unwrap_or_default();
         let length = args.and_then(|(n, _)| u32::try_from(n).ok());
         let text = |length: Option<u32>, fixed: bool| ColumnType::Text { length, fixed };
         let binary = |length: Option<u32>, fixed: bool| ColumnType::Binary { length, fixed };

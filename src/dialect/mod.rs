@@ -18,6 +18,7 @@ pub mod sqlite;
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
 use crate::{
+    convert::FetchForm,
     plan::{Column, ColumnMeta, ColumnType, generic_column_type},
     target::{InsertStrategy, ParameterArrays},
 };
@@ -158,10 +159,10 @@ pub trait Dialect: Send + Sync {
         quoted.to_string()
     }
 
-    /// Fetch this column as text and parse it here, because the driver's own conversion to the
-    /// binary type loses information (sqliteodbc rounds doubles to 15 digits).
-    fn fetch_as_text(&self, _column: &Column) -> bool {
-        false
+    /// The C type to fetch a column in, when the driver's own conversion to the natural one
+    /// loses information (sqliteodbc rounds doubles to 15 digits and cuts text at NUL).
+    fn fetch_form(&self, _column: &Column) -> FetchForm {
+        FetchForm::Native
     }
 
     /// `SELECT columns FROM table` with at most `limit` rows.

@@ -19,6 +19,7 @@ use arrow_odbc::arrow::{
 };
 
 use super::{Dialect, DriverTuning};
+use crate::convert::FetchForm;
 use crate::plan::{ColumnMeta, ColumnType, decimal, type_arguments};
 use crate::target::{InsertStrategy, RowByRow};
 
@@ -85,15 +86,18 @@ impl Dialect for Sqlite {
             ColumnType::Float32 | ColumnType::Float64 => {
                 format!("CASE WHEN {quoted} IS NULL THEN NULL ELSE printf('%!.20e', {quoted}) END")
             }
+            // As a blob, so that sqliteodbc does not cut the text at a NUL character.
+            ColumnType::Text { .. } | ColumnType::DecimalText => format!("CAST({quoted} AS BLOB)"),
             _ => quoted.to_string(),
         }
     }
 
-    fn fetch_as_text(&self, column: &crate::plan::Column) -> bool {
-        matches!(
-            column.column_type,
-            ColumnType::Float32 | ColumnType::Float64
-        )
+    fn fetch_form(&self, column: &crate::plan::Column) -> FetchForm {
+        match column.column_type {
+            ColumnType::Float32 | ColumnType::Float64 => FetchForm::Text,
+            ColumnType::Text { .. } | ColumnType::DecimalText => FetchForm::Bytes,
+            _ => FetchForm::Native,
+        }
     }
 
     fn byte_length_sql(&self, column: &str, _column_type: &ColumnType) -> Option<String> {
