@@ -19,7 +19,11 @@ fn config_example_has_every_key_with_its_default() {
             .unwrap_or_else(|| panic!("{} is missing from config.ini.example", key.name));
         if let Some(default) = key.default {
             let value = line.split_once('=').unwrap().1.trim();
-            assert_eq!(value, default, "config.ini.example shows {} = {value}", key.name);
+            assert_eq!(
+                value, default,
+                "config.ini.example shows {} = {value}",
+                key.name
+            );
         }
     }
 }
