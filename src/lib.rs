@@ -27,12 +27,14 @@
 pub mod config;
 pub mod convert;
 pub mod dialect;
+pub mod interrupt;
 pub mod logging;
 pub mod odbc;
 pub mod plan;
 pub mod report;
 pub mod retry;
 pub mod source;
+pub mod spool;
 pub mod target;
 pub mod transfer;
 

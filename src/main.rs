@@ -6,8 +6,8 @@ use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 use clap::{Args, Parser, Subcommand};
 use source_to_staging::{
     ConfigError, ConfigSources, RawValues, Settings,
-    config::{Side, secrets},
-    logging, odbc, transfer,
+    config::{Purpose, Side, secrets},
+    interrupt, logging, odbc, transfer,
 };
 
 /// Copy application tables into a staging schema, through ODBC on both sides.
@@ -65,6 +65,14 @@ struct Common {
 enum Command {
     /// Copy the configured tables (the default command)
     Run,
+    /// Step 1 of DUMP only: the tables into Parquet files and a manifest; prints the manifest's path
+    Dump,
+    /// Step 2 of DUMP only: the Parquet files a manifest names into the target
+    Load {
+        /// The manifest written by `dump` (its files are looked up next to it)
+        #[arg(long, value_name = "PATH")]
+        manifest: PathBuf,
+    },
     /// List the ODBC drivers the driver manager knows (names for SRC_DRIVER / DST_DRIVER)
     Drivers,
     /// List the ODBC data sources (names for SRC_DSN / DST_DSN)
@@ -113,7 +121,9 @@ impl Common {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Run) {
-        Command::Run => run(&cli.common),
+        Command::Run => run(&cli.common, Action::Run),
+        Command::Dump => run(&cli.common, Action::Dump),
+        Command::Load { manifest } => run(&cli.common, Action::Load(manifest)),
         Command::Drivers => list(odbc::installed_drivers().map(|d| d.into_iter().collect())),
         Command::Dsns => list(odbc::data_sources().map(|d| {
             d.into_iter()
@@ -135,30 +145,59 @@ fn list(items: anyhow::Result<Vec<String>>) -> ExitCode {
     }
 }
 
-fn run(common: &Common) -> ExitCode {
+/// What `run` does once the settings are loaded.
+enum Action {
+    Run,
+    Dump,
+    Load(PathBuf),
+}
+
+fn run(common: &Common, action: Action) -> ExitCode {
     // .env in the working directory fills the environment, never overriding it.
     if let Err(e) = dotenvy::from_path(".env")
         && !e.not_found()
     {
         return fail(&ConfigError::new(format!("cannot read .env: {e}")).into());
     }
-    let settings = match load_settings(common) {
+    let purpose = match action {
+        Action::Load(_) => Purpose::Load,
+        _ => Purpose::Copy,
+    };
+    let settings = match load_settings(common, purpose) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
     if let Err(e) = logging::init(&settings.logging, common.level_override()) {
         return fail(&e);
     }
-    match transfer::run(&settings) {
+    if let Err(e) = interrupt::install() {
+        log::warn!("Ctrl-C will stop the run abruptly: {e}");
+    }
+    let summary_on_stdout = !matches!(action, Action::Dump);
+    let outcome = match action {
+        Action::Run => transfer::run(&settings),
+        Action::Load(manifest) => transfer::load(&settings, &manifest),
+        Action::Dump => transfer::dump(&settings).map(|dumped| {
+            // The manifest's path is the only thing on standard output, for scripts.
+            eprintln!("{}", dumped.report);
+            if let Some(path) = &dumped.manifest_path {
+                println!("{}", path.display());
+            }
+            dumped.report
+        }),
+    };
+    match outcome {
         Ok(report) => {
-            println!("{report}");
+            if summary_on_stdout {
+                println!("{report}");
+            }
             ExitCode::from(report.exit_code() as u8)
         }
         Err(e) => fail(&e),
     }
 }
 
-fn load_settings(common: &Common) -> anyhow::Result<Settings> {
+fn load_settings(common: &Common, purpose: Purpose) -> anyhow::Result<Settings> {
     let sources = ConfigSources {
         config_file: common.config.clone(),
         overrides: common.overrides()?,
@@ -168,10 +207,10 @@ fn load_settings(common: &Common) -> anyhow::Result<Settings> {
     for key in &raw.unknown_keys {
         eprintln!("warning: unknown configuration key {key} is ignored");
     }
-    if Settings::from_values(&raw)?.ask_password {
+    if Settings::from_values_for(&raw, purpose)?.ask_password {
         ask_passwords(&mut raw)?;
     }
-    Ok(Settings::from_values(&raw)?)
+    Ok(Settings::from_values_for(&raw, purpose)?)
 }
 
 /// Prompts for both passwords with hidden input; a blank answer keeps the configured value.

@@ -1,12 +1,14 @@
-//! A run: connect to both sides, then copy the tables one by one.
+//! A run: connect, then copy the tables one by one, directly or through the Parquet spool.
 //!
-//! [`copy_table`] is one table's whole journey, top to bottom: describe the source table, prepare
-//! the target table, stream batches from a reader thread into the writer (reading and writing
-//! overlap), then check and finish. A table that fails is reported and the run goes on.
+//! One table's journey is one short function: [`copy_table`] (DIRECT) describes the source
+//! table, prepares the target table, streams batches from a reader thread into the writer, and
+//! checks. DUMP splits the same journey at the spool: [`dump_table`] streams into Parquet part
+//! files, [`load_table`] streams the part files into the target. A table that fails is reported
+//! and the run goes on; an interrupt stops it cleanly.
 
 use std::{
+    path::{Path, PathBuf},
     sync::{
-        Arc,
         atomic::{AtomicU64, Ordering},
         mpsc,
     },
@@ -20,10 +22,13 @@ use arrow_odbc::arrow::record_batch::RecordBatch;
 use crate::{
     config::{ConfigError, Settings, TableName, TransferMode, secrets},
     dialect::{self, Dialect, DriverTuning},
+    interrupt,
     odbc::{Connection, Connector},
+    plan::TableShape,
     report::{Progress, RunReport, Status, TableReport},
     retry::RetryPolicy,
     source::{self, BatchReader, ReadOptions, SourceTable},
+    spool::{self, Manifest, ManifestTable, PartWriter},
     target::{TargetSpec, TargetTable},
 };
 
@@ -70,8 +75,17 @@ pub fn open_endpoint(
     ))
 }
 
-/// Checks settings that depend on what the target turned out to be.
-fn check_target(settings: &Settings, target: &Endpoint) -> Result<(), ConfigError> {
+fn open_source(settings: &Settings) -> anyhow::Result<(Endpoint, Connection)> {
+    let source = settings
+        .source
+        .as_ref()
+        .ok_or_else(|| ConfigError::new("no source is configured ([database-source])"))?;
+    open_endpoint(source, settings)
+}
+
+/// Connects to the target and checks the settings that depend on what it turned out to be.
+fn open_target(settings: &Settings) -> anyhow::Result<Endpoint> {
+    let (target, _probe) = open_endpoint(&settings.target, settings)?;
     if let Some(schema) = settings.target.schema.as_deref()
         && !target.dialect.has_schemas()
         && !schema.eq_ignore_ascii_case("main")
@@ -79,37 +93,163 @@ fn check_target(settings: &Settings, target: &Endpoint) -> Result<(), ConfigErro
         return Err(ConfigError::new(format!(
             "DST_SCHEMA = '{schema}': the target ({}) has no schemas; leave DST_SCHEMA empty",
             target.dbms
-        )));
+        ))
+        .into());
     }
-    Ok(())
+    Ok(target)
 }
 
 /// Runs the whole pipeline described by `settings`.
 pub fn run(settings: &Settings) -> anyhow::Result<RunReport> {
-    if settings.transfer_mode == TransferMode::Dump {
-        return Err(ConfigError::new(
-            "TRANSFER_MODE = DUMP is not available in this version; use DIRECT",
-        )
-        .into());
+    match settings.transfer_mode {
+        TransferMode::Direct => run_direct(settings),
+        TransferMode::Dump => run_dump(settings),
     }
-    let (source, mut source_conn) = open_endpoint(&settings.source, settings)?;
-    let (target, target_conn) = open_endpoint(&settings.target, settings)?;
-    drop(target_conn);
-    check_target(settings, &target)?;
+}
+
+fn run_direct(settings: &Settings) -> anyhow::Result<RunReport> {
+    let (source, mut source_conn) = open_source(settings)?;
+    let target = open_target(settings)?;
     let mut report = RunReport::default();
     for table in &settings.tables {
-        report.tables.push(copy_table(
-            settings,
-            &source,
-            &mut source_conn,
-            &target,
-            table,
-        ));
+        let entry = if interrupt::requested() {
+            not_started(settings, table)
+        } else {
+            copy_table(settings, &source, &mut source_conn, &target, table)
+        };
+        report.tables.push(entry);
     }
     Ok(report)
 }
 
-/// Copies one table and reports how it went; errors become a failed [`TableReport`].
+/// DUMP: step 1 for every table, the manifest, then step 2; the run's files are removed
+/// afterwards when `CLEANUP_PARQUET_FILES`, also when loading failed or was interrupted.
+fn run_dump(settings: &Settings) -> anyhow::Result<RunReport> {
+    let target = open_target(settings)?;
+    let dumped = dump(settings)?;
+    let mut report = dumped.report;
+    if let Some(manifest_path) = &dumped.manifest_path {
+        let loaded = load_tables(settings, &target, &dumped.dir, &dumped.manifest);
+        if settings.cleanup_parquet_files {
+            spool::remove_run_files(&dumped.dir, &dumped.manifest.tables, Some(manifest_path));
+        }
+        for load in loaded {
+            if let Some(entry) = report.tables.iter_mut().find(|t| t.source == load.source) {
+                entry.rows_written = load.rows_written;
+                entry.elapsed += load.elapsed;
+                entry.retries = load.retries;
+                entry.changed_values = load.changed_values;
+                entry.status = load.status;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// What step 1 produced.
+pub struct Dumped {
+    /// The manifest, `None` when no table could be dumped.
+    pub manifest_path: Option<PathBuf>,
+    /// The directory of the part files (`PARQUET_DIR`, placeholders filled in).
+    pub dir: PathBuf,
+    /// The manifest's content.
+    pub manifest: Manifest,
+    /// Per table: rows read and written to Parquet.
+    pub report: RunReport,
+}
+
+/// DUMP step 1: every table into Parquet part files, then the manifest.
+pub fn dump(settings: &Settings) -> anyhow::Result<Dumped> {
+    let run_id = spool::new_run_id();
+    let dir = spool::expand_dir(&settings.parquet_dir, &run_id);
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        ConfigError::new(format!(
+            "PARQUET_DIR = '{}': cannot create the directory {} ({e}); choose a writable \
+             directory",
+            settings.parquet_dir,
+            dir.display()
+        ))
+    })?;
+    let (source, mut source_conn) = open_source(settings)?;
+    let mut report = RunReport::default();
+    let mut manifest = Manifest {
+        format: spool::MANIFEST_FORMAT.to_string(),
+        version: 1,
+        run_id,
+        created_at: String::new(),
+        source_dbms: source.dbms.clone(),
+        tables: Vec::new(),
+    };
+    for table in &settings.tables {
+        if interrupt::requested() {
+            report.tables.push(not_started(settings, table));
+            continue;
+        }
+        let (entry, dumped) = dump_table(settings, &source, &mut source_conn, &dir, table);
+        report.tables.push(entry);
+        manifest.tables.extend(dumped);
+    }
+    if manifest.tables.is_empty() {
+        return Ok(Dumped {
+            manifest_path: None,
+            dir,
+            manifest,
+            report,
+        });
+    }
+    manifest.created_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let manifest_path = match spool::write_manifest(&dir, &manifest) {
+        Ok(path) => path,
+        Err(e) => {
+            spool::remove_run_files(&dir, &manifest.tables, None);
+            return Err(e.context("the run stops before loading"));
+        }
+    };
+    log::info!("manifest: {}", manifest_path.display());
+    Ok(Dumped {
+        manifest_path: Some(manifest_path),
+        dir,
+        manifest,
+        report,
+    })
+}
+
+/// DUMP step 2 on its own (`load --manifest`): loads the tables a manifest names, then removes
+/// the files when `CLEANUP_PARQUET_FILES`.
+pub fn load(settings: &Settings, manifest_path: &Path) -> anyhow::Result<RunReport> {
+    let (manifest, dir) = spool::read_manifest(manifest_path)
+        .map_err(|e| ConfigError::new(format!("--manifest {}: {e:#}", manifest_path.display())))?;
+    let target = open_target(settings)?;
+    let tables = load_tables(settings, &target, &dir, &manifest);
+    if settings.cleanup_parquet_files {
+        spool::remove_run_files(&dir, &manifest.tables, Some(manifest_path));
+    }
+    Ok(RunReport { tables })
+}
+
+fn load_tables(
+    settings: &Settings,
+    target: &Endpoint,
+    dir: &Path,
+    manifest: &Manifest,
+) -> Vec<TableReport> {
+    manifest
+        .tables
+        .iter()
+        .map(|table| {
+            if interrupt::requested() {
+                let mut entry =
+                    blank_report(&table.source, target_name(settings, &table.target_table));
+                entry.status = Status::Failed(interrupt::Interrupted.to_string());
+                entry
+            } else {
+                load_table(settings, target, dir, table)
+            }
+        })
+        .collect()
+}
+
+/// DIRECT: one table from the source into the target.
 pub fn copy_table(
     settings: &Settings,
     source: &Endpoint,
@@ -117,43 +257,144 @@ pub fn copy_table(
     target: &Endpoint,
     table: &TableName,
 ) -> TableReport {
+    let target_name = target_name(settings, &table.name);
+    run_table(&table.to_string(), target_name, |report| {
+        let plan = describe(settings, source, source_conn, table)?;
+        let mut writer =
+            TargetTable::prepare(target_spec(settings, target, &table.name), &plan.shape)
+                .with_context(|| format!("preparing the target table {}", report.target))?;
+        let mut progress = Progress::new(&table.to_string(), plan.row_count);
+        let read = pipeline(
+            |out| read_source(source_conn, &plan, out),
+            |batch| {
+                writer.write(batch)?;
+                progress.update(writer.rows_written);
+                Ok(())
+            },
+        );
+        finish_load(writer, read, plan.row_count, target.dialect, report)
+    })
+}
+
+/// DUMP step 1 for one table: source -> Parquet part files.
+pub fn dump_table(
+    settings: &Settings,
+    source: &Endpoint,
+    source_conn: &mut Connection,
+    dir: &Path,
+    table: &TableName,
+) -> (TableReport, Option<ManifestTable>) {
+    let mut dumped = None;
+    let target_name = target_name(settings, &table.name);
+    let report = run_table(&table.to_string(), target_name, |report| {
+        let plan = describe(settings, source, source_conn, table)?;
+        let schema = plan.shape.arrow_schema();
+        let mut parts = PartWriter::new(
+            dir,
+            &table.name,
+            schema,
+            settings.chunk_size,
+            plan.row_count,
+        );
+        let mut progress = Progress::new(&table.to_string(), plan.row_count);
+        let mut written = 0;
+        let read = pipeline(
+            |out| read_source(source_conn, &plan, out),
+            |batch| {
+                parts.write(&batch)?;
+                written += batch.num_rows() as u64;
+                progress.update(written);
+                Ok(())
+            },
+        );
+        let rows = match read {
+            Ok(rows) => rows,
+            Err((rows, e)) => {
+                report.rows_read = rows;
+                parts.abandon();
+                return Err(e);
+            }
+        };
+        report.rows_read = rows;
+        let files = parts.finish()?;
+        report.rows_written = files.iter().map(|f| f.rows).sum();
+        log::info!("{table}: {rows} rows in {} Parquet file(s)", files.len());
+        dumped = Some(ManifestTable {
+            source: table.to_string(),
+            target_table: table.name.clone(),
+            rows,
+            columns: plan.shape.columns.clone(),
+            files,
+        });
+        Ok(())
+    });
+    (report, dumped)
+}
+
+/// DUMP step 2 for one table: the manifest's part files -> target.
+pub fn load_table(
+    settings: &Settings,
+    target: &Endpoint,
+    dir: &Path,
+    table: &ManifestTable,
+) -> TableReport {
+    let target_name = target_name(settings, &table.target_table);
+    run_table(&table.source, target_name, |report| {
+        let shape = TableShape {
+            columns: table.columns.clone(),
+        };
+        let mut writer =
+            TargetTable::prepare(target_spec(settings, target, &table.target_table), &shape)
+                .with_context(|| format!("preparing the target table {}", report.target))?;
+        let mut progress = Progress::new(&table.source, Some(table.rows));
+        let read = pipeline(
+            |out| {
+                spool::read_parts(
+                    dir,
+                    &table.files,
+                    settings.chunk_size,
+                    settings.batch_memory,
+                    |b| Ok(out.send(b)),
+                )
+            },
+            |batch| {
+                writer.write(batch)?;
+                progress.update(writer.rows_written);
+                Ok(())
+            },
+        );
+        finish_load(writer, read, Some(table.rows), target.dialect, report)
+    })
+}
+
+/// Times one table's work and turns its error into a failed report.
+fn run_table(
+    source: &str,
+    target: String,
+    work: impl FnOnce(&mut TableReport) -> anyhow::Result<()>,
+) -> TableReport {
     let started = Instant::now();
-    let target_name = match &settings.target.schema {
-        Some(s) => format!("{s}.{}", table.name),
-        None => table.name.clone(),
-    };
-    let mut report = TableReport {
-        source: table.to_string(),
-        target: target_name,
-        rows_read: 0,
-        rows_written: 0,
-        elapsed: Default::default(),
-        retries: 0,
-        changed_values: 0,
-        status: Status::Ok,
-    };
-    if let Err(e) = copy_table_inner(settings, source, source_conn, target, table, &mut report) {
+    let mut report = blank_report(source, target);
+    if let Err(e) = work(&mut report) {
         let message = secrets::redact(&format!("{e:#}"));
-        log::error!("{}: {message}", table);
+        log::error!("{source}: {message}");
         report.status = Status::Failed(message);
     }
     report.elapsed = started.elapsed();
     report
 }
 
-fn copy_table_inner(
+fn describe(
     settings: &Settings,
     source: &Endpoint,
-    source_conn: &mut Connection,
-    target: &Endpoint,
+    source_conn: &Connection,
     table: &TableName,
-    report: &mut TableReport,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<SourceTable> {
     let plan = source::describe(
         source_conn,
         source.dialect,
         table,
-        settings.source.schema.as_deref(),
+        settings.source.as_ref().and_then(|s| s.schema.as_deref()),
         ReadOptions::from(settings),
     )?;
     log::info!(
@@ -163,22 +404,28 @@ fn copy_table_inner(
             .map_or("uncounted".to_string(), |n| n.to_string()),
         plan.rows_per_batch
     );
-    let spec = TargetSpec {
+    Ok(plan)
+}
+
+fn target_spec<'a>(settings: &'a Settings, target: &'a Endpoint, table: &'a str) -> TargetSpec<'a> {
+    TargetSpec {
         connector: &target.connector,
         dialect: target.dialect,
         schema: settings.target.schema.as_deref(),
-        table: &table.name,
+        table,
         write_mode: settings.write_mode,
         retry: settings.retry,
-    };
-    let mut writer = TargetTable::prepare(spec, &plan.shape)
-        .with_context(|| format!("preparing the target table {}", report.target))?;
-    let mut progress = Progress::new(&table.to_string(), plan.row_count);
-    let read = stream(source_conn, &plan, |batch| {
-        writer.write(batch)?;
-        progress.update(writer.rows_written);
-        Ok(())
-    });
+    }
+}
+
+/// Records what the writer did, then checks and finishes (or abandons) the target table.
+fn finish_load(
+    mut writer: TargetTable<'_>,
+    read: Result<u64, (u64, anyhow::Error)>,
+    expected: Option<u64>,
+    dialect: &dyn Dialect,
+    report: &mut TableReport,
+) -> anyhow::Result<()> {
     report.rows_written = writer.rows_written;
     report.retries = writer.retries;
     report.changed_values = writer.changed_values;
@@ -193,61 +440,116 @@ fn copy_table_inner(
     report.rows_read = rows_read;
     if writer.changed_values > 0 {
         log::warn!(
-            "{table}: {} {}",
+            "{}: {} {}",
+            report.source,
             writer.changed_values,
-            target.dialect.prepare_batch_effect()
+            dialect.prepare_batch_effect()
         );
     }
-    if let Some(expected) = plan.row_count
+    if let Some(expected) = expected
         && expected != rows_read
     {
         log::warn!(
-            "{table}: COUNT(*) said {expected} rows but {rows_read} were read; the table \
-             changed during the copy"
+            "{}: COUNT(*) said {expected} rows but {rows_read} were read; the table changed \
+             during the copy",
+            report.source
         );
     }
     report.rows_written = writer.finish(rows_read)?;
-    log::info!("{table}: {rows_read} rows copied into {}", report.target);
+    log::info!(
+        "{}: {rows_read} rows copied into {}",
+        report.source,
+        report.target
+    );
     Ok(())
 }
 
-/// Reads `plan` on a reader thread and hands each batch to `sink` on this thread, so fetching
-/// and inserting overlap. Returns the rows read, or those read so far with the first error.
-fn stream(
-    source_conn: &mut Connection,
-    plan: &SourceTable,
-    mut sink: impl FnMut(RecordBatch) -> anyhow::Result<()>,
+fn target_name(settings: &Settings, table: &str) -> String {
+    match &settings.target.schema {
+        Some(s) => format!("{s}.{table}"),
+        None => table.to_string(),
+    }
+}
+
+fn blank_report(source: &str, target: String) -> TableReport {
+    TableReport {
+        source: source.to_string(),
+        target,
+        rows_read: 0,
+        rows_written: 0,
+        elapsed: Default::default(),
+        retries: 0,
+        changed_values: 0,
+        status: Status::Ok,
+    }
+}
+
+fn not_started(settings: &Settings, table: &TableName) -> TableReport {
+    let mut entry = blank_report(&table.to_string(), target_name(settings, &table.name));
+    entry.status = Status::Failed(format!("not started: {}", interrupt::Interrupted));
+    entry
+}
+
+/// The producing end of a [`pipeline`]: counts rows and stops on an interrupt.
+pub struct Outlet<'a> {
+    tx: mpsc::SyncSender<RecordBatch>,
+    rows: &'a AtomicU64,
+}
+
+impl Outlet<'_> {
+    /// Hands a batch to the consumer; `false` when the run must stop.
+    pub fn send(&self, batch: RecordBatch) -> bool {
+        if interrupt::requested() {
+            return false;
+        }
+        self.rows
+            .fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
+        self.tx.send(batch).is_ok()
+    }
+}
+
+fn read_source(conn: &mut Connection, plan: &SourceTable, out: &Outlet<'_>) -> anyhow::Result<()> {
+    let mut batches = BatchReader::open(conn, plan)?;
+    while let Some(batch) = batches.next_batch()? {
+        if !out.send(batch) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `produce` on a thread of its own and hands each batch it sends to `consume` on this
+/// thread, so producing (fetching, decoding) and consuming (inserting, encoding) overlap. One
+/// batch waits while the next is produced, so memory holds at most three batches. Returns the
+/// rows produced, or those produced so far with the first error.
+fn pipeline(
+    produce: impl FnOnce(&Outlet<'_>) -> anyhow::Result<()> + Send,
+    mut consume: impl FnMut(RecordBatch) -> anyhow::Result<()>,
 ) -> Result<u64, (u64, anyhow::Error)> {
-    let rows_read = Arc::new(AtomicU64::new(0));
-    let counter = rows_read.clone();
+    let rows = AtomicU64::new(0);
     thread::scope(|scope| {
-        // One batch in flight while the next is fetched: memory stays at two batches.
         let (tx, rx) = mpsc::sync_channel::<RecordBatch>(1);
-        let reader = scope.spawn(move || -> anyhow::Result<()> {
-            let mut batches = BatchReader::open(source_conn, plan)?;
-            while let Some(batch) = batches.next_batch()? {
-                counter.fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
-                if tx.send(batch).is_err() {
-                    break; // The writer stopped; its error is reported.
-                }
-            }
-            Ok(())
-        });
-        let mut sunk = Ok(());
+        let rows = &rows;
+        let producer = scope.spawn(move || produce(&Outlet { tx, rows }));
+        let mut consumed = Ok(());
         for batch in rx.iter() {
-            if let Err(e) = sink(batch) {
-                sunk = Err(e);
+            if let Err(e) = interrupt::check()
+                .map_err(anyhow::Error::from)
+                .and_then(|()| consume(batch))
+            {
+                consumed = Err(e);
                 break;
             }
         }
         drop(rx);
-        let read = reader
+        let produced = producer
             .join()
-            .unwrap_or_else(|_| Err(anyhow!("the reader thread panicked")));
-        let n = rows_read.load(Ordering::Relaxed);
-        match (read, sunk) {
+            .unwrap_or_else(|_| Err(anyhow!("the reading thread panicked")));
+        let n = rows.load(Ordering::Relaxed);
+        match (produced, consumed) {
             (_, Err(e)) => Err((n, e)),
-            (Err(e), Ok(())) => Err((n, e.context("reading the source"))),
+            (Err(e), Ok(())) => Err((n, e.context("reading"))),
+            (Ok(()), Ok(())) if interrupt::requested() => Err((n, interrupt::Interrupted.into())),
             (Ok(()), Ok(())) => Ok(n),
         }
     })
@@ -337,14 +639,11 @@ pub fn direct_transfer(
     let mut settings = settings.clone();
     settings.transfer_mode = TransferMode::Direct;
     let defaults = settings.retry;
+    let seconds = |s: f64| std::time::Duration::from_secs_f64(s.max(0.0));
     settings.retry = RetryPolicy {
         max_retries: max_retries.unwrap_or(defaults.max_retries),
-        backoff_base: backoff_base_seconds.map_or(defaults.backoff_base, |s| {
-            std::time::Duration::from_secs_f64(s.max(0.0))
-        }),
-        backoff_max: backoff_max_seconds.map_or(defaults.backoff_max, |s| {
-            std::time::Duration::from_secs_f64(s.max(0.0))
-        }),
+        backoff_base: backoff_base_seconds.map_or(defaults.backoff_base, seconds),
+        backoff_max: backoff_max_seconds.map_or(defaults.backoff_max, seconds),
     };
     run(&settings)
 }

@@ -234,19 +234,26 @@ fn a_dotenv_file_fills_the_environment_without_overriding_it() {
 
 #[test]
 fn the_old_transfer_mode_names_are_accepted() {
-    let src = small_source(Kind::Sqlite, "oldmode_src");
-    let dst = TestDb::new(Kind::Sqlite, "oldmode_dst");
-    let dir = tempfile::tempdir().unwrap();
-    let ini = write_ini(
-        dir.path(),
-        &src,
-        &dst,
-        "t",
-        "TRANSFER_MODE = sqlalchemy_direct",
-    );
-    let run = run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
-    assert_eq!(run.code, 0, "{}", run.output());
-    assert_eq!(rows(&dst, None, "t"), expected_small());
+    for mode in ["sqlalchemy_direct", "SQLALCHEMY_DUMP", "ConnectorX_Dump"] {
+        let src = small_source(Kind::Sqlite, "oldmode_src");
+        let dst = TestDb::new(Kind::Sqlite, "oldmode_dst");
+        let dir = tempfile::tempdir().unwrap();
+        let settings = format!(
+            "TRANSFER_MODE = {mode}\nPARQUET_DIR = {}",
+            dir.path().join("pq").display()
+        );
+        let ini = write_ini(dir.path(), &src, &dst, "t", &settings);
+        let run = run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
+        assert_eq!(run.code, 0, "{mode}: {}", run.output());
+        assert_eq!(rows(&dst, None, "t"), expected_small(), "{mode}");
+        let dumped = run.stderr.contains("Parquet file");
+        assert_eq!(
+            dumped,
+            mode.to_lowercase().ends_with("dump"),
+            "{mode}: {}",
+            run.output()
+        );
+    }
 }
 
 #[test]

@@ -183,11 +183,11 @@ pub struct LogSettings {
 /// Everything a run needs, parsed and checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
-    /// `[database-source]`.
-    pub source: Endpoint,
+    /// `[database-source]`; `None` only for [`Purpose::Load`], which needs no source.
+    pub source: Option<Endpoint>,
     /// `[database-destination]`.
     pub target: Endpoint,
-    /// `SRC_TABLES`.
+    /// `SRC_TABLES` (empty only for [`Purpose::Load`]).
     pub tables: Vec<TableName>,
     /// `SRC_CHUNK_SIZE`.
     pub chunk_size: usize,
@@ -219,6 +219,15 @@ pub struct Settings {
     pub login_timeout: u32,
     /// `[logging]`.
     pub logging: LogSettings,
+}
+
+/// What the settings are for: `load` needs no source and no table list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The whole pipeline, `dump`, or `check`.
+    Copy,
+    /// `load --manifest`: the target only.
+    Load,
 }
 
 /// Where settings come from (besides the defaults).
@@ -427,22 +436,39 @@ impl<'a> Checker<'a> {
 }
 
 impl Settings {
-    /// Loads, layers and checks the settings from `sources`.
+    /// Loads, layers and checks the settings from `sources` for copying.
     pub fn load(sources: &ConfigSources) -> Result<(Settings, RawValues), ConfigError> {
         let raw = RawValues::load(sources)?;
         let settings = Settings::from_values(&raw)?;
         Ok((settings, raw))
     }
 
-    /// Parses and checks text values; every problem found is reported in one error.
+    /// Parses and checks text values for copying; every problem is reported in one error.
     pub fn from_values(raw: &RawValues) -> Result<Settings, ConfigError> {
+        Settings::from_values_for(raw, Purpose::Copy)
+    }
+
+    /// Parses and checks text values for `purpose`; every problem is reported in one error.
+    pub fn from_values_for(raw: &RawValues, purpose: Purpose) -> Result<Settings, ConfigError> {
         let mut c = Checker {
             raw,
             errors: Vec::new(),
         };
-        let source = endpoint(&mut c, Side::Source);
+        let (source, tables) = match purpose {
+            Purpose::Copy => (endpoint(&mut c, Side::Source).map(Some), tables(&mut c)),
+            Purpose::Load => {
+                // A source section may be present (the same INI file), but is not used.
+                let mut quiet = Checker {
+                    raw,
+                    errors: Vec::new(),
+                };
+                (
+                    Some(endpoint(&mut quiet, Side::Source)),
+                    Some(tables(&mut quiet).unwrap_or_default()),
+                )
+            }
+        };
         let target = endpoint(&mut c, Side::Target);
-        let tables = tables(&mut c);
         let chunk_size = c.whole("SRC_CHUNK_SIZE", 1);
         let transfer_mode =
             c.text("TRANSFER_MODE")

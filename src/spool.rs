@@ -1,0 +1,372 @@
+//! The Parquet spool of DUMP mode: part files, the run manifest, and reading them back.
+//!
+//! Step 1 writes each table to `PARQUET_DIR/<table>_part0000.parquet`, `_part0001`, ... with
+//! `SRC_CHUNK_SIZE` rows per file (zstd-compressed, Arrow types kept, so pyarrow, DuckDB, Polars
+//! and Spark read them as decimals, dates, timestamps, ...). The manifest, written atomically
+//! (temporary file, then rename), names exactly the files this run wrote, with their row counts
+//! and the column types the load needs to create the same table DIRECT would. Step 2 reads only
+//! the files the manifest names, in order, so nothing else in the directory is ever loaded.
+
+use std::{
+    fs::{self, File},
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, bail};
+use arrow_odbc::arrow::{datatypes::SchemaRef, record_batch::RecordBatch};
+use parquet::{
+    arrow::{ArrowWriter, arrow_reader::ParquetRecordBatchReaderBuilder},
+    basic::{Compression, ZstdLevel},
+    file::properties::WriterProperties,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::plan::Column;
+
+/// Identifies the manifest format.
+pub const MANIFEST_FORMAT: &str = "source-to-staging manifest";
+
+/// The run manifest: what step 1 wrote and what step 2 needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`MANIFEST_FORMAT`].
+    pub format: String,
+    /// Version of the format (1).
+    pub version: u32,
+    /// The run that wrote it.
+    pub run_id: String,
+    /// When step 1 finished (RFC 3339, UTC).
+    pub created_at: String,
+    /// The source DBMS, as it reported itself.
+    pub source_dbms: String,
+    /// One entry per table dumped.
+    pub tables: Vec<ManifestTable>,
+}
+
+/// One table in the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestTable {
+    /// The entry of `SRC_TABLES`.
+    pub source: String,
+    /// The target table's name.
+    pub target_table: String,
+    /// Rows in all files together.
+    pub rows: u64,
+    /// The columns with their types, lengths, precision and nullability.
+    pub columns: Vec<Column>,
+    /// The part files, in order, relative to the manifest's directory.
+    pub files: Vec<PartFile>,
+}
+
+/// One Parquet part file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartFile {
+    /// File name, relative to the manifest's directory.
+    pub file: String,
+    /// Rows it holds.
+    pub rows: u64,
+}
+
+/// A new run id: UTC time plus a few random hex digits (`20261126T021524Z-3fa9`).
+pub fn new_run_id() -> String {
+    let now = chrono::Utc::now();
+    let noise = (now.timestamp_subsec_nanos() ^ std::process::id().rotate_left(16)) & 0xffff;
+    format!("{}-{noise:04x}", now.format("%Y%m%dT%H%M%SZ"))
+}
+
+/// `PARQUET_DIR` with `{date}` (YYYY-MM-DD) and `{run_id}` filled in.
+pub fn expand_dir(template: &str, run_id: &str) -> PathBuf {
+    let date = chrono::Local::now().format("%Y-%m-%d").to_string();
+    PathBuf::from(
+        template
+            .replace("{date}", &date)
+            .replace("{run_id}", run_id),
+    )
+}
+
+/// The manifest's file name for a run.
+pub fn manifest_name(run_id: &str) -> String {
+    format!("manifest_{run_id}.json")
+}
+
+/// A file-name-safe form of a table name.
+fn file_stem(table: &str) -> String {
+    table
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn part_name(stem: &str, index: usize, digits: usize) -> String {
+    format!("{stem}_part{index:0digits$}.parquet")
+}
+
+/// Digits of the part number: four, more when the table needs more than 10,000 files.
+fn digits_for(files: u64) -> usize {
+    let mut digits = 4;
+    while files > 10u64.pow(digits as u32) {
+        digits += 1;
+    }
+    digits
+}
+
+/// Writes one table's batches into part files of `chunk` rows each.
+pub struct PartWriter {
+    dir: PathBuf,
+    stem: String,
+    schema: SchemaRef,
+    chunk: u64,
+    digits: usize,
+    current: Option<ArrowWriter<File>>,
+    rows_in_current: u64,
+    files: Vec<PartFile>,
+}
+
+impl PartWriter {
+    /// Starts writing `table` into `dir`; `expected_rows` (the row count, when known) decides
+    /// the width of the part number.
+    pub fn new(
+        dir: &Path,
+        table: &str,
+        schema: SchemaRef,
+        chunk: usize,
+        expected_rows: Option<u64>,
+    ) -> Self {
+        let chunk = chunk.max(1) as u64;
+        let files = expected_rows.map_or(1, |r| r.div_ceil(chunk).max(1));
+        PartWriter {
+            dir: dir.to_path_buf(),
+            stem: file_stem(table),
+            schema,
+            chunk,
+            digits: digits_for(files),
+            current: None,
+            rows_in_current: 0,
+            files: Vec::new(),
+        }
+    }
+
+    fn properties(&self) -> anyhow::Result<WriterProperties> {
+        Ok(WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(3)?))
+            .set_max_row_group_row_count(Some(self.chunk as usize))
+            .set_created_by(format!("source-to-staging {}", env!("CARGO_PKG_VERSION")))
+            .build())
+    }
+
+    fn open_next(&mut self) -> anyhow::Result<()> {
+        let name = part_name(&self.stem, self.files.len(), self.digits);
+        let path = self.dir.join(&name);
+        let file = File::create(&path)
+            .with_context(|| format!("cannot create the Parquet file {}", path.display()))?;
+        self.current = Some(ArrowWriter::try_new(
+            file,
+            self.schema.clone(),
+            Some(self.properties()?),
+        )?);
+        self.files.push(PartFile {
+            file: name,
+            rows: 0,
+        });
+        self.rows_in_current = 0;
+        Ok(())
+    }
+
+    fn close_current(&mut self) -> anyhow::Result<()> {
+        if let Some(writer) = self.current.take() {
+            writer.close()?;
+            if let Some(last) = self.files.last_mut() {
+                last.rows = self.rows_in_current;
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends a batch, starting a new file every `chunk` rows.
+    pub fn write(&mut self, batch: &RecordBatch) -> anyhow::Result<()> {
+        let mut offset = 0;
+        let total = batch.num_rows();
+        while offset < total {
+            if self.current.is_none() || self.rows_in_current == self.chunk {
+                self.close_current()?;
+                self.open_next()?;
+            }
+            let room = (self.chunk - self.rows_in_current) as usize;
+            let take = room.min(total - offset);
+            let slice = batch.slice(offset, take);
+            self.current
+                .as_mut()
+                .expect("a part file is open")
+                .write(&slice)?;
+            self.rows_in_current += take as u64;
+            offset += take;
+        }
+        Ok(())
+    }
+
+    /// Closes the last file and returns the files in order. An empty table still gets one
+    /// (empty) file, which carries its schema. When the table grew past the row count the part
+    /// number's width was chosen for, the files are renamed to the wider width.
+    pub fn finish(mut self) -> anyhow::Result<Vec<PartFile>> {
+        if self.files.is_empty() {
+            self.open_next()?;
+        }
+        self.close_current()?;
+        let needed = digits_for(self.files.len() as u64);
+        if needed > self.digits {
+            for (i, part) in self.files.iter_mut().enumerate() {
+                let wider = part_name(&self.stem, i, needed);
+                fs::rename(self.dir.join(&part.file), self.dir.join(&wider))?;
+                part.file = wider;
+            }
+        }
+        Ok(std::mem::take(&mut self.files))
+    }
+
+    /// Gives up: removes the files written so far.
+    pub fn abandon(mut self) {
+        self.current = None;
+        for part in &self.files {
+            let _ = fs::remove_file(self.dir.join(&part.file));
+        }
+        self.files.clear();
+    }
+}
+
+/// Writes the manifest atomically (temporary file, flushed, then renamed); returns its path.
+pub fn write_manifest(dir: &Path, manifest: &Manifest) -> anyhow::Result<PathBuf> {
+    let path = dir.join(manifest_name(&manifest.run_id));
+    let tmp = dir.join(format!(".{}.tmp", manifest_name(&manifest.run_id)));
+    let write = || -> anyhow::Result<()> {
+        let mut file = File::create(&tmp)?;
+        file.write_all(serde_json::to_string_pretty(manifest)?.as_bytes())?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        fs::rename(&tmp, &path)?;
+        Ok(())
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        e.context(format!("cannot write the manifest {}", path.display()))
+    })?;
+    Ok(path)
+}
+
+/// Reads a manifest; returns it with the directory its files are relative to.
+pub fn read_manifest(path: &Path) -> anyhow::Result<(Manifest, PathBuf)> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("cannot read the manifest {}", path.display()))?;
+    let manifest: Manifest = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a source-to-staging manifest", path.display()))?;
+    if manifest.format != MANIFEST_FORMAT || manifest.version != 1 {
+        bail!(
+            "{} is a manifest of format '{}' version {}, this tool reads '{MANIFEST_FORMAT}' \
+             version 1",
+            path.display(),
+            manifest.format,
+            manifest.version
+        );
+    }
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    Ok((manifest, dir))
+}
+
+/// Reads the part files in order and hands every batch to `send`, which returns `false` to stop.
+/// Batches hold at most `max_rows` rows and, judged by the file's uncompressed size, about
+/// `batch_memory` bytes. Checks each file's row count against the manifest.
+pub fn read_parts(
+    dir: &Path,
+    files: &[PartFile],
+    max_rows: usize,
+    batch_memory: usize,
+    mut send: impl FnMut(RecordBatch) -> anyhow::Result<bool>,
+) -> anyhow::Result<()> {
+    for part in files {
+        let path = dir.join(&part.file);
+        let file = File::open(&path)
+            .with_context(|| format!("cannot open the Parquet file {}", path.display()))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+            .with_context(|| format!("{} is not a readable Parquet file", path.display()))?;
+        let meta = builder.metadata().file_metadata();
+        let bytes: i64 = builder
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| g.total_byte_size())
+            .sum();
+        let row_bytes = (bytes.max(1) as u64 / meta.num_rows().max(1) as u64).max(1) as usize;
+        let rows = (batch_memory / row_bytes).clamp(1, max_rows.max(1));
+        let reader = builder.with_batch_size(rows).build()?;
+        let mut rows = 0u64;
+        for batch in reader {
+            let batch = batch.with_context(|| format!("reading {}", path.display()))?;
+            rows += batch.num_rows() as u64;
+            if !send(batch)? {
+                return Ok(());
+            }
+        }
+        if rows != part.rows {
+            bail!(
+                "{} holds {rows} rows, the manifest says {}; the file was changed or replaced",
+                path.display(),
+                part.rows
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Removes the run's part files and its manifest; the directory stays. Missing files are fine.
+pub fn remove_run_files(dir: &Path, tables: &[ManifestTable], manifest: Option<&Path>) {
+    for table in tables {
+        for part in &table.files {
+            let path = dir.join(&part.file);
+            if let Err(e) = fs::remove_file(&path)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                log::warn!("cannot remove {}: {e}", path.display());
+            }
+        }
+    }
+    if let Some(path) = manifest
+        && let Err(e) = fs::remove_file(path)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        log::warn!("cannot remove {}: {e}", path.display());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_numbers_have_four_digits_or_more() {
+        assert_eq!(digits_for(1), 4);
+        assert_eq!(digits_for(10_000), 4);
+        assert_eq!(digits_for(10_001), 5);
+        assert_eq!(part_name("t", 7, 4), "t_part0007.parquet");
+        assert_eq!(part_name("t", 12_345, 5), "t_part12345.parquet");
+    }
+
+    #[test]
+    fn placeholders_are_filled_in() {
+        let dir = expand_dir("history/{date}/{run_id}", "R1");
+        let text = dir.to_string_lossy();
+        assert!(
+            text.starts_with("history/20") && text.ends_with("/R1"),
+            "{text}"
+        );
+        assert_eq!(text.len(), "history/2026-11-26/R1".len());
+    }
+}
