@@ -2,7 +2,7 @@
 //! driver settings each dialect asks for), connecting with a login timeout and clear errors, and
 //! a few helpers for small catalog queries.
 
-use std::fmt;
+use std::{fmt, sync::mpsc, thread, time::Duration};
 
 use anyhow::{Context, anyhow, bail};
 use arrow_odbc::odbc_api::{
@@ -158,28 +158,58 @@ impl Connector {
         secrets::redact(&self.connection_string)
     }
 
-    /// Opens a connection.
+    /// Opens a connection, giving up after `LOGIN_TIMEOUT_SECONDS` even when the driver does
+    /// not (MariaDB Connector/ODBC waits for a silent server's handshake far longer): the
+    /// attempt runs on a thread of its own and is abandoned when it takes too long.
     pub fn connect(&self) -> anyhow::Result<Connection> {
         let options = ConnectionOptions {
             login_timeout_sec: Some(self.login_timeout),
             packet_size: None,
         };
-        environment()?
-            .connect_with_connection_string(&self.connection_string, options)
-            .map_err(|e| connect_error(self.side, e))
+        let (tx, rx) = mpsc::channel();
+        let string = self.connection_string.clone();
+        let side = self.side;
+        thread::Builder::new()
+            .name(format!("connect-{side}"))
+            .spawn(move || {
+                let result = environment().and_then(|env| {
+                    env.connect_with_connection_string(&string, options)
+                        .map_err(|e| connect_error(side, e))
+                });
+                let _ = tx.send(result);
+            })?;
+        // A little grace beyond the driver's own timeout, so its message wins when it has one.
+        let deadline = Duration::from_secs(u64::from(self.login_timeout) + 2);
+        match rx.recv_timeout(deadline) {
+            Ok(result) => result,
+            Err(_) => Err(anyhow!(
+                "cannot connect to the {side}: no answer within {} s (LOGIN_TIMEOUT_SECONDS); \
+                 check host, port and firewall",
+                self.login_timeout
+            )),
+        }
     }
 }
 
-/// A connection error with a hint for the common causes.
+/// A connection error with a hint for the common causes. Wrong credentials and unknown data
+/// sources are configuration errors (exit 2); a server that cannot be reached is not, since a
+/// later run may well succeed.
 fn connect_error(side: &str, error: odbc_api::Error) -> anyhow::Error {
     let message = secrets::redact(&error.to_string());
-    let state = match &error {
-        odbc_api::Error::Diagnostics { record, .. } => record.state.as_str().to_string(),
-        _ => String::new(),
+    let (state, native) = crate::retry::odbc_state(&error).unwrap_or_default();
+    let config = |hint: &str| -> anyhow::Error {
+        ConfigError::new(format!("cannot connect to the {side}: {hint}.\n{message}")).into()
     };
+    if state == "28000" || state == "28P01" || native == 1045 {
+        return config("check the user name and password");
+    }
+    if state == "IM002" {
+        return config(
+            "the data source or driver name is not known to the ODBC driver manager (see \
+             `source-to-staging dsns` and `source-to-staging drivers`)",
+        );
+    }
     let hint = match state.as_str() {
-        "28000" | "28P01" => "check the user name and password",
-        "IM002" => "the data source or driver name is not known to the ODBC driver manager",
         "HYT00" | "HYT01" => "the server did not answer in time; check host, port and firewall",
         s if s.starts_with("08") => {
             "the server cannot be reached; check host, port and that it runs"

@@ -32,6 +32,9 @@ use crate::{
 /// Suffix of the side table a `replace` loads into.
 pub const SIDE_SUFFIX: &str = "_s2s_new";
 
+/// Suffix the old table gets during a swap that renames it first (MariaDB).
+pub const OLD_SUFFIX: &str = "_s2s_old";
+
 /// How a dialect gets a batch into a table. Implementations insert all rows of the batch on the
 /// given connection without committing; the caller owns the transaction.
 pub trait InsertStrategy: Send + Sync {
@@ -205,6 +208,7 @@ pub struct TargetTable<'a> {
     side_table: bool,
     target_existed: bool,
     columns: Vec<String>,
+    base_rows: u64,
     /// Rows committed so far.
     pub rows_written: u64,
     /// Values the dialect changed before inserting (e.g. NUL characters removed).
@@ -232,8 +236,13 @@ impl<'a> TargetTable<'a> {
             WriteMode::Replace => {
                 let side = format!("{}{SIDE_SUFFIX}", spec.table);
                 let side_ref = d.table_ref(spec.schema, &side);
-                // A side table left by a killed run is dropped first.
+                // Tables a killed run left behind are dropped first: a half-loaded side table,
+                // and (MariaDB) the old table of a swap that was not finished.
                 odbc::execute(&conn, &d.drop_table_sql(&side_ref))?;
+                if target_existed {
+                    let old = format!("{}{OLD_SUFFIX}", spec.table);
+                    odbc::execute(&conn, &d.drop_table_sql(&d.table_ref(spec.schema, &old)))?;
+                }
                 odbc::execute(&conn, &d.create_table_sql(&side_ref, &shape.columns))
                     .with_context(|| format!("creating the side table {side_ref}"))?;
                 (side, true)
@@ -251,6 +260,11 @@ impl<'a> TargetTable<'a> {
                 (spec.table.to_string(), false)
             }
         };
+        // Rows already in the table (append): the base of the commit check after a reconnect.
+        let base_rows = match spec.write_mode {
+            WriteMode::Append if target_existed => count_rows(&conn, &target_ref)?,
+            _ => 0,
+        };
         conn.set_autocommit(false)?;
         let columns = shape.columns.iter().map(|c| d.quote(&c.name)).collect();
         Ok(TargetTable {
@@ -260,6 +274,7 @@ impl<'a> TargetTable<'a> {
             side_table,
             target_existed,
             columns,
+            base_rows,
             rows_written: 0,
             changed_values: 0,
             retries: 0,
@@ -313,9 +328,41 @@ impl<'a> TargetTable<'a> {
                     thread::sleep(wait);
                     if reconnect || self.conn.is_dead().unwrap_or(true) {
                         self.reconnect();
+                        // The connection may have died after the server committed the batch
+                        // but before the client heard so: count before writing it again.
+                        if self.batch_was_committed(&table_ref, batch.num_rows() as u64)? {
+                            self.rows_written += batch.num_rows() as u64;
+                            return Ok(());
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// After a reconnect: `true` when the table already holds the batch, `false` when it holds
+    /// exactly the rows before it; an error when it holds anything else (someone else wrote to
+    /// it). When the count itself fails, the next attempt will meet the same problem.
+    fn batch_was_committed(&self, table_ref: &str, batch_rows: u64) -> anyhow::Result<bool> {
+        let before = self.base_rows + self.rows_written;
+        let Ok(now) = count_rows(&self.conn, table_ref) else {
+            return Ok(false);
+        };
+        let _ = self.conn.rollback();
+        if now == before + batch_rows {
+            log::info!(
+                "{}: the batch had been committed before the connection was lost",
+                self.spec.table
+            );
+            Ok(true)
+        } else if now == before {
+            Ok(false)
+        } else {
+            bail!(
+                "{table_ref} holds {now} rows after the connection was lost, expected {before} \
+                 or {}; it was changed outside this run",
+                before + batch_rows
+            )
         }
     }
 

@@ -20,7 +20,7 @@ use anyhow::{Context, anyhow};
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
 use crate::{
-    config::{ConfigError, Settings, TableName, TransferMode, secrets},
+    config::{ConfigError, Settings, TableName, TransferMode, WriteMode, secrets},
     dialect::{self, Dialect, DriverTuning},
     interrupt,
     odbc::{Connection, Connector},
@@ -258,7 +258,29 @@ pub fn copy_table(
     table: &TableName,
 ) -> TableReport {
     let target_name = target_name(settings, &table.name);
+    let restartable = settings.write_mode == WriteMode::Replace;
     run_table(&table.to_string(), target_name, |report| {
+        with_source_restarts(
+            settings,
+            source,
+            source_conn,
+            restartable,
+            report,
+            |conn, report| copy_once(settings, source, conn, target, table, report),
+        )
+    })
+}
+
+/// One attempt at a DIRECT copy of `table`.
+fn copy_once(
+    settings: &Settings,
+    source: &Endpoint,
+    source_conn: &mut Connection,
+    target: &Endpoint,
+    table: &TableName,
+    report: &mut TableReport,
+) -> anyhow::Result<()> {
+    {
         let plan = describe(settings, source, source_conn, table)?;
         let mut writer =
             TargetTable::prepare(target_spec(settings, target, &table.name), &plan.shape)
@@ -273,7 +295,67 @@ pub fn copy_table(
             },
         );
         finish_load(writer, read, plan.row_count, target.dialect, report)
-    })
+    }
+}
+
+/// Runs `attempt`, and when it fails because the source connection was lost, re-opens the source
+/// and runs it again from the beginning (within the `DIRECT_MAX_RETRIES` budget), when
+/// `restartable` says starting over is safe (a `replace` only swaps in a complete table).
+fn with_source_restarts(
+    settings: &Settings,
+    source: &Endpoint,
+    source_conn: &mut Connection,
+    restartable: bool,
+    report: &mut TableReport,
+    mut attempt: impl FnMut(&mut Connection, &mut TableReport) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut waits = settings.retry.backoff();
+    loop {
+        if source_conn.is_dead().unwrap_or(true) {
+            *source_conn = source
+                .connector
+                .connect()
+                .map_err(|e| e.context(SourceSide))?;
+        }
+        let error = match attempt(source_conn, report) {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        let lost_source = error.downcast_ref::<SourceSide>().is_some()
+            && crate::retry::classify(&error)
+                == (crate::retry::ErrorClass::Transient { reconnect: true });
+        if !(restartable && lost_source) || interrupt::requested() {
+            return Err(error);
+        }
+        let Some(wait) = waits.next().flatten() else {
+            return Err(error.context(format!(
+                "giving up after {} restarts (DIRECT_MAX_RETRIES)",
+                settings.retry.max_retries
+            )));
+        };
+        report.retries += 1;
+        log::warn!(
+            "{}: the source connection was lost; starting the table again in {:.1} s: {}",
+            report.source,
+            wait.as_secs_f64(),
+            secrets::redact(&format!("{error:#}"))
+        );
+        std::thread::sleep(wait);
+        *source_conn = source
+            .connector
+            .connect()
+            .map_err(|e| e.context(SourceSide))?;
+    }
+}
+
+/// Marks an error as coming from the source side (reading), not the target.
+#[derive(Debug, Clone, Copy)]
+struct SourceSide;
+
+impl std::fmt::Display for SourceSide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("reading the source")
+    }
 }
 
 /// DUMP step 1 for one table: source -> Parquet part files.
@@ -287,46 +369,55 @@ pub fn dump_table(
     let mut dumped = None;
     let target_name = target_name(settings, &table.name);
     let report = run_table(&table.to_string(), target_name, |report| {
-        let plan = describe(settings, source, source_conn, table)?;
-        let schema = plan.shape.arrow_schema();
-        let mut parts = PartWriter::new(
-            dir,
-            &table.name,
-            schema,
-            settings.chunk_size,
-            plan.row_count,
-        );
-        let mut progress = Progress::new(&table.to_string(), plan.row_count);
-        let mut written = 0;
-        let read = pipeline(
-            |out| read_source(source_conn, &plan, out),
-            |batch| {
-                parts.write(&batch)?;
-                written += batch.num_rows() as u64;
-                progress.update(written);
+        with_source_restarts(
+            settings,
+            source,
+            source_conn,
+            true,
+            report,
+            |source_conn, report| {
+                let plan = describe(settings, source, source_conn, table)?;
+                let schema = plan.shape.arrow_schema();
+                let mut parts = PartWriter::new(
+                    dir,
+                    &table.name,
+                    schema,
+                    settings.chunk_size,
+                    plan.row_count,
+                );
+                let mut progress = Progress::new(&table.to_string(), plan.row_count);
+                let mut written = 0;
+                let read = pipeline(
+                    |out| read_source(source_conn, &plan, out),
+                    |batch| {
+                        parts.write(&batch)?;
+                        written += batch.num_rows() as u64;
+                        progress.update(written);
+                        Ok(())
+                    },
+                );
+                let rows = match read {
+                    Ok(rows) => rows,
+                    Err((rows, e)) => {
+                        report.rows_read = rows;
+                        parts.abandon();
+                        return Err(e);
+                    }
+                };
+                report.rows_read = rows;
+                let files = parts.finish()?;
+                report.rows_written = files.iter().map(|f| f.rows).sum();
+                log::info!("{table}: {rows} rows in {} Parquet file(s)", files.len());
+                dumped = Some(ManifestTable {
+                    source: table.to_string(),
+                    target_table: table.name.clone(),
+                    rows,
+                    columns: plan.shape.columns.clone(),
+                    files,
+                });
                 Ok(())
             },
-        );
-        let rows = match read {
-            Ok(rows) => rows,
-            Err((rows, e)) => {
-                report.rows_read = rows;
-                parts.abandon();
-                return Err(e);
-            }
-        };
-        report.rows_read = rows;
-        let files = parts.finish()?;
-        report.rows_written = files.iter().map(|f| f.rows).sum();
-        log::info!("{table}: {rows} rows in {} Parquet file(s)", files.len());
-        dumped = Some(ManifestTable {
-            source: table.to_string(),
-            target_table: table.name.clone(),
-            rows,
-            columns: plan.shape.columns.clone(),
-            files,
-        });
-        Ok(())
+        )
     });
     (report, dumped)
 }
@@ -396,7 +487,8 @@ fn describe(
         table,
         settings.source.as_ref().and_then(|s| s.schema.as_deref()),
         ReadOptions::from(settings),
-    )?;
+    )
+    .map_err(|e| e.context(SourceSide))?;
     log::info!(
         "{table}: {} columns, {} rows, {} rows per batch",
         plan.shape.columns.len(),
@@ -427,7 +519,7 @@ fn finish_load(
     report: &mut TableReport,
 ) -> anyhow::Result<()> {
     report.rows_written = writer.rows_written;
-    report.retries = writer.retries;
+    report.retries += writer.retries;
     report.changed_values = writer.changed_values;
     let rows_read = match read {
         Ok(n) => n,
@@ -509,13 +601,16 @@ impl Outlet<'_> {
 }
 
 fn read_source(conn: &mut Connection, plan: &SourceTable, out: &Outlet<'_>) -> anyhow::Result<()> {
-    let mut batches = BatchReader::open(conn, plan)?;
-    while let Some(batch) = batches.next_batch()? {
-        if !out.send(batch) {
-            break;
+    let read = || -> anyhow::Result<()> {
+        let mut batches = BatchReader::open(conn, plan)?;
+        while let Some(batch) = batches.next_batch()? {
+            if !out.send(batch) {
+                break;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    };
+    read().map_err(|e| e.context(SourceSide))
 }
 
 /// Runs `produce` on a thread of its own and hands each batch it sends to `consume` on this
@@ -548,7 +643,7 @@ fn pipeline(
         let n = rows.load(Ordering::Relaxed);
         match (produced, consumed) {
             (_, Err(e)) => Err((n, e)),
-            (Err(e), Ok(())) => Err((n, e.context("reading"))),
+            (Err(e), Ok(())) => Err((n, e)),
             (Ok(()), Ok(())) if interrupt::requested() => Err((n, interrupt::Interrupted.into())),
             (Ok(()), Ok(())) => Ok(n),
         }

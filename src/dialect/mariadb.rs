@@ -201,7 +201,7 @@ impl Dialect for MariaDb {
         let side_ref = self.table_ref(schema, side);
         let target_ref = self.table_ref(schema, target);
         let statements = if target_exists {
-            let old = format!("{target}__s2s_old");
+            let old = format!("{target}{}", crate::target::OLD_SUFFIX);
             let old_ref = self.table_ref(schema, &old);
             vec![
                 self.drop_table_sql(&old_ref),
@@ -262,7 +262,7 @@ mod tests {
         assert!(!swap.transactional);
         assert_eq!(
             swap.statements[1],
-            "RENAME TABLE `st`.`t` TO `st`.`t__s2s_old`, `st`.`t__s2s_new` TO `st`.`t`"
+            "RENAME TABLE `st`.`t` TO `st`.`t_s2s_old`, `st`.`t__s2s_new` TO `st`.`t`"
         );
     }
 }
