@@ -391,42 +391,84 @@ impl<'a> TargetTable<'a> {
             bail!("wrote {written} rows but read {rows_read}");
         }
         if self.side_table {
-            let d = self.spec.dialect;
-            let side_ref = d.table_ref(self.spec.schema, &self.load_into);
-            let counted = count_rows(&self.conn, &side_ref)?;
-            if counted != rows_read {
-                self.abandon();
-                bail!("the side table {side_ref} holds {counted} rows, expected {rows_read}");
+            let retry = self.spec.retry;
+            let mut waits = retry.backoff();
+            let mut tried = false;
+            loop {
+                let error = match self.check_and_swap(rows_read, tried) {
+                    Ok(()) => break,
+                    Err(e) => e,
+                };
+                tried = true;
+                let wait = match retry::classify(&error) {
+                    ErrorClass::Transient { .. } => waits.next().flatten(),
+                    ErrorClass::Permanent => None,
+                };
+                let Some(wait) = wait else {
+                    self.abandon();
+                    return Err(error.context("swapping the new table in"));
+                };
+                self.retries += 1;
+                log::warn!(
+                    "{}: transient error during the swap, retrying in {:.1} s: {}",
+                    self.spec.table,
+                    wait.as_secs_f64(),
+                    crate::config::secrets::redact(&format!("{error:#}"))
+                );
+                thread::sleep(wait);
+                self.reconnect();
             }
-            let swap = d.swap(
-                self.spec.schema,
-                &self.load_into,
-                self.spec.table,
-                self.target_existed,
-            );
-            let result = if swap.transactional {
-                let r = swap
-                    .statements
-                    .iter()
-                    .try_for_each(|sql| odbc::execute(&self.conn, sql))
-                    .and_then(|()| Ok(self.conn.commit()?));
-                if r.is_err() {
-                    let _ = self.conn.rollback();
-                }
-                r
-            } else {
-                self.conn.set_autocommit(true)?;
-                swap.statements
-                    .iter()
-                    .try_for_each(|sql| odbc::execute(&self.conn, sql))
-            };
-            if let Err(e) = result {
-                self.abandon();
-                return Err(e.context("swapping the new table in"));
-            }
+            self.side_table = false;
         }
         let _ = self.conn.set_autocommit(true);
         Ok(self.rows_written)
+    }
+
+    /// Checks the side table's row count and swaps it in. On a retry (`retry`), a side table
+    /// that is gone means the previous attempt's swap went through before the error.
+    fn check_and_swap(&mut self, rows_read: u64, retry: bool) -> anyhow::Result<()> {
+        let d = self.spec.dialect;
+        let side_ref = d.table_ref(self.spec.schema, &self.load_into);
+        if retry
+            && !exists(
+                &self.conn,
+                &d.table_exists_sql(self.spec.schema, &self.load_into),
+            )?
+        {
+            let _ = self.conn.rollback();
+            log::info!("{}: the swap had gone through", self.spec.table);
+            return Ok(());
+        }
+        let counted = count_rows(&self.conn, &side_ref)?;
+        if counted != rows_read {
+            bail!("the side table {side_ref} holds {counted} rows, expected {rows_read}");
+        }
+        let swap = d.swap(
+            self.spec.schema,
+            &self.load_into,
+            self.spec.table,
+            self.target_existed,
+        );
+        if swap.transactional {
+            let result = swap
+                .statements
+                .iter()
+                .try_for_each(|sql| odbc::execute(&self.conn, sql))
+                .and_then(|()| Ok(self.conn.commit()?));
+            if result.is_err() {
+                let _ = self.conn.rollback();
+            }
+            result
+        } else {
+            let _ = self.conn.rollback();
+            self.conn.set_autocommit(true)?;
+            let result = swap
+                .statements
+                .iter()
+                .try_for_each(|sql| odbc::execute(&self.conn, sql));
+            let _ = self.conn.set_autocommit(false);
+            result
+        }
     }
 
     /// Gives up: a side table is dropped; the target table stays as it is.
@@ -438,9 +480,13 @@ impl<'a> TargetTable<'a> {
                 .spec
                 .dialect
                 .table_ref(self.spec.schema, &self.load_into);
-            if let Err(e) = odbc::execute(&self.conn, &self.spec.dialect.drop_table_sql(&side_ref))
-            {
-                log::warn!("cannot drop the side table {side_ref}: {e:#}");
+            let drop = self.spec.dialect.drop_table_sql(&side_ref);
+            if odbc::execute(&self.conn, &drop).is_err() {
+                // The connection may be what failed: try once more on a fresh one.
+                let fresh = self.spec.connector.connect();
+                if let Err(e) = fresh.and_then(|conn| odbc::execute(&conn, &drop)) {
+                    log::warn!("cannot drop the side table {side_ref} (the next run will): {e:#}");
+                }
             }
             self.side_table = false;
         }

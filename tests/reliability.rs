@@ -1,0 +1,272 @@
+//! Faults during a copy: killed sessions (retried, exact result), exhausted retries (old table
+//! intact), SIGKILL during a replace (old table intact, next run cleans up), a lost source
+//! connection (the table starts again).
+
+mod common;
+
+use std::{
+    path::Path,
+    process::{Child, Command, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+use common::{Kind, TestDb, write_ini};
+
+const ROWS: u64 = 300_000;
+
+/// A PostgreSQL source with `t(id, v)` of `ROWS` rows.
+fn big_source() -> TestDb {
+    let src = TestDb::new(Kind::Postgres, "big_src");
+    src.exec(&format!(
+        "CREATE TABLE t AS SELECT g::integer AS id, md5(g::text) AS v FROM generate_series(1, {ROWS}) g"
+    ));
+    src
+}
+
+fn spawn(dir: &Path, ini: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_source-to-staging"))
+        .args(["--config", ini.to_str().unwrap()])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn finish(child: Child) -> (i32, String, String) {
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Waits until the side table `t_s2s_new` holds committed rows.
+fn wait_for_side_rows(dst: &TestDb, schema: Option<&str>, child: &mut Child) {
+    let started = Instant::now();
+    loop {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the copy ended too early"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no rows appeared"
+        );
+        if dst.has_table(schema, "t_s2s_new") && dst.count(schema, "t_s2s_new") > 0 {
+            return;
+        }
+        thread::sleep(Duration::from_millis(30));
+    }
+}
+
+/// Kills the sessions the tool has open on `db` (not our own); returns how many.
+fn kill_sessions(db: &TestDb) -> usize {
+    match db.kind {
+        Kind::Postgres => db
+            .query(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}' \
+                 AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                db.name
+            ))
+            .iter()
+            .filter(|r| r[0].as_deref() == Some("1") || r[0].as_deref() == Some("t"))
+            .count(),
+        Kind::MariaDb => {
+            let ids = db.query(&format!(
+                "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '{}' \
+                 AND ID <> CONNECTION_ID()",
+                db.name
+            ));
+            let mut killed = 0;
+            for id in ids.iter().filter_map(|r| r[0].clone()) {
+                // The session may end by itself meanwhile.
+                let conn = arrow_odbc::odbc_api::environment()
+                    .unwrap()
+                    .connect_with_connection_string(&db.connection_string(), Default::default())
+                    .unwrap();
+                if conn
+                    .execute(&format!("KILL CONNECTION {id}"), (), None)
+                    .is_ok()
+                {
+                    killed += 1;
+                }
+            }
+            killed
+        }
+        Kind::Sqlite => unreachable!(),
+    }
+}
+
+fn all_rows(db: &TestDb, schema: Option<&str>) -> Vec<Vec<Option<String>>> {
+    db.query(&format!(
+        "SELECT id, v FROM {} ORDER BY id",
+        db.table_ref(schema, "t")
+    ))
+}
+
+fn killed_target_sessions_are_retried(target: Kind) {
+    let src = big_source();
+    let dst = TestDb::new(target, "kill_dst");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(
+        dir.path(),
+        &src,
+        &dst,
+        "t",
+        "SRC_CHUNK_SIZE = 10000\nDIRECT_MAX_RETRIES = 5\nDIRECT_BACKOFF_BASE_SECONDS = 0.1\n\
+         DIRECT_BACKOFF_MAX_SECONDS = 0.5",
+    );
+    let schema = dst.staging_schema();
+    let mut child = spawn(dir.path(), &ini);
+    wait_for_side_rows(&dst, schema.as_deref(), &mut child);
+    let mut kills = 0;
+    for _ in 0..4 {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        kills += kill_sessions(&dst);
+        thread::sleep(Duration::from_millis(250));
+    }
+    let (code, stdout, stderr) = finish(child);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        kills >= 2,
+        "only {kills} kills landed; the copy was too fast"
+    );
+    let retried = stderr.matches("transient error, retrying").count();
+    assert!(retried >= 2, "{retried} retries logged:\n{stderr}");
+    assert_eq!(dst.count(schema.as_deref(), "t"), ROWS);
+    assert_eq!(all_rows(&dst, schema.as_deref()), all_rows(&src, None));
+    assert!(!dst.has_table(schema.as_deref(), "t_s2s_new"));
+}
+
+#[test]
+fn killed_postgresql_sessions_are_retried_without_losing_or_duplicating_rows() {
+    killed_target_sessions_are_retried(Kind::Postgres);
+}
+
+#[test]
+fn killed_mariadb_sessions_are_retried_without_losing_or_duplicating_rows() {
+    killed_target_sessions_are_retried(Kind::MariaDb);
+}
+
+/// A target with `staging.t` holding one old row.
+fn target_with_old_table() -> TestDb {
+    let dst = TestDb::new(Kind::Postgres, "old_dst");
+    dst.exec("CREATE SCHEMA staging");
+    dst.exec("CREATE TABLE staging.t (id integer, v text)");
+    dst.exec("INSERT INTO staging.t VALUES (1, 'old')");
+    dst
+}
+
+fn old_rows() -> Vec<Vec<Option<String>>> {
+    vec![vec![Some("1".into()), Some("old".into())]]
+}
+
+#[test]
+fn when_the_retries_are_used_up_the_old_table_stays() {
+    let src = big_source();
+    let dst = target_with_old_table();
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(
+        dir.path(),
+        &src,
+        &dst,
+        "t",
+        "SRC_CHUNK_SIZE = 10000\nDIRECT_MAX_RETRIES = 1\nDIRECT_BACKOFF_BASE_SECONDS = 0.3\n\
+         DIRECT_BACKOFF_MAX_SECONDS = 0.3",
+    );
+    let mut child = spawn(dir.path(), &ini);
+    wait_for_side_rows(&dst, Some("staging"), &mut child);
+    while child.try_wait().unwrap().is_none() {
+        kill_sessions(&dst);
+        thread::sleep(Duration::from_millis(50));
+    }
+    let (code, stdout, stderr) = finish(child);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("FAILED"), "{stdout}");
+    assert!(
+        stderr.contains("giving up after 1 retries"),
+        "the failure should be the exhausted retries:\n{stderr}"
+    );
+    assert_eq!(all_rows(&dst, Some("staging")), old_rows());
+}
+
+#[test]
+fn sigkill_during_a_replace_leaves_the_old_table_and_the_next_run_cleans_up() {
+    let src = big_source();
+    let dst = target_with_old_table();
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(dir.path(), &src, &dst, "t", "SRC_CHUNK_SIZE = 10000");
+    let mut child = spawn(dir.path(), &ini);
+    wait_for_side_rows(&dst, Some("staging"), &mut child);
+    child.kill().unwrap(); // SIGKILL
+    let _ = child.wait();
+    assert_eq!(all_rows(&dst, Some("staging")), old_rows());
+    assert!(
+        dst.has_table(Some("staging"), "t_s2s_new"),
+        "expected a leftover"
+    );
+    let run = common::run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(dst.count(Some("staging"), "t"), ROWS);
+    assert!(
+        !dst.has_table(Some("staging"), "t_s2s_new"),
+        "leftover not removed"
+    );
+}
+
+#[test]
+fn a_lost_source_connection_starts_the_table_again() {
+    let src = big_source();
+    let dst = TestDb::new(Kind::MariaDb, "srclost_dst");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(
+        dir.path(),
+        &src,
+        &dst,
+        "t",
+        "SRC_CHUNK_SIZE = 10000\nDIRECT_BACKOFF_BASE_SECONDS = 0.1",
+    );
+    let schema = dst.staging_schema();
+    let mut child = spawn(dir.path(), &ini);
+    wait_for_side_rows(&dst, schema.as_deref(), &mut child);
+    let killed = kill_sessions(&src);
+    assert!(killed >= 1, "no source session to kill");
+    let (code, stdout, stderr) = finish(child);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("starting the table again"),
+        "expected a restart:\n{stderr}"
+    );
+    assert_eq!(all_rows(&dst, schema.as_deref()), all_rows(&src, None));
+}
+
+#[test]
+fn an_interrupted_direct_copy_rolls_back_and_keeps_the_old_table() {
+    let src = big_source();
+    let dst = target_with_old_table();
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(dir.path(), &src, &dst, "t", "SRC_CHUNK_SIZE = 10000");
+    let mut child = spawn(dir.path(), &ini);
+    wait_for_side_rows(&dst, Some("staging"), &mut child);
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (code, stdout, stderr) = finish(child);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("interrupted"),
+        "summary expected:\n{stdout}{stderr}"
+    );
+    assert_eq!(all_rows(&dst, Some("staging")), old_rows());
+    assert!(
+        !dst.has_table(Some("staging"), "t_s2s_new"),
+        "side table left"
+    );
+}
