@@ -16,6 +16,43 @@ pub enum Status {
     Failed(String),
 }
 
+/// One line for the summary: what was being done and why it failed, e.g. "preparing the target
+/// table staging.t: ERROR: permission denied for database dwh" (the driver's message without the
+/// ODBC call and SQLSTATE around it). Secrets are masked.
+pub fn brief(error: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        let first = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .trim_end_matches(':');
+        let message = text.lines().find_map(|l| {
+            l.split_once("Message: ")
+                .map(|(_, m)| m.trim().trim_end_matches(';'))
+        });
+        // "ODBC emitted an error calling 'SQLExecute':" says less than the driver's message.
+        if !first.starts_with("ODBC emitted an error") && !first.is_empty() {
+            parts.push(first.to_string());
+        }
+        if let Some(m) = message {
+            parts.push(m.to_string());
+        }
+    }
+    let mut line = String::new();
+    for part in parts {
+        if !line.contains(&part) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&part);
+        }
+    }
+    secrets::redact(&line)
+}
+
 /// The result of one table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableReport {
@@ -155,5 +192,23 @@ impl Progress {
             }
             _ => log::info!("{}: {rows} rows, {rate:.0} rows/s", self.table),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brief_keeps_the_contexts_and_the_driver_message() {
+        let odbc = anyhow::anyhow!(
+            "ODBC emitted an error calling 'SQLExecDirect':\nState: 42501, Native error: 1, \
+             Message: ERROR: permission denied for database dwh;"
+        );
+        let e = odbc.context("creating the target schema staging");
+        assert_eq!(
+            brief(&e),
+            "creating the target schema staging: ERROR: permission denied for database dwh"
+        );
     }
 }

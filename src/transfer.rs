@@ -467,9 +467,8 @@ fn run_table(
     let started = Instant::now();
     let mut report = blank_report(source, target);
     if let Err(e) = work(&mut report) {
-        let message = secrets::redact(&format!("{e:#}"));
-        log::error!("{source}: {message}");
-        report.status = Status::Failed(message);
+        log::error!("{source}: {}", secrets::redact(&format!("{e:#}")));
+        report.status = Status::Failed(crate::report::brief(&e));
     }
     report.elapsed = started.elapsed();
     report
