@@ -346,7 +346,17 @@ fn passwords_never_appear_in_the_output() {
     let dst = TestDb::new(Kind::Postgres, "secret_dst");
     let dir = tempfile::tempdir().unwrap();
     let secret = "Geheim-Wachtwoord-9876";
-    let ini = write_ini(dir.path(), &src, &dst, "t, not_there", "");
+    let log_file = dir.path().join("logs").join("run.log");
+    let ini = write_ini(
+        dir.path(),
+        &src,
+        &dst,
+        "t, not_there",
+        &format!(
+            "\n[logging]\nLOG_TO_FILE = true\nLOG_FILE = {}\nLOG_LEVEL = TRACE",
+            log_file.display()
+        ),
+    );
     let mut text = std::fs::read_to_string(&ini).unwrap();
     text = text.replace(
         "SRC_USERNAME = postgres\n",
@@ -364,6 +374,12 @@ fn passwords_never_appear_in_the_output() {
         "the connection string is logged at -vv"
     );
     assert!(!run.output().contains(secret), "{}", run.output());
+    let logged = std::fs::read_to_string(&log_file).expect("the log file");
+    assert!(
+        logged.contains("PWD=***"),
+        "the log file has the same lines"
+    );
+    assert!(!logged.contains(secret), "{logged}");
 }
 
 #[test]
