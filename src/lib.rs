@@ -27,6 +27,7 @@
 pub mod config;
 pub mod convert;
 pub mod dialect;
+pub mod insert;
 pub mod interrupt;
 pub mod logging;
 pub mod odbc;

@@ -19,8 +19,8 @@ use arrow_odbc::arrow::record_batch::RecordBatch;
 
 use crate::{
     convert::FetchForm,
+    insert::{InsertStrategy, ParameterArrays},
     plan::{Column, ColumnMeta, ColumnType, generic_column_type},
-    target::{InsertStrategy, ParameterArrays},
 };
 
 /// The dialects, tried in order; the generic fallback last.

@@ -17,6 +17,7 @@ use arrow_odbc::arrow::{
 };
 
 use super::{Dialect, DriverTuning};
+use crate::insert::{InsertStrategy, UnnestArrays};
 use crate::plan::{Column, ColumnMeta, ColumnType, decimal, generic_column_type, type_arguments};
 
 /// PostgreSQL.
@@ -166,6 +167,10 @@ impl Dialect for Postgres {
 
     fn prepare_batch(&self, batch: RecordBatch) -> anyhow::Result<(RecordBatch, usize)> {
         remove_nul_characters(batch)
+    }
+
+    fn insert_strategy(&self) -> &'static dyn InsertStrategy {
+        &UnnestArrays
     }
 
     fn prepare_batch_effect(&self) -> &'static str {

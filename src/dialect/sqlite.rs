@@ -20,8 +20,8 @@ use arrow_odbc::arrow::{
 
 use super::{Dialect, DriverTuning};
 use crate::convert::FetchForm;
+use crate::insert::{InsertStrategy, RowByRow};
 use crate::plan::{ColumnMeta, ColumnType, decimal, type_arguments};
-use crate::target::{InsertStrategy, RowByRow};
 
 /// SQLite 3.
 #[derive(Debug, Clone, Copy)]
