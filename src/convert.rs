@@ -80,6 +80,10 @@ pub fn buffer_desc(column_type: &ColumnType, nullable: bool, fetch: Fetch) -> Bu
                 max_bytes: max_bytes.max(1),
             }
         }
+        // Room for a year beyond 9999, nine fractional digits and " BC".
+        ColumnType::Date | ColumnType::Timestamp { .. } if fetch.form == FetchForm::Text => {
+            text(40)
+        }
         ColumnType::Boolean => BufferDesc::Bit { nullable },
         ColumnType::Int8 => BufferDesc::I8 { nullable },
         ColumnType::Int16 => BufferDesc::I16 { nullable },
@@ -161,6 +165,23 @@ pub fn to_arrow(
         }
         ColumnType::DecimalText | ColumnType::Text { .. } => strings(slice)?,
         ColumnType::Binary { .. } => binaries(slice),
+        ColumnType::Date if fetch.form == FetchForm::Text => {
+            let values = map_texts(slice, |t| {
+                let (days, _, _) = parse_iso_datetime(t)
+                    .filter(|&(_, secs, nanos)| secs == 0 && nanos == 0)
+                    .ok_or_else(|| anyhow!("'{t}' is not a date"))?;
+                i32::try_from(days).map_err(|_| anyhow!("date '{t}' is out of range"))
+            })?;
+            Arc::new(Date32Array::from(values))
+        }
+        ColumnType::Timestamp { precision } if fetch.form == FetchForm::Text => {
+            let parts = map_texts(slice, |t| {
+                let (days, secs, nanos) =
+                    parse_iso_datetime(t).ok_or_else(|| anyhow!("'{t}' is not a timestamp"))?;
+                Ok((days * 86_400 + i64::from(secs), nanos))
+            })?;
+            timestamps(parts, *precision, None)?
+        }
         ColumnType::Date => {
             let s = slice.as_nullable_slice::<Date>().context("date buffer")?;
             let values = s
@@ -412,6 +433,96 @@ fn parts_of(dt: NaiveDateTime) -> (i64, u32) {
     (utc.timestamp(), utc.timestamp_subsec_nanos())
 }
 
+/// Applies `parse` to every non-NULL text value of a column, without copying the narrow ones.
+fn map_texts<T>(
+    slice: AnyColumnBufferSlice<'_>,
+    mut parse: impl FnMut(&str) -> anyhow::Result<T>,
+) -> anyhow::Result<Vec<Option<T>>> {
+    if WIDE_TEXT {
+        return texts(slice)?
+            .iter()
+            .map(|v| v.as_deref().map(&mut parse).transpose())
+            .collect();
+    }
+    let view = slice.as_text().context("text buffer")?;
+    (0..view.len())
+        .map(|i| {
+            view.get(i)
+                .map(|b| {
+                    let t =
+                        std::str::from_utf8(b).map_err(|_| anyhow!("invalid UTF-8 in a date"))?;
+                    parse(t)
+                })
+                .transpose()
+        })
+        .collect()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses PostgreSQL's ISO output `Y-MM-DD[ HH:MM:SS[.fffffffff]][ BC]` (the year may have more
+/// than four digits) into days since the epoch, seconds of the day and nanoseconds. Fast: the
+/// driver's own conversion (sscanf) was a tenth of the reading time.
+pub fn parse_iso_datetime(text: &str) -> Option<(i64, u32, u32)> {
+    let (body, bc) = match text.strip_suffix(" BC") {
+        Some(b) => (b, true),
+        None => (text, false),
+    };
+    let b = body.as_bytes();
+    let number = |from: usize, len: usize| -> Option<u32> {
+        let digits = b.get(from..from + len)?;
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year_len = b.iter().position(|&c| c == b'-')?;
+    if !(4..=6).contains(&year_len) {
+        return None;
+    }
+    let year = i64::from(number(0, year_len)?);
+    let year = if bc { 1 - year } else { year };
+    let p = year_len;
+    if b.get(p) != Some(&b'-') || b.get(p + 3) != Some(&b'-') {
+        return None;
+    }
+    let month = number(p + 1, 2)?;
+    let day = number(p + 4, 2)?;
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    let days = days_from_civil(year, month, day);
+    let rest = &b[p + 6..];
+    if rest.is_empty() {
+        return Some((days, 0, 0));
+    }
+    if !(rest[0] == b' ' || rest[0] == b'T') || rest.len() < 9 || rest[3] != b':' || rest[6] != b':'
+    {
+        return None;
+    }
+    let t = p + 7;
+    let (hour, minute, second) = (number(t, 2)?, number(t + 3, 2)?, number(t + 6, 2)?);
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let mut nanos = 0;
+    let fraction = &b[t + 8..];
+    if !fraction.is_empty() {
+        if fraction[0] != b'.' || fraction.len() < 2 || fraction.len() > 10 {
+            return None;
+        }
+        let digits = fraction.len() - 1;
+        nanos = number(t + 9, digits)? * 10u32.pow(9 - digits as u32);
+    }
+    Some((days, hour * 3600 + minute * 60 + second, nanos))
+}
+
 /// Parses a decimal in plain or exponent notation into an integer scaled by `scale`. More
 /// fractional digits than `scale` are only accepted when they are zeros.
 pub fn parse_decimal(text: &str, scale: i8) -> anyhow::Result<i128> {
@@ -581,5 +692,35 @@ mod tests {
             .unwrap()
             .value(0);
         assert_eq!(micros, secs * 1_000_000 + 123_456);
+    }
+}
+
+#[cfg(test)]
+mod iso_tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_and_timestamps_parse_fast_and_exactly() {
+        assert_eq!(parse_iso_datetime("1970-01-01"), Some((0, 0, 0)));
+        assert_eq!(parse_iso_datetime("1500-01-01"), Some((-171_664, 0, 0)));
+        assert_eq!(
+            parse_iso_datetime("9999-12-31 23:59:59.999999"),
+            Some((2_932_896, 86_399, 999_999_000))
+        );
+        assert_eq!(
+            parse_iso_datetime("2020-02-29 12:34:56.5"),
+            Some((18_321, 45_296, 500_000_000))
+        );
+        assert_eq!(
+            parse_iso_datetime("0044-03-15 BC"),
+            Some((days_from_civil(-43, 3, 15), 0, 0))
+        );
+        assert_eq!(
+            parse_iso_datetime("12345-01-01"),
+            Some((days_from_civil(12_345, 1, 1), 0, 0))
+        );
+        assert_eq!(parse_iso_datetime("2021-02-29"), None);
+        assert_eq!(parse_iso_datetime("infinity"), None);
+        assert_eq!(parse_iso_datetime("2020-01-01 25:00:00"), None);
     }
 }

@@ -17,6 +17,7 @@ use arrow_odbc::arrow::{
 };
 
 use super::{Dialect, DriverTuning};
+use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, UnnestArrays};
 use crate::plan::{Column, ColumnMeta, ColumnType, decimal, generic_column_type, type_arguments};
 
@@ -124,6 +125,15 @@ impl Dialect for Postgres {
         match column.column_type {
             ColumnType::Text { .. } if !character => format!("{quoted}::text"),
             _ => quoted.to_string(),
+        }
+    }
+
+    fn fetch_form(&self, column: &Column) -> FetchForm {
+        // psqlODBC converts dates and timestamps with sscanf, a tenth of the reading time; the
+        // ISO text is parsed here far faster.
+        match column.column_type {
+            ColumnType::Date | ColumnType::Timestamp { .. } => FetchForm::Text,
+            _ => FetchForm::Native,
         }
     }
 
