@@ -25,6 +25,11 @@ use crate::{
     plan::{Column, ColumnMeta, ColumnType, TableShape},
 };
 
+/// What a driver keeps per fetched value besides our buffer (psqlODBC: about 230 bytes for its
+/// copy of the row set), counted against `BATCH_MEMORY_MB` so that a batch's memory is bounded
+/// whatever the driver.
+const DRIVER_BYTES_PER_VALUE: usize = 256;
+
 /// What the reader needs from the settings.
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
@@ -158,7 +163,10 @@ pub fn describe(
     let bytes_per_row: usize = columns
         .iter()
         .zip(&fetch)
-        .map(|(c, &f)| convert::buffer_desc(&c.column_type, c.nullable, f).bytes_per_row())
+        .map(|(c, &f)| {
+            convert::buffer_desc(&c.column_type, c.nullable, f).bytes_per_row()
+                + DRIVER_BYTES_PER_VALUE
+        })
         .sum::<usize>()
         .max(1);
     let rows_per_batch = (options.batch_memory / bytes_per_row).clamp(1, options.chunk_size);
@@ -233,7 +241,8 @@ fn check_unique_names(columns: &[Column]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One query for `COUNT(*)` (when asked) and the largest byte length of each unbounded column.
+/// One query for `COUNT(*)` (when asked) and the largest byte length of each column worth
+/// measuring.
 fn count_and_measure(
     conn: &Connection,
     dialect: &dyn Dialect,
@@ -248,7 +257,7 @@ fn count_and_measure(
     }
     let mut measured_at = Vec::new();
     for (i, (c, q)) in columns.iter().zip(quoted).enumerate() {
-        if c.column_type.is_unbounded()
+        if worth_measuring(&c.column_type)
             && let Some(expr) = dialect.byte_length_sql(q, &c.column_type)
         {
             measured_at.push(i);
@@ -293,42 +302,41 @@ fn buffer_bytes(column: &Column, measured: Option<usize>, o: ReadOptions) -> any
         ColumnType::Binary { .. } => (o.max_binary_size, "MAX_BINARY_SIZE"),
         _ => (o.max_text_size, "MAX_TEXT_SIZE"),
     };
-    let bytes = match (column.column_type, measured) {
-        (
-            ColumnType::Text {
-                length: Some(n), ..
-            },
-            _,
-        ) => {
-            // Up to four UTF-8 bytes per character (two UTF-16 units on Windows).
-            let per_char = if convert::WIDE_TEXT { 2 } else { 4 };
-            (n as usize).saturating_mul(per_char)
-        }
-        (
-            ColumnType::Binary {
-                length: Some(n), ..
-            },
-            _,
-        ) => n as usize,
-        (t, Some(m)) if t.is_unbounded() => {
-            if m > cap {
-                bail!(
-                    "column {} holds a value of {m} bytes, more than {key} ({cap}); raise {key} \
-                     to at least {m}",
-                    column.source_name
-                );
-            }
-            m
-        }
-        (t, None) if t.is_unbounded() => cap,
+    let declared = match column.column_type {
+        ColumnType::Text { length: Some(n), .. } => Some(declared_text_bytes(n)),
+        ColumnType::Binary { length: Some(n), .. } => Some(n as usize),
+        t if t.is_unbounded() => None,
         _ => return Ok(0),
     };
-    if bytes > cap {
-        // A declared length beyond the cap (varchar(100000)): read up to the cap, and a longer
-        // value fails loudly as a truncation.
-        return Ok(cap);
+    let bytes = match measured {
+        Some(m) if m > cap => bail!(
+            "column {} holds a value of {m} bytes, more than {key} ({cap}); raise {key} to at \
+             least {m}",
+            column.source_name
+        ),
+        // Room for rows that grow while the table is read; never beyond the declared size.
+        Some(m) => (m + m / 4 + 16).min(declared.unwrap_or(cap)),
+        // Not measured: the declared size, or the cap. A longer value fails loudly as a
+        // truncation when it is fetched.
+        None => declared.unwrap_or(cap),
+    };
+    Ok(bytes.clamp(1, cap))
+}
+
+/// The most bytes `n` characters take: four in UTF-8 (two UTF-16 units on Windows).
+fn declared_text_bytes(n: u32) -> usize {
+    let per_char = if convert::WIDE_TEXT { 2 } else { 4 };
+    (n as usize).saturating_mul(per_char)
+}
+
+/// Is it worth measuring this column's longest value? Unbounded columns must be measured;
+/// bounded text is, when its declared size is large enough that sizing the buffer from the
+/// data saves memory (a varchar(200) holding names of 20 characters).
+fn worth_measuring(column_type: &ColumnType) -> bool {
+    match column_type {
+        ColumnType::Text { length: Some(n), .. } => declared_text_bytes(*n) > 64,
+        t => t.is_unbounded(),
     }
-    Ok(bytes.max(1))
 }
 
 /// Streams a table as record batches.
