@@ -303,8 +303,12 @@ fn buffer_bytes(column: &Column, measured: Option<usize>, o: ReadOptions) -> any
         _ => (o.max_text_size, "MAX_TEXT_SIZE"),
     };
     let declared = match column.column_type {
-        ColumnType::Text { length: Some(n), .. } => Some(declared_text_bytes(n)),
-        ColumnType::Binary { length: Some(n), .. } => Some(n as usize),
+        ColumnType::Text {
+            length: Some(n), ..
+        } => Some(declared_text_bytes(n)),
+        ColumnType::Binary {
+            length: Some(n), ..
+        } => Some(n as usize),
         t if t.is_unbounded() => None,
         _ => return Ok(0),
     };
@@ -334,7 +338,9 @@ fn declared_text_bytes(n: u32) -> usize {
 /// data saves memory (a varchar(200) holding names of 20 characters).
 fn worth_measuring(column_type: &ColumnType) -> bool {
     match column_type {
-        ColumnType::Text { length: Some(n), .. } => declared_text_bytes(*n) > 64,
+        ColumnType::Text {
+            length: Some(n), ..
+        } => declared_text_bytes(*n) > 64,
         t => t.is_unbounded(),
     }
 }

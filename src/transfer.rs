@@ -108,18 +108,79 @@ pub fn run(settings: &Settings) -> anyhow::Result<RunReport> {
 }
 
 fn run_direct(settings: &Settings) -> anyhow::Result<RunReport> {
-    let (source, mut source_conn) = open_source(settings)?;
+    let (source, _probe) = open_source(settings)?;
     let target = open_target(settings)?;
-    let mut report = RunReport::default();
-    for table in &settings.tables {
-        let entry = if interrupt::requested() {
-            not_started(settings, table)
-        } else {
-            copy_table(settings, &source, &mut source_conn, &target, table)
-        };
-        report.tables.push(entry);
+    let tables = in_parallel(settings, &settings.tables, |source_conn, table| {
+        if interrupt::requested() {
+            return not_started(settings, table);
+        }
+        match source_conn.connect(&source) {
+            Ok(conn) => copy_table(settings, &source, conn, &target, table),
+            Err(e) => failed_before_start(settings, table, &e),
+        }
+    });
+    Ok(RunReport { tables })
+}
+
+/// A worker's source connection, opened when its first table needs it.
+#[derive(Default)]
+pub struct LazyConnection(Option<Connection>);
+
+impl LazyConnection {
+    /// The connection, opened now if need be.
+    pub fn connect(&mut self, source: &Endpoint) -> anyhow::Result<&mut Connection> {
+        if self.0.is_none() {
+            self.0 = Some(source.connector.connect()?);
+        }
+        Ok(self.0.as_mut().expect("just opened"))
     }
-    Ok(report)
+}
+
+/// Runs `job` for every item on `PARALLEL_TABLES` worker threads (each with its own source
+/// connection), taking items in order; the results come back in the items' order.
+fn in_parallel<I: Sync, R: Send>(
+    settings: &Settings,
+    items: &[I],
+    job: impl Fn(&mut LazyConnection, &I) -> R + Sync,
+) -> Vec<R> {
+    let workers = settings.parallel_tables.clamp(1, items.len().max(1));
+    if workers == 1 {
+        let mut conn = LazyConnection::default();
+        return items.iter().map(|item| job(&mut conn, item)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<R>>> =
+        std::sync::Mutex::new(items.iter().map(|_| None).collect());
+    thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                let mut conn = LazyConnection::default();
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(item) = items.get(i) else { break };
+                    let result = job(&mut conn, item);
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every item was run"))
+        .collect()
+}
+
+fn failed_before_start(
+    settings: &Settings,
+    table: &TableName,
+    error: &anyhow::Error,
+) -> TableReport {
+    let mut entry = blank_report(&table.to_string(), target_name(settings, &table.name));
+    log::error!("{table}: {}", secrets::redact(&format!("{error:#}")));
+    entry.status = Status::Failed(crate::report::brief(error));
+    entry
 }
 
 /// DUMP: step 1 for every table, the manifest, then step 2; the run's files are removed
@@ -170,8 +231,7 @@ pub fn dump(settings: &Settings) -> anyhow::Result<Dumped> {
             dir.display()
         ))
     })?;
-    let (source, mut source_conn) = open_source(settings)?;
-    let mut report = RunReport::default();
+    let (source, _probe) = open_source(settings)?;
     let mut manifest = Manifest {
         format: spool::MANIFEST_FORMAT.to_string(),
         version: 1,
@@ -180,12 +240,17 @@ pub fn dump(settings: &Settings) -> anyhow::Result<Dumped> {
         source_dbms: source.dbms.clone(),
         tables: Vec::new(),
     };
-    for table in &settings.tables {
+    let results = in_parallel(settings, &settings.tables, |source_conn, table| {
         if interrupt::requested() {
-            report.tables.push(not_started(settings, table));
-            continue;
+            return (not_started(settings, table), None);
         }
-        let (entry, dumped) = dump_table(settings, &source, &mut source_conn, &dir, table);
+        match source_conn.connect(&source) {
+            Ok(conn) => dump_table(settings, &source, conn, &dir, table),
+            Err(e) => (failed_before_start(settings, table, &e), None),
+        }
+    });
+    let mut report = RunReport::default();
+    for (entry, dumped) in results {
         report.tables.push(entry);
         manifest.tables.extend(dumped);
     }
@@ -233,20 +298,15 @@ fn load_tables(
     dir: &Path,
     manifest: &Manifest,
 ) -> Vec<TableReport> {
-    manifest
-        .tables
-        .iter()
-        .map(|table| {
-            if interrupt::requested() {
-                let mut entry =
-                    blank_report(&table.source, target_name(settings, &table.target_table));
-                entry.status = Status::Failed(interrupt::Interrupted.to_string());
-                entry
-            } else {
-                load_table(settings, target, dir, table)
-            }
-        })
-        .collect()
+    in_parallel(settings, &manifest.tables, |_, table| {
+        if interrupt::requested() {
+            let mut entry = blank_report(&table.source, target_name(settings, &table.target_table));
+            entry.status = Status::Failed(interrupt::Interrupted.to_string());
+            entry
+        } else {
+            load_table(settings, target, dir, table)
+        }
+    })
 }
 
 /// DIRECT: one table from the source into the target.

@@ -330,3 +330,31 @@ fn a_schema_for_a_sqlite_target_and_a_password_prompt_without_terminal() {
     let run = run_with(dir.path(), &[], &[("ASK_PASSWORD_IN_CLI", "true")]);
     expect(&run, 2, &["ASK_PASSWORD_IN_CLI", "no terminal"]);
 }
+
+#[test]
+fn values_longer_than_the_size_caps_fail_before_reading() {
+    let src = TestDb::new(Kind::Sqlite, "caps_src");
+    src.exec("CREATE TABLE t (id integer, body text, blob blob)");
+    src.exec("INSERT INTO t VALUES (1, replace(hex(zeroblob(1000)), '00', 'ab'), zeroblob(3000))");
+    let dst = TestDb::new(Kind::Sqlite, "caps_dst");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(dir.path(), &src, &dst, "t", "MAX_TEXT_SIZE = 1000");
+    let run = run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.stdout
+            .contains("column body holds a value of 2000 bytes, more than MAX_TEXT_SIZE (1000)"),
+        "{}",
+        run.output()
+    );
+    let ini = write_ini(dir.path(), &src, &dst, "t", "MAX_BINARY_SIZE = 2048");
+    let run = run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.stdout
+            .contains("raise MAX_BINARY_SIZE to at least 3000"),
+        "{}",
+        run.output()
+    );
+    assert!(!dst.has_table(None, "t"), "nothing may be created");
+}

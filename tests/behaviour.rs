@@ -410,3 +410,63 @@ fn nul_characters_survive_into_targets_that_can_store_them() {
         );
     }
 }
+
+#[test]
+fn tricky_text_survives_every_target() {
+    let values = [
+        "a\"b",
+        "back\\slash",
+        "comma,here",
+        "{braces}",
+        "new\nline",
+        "tab\tand\rreturn",
+        "NULL",
+        " leading and trailing ",
+        "",
+        "quote's",
+        "\\x00ff",
+        "\"",
+        "\\",
+        "é ë 中文 😀",
+    ];
+    let src = TestDb::new(Kind::Postgres, "tricky_src");
+    src.exec("CREATE TABLE t (id integer, v text)");
+    for (i, v) in values.iter().enumerate() {
+        // Dollar quoting: every character as it is.
+        src.exec(&format!("INSERT INTO t VALUES ({i}, $q${v}$q$)"));
+    }
+    src.exec(&format!("INSERT INTO t VALUES ({}, NULL)", values.len()));
+    let want = src.query("SELECT id, v FROM t ORDER BY id");
+    assert_eq!(
+        want[1][1].as_deref(),
+        Some("back\\slash"),
+        "source as intended"
+    );
+    for target in [Kind::Postgres, Kind::MariaDb, Kind::Sqlite] {
+        let dst = TestDb::new(target, "tricky_dst");
+        let dir = tempfile::tempdir().unwrap();
+        let ini = write_ini(dir.path(), &src, &dst, "t", "");
+        let run = run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
+        assert_eq!(run.code, 0, "{target:?}: {}", run.output());
+        let schema = dst.staging_schema();
+        assert_eq!(rows(&dst, schema.as_deref(), "t"), want, "{target:?}");
+    }
+}
+
+#[test]
+fn float_specials_survive_into_postgresql() {
+    let src = TestDb::new(Kind::Postgres, "floats_src");
+    src.exec("CREATE TABLE t (id integer, d double precision, r real)");
+    src.exec(
+        "INSERT INTO t VALUES (1, 'NaN', 'NaN'), (2, 'Infinity', 'Infinity'), \
+         (3, '-Infinity', '-Infinity'), (4, 0.1, 0.1), (5, -0.0, 3.4028235e38), \
+         (6, 5e-324, 1.4e-45)",
+    );
+    let dst = TestDb::new(Kind::Postgres, "floats_dst");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(dir.path(), &src, &dst, "t", "");
+    let run = run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let sql = |t: &str| format!("SELECT id, d::text, r::text FROM {t} ORDER BY id");
+    assert_eq!(dst.query(&sql("staging.t")), src.query(&sql("t")));
+}

@@ -201,6 +201,12 @@ pub const ALL: &[Key] = &[
         "memory bound of one fetch buffer; batches shrink to fit"
     ),
     key!(
+        "PARALLEL_TABLES",
+        SET,
+        Some("2"),
+        "tables copied at the same time, each on its own connections"
+    ),
+    key!(
         "LOGIN_TIMEOUT_SECONDS",
         SET,
         Some("30"),

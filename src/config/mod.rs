@@ -215,6 +215,8 @@ pub struct Settings {
     pub max_binary_size: usize,
     /// `BATCH_MEMORY_MB` in bytes: bound of one fetch buffer.
     pub batch_memory: usize,
+    /// `PARALLEL_TABLES`.
+    pub parallel_tables: usize,
     /// `LOGIN_TIMEOUT_SECONDS`.
     pub login_timeout: u32,
     /// `[logging]`.
@@ -512,6 +514,7 @@ impl Settings {
         let max_text_size = c.whole("MAX_TEXT_SIZE", 1);
         let max_binary_size = c.whole("MAX_BINARY_SIZE", 1);
         let batch_memory = c.whole("BATCH_MEMORY_MB", 1);
+        let parallel_tables = c.whole("PARALLEL_TABLES", 1);
         let login_timeout = c.whole("LOGIN_TIMEOUT_SECONDS", 1);
         let level = c
             .text("LOG_LEVEL")
@@ -579,6 +582,7 @@ impl Settings {
                 max_text_size: usize::try_from(max_text_size?).ok()?,
                 max_binary_size: usize::try_from(max_binary_size?).ok()?,
                 batch_memory: usize::try_from(batch_memory?).ok()?.checked_mul(1 << 20)?,
+                parallel_tables: usize::try_from(parallel_tables?).ok()?,
                 login_timeout: u32::try_from(login_timeout?).unwrap_or(u32::MAX),
                 logging: LogSettings {
                     level: level?,
