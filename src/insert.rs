@@ -466,7 +466,7 @@ fn push_time(out: &mut String, secs_of_day: i64, nanos: u32) {
     push_padded(out, s % 60, 2);
     if nanos != 0 {
         out.push('.');
-        if nanos % 1000 == 0 {
+        if nanos.is_multiple_of(1000) {
             push_padded(out, nanos / 1000, 6);
         } else {
             push_padded(out, nanos, 9);
@@ -524,7 +524,7 @@ mod tests {
         );
         assert_eq!(
             lit(Float64Array::from(vec![
-                2.718281828459045,
+                std::f64::consts::E,
                 1e-300,
                 -1.7976931348623157e308,
                 f64::NAN,
