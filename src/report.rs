@@ -151,12 +151,12 @@ impl fmt::Display for RunReport {
     }
 }
 
-/// Logs progress of one table at most every `interval`.
+/// Logs progress of one table at most every `interval`; shared by the table's writers.
 pub struct Progress {
     table: String,
     expected: Option<u64>,
     started: Instant,
-    last: Instant,
+    last: std::sync::Mutex<Instant>,
     interval: Duration,
 }
 
@@ -168,17 +168,20 @@ impl Progress {
             table: table.to_string(),
             expected,
             started: now,
-            last: now,
+            last: std::sync::Mutex::new(now),
             interval: Duration::from_secs(10),
         }
     }
 
     /// Reports `rows` done so far.
-    pub fn update(&mut self, rows: u64) {
-        if self.last.elapsed() < self.interval {
-            return;
+    pub fn update(&self, rows: u64) {
+        {
+            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            if last.elapsed() < self.interval {
+                return;
+            }
+            *last = Instant::now();
         }
-        self.last = Instant::now();
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
         let rate = rows as f64 / secs;
         match self.expected {

@@ -28,7 +28,7 @@ use crate::{
 /// What a driver keeps per fetched value besides our buffer (psqlODBC: about 230 bytes for its
 /// copy of the row set), counted against `BATCH_MEMORY_MB` so that a batch's memory is bounded
 /// whatever the driver.
-const DRIVER_BYTES_PER_VALUE: usize = 256;
+pub const BYTES_PER_VALUE_OVERHEAD: usize = 256;
 
 /// What the reader needs from the settings.
 #[derive(Debug, Clone, Copy)]
@@ -165,7 +165,7 @@ pub fn describe(
         .zip(&fetch)
         .map(|(c, &f)| {
             convert::buffer_desc(&c.column_type, c.nullable, f).bytes_per_row()
-                + DRIVER_BYTES_PER_VALUE
+                + BYTES_PER_VALUE_OVERHEAD
         })
         .sum::<usize>()
         .max(1);

@@ -282,8 +282,8 @@ pub fn read_manifest(path: &Path) -> anyhow::Result<(Manifest, PathBuf)> {
 }
 
 /// Reads the part files in order and hands every batch to `send`, which returns `false` to stop.
-/// Batches hold at most `max_rows` rows and, judged by the file's uncompressed size, about
-/// `batch_memory` bytes. Checks each file's row count against the manifest.
+/// Batches hold at most `max_rows` rows and, judged by the file's uncompressed size plus a
+/// per-value overhead, about `batch_memory` bytes. Checks each file's row count against the manifest.
 pub fn read_parts(
     dir: &Path,
     files: &[PartFile],
@@ -305,7 +305,11 @@ pub fn read_parts(
             .map(|g| g.total_byte_size())
             .sum();
         let row_bytes = (bytes.max(1) as u64 / meta.num_rows().max(1) as u64).max(1) as usize;
-        let rows = (batch_memory / row_bytes).clamp(1, max_rows.max(1));
+        // Decoded arrays and the insert's own copy cost more than the encoded size: count the
+        // same per-value overhead as a fetch from a database, so batches match DIRECT's.
+        let columns = meta.schema_descr().num_columns();
+        let row_cost = row_bytes + columns * crate::source::BYTES_PER_VALUE_OVERHEAD;
+        let rows = (batch_memory / row_cost).clamp(1, max_rows.max(1));
         let reader = builder.with_batch_size(rows).build()?;
         let mut rows = 0u64;
         for batch in reader {

@@ -6,7 +6,14 @@
 //! as it was. `truncate` and `append` write into the table itself; their committed batches stay
 //! when a later batch fails.
 
-use std::thread;
+use std::{
+    sync::{
+        Mutex, RwLock,
+        atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering},
+        mpsc,
+    },
+    thread,
+};
 
 use anyhow::{Context, bail};
 use arrow_odbc::arrow::record_batch::RecordBatch;
@@ -14,6 +21,7 @@ use arrow_odbc::arrow::record_batch::RecordBatch;
 use crate::{
     config::WriteMode,
     dialect::Dialect,
+    interrupt,
     odbc::{self, Connection, Connector},
     plan::TableShape,
     retry::{self, ErrorClass, RetryPolicy},
@@ -41,21 +49,52 @@ pub struct TargetSpec<'a> {
     pub retry: RetryPolicy,
 }
 
+/// What the writers of one table share. Each writer commits under a read guard of `gate`; a
+/// writer that lost its connection counts the table's rows under the write guard, when no
+/// other writer is between insert and commit, so the count is exact.
+#[derive(Default)]
+struct Shared {
+    committed: AtomicU64,
+    changed: AtomicUsize,
+    retries: AtomicU32,
+    gate: RwLock<()>,
+    /// Writers whose connection died with a batch in flight that may or may not have been
+    /// committed: (writer, rows).
+    uncertain: Mutex<Vec<(usize, u64)>>,
+}
+
+/// Several writers lost their connection at once and the row count cannot tell whose batches
+/// the server committed. A `replace` starts the table again (the swap makes that safe).
+#[derive(Debug, Clone, Copy)]
+pub struct AmbiguousCommit;
+
+impl std::fmt::Display for AmbiguousCommit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "several connections were lost at once and the row count cannot tell which of their \
+             batches were committed",
+        )
+    }
+}
+
+impl std::error::Error for AmbiguousCommit {}
+
+/// Everything a writer needs besides its connection.
+struct WriteContext<'a> {
+    spec: TargetSpec<'a>,
+    table_ref: String,
+    columns: Vec<String>,
+    base_rows: u64,
+    shared: Shared,
+}
+
 /// A target table being written.
 pub struct TargetTable<'a> {
-    spec: TargetSpec<'a>,
+    ctx: WriteContext<'a>,
     conn: Connection,
     load_into: String,
     side_table: bool,
     target_existed: bool,
-    columns: Vec<String>,
-    base_rows: u64,
-    /// Rows committed so far.
-    pub rows_written: u64,
-    /// Values the dialect changed before inserting (e.g. NUL characters removed).
-    pub changed_values: usize,
-    /// Transient errors retried.
-    pub retries: u32,
 }
 
 impl<'a> TargetTable<'a> {
@@ -108,131 +147,121 @@ impl<'a> TargetTable<'a> {
         };
         conn.set_autocommit(false)?;
         let columns = shape.columns.iter().map(|c| d.quote(&c.name)).collect();
+        let table_ref = d.table_ref(spec.schema, &load_into);
         Ok(TargetTable {
-            spec,
+            ctx: WriteContext {
+                spec,
+                table_ref,
+                columns,
+                base_rows,
+                shared: Shared::default(),
+            },
             conn,
             load_into,
             side_table,
             target_existed,
-            columns,
-            base_rows,
-            rows_written: 0,
-            changed_values: 0,
-            retries: 0,
         })
     }
 
-    /// Writes one batch in its own transaction, retrying transient errors with backoff and
-    /// re-opening the connection when it died.
+    /// Rows committed so far.
+    pub fn rows_written(&self) -> u64 {
+        self.ctx.shared.committed.load(Ordering::SeqCst)
+    }
+
+    /// Values the dialect changed before inserting (e.g. NUL characters removed).
+    pub fn changed_values(&self) -> usize {
+        self.ctx.shared.changed.load(Ordering::SeqCst)
+    }
+
+    /// Transient errors retried.
+    pub fn retries(&self) -> u32 {
+        self.ctx.shared.retries.load(Ordering::SeqCst)
+    }
+
+    /// Writes one batch in its own transaction (see [`write_batch`]).
     pub fn write(&mut self, batch: RecordBatch) -> anyhow::Result<()> {
-        let (batch, changed) = self.spec.dialect.prepare_batch(batch)?;
-        self.changed_values += changed;
-        let table_ref = self
-            .spec
-            .dialect
-            .table_ref(self.spec.schema, &self.load_into);
-        let retry = self.spec.retry;
-        let mut waits = retry.backoff();
-        loop {
-            let attempt = self
-                .spec
-                .dialect
-                .insert_strategy()
-                .insert(&self.conn, &table_ref, &self.columns, &batch)
-                .and_then(|()| self.conn.commit().context("committing the batch"));
-            let error = match attempt {
-                Ok(()) => {
-                    self.rows_written += batch.num_rows() as u64;
-                    return Ok(());
-                }
-                Err(e) => e,
-            };
-            let _ = self.conn.rollback();
-            let class = retry::classify(&error);
-            let wait = waits.next().flatten();
-            match (class, wait) {
-                (ErrorClass::Permanent, _) => return Err(error),
-                (ErrorClass::Transient { .. }, None) => {
-                    return Err(error.context(format!(
-                        "giving up after {} retries (DIRECT_MAX_RETRIES)",
-                        self.spec.retry.max_retries
-                    )));
-                }
-                (ErrorClass::Transient { reconnect }, Some(wait)) => {
-                    self.retries += 1;
-                    log::warn!(
-                        "{}: transient error, retrying the batch in {:.1} s: {}",
-                        self.spec.table,
-                        wait.as_secs_f64(),
-                        crate::config::secrets::redact(&format!("{error:#}"))
-                    );
-                    thread::sleep(wait);
-                    if reconnect || self.conn.is_dead().unwrap_or(true) {
-                        self.reconnect();
-                        // The connection may have died after the server committed the batch
-                        // but before the client heard so: count before writing it again.
-                        if self.batch_was_committed(&table_ref, batch.num_rows() as u64)? {
-                            self.rows_written += batch.num_rows() as u64;
-                            return Ok(());
+        write_batch(&self.ctx, 0, &mut self.conn, batch)
+    }
+
+    /// Writes every batch `batches` delivers, on `writers` connections at once (each batch one
+    /// transaction); `progress` hears the rows committed so far. Stops at the first error.
+    pub fn write_all(
+        &mut self,
+        batches: mpsc::Receiver<RecordBatch>,
+        writers: usize,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> anyhow::Result<()> {
+        let writers = writers.clamp(1, self.ctx.spec.dialect.max_writers());
+        if writers == 1 {
+            for batch in batches.iter() {
+                interrupt::check()?;
+                self.write(batch)?;
+                progress(self.rows_written());
+            }
+            return Ok(());
+        }
+        let mut extra = Vec::with_capacity(writers - 1);
+        for _ in 1..writers {
+            let conn = self.ctx.spec.connector.connect()?;
+            conn.set_autocommit(false)?;
+            extra.push(conn);
+        }
+        let batches = Mutex::new(batches);
+        let stop = AtomicBool::new(false);
+        let ctx = &self.ctx;
+        let conns = std::iter::once(&mut self.conn)
+            .chain(extra.iter_mut())
+            .enumerate();
+        thread::scope(|scope| {
+            let handles: Vec<_> = conns
+                .map(|(writer, conn)| {
+                    let (batches, stop) = (&batches, &stop);
+                    scope.spawn(move || -> anyhow::Result<()> {
+                        loop {
+                            if stop.load(Ordering::SeqCst) {
+                                return Ok(());
+                            }
+                            let next = batches.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                            let Ok(batch) = next else { return Ok(()) };
+                            let written = interrupt::check()
+                                .map_err(anyhow::Error::from)
+                                .and_then(|()| write_batch(ctx, writer, conn, batch));
+                            if let Err(e) = written {
+                                stop.store(true, Ordering::SeqCst);
+                                return Err(e);
+                            }
+                            progress(ctx.shared.committed.load(Ordering::SeqCst));
                         }
-                    }
+                    })
+                })
+                .collect();
+            let mut first = Ok(());
+            for handle in handles {
+                let result = handle
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a writer thread panicked")));
+                if first.is_ok() {
+                    first = result;
                 }
             }
-        }
+            first
+        })
     }
 
-    /// After a reconnect: `true` when the table already holds the batch, `false` when it holds
-    /// exactly the rows before it; an error when it holds anything else (someone else wrote to
-    /// it). When the count itself fails, the next attempt will meet the same problem.
-    fn batch_was_committed(&self, table_ref: &str, batch_rows: u64) -> anyhow::Result<bool> {
-        let before = self.base_rows + self.rows_written;
-        let Ok(now) = count_rows(&self.conn, table_ref) else {
-            return Ok(false);
-        };
-        let _ = self.conn.rollback();
-        if now == before + batch_rows {
-            log::info!(
-                "{}: the batch had been committed before the connection was lost",
-                self.spec.table
-            );
-            Ok(true)
-        } else if now == before {
-            Ok(false)
-        } else {
-            bail!(
-                "{table_ref} holds {now} rows after the connection was lost, expected {before} \
-                 or {}; it was changed outside this run",
-                before + batch_rows
-            )
-        }
-    }
-
-    /// Replaces the connection; a failure is logged and left for the next attempt to hit.
+    /// Replaces the table's main connection; a failure is logged and left for the next attempt.
     fn reconnect(&mut self) {
-        match self.spec.connector.connect() {
-            Ok(conn) => {
-                if let Err(e) = conn.set_autocommit(false) {
-                    log::warn!("re-opened target connection refuses manual commit: {e}");
-                }
-                self.conn = conn;
-                log::info!("{}: target connection re-opened", self.spec.table);
-            }
-            Err(e) => log::warn!(
-                "{}: cannot re-open the target connection: {e:#}",
-                self.spec.table
-            ),
-        }
+        reconnect(&self.ctx, &mut self.conn);
     }
 
     /// Checks the rows written against `rows_read` and, for `replace`, swaps the side table in.
     pub fn finish(mut self, rows_read: u64) -> anyhow::Result<u64> {
-        if self.rows_written != rows_read {
-            let written = self.rows_written;
+        let written = self.rows_written();
+        if written != rows_read {
             self.abandon();
             bail!("wrote {written} rows but read {rows_read}");
         }
         if self.side_table {
-            let retry = self.spec.retry;
+            let retry = self.ctx.spec.retry;
             let mut waits = retry.backoff();
             let mut tried = false;
             loop {
@@ -249,10 +278,10 @@ impl<'a> TargetTable<'a> {
                     self.abandon();
                     return Err(error.context("swapping the new table in"));
                 };
-                self.retries += 1;
+                self.ctx.shared.retries.fetch_add(1, Ordering::SeqCst);
                 log::warn!(
                     "{}: transient error during the swap, retrying in {:.1} s: {}",
-                    self.spec.table,
+                    self.ctx.spec.table,
                     wait.as_secs_f64(),
                     crate::config::secrets::redact(&format!("{error:#}"))
                 );
@@ -262,22 +291,22 @@ impl<'a> TargetTable<'a> {
             self.side_table = false;
         }
         let _ = self.conn.set_autocommit(true);
-        Ok(self.rows_written)
+        Ok(written)
     }
 
     /// Checks the side table's row count and swaps it in. On a retry (`retry`), a side table
     /// that is gone means the previous attempt's swap went through before the error.
     fn check_and_swap(&mut self, rows_read: u64, retry: bool) -> anyhow::Result<()> {
-        let d = self.spec.dialect;
-        let side_ref = d.table_ref(self.spec.schema, &self.load_into);
+        let d = self.ctx.spec.dialect;
+        let side_ref = d.table_ref(self.ctx.spec.schema, &self.load_into);
         if retry
             && !exists(
                 &self.conn,
-                &d.table_exists_sql(self.spec.schema, &self.load_into),
+                &d.table_exists_sql(self.ctx.spec.schema, &self.load_into),
             )?
         {
             let _ = self.conn.rollback();
-            log::info!("{}: the swap had gone through", self.spec.table);
+            log::info!("{}: the swap had gone through", self.ctx.spec.table);
             return Ok(());
         }
         let counted = count_rows(&self.conn, &side_ref)?;
@@ -285,9 +314,9 @@ impl<'a> TargetTable<'a> {
             bail!("the side table {side_ref} holds {counted} rows, expected {rows_read}");
         }
         let swap = d.swap(
-            self.spec.schema,
+            self.ctx.spec.schema,
             &self.load_into,
-            self.spec.table,
+            self.ctx.spec.table,
             self.target_existed,
         );
         if swap.transactional {
@@ -318,19 +347,209 @@ impl<'a> TargetTable<'a> {
         if self.side_table {
             let _ = self.conn.set_autocommit(true);
             let side_ref = self
+                .ctx
                 .spec
                 .dialect
-                .table_ref(self.spec.schema, &self.load_into);
-            let drop = self.spec.dialect.drop_table_sql(&side_ref);
+                .table_ref(self.ctx.spec.schema, &self.load_into);
+            let drop = self.ctx.spec.dialect.drop_table_sql(&side_ref);
             if odbc::execute(&self.conn, &drop).is_err() {
                 // The connection may be what failed: try once more on a fresh one.
-                let fresh = self.spec.connector.connect();
+                let fresh = self.ctx.spec.connector.connect();
                 if let Err(e) = fresh.and_then(|conn| odbc::execute(&conn, &drop)) {
                     log::warn!("cannot drop the side table {side_ref} (the next run will): {e:#}");
                 }
             }
             self.side_table = false;
         }
+    }
+}
+
+/// Writes one batch in its own transaction on `conn` (writer number `writer`), retrying
+/// transient errors with backoff and re-opening the connection when it died. When a connection
+/// dies during the COMMIT, the server may have committed the batch before the client heard so:
+/// the batch is then *uncertain*, and it is not written again until the table's row count says
+/// whether it is there ([`resolve_uncertain`]), so no batch is lost or written twice.
+fn write_batch(
+    ctx: &WriteContext<'_>,
+    writer: usize,
+    conn: &mut Connection,
+    batch: RecordBatch,
+) -> anyhow::Result<()> {
+    let spec = &ctx.spec;
+    let (batch, changed) = spec.dialect.prepare_batch(batch)?;
+    ctx.shared.changed.fetch_add(changed, Ordering::SeqCst);
+    let rows = batch.num_rows() as u64;
+    let mut waits = spec.retry.backoff();
+    let mut uncertain = false;
+    loop {
+        // Only a failure of the COMMIT itself can leave the batch committed: a failed INSERT
+        // means the transaction never reached its commit.
+        let mut in_commit = false;
+        let error = if uncertain {
+            // Count before writing again.
+            match resolve_uncertain(ctx, writer, conn, rows) {
+                Ok(true) => return Ok(()),
+                Ok(false) => {
+                    uncertain = false;
+                    continue;
+                }
+                Err(e) if retry::classify(&e) == ErrorClass::Permanent => {
+                    forget_uncertain(ctx, writer);
+                    return Err(e);
+                }
+                Err(e) => e,
+            }
+        } else {
+            let _commit = ctx.shared.gate.read().unwrap_or_else(|e| e.into_inner());
+            let inserted =
+                spec.dialect
+                    .insert_strategy()
+                    .insert(conn, &ctx.table_ref, &ctx.columns, &batch);
+            match inserted.and_then(|()| {
+                in_commit = true;
+                conn.commit().context("committing the batch")
+            }) {
+                Ok(()) => {
+                    ctx.shared.committed.fetch_add(rows, Ordering::SeqCst);
+                    return Ok(());
+                }
+                Err(e) => e,
+            }
+        };
+        let _ = conn.rollback();
+        let class = retry::classify(&error);
+        let wait = waits.next().flatten();
+        match (class, wait) {
+            (ErrorClass::Permanent, _) => return Err(error),
+            (ErrorClass::Transient { .. }, None) => {
+                forget_uncertain(ctx, writer);
+                return Err(error.context(format!(
+                    "giving up after {} retries (DIRECT_MAX_RETRIES)",
+                    spec.retry.max_retries
+                )));
+            }
+            (ErrorClass::Transient { reconnect: lost }, Some(wait)) => {
+                ctx.shared.retries.fetch_add(1, Ordering::SeqCst);
+                let dead = lost || conn.is_dead().unwrap_or(true);
+                if dead && in_commit && !uncertain {
+                    uncertain = true;
+                    ctx.shared
+                        .uncertain
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((writer, rows));
+                }
+                log::warn!(
+                    "{}: transient error, retrying the batch in {:.1} s: {}",
+                    spec.table,
+                    wait.as_secs_f64(),
+                    crate::config::secrets::redact(&format!("{error:#}"))
+                );
+                thread::sleep(wait);
+                if dead {
+                    reconnect(ctx, conn);
+                }
+            }
+        }
+    }
+}
+
+/// Decides, from the table's row count, whether this writer's uncertain batch was committed
+/// (`true`) or not (`false`). Runs under the write guard, so no other writer is between insert
+/// and commit: the count is the rows committed by this run, plus the uncertain batches that the
+/// server committed. When the count can be made up of the uncertain batches in more than one
+/// way that disagree on this batch, the answer is [`AmbiguousCommit`]; a count that no
+/// combination explains means someone else wrote to the table.
+fn resolve_uncertain(
+    ctx: &WriteContext<'_>,
+    writer: usize,
+    conn: &Connection,
+    rows: u64,
+) -> anyhow::Result<bool> {
+    let _exclusive = ctx.shared.gate.write().unwrap_or_else(|e| e.into_inner());
+    let before = ctx.base_rows + ctx.shared.committed.load(Ordering::SeqCst);
+    let now = count_rows(conn, &ctx.table_ref)?;
+    let _ = conn.rollback();
+    let pending: Vec<(usize, u64)> = ctx
+        .shared
+        .uncertain
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let extra = now.checked_sub(before);
+    // Which subsets of the uncertain batches add up to the extra rows?
+    let mut with_me = false;
+    let mut without_me = false;
+    for mask in 0u32..(1 << pending.len().min(16)) {
+        let sum: u64 = pending
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, (_, n))| n)
+            .sum();
+        if Some(sum) == extra {
+            let mine = pending
+                .iter()
+                .enumerate()
+                .any(|(i, (w, _))| *w == writer && mask & (1 << i) != 0);
+            if mine {
+                with_me = true;
+            } else {
+                without_me = true;
+            }
+        }
+    }
+    let committed = match (with_me, without_me) {
+        (true, false) => true,
+        (false, true) => false,
+        (true, true) => {
+            forget_uncertain(ctx, writer);
+            return Err(anyhow::Error::new(AmbiguousCommit));
+        }
+        (false, false) => {
+            forget_uncertain(ctx, writer);
+            bail!(
+                "{} holds {now} rows after the connection was lost, which the batches of this \
+                 run cannot explain (expected {before} plus some of the interrupted batches); it \
+                 was changed outside this run",
+                ctx.table_ref
+            )
+        }
+    };
+    forget_uncertain(ctx, writer);
+    if committed {
+        ctx.shared.committed.fetch_add(rows, Ordering::SeqCst);
+        log::info!(
+            "{}: the batch had been committed before the connection was lost",
+            ctx.spec.table
+        );
+    }
+    Ok(committed)
+}
+
+fn forget_uncertain(ctx: &WriteContext<'_>, writer: usize) {
+    ctx.shared
+        .uncertain
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|(w, _)| *w != writer);
+}
+
+/// Replaces `conn` with a new connection in manual-commit mode; a failure is logged and left
+/// for the next attempt to hit.
+fn reconnect(ctx: &WriteContext<'_>, conn: &mut Connection) {
+    match ctx.spec.connector.connect() {
+        Ok(new) => {
+            if let Err(e) = new.set_autocommit(false) {
+                log::warn!("re-opened target connection refuses manual commit: {e}");
+            }
+            *conn = new;
+            log::info!("{}: target connection re-opened", ctx.spec.table);
+        }
+        Err(e) => log::warn!(
+            "{}: cannot re-open the target connection: {e:#}",
+            ctx.spec.table
+        ),
     }
 }
 

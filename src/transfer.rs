@@ -345,21 +345,20 @@ fn copy_once(
         let mut writer =
             TargetTable::prepare(target_spec(settings, target, &table.name), &plan.shape)
                 .with_context(|| format!("preparing the target table {}", report.target))?;
-        let mut progress = Progress::new(&table.to_string(), plan.row_count);
+        let progress = Progress::new(&table.to_string(), plan.row_count);
         let read = pipeline(
             |out| read_source(source_conn, &plan, out),
-            |batch| {
-                writer.write(batch)?;
-                progress.update(writer.rows_written);
-                Ok(())
+            |batches| {
+                writer.write_all(batches, settings.writers_per_table, &|n| progress.update(n))
             },
         );
         finish_load(writer, read, plan.row_count, target.dialect, report)
     }
 }
 
-/// Runs `attempt`, and when it fails because the source connection was lost, re-opens the source
-/// and runs it again from the beginning (within the `DIRECT_MAX_RETRIES` budget), when
+/// Runs `attempt`, and when it fails because the source connection was lost (or the target lost
+/// several connections at once and cannot tell which batches were committed), re-opens the
+/// source and runs it again from the beginning (within the `DIRECT_MAX_RETRIES` budget), when
 /// `restartable` says starting over is safe (a `replace` only swaps in a complete table).
 fn with_source_restarts(
     settings: &Settings,
@@ -384,7 +383,10 @@ fn with_source_restarts(
         let lost_source = error.downcast_ref::<SourceSide>().is_some()
             && crate::retry::classify(&error)
                 == (crate::retry::ErrorClass::Transient { reconnect: true });
-        if !(restartable && lost_source) || interrupt::requested() {
+        let ambiguous = error
+            .downcast_ref::<crate::target::AmbiguousCommit>()
+            .is_some();
+        if !(restartable && (lost_source || ambiguous)) || interrupt::requested() {
             return Err(error);
         }
         let Some(wait) = waits.next().flatten() else {
@@ -395,7 +397,7 @@ fn with_source_restarts(
         };
         report.retries += 1;
         log::warn!(
-            "{}: the source connection was lost; starting the table again in {:.1} s: {}",
+            "{}: starting the table again in {:.1} s: {}",
             report.source,
             wait.as_secs_f64(),
             secrets::redact(&format!("{error:#}"))
@@ -445,14 +447,17 @@ pub fn dump_table(
                     settings.chunk_size,
                     plan.row_count,
                 );
-                let mut progress = Progress::new(&table.to_string(), plan.row_count);
-                let mut written = 0;
+                let progress = Progress::new(&table.to_string(), plan.row_count);
                 let read = pipeline(
                     |out| read_source(source_conn, &plan, out),
-                    |batch| {
-                        parts.write(&batch)?;
-                        written += batch.num_rows() as u64;
-                        progress.update(written);
+                    |batches| {
+                        let mut written = 0;
+                        for batch in batches.iter() {
+                            interrupt::check()?;
+                            parts.write(&batch)?;
+                            written += batch.num_rows() as u64;
+                            progress.update(written);
+                        }
                         Ok(())
                     },
                 );
@@ -497,7 +502,7 @@ pub fn load_table(
         let mut writer =
             TargetTable::prepare(target_spec(settings, target, &table.target_table), &shape)
                 .with_context(|| format!("preparing the target table {}", report.target))?;
-        let mut progress = Progress::new(&table.source, Some(table.rows));
+        let progress = Progress::new(&table.source, Some(table.rows));
         let read = pipeline(
             |out| {
                 spool::read_parts(
@@ -508,10 +513,8 @@ pub fn load_table(
                     |b| Ok(out.send(b)),
                 )
             },
-            |batch| {
-                writer.write(batch)?;
-                progress.update(writer.rows_written);
-                Ok(())
+            |batches| {
+                writer.write_all(batches, settings.writers_per_table, &|n| progress.update(n))
             },
         );
         finish_load(writer, read, Some(table.rows), target.dialect, report)
@@ -577,9 +580,9 @@ fn finish_load(
     dialect: &dyn Dialect,
     report: &mut TableReport,
 ) -> anyhow::Result<()> {
-    report.rows_written = writer.rows_written;
-    report.retries += writer.retries;
-    report.changed_values = writer.changed_values;
+    report.rows_written = writer.rows_written();
+    report.retries += writer.retries();
+    report.changed_values = writer.changed_values();
     let rows_read = match read {
         Ok(n) => n,
         Err((n, e)) => {
@@ -589,11 +592,11 @@ fn finish_load(
         }
     };
     report.rows_read = rows_read;
-    if writer.changed_values > 0 {
+    if report.changed_values > 0 {
         log::warn!(
             "{}: {} {}",
             report.source,
-            writer.changed_values,
+            report.changed_values,
             dialect.prepare_batch_effect()
         );
     }
@@ -672,30 +675,22 @@ fn read_source(conn: &mut Connection, plan: &SourceTable, out: &Outlet<'_>) -> a
     read().map_err(|e| e.context(SourceSide))
 }
 
-/// Runs `produce` on a thread of its own and hands each batch it sends to `consume` on this
-/// thread, so producing (fetching, decoding) and consuming (inserting, encoding) overlap. One
-/// batch waits while the next is produced, so memory holds at most three batches. Returns the
-/// rows produced, or those produced so far with the first error.
+/// Runs `produce` on a thread of its own while `consume` takes the batches it sends from the
+/// channel on this thread (and any threads of its own), so producing (fetching, decoding) and
+/// consuming (inserting, encoding) overlap. One batch waits in the channel while the next is
+/// produced, so memory holds a few batches at most. Returns the rows produced, or those
+/// produced so far with the first error.
 fn pipeline(
     produce: impl FnOnce(&Outlet<'_>) -> anyhow::Result<()> + Send,
-    mut consume: impl FnMut(RecordBatch) -> anyhow::Result<()>,
+    consume: impl FnOnce(mpsc::Receiver<RecordBatch>) -> anyhow::Result<()>,
 ) -> Result<u64, (u64, anyhow::Error)> {
     let rows = AtomicU64::new(0);
     thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<RecordBatch>(1);
         let rows = &rows;
         let producer = scope.spawn(move || produce(&Outlet { tx, rows }));
-        let mut consumed = Ok(());
-        for batch in rx.iter() {
-            if let Err(e) = interrupt::check()
-                .map_err(anyhow::Error::from)
-                .and_then(|()| consume(batch))
-            {
-                consumed = Err(e);
-                break;
-            }
-        }
-        drop(rx);
+        // `consume` owns the receiver: when it stops early, the producer's next send fails.
+        let consumed = consume(rx);
         let produced = producer
             .join()
             .unwrap_or_else(|_| Err(anyhow!("the reading thread panicked")));

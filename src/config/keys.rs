@@ -207,6 +207,12 @@ pub const ALL: &[Key] = &[
         "tables copied at the same time, each on its own connections"
     ),
     key!(
+        "WRITERS_PER_TABLE",
+        SET,
+        Some("2"),
+        "connections inserting into one table at the same time"
+    ),
+    key!(
         "LOGIN_TIMEOUT_SECONDS",
         SET,
         Some("30"),

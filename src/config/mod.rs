@@ -217,6 +217,8 @@ pub struct Settings {
     pub batch_memory: usize,
     /// `PARALLEL_TABLES`.
     pub parallel_tables: usize,
+    /// `WRITERS_PER_TABLE`.
+    pub writers_per_table: usize,
     /// `LOGIN_TIMEOUT_SECONDS`.
     pub login_timeout: u32,
     /// `[logging]`.
@@ -515,6 +517,7 @@ impl Settings {
         let max_binary_size = c.whole("MAX_BINARY_SIZE", 1);
         let batch_memory = c.whole("BATCH_MEMORY_MB", 1);
         let parallel_tables = c.whole("PARALLEL_TABLES", 1);
+        let writers_per_table = c.whole("WRITERS_PER_TABLE", 1);
         let login_timeout = c.whole("LOGIN_TIMEOUT_SECONDS", 1);
         let level = c
             .text("LOG_LEVEL")
@@ -583,6 +586,7 @@ impl Settings {
                 max_binary_size: usize::try_from(max_binary_size?).ok()?,
                 batch_memory: usize::try_from(batch_memory?).ok()?.checked_mul(1 << 20)?,
                 parallel_tables: usize::try_from(parallel_tables?).ok()?,
+                writers_per_table: usize::try_from(writers_per_table?).ok()?,
                 login_timeout: u32::try_from(login_timeout?).unwrap_or(u32::MAX),
                 logging: LogSettings {
                     level: level?,

@@ -262,6 +262,11 @@ pub trait Dialect: Send + Sync {
         Ok((batch, 0))
     }
 
+    /// Most connections that may insert into one table at the same time.
+    fn max_writers(&self) -> usize {
+        usize::MAX
+    }
+
     /// How batches are inserted.
     fn insert_strategy(&self) -> &'static dyn InsertStrategy {
         &ParameterArrays::DEFAULT

@@ -136,6 +136,11 @@ impl Dialect for Sqlite {
         Ok((values_as_text(batch)?, 0))
     }
 
+    fn max_writers(&self) -> usize {
+        // SQLite has one writer at a time; a second connection would only wait for the lock.
+        1
+    }
+
     fn insert_strategy(&self) -> &'static dyn InsertStrategy {
         // sqliteodbc takes a binary parameter's buffer length, not its indicator, as the value's
         // length, so rows are sent one at a time with buffers of exactly their length (in one
