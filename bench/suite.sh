@@ -113,7 +113,7 @@ done
 
 copy=$(median "$work/copy.t")
 declare -A label=(
-  [copy]="COPY pipe, PostgreSQL -> PostgreSQL, $rows rows (psql \\copy binary | psql \\copy)"
+  [copy]="COPY pipe, PostgreSQL -> PostgreSQL, $rows rows (psql copy binary to psql copy)"
   [direct_pg]="DIRECT PostgreSQL -> PostgreSQL, $rows rows"
   [dump_pg]="DUMP (dump + load) PostgreSQL -> PostgreSQL, $rows rows"
   [dump_step]="dump step alone (source-to-staging dump), $rows rows"
