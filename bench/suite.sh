@@ -36,6 +36,13 @@ table clients "$rows"
 table clients_small "$small"
 table clients_big "$big"
 for p in a b c d; do table "part_$p" "$quarter"; done
+# Wide rows: ~22 KB of text and 10 KB of bytea per row, 20,000 rows (about 490 MB).
+if [[ $(psql -d $src -tAc "select count(*) from wide" 2>/dev/null || echo 0) != 20000 ]]; then
+  echo "generating wide (20000 rows) ..." >&2
+  psql -q -d $src -c "drop table if exists wide" -c "create table wide as select g as id, \
+    repeat(md5(g::text), 600 + g % 100) as body, decode(repeat(md5((g * 7)::text), 300), 'hex') as blob \
+    from generate_series(1, 20000) g"
+fi
 psql -q -d $dst -c "create schema if not exists copy_baseline" -c "drop table if exists copy_baseline.clients" \
   -c "create table copy_baseline.clients (like public.clients including all)" 2>/dev/null \
   || psql -q -d $dst -c "create table copy_baseline.clients (id bigint, bsn varchar(9), achternaam varchar(100), voornamen varchar(200), geboortedatum date, bedrag numeric(12,2), score double precision, actief boolean, gewijzigd timestamp, opmerking text, postcode char(6), huisnummer integer)"
@@ -87,8 +94,10 @@ ini "$work/dump_my.ini" clients my DUMP
 ini "$work/small.ini" clients_small pg DIRECT
 ini "$work/big.ini" clients_big pg DIRECT
 for p in 1 2 4; do ini "$work/par$p.ini" "part_a, part_b, part_c, part_d" pg DIRECT "PARALLEL_TABLES = $p"; done
+ini "$work/wide_direct.ini" wide pg DIRECT
+ini "$work/wide_dump.ini" wide pg DUMP
 
-scenarios=(copy direct_pg dump_pg dump_step direct_my dump_my small big par1 par2 par4)
+scenarios=(copy direct_pg dump_pg dump_step direct_my dump_my small big wide_direct wide_dump par1 par2 par4)
 [[ -n $o2p ]] && scenarios+=(odbc2parquet)
 for ((i = 1; i <= runs; i++)); do
   echo "run $i/$runs ..." >&2
@@ -108,6 +117,8 @@ for ((i = 1; i <= runs; i++)); do
   record dump_my "$bin" --config "$work/dump_my.ini"
   record small "$bin" --config "$work/small.ini"
   record big "$bin" --config "$work/big.ini"
+  record wide_direct "$bin" --config "$work/wide_direct.ini"
+  record wide_dump "$bin" --config "$work/wide_dump.ini"
   for p in 1 2 4; do record "par$p" "$bin" --config "$work/par$p.ini"; done
 done
 
@@ -122,6 +133,8 @@ declare -A label=(
   [dump_my]="DUMP PostgreSQL -> MariaDB, $rows rows"
   [small]="DIRECT PostgreSQL -> PostgreSQL, $small rows (memory)"
   [big]="DIRECT PostgreSQL -> PostgreSQL, $big rows (memory)"
+  [wide_direct]="DIRECT, 20000 wide rows (22 KB text + 10 KB bytea each; memory)"
+  [wide_dump]="DUMP, 20000 wide rows (memory)"
   [par1]="4 tables x $quarter rows, PARALLEL_TABLES = 1"
   [par2]="4 tables x $quarter rows, PARALLEL_TABLES = 2"
   [par4]="4 tables x $quarter rows, PARALLEL_TABLES = 4"

@@ -30,6 +30,12 @@ use crate::{
 /// whatever the driver.
 pub const BYTES_PER_VALUE_OVERHEAD: usize = 256;
 
+/// How many copies of a batch's data exist at once: the fetch buffer, the Arrow arrays being
+/// filled, one waiting in the channel, one per writer (two by default), and the writers' statement
+/// parameters. Rows per batch are `BATCH_MEMORY_MB` divided by this many times the row size, so
+/// the run's peak memory stays near `BATCH_MEMORY_MB` however wide the rows are.
+pub const COPIES_IN_FLIGHT: usize = 6;
+
 /// What the reader needs from the settings.
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
@@ -164,7 +170,7 @@ pub fn describe(
         .iter()
         .zip(&fetch)
         .map(|(c, &f)| {
-            convert::buffer_desc(&c.column_type, c.nullable, f).bytes_per_row()
+            convert::buffer_desc(&c.column_type, c.nullable, f).bytes_per_row() * COPIES_IN_FLIGHT
                 + BYTES_PER_VALUE_OVERHEAD
         })
         .sum::<usize>()

@@ -308,7 +308,8 @@ pub fn read_parts(
         // Decoded arrays and the insert's own copy cost more than the encoded size: count the
         // same per-value overhead as a fetch from a database, so batches match DIRECT's.
         let columns = meta.schema_descr().num_columns();
-        let row_cost = row_bytes + columns * crate::source::BYTES_PER_VALUE_OVERHEAD;
+        let row_cost = row_bytes * crate::source::COPIES_IN_FLIGHT
+            + columns * crate::source::BYTES_PER_VALUE_OVERHEAD;
         let rows = (batch_memory / row_cost).clamp(1, max_rows.max(1));
         let reader = builder.with_batch_size(rows).build()?;
         let mut rows = 0u64;

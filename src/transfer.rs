@@ -48,7 +48,9 @@ pub fn open_endpoint(
     settings: &Settings,
 ) -> anyhow::Result<(Endpoint, Connection)> {
     let tuning = DriverTuning {
-        fetch_rows: settings.chunk_size.min(10_000),
+        // Rows a driver fetches per round trip into its own cache (psqlODBC's Fetch): small
+        // enough that wide rows stay cheap; 1,000 was as fast as 10,000 on the benchmark.
+        fetch_rows: settings.chunk_size.min(1_000),
         max_text_size: settings.max_text_size,
     };
     let connector = Connector::new(endpoint, tuning, settings.login_timeout)?;
