@@ -104,11 +104,17 @@ impl<'a> TargetTable<'a> {
         let d = spec.dialect;
         if let Some(schema) = spec.schema
             && d.has_schemas()
-            && !exists(&conn, &d.schema_exists_sql(schema))?
-            && let Some(sql) = d.create_schema_sql(schema)
         {
-            odbc::execute(&conn, &sql)
-                .with_context(|| format!("creating the target schema {schema}"))?;
+            // Tables copied in parallel would race to create it (PostgreSQL answers a concurrent
+            // CREATE SCHEMA IF NOT EXISTS with a unique violation): one at a time.
+            static CREATING: Mutex<()> = Mutex::new(());
+            let _one = CREATING.lock().unwrap_or_else(|e| e.into_inner());
+            if !exists(&conn, &d.schema_exists_sql(schema))?
+                && let Some(sql) = d.create_schema_sql(schema)
+            {
+                odbc::execute(&conn, &sql)
+                    .with_context(|| format!("creating the target schema {schema}"))?;
+            }
         }
         let target_ref = d.table_ref(spec.schema, spec.table);
         let target_existed = exists(&conn, &d.table_exists_sql(spec.schema, spec.table))?;

@@ -470,3 +470,35 @@ fn float_specials_survive_into_postgresql() {
     let sql = |t: &str| format!("SELECT id, d::text, r::text FROM {t} ORDER BY id");
     assert_eq!(dst.query(&sql("staging.t")), src.query(&sql("t")));
 }
+
+#[test]
+fn tables_in_parallel_are_all_copied_and_reported_in_order() {
+    let src = TestDb::new(Kind::MariaDb, "par_src");
+    let names = ["t1", "t2", "t3", "t4", "t5"];
+    for (i, t) in names.iter().enumerate() {
+        src.exec(&format!("CREATE TABLE {t} (id integer, v varchar(10))"));
+        let rows: Vec<String> = (0..=i).map(|n| format!("({n}, 'r{n}')")).collect();
+        src.exec(&format!("INSERT INTO {t} VALUES {}", rows.join(", ")));
+    }
+    let dst = TestDb::new(Kind::Postgres, "par_dst");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(
+        dir.path(),
+        &src,
+        &dst,
+        &names.join(", "),
+        "PARALLEL_TABLES = 3",
+    );
+    let run = run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let order: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.starts_with('t') && w.len() == 2)
+        .collect();
+    assert_eq!(order, names, "{}", run.stdout);
+    for (i, t) in names.iter().enumerate() {
+        assert_eq!(dst.count(Some("staging"), t), i as u64 + 1, "{t}");
+    }
+}
