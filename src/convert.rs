@@ -72,6 +72,13 @@ pub fn buffer_desc(column_type: &ColumnType, nullable: bool, fetch: Fetch) -> Bu
         }
     };
     match column_type {
+        // Timestamps with an offset and nine digits: "-12345-12-31 23:59:59.123456789 +14:00".
+        t if t.carried_as_text() => text(48),
+        ColumnType::Int8 | ColumnType::Int16 | ColumnType::Int32 | ColumnType::Int64
+            if fetch.form == FetchForm::Text =>
+        {
+            text(24)
+        }
         ColumnType::Float32 | ColumnType::Float64 if fetch.form == FetchForm::Text => {
             text(FLOAT_TEXT_BYTES)
         }
@@ -113,6 +120,27 @@ pub fn to_arrow(
     slice: AnyColumnBufferSlice<'_>,
 ) -> anyhow::Result<ArrayRef> {
     Ok(match column_type {
+        t if t.carried_as_text() => strings(slice)?,
+        ColumnType::Int8 | ColumnType::Int16 | ColumnType::Int32 | ColumnType::Int64
+            if fetch.form == FetchForm::Text =>
+        {
+            let values = map_texts(slice, |t| {
+                t.trim()
+                    .parse::<i64>()
+                    .map_err(|_| anyhow!("'{t}' is not an integer"))
+            })?;
+            let array = arrow_odbc::arrow::array::Int64Array::from(values);
+            // `safe: false`: a value that does not fit is an error, not a NULL.
+            let options = arrow_odbc::arrow::compute::CastOptions {
+                safe: false,
+                ..Default::default()
+            };
+            arrow_odbc::arrow::compute::cast_with_options(
+                &array,
+                &column_type.arrow_type(),
+                &options,
+            )?
+        }
         ColumnType::DecimalText | ColumnType::Text { .. } if fetch.form == FetchForm::Bytes => {
             let view = slice.as_binary().context("binary buffer")?;
             let mut builder = StringBuilder::new();

@@ -109,6 +109,7 @@ impl Connector {
                     let guess = dialect::for_driver(driver);
                     let mut attributes = vec![("Driver".to_string(), driver.clone())];
                     attributes.extend(guess.connection_parts(
+                        driver,
                         host.as_deref(),
                         *port,
                         database.as_deref(),
@@ -131,7 +132,8 @@ impl Connector {
         if let Some(options) = &endpoint.odbc_options {
             attributes.extend(parse_attributes(options));
         }
-        for (key, value) in dialect_guess.driver_defaults(tuning) {
+        let driver_name = find(&attributes, "DRIVER").unwrap_or_default().to_string();
+        for (key, value) in dialect_guess.driver_defaults(&driver_name, tuning) {
             if find(&attributes, key).is_none() {
                 attributes.push((key.to_string(), value));
             }

@@ -151,18 +151,33 @@ impl ColumnType {
             ColumnType::DecimalText | ColumnType::Text { .. } => DataType::Utf8,
             ColumnType::Binary { .. } => DataType::Binary,
             ColumnType::Date => DataType::Date32,
-            ColumnType::Time { precision } => {
-                if precision <= 6 {
-                    DataType::Time64(TimeUnit::Microsecond)
-                } else {
-                    DataType::Time64(TimeUnit::Nanosecond)
-                }
+            // More than six fractional digits (SQL Server's 100 ns, Oracle's up to 1 ns): Arrow's
+            // nanosecond timestamps end in 2262, and datetime2(7) columns hold 9999-12-31 23:59:
+            // 59.9999999. Their text is exact over the whole range.
+            ColumnType::Time { precision }
+            | ColumnType::Timestamp { precision }
+            | ColumnType::TimestampTz { precision }
+                if precision > 6 =>
+            {
+                DataType::Utf8
             }
+            ColumnType::Time { .. } => DataType::Time64(TimeUnit::Microsecond),
             ColumnType::Timestamp { precision } => DataType::Timestamp(time_unit(precision), None),
             ColumnType::TimestampTz { precision } => {
                 DataType::Timestamp(time_unit(precision), Some("UTC".into()))
             }
         }
+    }
+
+    /// `true` when values are carried as their text although the type is not text: times and
+    /// timestamps with more than six fractional digits.
+    pub fn carried_as_text(&self) -> bool {
+        matches!(
+            self,
+            ColumnType::Time { precision }
+            | ColumnType::Timestamp { precision }
+            | ColumnType::TimestampTz { precision } if *precision > 6
+        )
     }
 
     /// `true` for types whose values have no declared upper size, so that the reader has to

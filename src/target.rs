@@ -39,10 +39,10 @@ pub struct TargetSpec<'a> {
     pub connector: &'a Connector,
     /// The target's dialect.
     pub dialect: &'static dyn Dialect,
-    /// `DST_SCHEMA`.
-    pub schema: Option<&'a str>,
-    /// The table's name in the target.
-    pub table: &'a str,
+    /// `DST_SCHEMA` (as the target stores it).
+    pub schema: Option<String>,
+    /// The table's name in the target (as the target stores it: see `Dialect::fold_name`).
+    pub table: String,
     /// `WRITE_MODE`.
     pub write_mode: WriteMode,
     /// Retry knobs.
@@ -102,32 +102,42 @@ impl<'a> TargetTable<'a> {
     pub fn prepare(spec: TargetSpec<'a>, shape: &TableShape) -> anyhow::Result<Self> {
         let conn = spec.connector.connect()?;
         let d = spec.dialect;
-        if let Some(schema) = spec.schema
+        if let Some(schema) = spec.schema.as_deref()
             && d.has_schemas()
         {
             // Tables copied in parallel would race to create it (PostgreSQL answers a concurrent
             // CREATE SCHEMA IF NOT EXISTS with a unique violation): one at a time.
             static CREATING: Mutex<()> = Mutex::new(());
             let _one = CREATING.lock().unwrap_or_else(|e| e.into_inner());
-            if !exists(&conn, &d.schema_exists_sql(schema))?
-                && let Some(sql) = d.create_schema_sql(schema)
-            {
-                odbc::execute(&conn, &sql)
-                    .with_context(|| format!("creating the target schema {schema}"))?;
+            if !exists(&conn, &d.schema_exists_sql(schema))? {
+                match d.create_schema_sql(schema) {
+                    Some(sql) => odbc::execute(&conn, &sql)
+                        .with_context(|| format!("creating the target schema {schema}"))?,
+                    None => bail!(
+                        "the target schema {schema} does not exist: {}",
+                        d.missing_schema_advice(schema)
+                    ),
+                }
             }
         }
-        let target_ref = d.table_ref(spec.schema, spec.table);
-        let target_existed = exists(&conn, &d.table_exists_sql(spec.schema, spec.table))?;
+        let target_ref = d.table_ref(spec.schema.as_deref(), &spec.table);
+        let target_existed = exists(
+            &conn,
+            &d.table_exists_sql(spec.schema.as_deref(), &spec.table),
+        )?;
         let (load_into, side_table) = match spec.write_mode {
             WriteMode::Replace => {
                 let side = format!("{}{SIDE_SUFFIX}", spec.table);
-                let side_ref = d.table_ref(spec.schema, &side);
+                let side_ref = d.table_ref(spec.schema.as_deref(), &side);
                 // Tables a killed run left behind are dropped first: a half-loaded side table,
                 // and (MariaDB) the old table of a swap that was not finished.
                 odbc::execute(&conn, &d.drop_table_sql(&side_ref))?;
                 if target_existed {
                     let old = format!("{}{OLD_SUFFIX}", spec.table);
-                    odbc::execute(&conn, &d.drop_table_sql(&d.table_ref(spec.schema, &old)))?;
+                    odbc::execute(
+                        &conn,
+                        &d.drop_table_sql(&d.table_ref(spec.schema.as_deref(), &old)),
+                    )?;
                 }
                 odbc::execute(&conn, &d.create_table_sql(&side_ref, &shape.columns))
                     .with_context(|| format!("creating the side table {side_ref}"))?;
@@ -153,7 +163,7 @@ impl<'a> TargetTable<'a> {
         };
         conn.set_autocommit(false)?;
         let columns = shape.columns.iter().map(|c| d.quote(&c.name)).collect();
-        let table_ref = d.table_ref(spec.schema, &load_into);
+        let table_ref = d.table_ref(spec.schema.as_deref(), &load_into);
         Ok(TargetTable {
             ctx: WriteContext {
                 spec,
@@ -287,7 +297,7 @@ impl<'a> TargetTable<'a> {
                 self.ctx.shared.retries.fetch_add(1, Ordering::SeqCst);
                 log::warn!(
                     "{}: transient error during the swap, retrying in {:.1} s: {}",
-                    self.ctx.spec.table,
+                    &self.ctx.spec.table,
                     wait.as_secs_f64(),
                     crate::config::secrets::redact(&format!("{error:#}"))
                 );
@@ -304,11 +314,11 @@ impl<'a> TargetTable<'a> {
     /// that is gone means the previous attempt's swap went through before the error.
     fn check_and_swap(&mut self, rows_read: u64, retry: bool) -> anyhow::Result<()> {
         let d = self.ctx.spec.dialect;
-        let side_ref = d.table_ref(self.ctx.spec.schema, &self.load_into);
+        let side_ref = d.table_ref(self.ctx.spec.schema.as_deref(), &self.load_into);
         if retry
             && !exists(
                 &self.conn,
-                &d.table_exists_sql(self.ctx.spec.schema, &self.load_into),
+                &d.table_exists_sql(self.ctx.spec.schema.as_deref(), &self.load_into),
             )?
         {
             let _ = self.conn.rollback();
@@ -320,9 +330,9 @@ impl<'a> TargetTable<'a> {
             bail!("the side table {side_ref} holds {counted} rows, expected {rows_read}");
         }
         let swap = d.swap(
-            self.ctx.spec.schema,
+            self.ctx.spec.schema.as_deref(),
             &self.load_into,
-            self.ctx.spec.table,
+            &self.ctx.spec.table,
             self.target_existed,
         );
         if swap.transactional {
@@ -356,7 +366,7 @@ impl<'a> TargetTable<'a> {
                 .ctx
                 .spec
                 .dialect
-                .table_ref(self.ctx.spec.schema, &self.load_into);
+                .table_ref(self.ctx.spec.schema.as_deref(), &self.load_into);
             let drop = self.ctx.spec.dialect.drop_table_sql(&side_ref);
             if odbc::execute(&self.conn, &drop).is_err() {
                 // The connection may be what failed: try once more on a fresh one.

@@ -563,12 +563,18 @@ fn describe(
     Ok(plan)
 }
 
-fn target_spec<'a>(settings: &'a Settings, target: &'a Endpoint, table: &'a str) -> TargetSpec<'a> {
+/// How the target table is written; names as the target stores them (Oracle: `staging` is
+/// `STAGING`).
+fn target_spec<'a>(settings: &'a Settings, target: &'a Endpoint, table: &str) -> TargetSpec<'a> {
     TargetSpec {
         connector: &target.connector,
         dialect: target.dialect,
-        schema: settings.target.schema.as_deref(),
-        table,
+        schema: settings
+            .target
+            .schema
+            .as_deref()
+            .map(|s| target.dialect.fold_name(s)),
+        table: target.dialect.fold_name(table),
         write_mode: settings.write_mode,
         retry: settings.retry,
     }

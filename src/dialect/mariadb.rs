@@ -30,7 +30,7 @@ impl Dialect for MariaDb {
         d.contains("mariadb") || d.contains("mysql") || d.contains("maodbc")
     }
 
-    fn driver_defaults(&self, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
+    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
         vec![
             ("NO_CACHE", "1".into()),
             ("FORWARDONLY", "1".into()),

@@ -12,6 +12,8 @@
 
 pub mod generic;
 pub mod mariadb;
+pub mod mssql;
+pub mod oracle;
 pub mod postgres;
 pub mod sqlite;
 
@@ -28,6 +30,8 @@ pub static DIALECTS: &[&dyn Dialect] = &[
     &postgres::Postgres,
     &mariadb::MariaDb,
     &sqlite::Sqlite,
+    &mssql::SqlServer,
+    &oracle::Oracle,
     &generic::Generic,
 ];
 
@@ -81,9 +85,11 @@ pub trait Dialect: Send + Sync {
 
     // ---------------------------------------------------------------- connecting
 
-    /// Connection-string attributes for `P_HOST`, `P_PORT`, `P_DB`.
+    /// Connection-string attributes for `P_HOST`, `P_PORT`, `P_DB` with the driver registered as
+    /// `driver` (drivers of one DBMS differ: FreeTDS and Microsoft's driver for SQL Server).
     fn connection_parts(
         &self,
+        _driver: &str,
         host: Option<&str>,
         port: Option<u16>,
         database: Option<&str>,
@@ -101,8 +107,9 @@ pub trait Dialect: Send + Sync {
         parts
     }
 
-    /// Driver settings added to the connection string unless the user set them.
-    fn driver_defaults(&self, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
+    /// Driver settings added to the connection string unless the user set them; `driver` is
+    /// the registered driver name when it is known (empty otherwise).
+    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
         Vec::new()
     }
 
@@ -157,6 +164,28 @@ pub trait Dialect: Send + Sync {
     /// dialect may cast where the driver's own conversion would change the value.
     fn select_expr(&self, quoted: &str, _column: &Column) -> String {
         quoted.to_string()
+    }
+
+    /// Warnings about reading a column of this source: what `check` prints for mappings that can
+    /// lose information.
+    fn source_warnings(&self, _meta: &ColumnMeta, column_type: &ColumnType) -> Vec<String> {
+        match column_type {
+            ColumnType::TimestampTz { .. } => vec![
+                "time zone offsets are normalised to UTC: the instant is kept, the offset not"
+                    .into(),
+            ],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Warnings about storing a column type in this target (e.g. rounding, text storage).
+    fn target_warnings(&self, _column_type: &ColumnType) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// What to do when the target schema does not exist and this DBMS cannot create it.
+    fn missing_schema_advice(&self, schema: &str) -> String {
+        format!("create the schema {schema} first")
     }
 
     /// The C type to fetch a column in, when the driver's own conversion to the natural one

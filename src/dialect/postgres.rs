@@ -39,7 +39,7 @@ impl Dialect for Postgres {
         d.contains("postgres") || d.contains("psqlodbc")
     }
 
-    fn driver_defaults(&self, tuning: DriverTuning) -> Vec<(&'static str, String)> {
+    fn driver_defaults(&self, _driver: &str, tuning: DriverTuning) -> Vec<(&'static str, String)> {
         vec![
             ("UseDeclareFetch", "1".into()),
             ("Fetch", tuning.fetch_rows.clamp(100, 100_000).to_string()),

@@ -42,6 +42,7 @@ impl Dialect for Sqlite {
 
     fn connection_parts(
         &self,
+        _driver: &str,
         _host: Option<&str>,
         _port: Option<u16>,
         database: Option<&str>,
@@ -51,7 +52,7 @@ impl Dialect for Sqlite {
             .unwrap_or_default()
     }
 
-    fn driver_defaults(&self, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
+    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
         // Wait up to a minute for a locked database instead of failing at once.
         vec![("Timeout", "60000".into())]
     }

@@ -1,0 +1,287 @@
+//! Microsoft SQL Server through Microsoft's ODBC Driver 17/18 or FreeTDS.
+//!
+//! Not tested against a live server (none can run on the development machines): the mapping is
+//! built from the metadata these drivers document, and the generated SQL is checked against
+//! golden files and parsed with sqlparser's MsSqlDialect (`tests/dialects.rs`).
+//!
+//! Driver facts: `varchar(max)`, `nvarchar(max)` and `varbinary(max)` are reported with size 0
+//! (their buffers are sized from the longest value, `DATALENGTH`); `tinyint` is unsigned (0-255);
+//! `datetime2(7)`, `time(7)` and `datetimeoffset(7)` have 100 ns digits (carried as text, see
+//! [`ColumnType::arrow_type`]); `timestamp`/`rowversion` is 8 bytes of binary, not a time;
+//! `sql_variant` is read as its text and CLR types (geometry, geography, hierarchyid) as their
+//! bytes. FreeTDS needs `TDS_Version=7.4` for `datetime2`, `nvarchar(max)` and friends.
+//! As a target, text goes into `nvarchar` (Unicode whatever the collation), timestamps into
+//! `datetime2`, and the swap is `sp_rename` inside a transaction.
+
+use super::{Dialect, DriverTuning, Swap};
+use crate::plan::{ColumnMeta, ColumnType, generic_column_type, sql_type};
+
+/// SQL Server (and Azure SQL).
+#[derive(Debug, Clone, Copy)]
+pub struct SqlServer;
+
+fn is_freetds(driver: &str) -> bool {
+    let d = driver.to_ascii_lowercase();
+    d.contains("freetds") || d.contains("tdsodbc")
+}
+
+impl Dialect for SqlServer {
+    fn name(&self) -> &'static str {
+        "SQL Server"
+    }
+
+    fn matches_dbms(&self, dbms_name: &str) -> bool {
+        dbms_name.to_ascii_lowercase().contains("sql server")
+    }
+
+    fn matches_driver(&self, driver_name: &str) -> bool {
+        let d = driver_name.to_ascii_lowercase();
+        d.contains("sql server") || d.contains("msodbcsql") || is_freetds(&d)
+    }
+
+    fn connection_parts(
+        &self,
+        driver: &str,
+        host: Option<&str>,
+        port: Option<u16>,
+        database: Option<&str>,
+    ) -> Vec<(String, String)> {
+        let mut parts = Vec::new();
+        if is_freetds(driver) {
+            if let Some(h) = host {
+                parts.push(("Server".to_string(), h.to_string()));
+            }
+            if let Some(p) = port {
+                parts.push(("Port".to_string(), p.to_string()));
+            }
+        } else if let Some(h) = host {
+            // Microsoft's driver: "Server=host,port".
+            let server = match port {
+                Some(p) => format!("{h},{p}"),
+                None => h.to_string(),
+            };
+            parts.push(("Server".to_string(), server));
+        }
+        if let Some(d) = database {
+            parts.push(("Database".to_string(), d.to_string()));
+        }
+        parts
+    }
+
+    fn driver_defaults(&self, driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
+        if is_freetds(driver) {
+            // TDS 7.4 for datetime2, time, datetimeoffset and (n)varchar(max); UTF-8 text.
+            vec![
+                ("TDS_Version", "7.4".into()),
+                ("ClientCharset", "UTF-8".into()),
+            ]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn quote(&self, identifier: &str) -> String {
+        format!("[{}]", identifier.replace(']', "]]"))
+    }
+
+    fn literal(&self, text: &str) -> String {
+        format!("N'{}'", text.replace('\'', "''"))
+    }
+
+    fn column_type(&self, meta: &ColumnMeta) -> Result<ColumnType, String> {
+        let name = meta.type_name.to_ascii_lowercase();
+        Ok(match meta.sql_type {
+            // sql_variant: its text (a warning says so).
+            sql_type::SS_VARIANT => ColumnType::Text {
+                length: None,
+                fixed: false,
+            },
+            // geometry, geography, hierarchyid: their serialised bytes.
+            sql_type::SS_UDT => ColumnType::Binary {
+                length: None,
+                fixed: false,
+            },
+            // rowversion / timestamp: 8 bytes, not a time.
+            sql_type::BINARY if name == "timestamp" || name == "rowversion" => ColumnType::Binary {
+                length: Some(8),
+                fixed: true,
+            },
+            // tinyint is 0..255.
+            sql_type::TINYINT => ColumnType::Int16,
+            _ => generic_column_type(meta)?,
+        })
+    }
+
+    fn source_warnings(&self, meta: &ColumnMeta, _column_type: &ColumnType) -> Vec<String> {
+        match meta.sql_type {
+            sql_type::SS_VARIANT => vec![
+                "sql_variant is read as its text: the base type of each value is not kept".into(),
+            ],
+            sql_type::SS_UDT => vec![format!(
+                "{} is read as its serialised bytes (CLR type)",
+                meta.type_name
+            )],
+            _ => Vec::new(),
+        }
+    }
+
+    fn select_sql(&self, table_ref: &str, columns: &[String], limit: Option<u64>) -> String {
+        let list = columns.join(", ");
+        match limit {
+            Some(n) => format!("SELECT TOP ({n}) {list} FROM {table_ref}"),
+            None => format!("SELECT {list} FROM {table_ref}"),
+        }
+    }
+
+    fn byte_length_sql(&self, column: &str, column_type: &ColumnType) -> Option<String> {
+        // DATALENGTH counts the stored bytes: UTF-16 for nvarchar (at most 1.5 UTF-8 bytes per
+        // UTF-16 byte), a code page for varchar (at most 3 UTF-8 bytes per byte).
+        Some(match column_type {
+            ColumnType::Binary { .. } => format!("DATALENGTH({column})"),
+            _ => format!("DATALENGTH({column}) * 3"),
+        })
+    }
+
+    fn type_sql(&self, column_type: &ColumnType) -> String {
+        match *column_type {
+            ColumnType::Boolean => "bit".into(),
+            // tinyint is unsigned in SQL Server: -128..127 needs smallint.
+            ColumnType::Int8 | ColumnType::Int16 => "smallint".into(),
+            ColumnType::Int32 => "int".into(),
+            ColumnType::Int64 => "bigint".into(),
+            ColumnType::Float32 => "real".into(),
+            ColumnType::Float64 => "float".into(),
+            ColumnType::Decimal { precision, scale } => format!("decimal({precision},{scale})"),
+            ColumnType::DecimalText => "nvarchar(max)".into(),
+            ColumnType::Text {
+                length: Some(n),
+                fixed: true,
+            } if n <= 4000 => format!("nchar({n})"),
+            ColumnType::Text {
+                length: Some(n), ..
+            } if n <= 4000 => format!("nvarchar({n})"),
+            ColumnType::Text { .. } => "nvarchar(max)".into(),
+            ColumnType::Binary {
+                length: Some(n),
+                fixed: true,
+            } if n <= 8000 => format!("binary({n})"),
+            ColumnType::Binary {
+                length: Some(n), ..
+            } if n <= 8000 => format!("varbinary({n})"),
+            ColumnType::Binary { .. } => "varbinary(max)".into(),
+            ColumnType::Date => "date".into(),
+            ColumnType::Time { precision } => format!("time({})", precision.min(7)),
+            ColumnType::Timestamp { precision } => format!("datetime2({})", precision.min(7)),
+            ColumnType::TimestampTz { precision } => {
+                format!("datetimeoffset({})", precision.min(7))
+            }
+        }
+    }
+
+    fn target_warnings(&self, column_type: &ColumnType) -> Vec<String> {
+        match column_type {
+            ColumnType::DecimalText => vec![
+                "SQL Server decimals hold at most 38 digits: stored as its exact text in \
+                 nvarchar(max)"
+                    .into(),
+            ],
+            ColumnType::Time { precision }
+            | ColumnType::Timestamp { precision }
+            | ColumnType::TimestampTz { precision }
+                if *precision > 7 =>
+            {
+                vec!["SQL Server keeps 7 fractional digits: the rest is rounded".into()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn schema_exists_sql(&self, schema: &str) -> String {
+        format!(
+            "SELECT 1 FROM sys.schemas WHERE name = {}",
+            self.literal(schema)
+        )
+    }
+
+    fn create_schema_sql(&self, schema: &str) -> Option<String> {
+        // CREATE SCHEMA must be the only statement in its batch.
+        let inner = format!("CREATE SCHEMA {}", self.quote(schema)).replace('\'', "''");
+        Some(format!(
+            "IF SCHEMA_ID({}) IS NULL EXEC('{inner}')",
+            self.literal(schema)
+        ))
+    }
+
+    fn drop_table_sql(&self, table_ref: &str) -> String {
+        // DROP TABLE IF EXISTS needs SQL Server 2016; OBJECT_ID works everywhere.
+        format!(
+            "IF OBJECT_ID({}, N'U') IS NOT NULL DROP TABLE {table_ref}",
+            self.literal(table_ref)
+        )
+    }
+
+    fn table_exists_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let schema_test = match schema {
+            Some(s) => format!("TABLE_SCHEMA = {}", self.literal(s)),
+            None => "TABLE_SCHEMA = SCHEMA_NAME()".to_string(),
+        };
+        format!(
+            "SELECT 1 FROM INFORMATION_SCHEMA.TABLES WHERE {schema_test} AND TABLE_NAME = {}",
+            self.literal(table)
+        )
+    }
+
+    fn swap(&self, schema: Option<&str>, side: &str, target: &str, target_exists: bool) -> Swap {
+        let mut statements = Vec::new();
+        if target_exists {
+            statements.push(self.drop_table_sql(&self.table_ref(schema, target)));
+        }
+        statements.push(format!(
+            "EXEC sp_rename {}, {}, N'OBJECT'",
+            self.literal(&self.table_ref(schema, side)),
+            self.literal(target)
+        ));
+        Swap {
+            statements,
+            transactional: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_parts_follow_the_driver() {
+        let ms = SqlServer.connection_parts(
+            "ODBC Driver 18 for SQL Server",
+            Some("db"),
+            Some(1433),
+            Some("zaken"),
+        );
+        assert_eq!(
+            ms,
+            vec![
+                ("Server".to_string(), "db,1433".to_string()),
+                ("Database".to_string(), "zaken".to_string())
+            ]
+        );
+        let tds = SqlServer.connection_parts("FreeTDS", Some("db"), Some(1433), None);
+        assert_eq!(
+            tds,
+            vec![
+                ("Server".to_string(), "db".to_string()),
+                ("Port".to_string(), "1433".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn schema_creation_is_its_own_batch() {
+        assert_eq!(
+            SqlServer.create_schema_sql("stg").unwrap(),
+            "IF SCHEMA_ID(N'stg') IS NULL EXEC('CREATE SCHEMA [stg]')"
+        );
+    }
+}

@@ -1,0 +1,459 @@
+//! Oracle through the Oracle Instant Client ODBC driver.
+//!
+//! Not tested against a live server (none can run on the development machines): the mapping is
+//! built from the metadata the driver documents and from the catalog (`ALL_TAB_COLUMNS`), and
+//! the generated SQL is checked against golden files and parsed with sqlparser's OracleDialect
+//! where sqlparser understands it (`tests/dialects.rs`).
+//!
+//! What Oracle does differently: unquoted names are stored in upper case, so a name written in
+//! lower case in `SRC_TABLES` means the upper-case one; `NUMBER` without precision holds any
+//! decimal of up to 38-40 digits (carried as exact text, never as a float), `NUMBER(p)` is an
+//! integer sized by its digits (`NUMBER(10)` needs 64 bits, `NUMBER(1)` is a number, not a
+//! boolean), `FLOAT` is a decimal `NUMBER` with binary precision; `DATE` carries a time of day;
+//! the driver cannot bind 64-bit integers (they travel as text); numbers are read with
+//! `TO_CHAR(..., 'TM9')` and `.` as decimal separator whatever the session's NLS settings. A
+//! schema is a user: it cannot be created by this tool. DDL commits implicitly, so the swap is two
+//! renames (a short moment without the table), then the old table is dropped.
+
+use std::sync::Arc;
+
+use arrow_odbc::arrow::{
+    array::{ArrayRef, AsArray, StringArray},
+    datatypes::{DataType, Field, Int64Type, Schema},
+    record_batch::RecordBatch,
+};
+
+use super::{Dialect, DriverTuning, Swap};
+use crate::{
+    convert::FetchForm,
+    plan::{Column, ColumnMeta, ColumnType, decimal, sql_type, type_arguments},
+};
+
+/// Oracle Database.
+#[derive(Debug, Clone, Copy)]
+pub struct Oracle;
+
+/// An integer type for `NUMBER(p)` by its digits.
+fn integer_by_digits(precision: i64) -> ColumnType {
+    match precision {
+        ..=2 => ColumnType::Int8,
+        3..=4 => ColumnType::Int16,
+        5..=9 => ColumnType::Int32,
+        10..=18 => ColumnType::Int64,
+        _ => decimal(precision as usize, 0),
+    }
+}
+
+/// `NUMBER(p,s)`: integers by digits, decimals as they are, negative scales as wider integers.
+fn number(precision: i64, scale: i64) -> ColumnType {
+    match scale {
+        0 => integer_by_digits(precision),
+        s if s < 0 => integer_by_digits(precision - s),
+        s => decimal(precision as usize, s as i16),
+    }
+}
+
+/// The column type of an Oracle type as `ALL_TAB_COLUMNS` describes it (see
+/// `declared_types_sql`), e.g. `NUMBER(10,0)`, `NUMBER`, `VARCHAR2(100 CHAR)`.
+fn declared_type(declared: &str) -> ColumnType {
+    let d = declared.trim().to_ascii_uppercase();
+    let args = type_arguments(&d);
+    let length = args.and_then(|(n, _)| u32::try_from(n).ok());
+    let text = |fixed: bool| ColumnType::Text { length, fixed };
+    let fraction = |default: u8| args.map_or(default, |(p, _)| p.clamp(0, 9) as u8);
+    let unbounded_text = ColumnType::Text {
+        length: None,
+        fixed: false,
+    };
+    match d.split('(').next().unwrap_or_default().trim() {
+        "NUMBER" if d.starts_with("NUMBER(*") => {
+            // NUMBER(*,s): 38 digits.
+            let scale = d
+                .trim_end_matches(')')
+                .rsplit(',')
+                .next()
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(0);
+            number(38, scale)
+        }
+        "NUMBER" => match args {
+            Some((p, s)) => number(p, s.unwrap_or(0)),
+            None => ColumnType::DecimalText,
+        },
+        "FLOAT" => ColumnType::DecimalText,
+        "BINARY_FLOAT" => ColumnType::Float32,
+        "BINARY_DOUBLE" => ColumnType::Float64,
+        "DATE" => ColumnType::Timestamp { precision: 0 },
+        t if t.starts_with("TIMESTAMP") && d.contains("TIME ZONE") => ColumnType::TimestampTz {
+            precision: fraction(6),
+        },
+        t if t.starts_with("TIMESTAMP") => ColumnType::Timestamp {
+            precision: fraction(6),
+        },
+        "VARCHAR2" | "NVARCHAR2" | "VARCHAR" => text(false),
+        "CHAR" | "NCHAR" => text(true),
+        "RAW" => ColumnType::Binary {
+            length,
+            fixed: false,
+        },
+        "BLOB" | "LONG RAW" | "BFILE" => ColumnType::Binary {
+            length: None,
+            fixed: false,
+        },
+        // CLOB, NCLOB, LONG, XMLTYPE, ROWID, UROWID, INTERVAL ...: their text is exact.
+        _ => unbounded_text,
+    }
+}
+
+impl Dialect for Oracle {
+    fn name(&self) -> &'static str {
+        "Oracle"
+    }
+
+    fn matches_dbms(&self, dbms_name: &str) -> bool {
+        dbms_name.to_ascii_lowercase().contains("oracle")
+    }
+
+    fn matches_driver(&self, driver_name: &str) -> bool {
+        let d = driver_name.to_ascii_lowercase();
+        d.contains("oracle") || d.contains("sqora")
+    }
+
+    fn connection_parts(
+        &self,
+        _driver: &str,
+        host: Option<&str>,
+        port: Option<u16>,
+        database: Option<&str>,
+    ) -> Vec<(String, String)> {
+        // EZConnect: //host:port/service.
+        let dbq = match (host, port, database) {
+            (Some(h), Some(p), Some(d)) => format!("//{h}:{p}/{d}"),
+            (Some(h), None, Some(d)) => format!("//{h}/{d}"),
+            (Some(h), Some(p), None) => format!("//{h}:{p}"),
+            (Some(h), None, None) => h.to_string(),
+            (None, _, Some(d)) => d.to_string(), // a TNS alias
+            (None, _, None) => return Vec::new(),
+        };
+        vec![("DBQ".to_string(), dbq)]
+    }
+
+    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
+        // US numeric settings: '.' as decimal separator whatever the NLS settings.
+        vec![("NUM", "US".into())]
+    }
+
+    fn fold_name(&self, name: &str) -> String {
+        // An unquoted name is stored in upper case: `klanten` means KLANTEN.
+        if name.chars().any(|c| c.is_uppercase()) {
+            name.to_string()
+        } else {
+            name.to_uppercase()
+        }
+    }
+
+    fn declared_types_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
+        let owner = match schema {
+            Some(s) => self.literal(s),
+            None => "SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')".to_string(),
+        };
+        Some(format!(
+            "SELECT column_name, data_type || CASE \
+             WHEN data_type = 'NUMBER' AND data_precision IS NOT NULL \
+             THEN '(' || data_precision || ',' || NVL(data_scale, 0) || ')' \
+             WHEN data_type = 'NUMBER' AND data_scale IS NOT NULL THEN '(*,' || data_scale || ')' \
+             WHEN data_type = 'FLOAT' THEN '(' || data_precision || ')' \
+             WHEN data_type IN ('VARCHAR2', 'NVARCHAR2', 'CHAR', 'NCHAR') \
+             THEN '(' || char_length || ')' \
+             WHEN data_type = 'RAW' THEN '(' || data_length || ')' \
+             ELSE '' END \
+             FROM all_tab_columns WHERE owner = {owner} AND table_name = {} ORDER BY column_id",
+            self.literal(table)
+        ))
+    }
+
+    fn column_type(&self, meta: &ColumnMeta) -> Result<ColumnType, String> {
+        if let Some(declared) = &meta.declared {
+            return Ok(declared_type(declared));
+        }
+        // Without the catalog: what the driver reports.
+        let name = meta.type_name.to_ascii_uppercase();
+        Ok(match meta.sql_type {
+            _ if name.starts_with("FLOAT") => ColumnType::DecimalText,
+            _ if name == "BINARY_FLOAT" => ColumnType::Float32,
+            _ if name == "BINARY_DOUBLE" => ColumnType::Float64,
+            // NUMBER without precision: reported as a double, or with size 0 or 38 and no scale.
+            _ if name == "NUMBER"
+                && (matches!(meta.sql_type, sql_type::DOUBLE | sql_type::FLOAT)
+                    || meta.column_size == 0
+                    || meta.decimal_digits < 0
+                    || meta.decimal_digits > 127) =>
+            {
+                ColumnType::DecimalText
+            }
+            sql_type::NUMERIC | sql_type::DECIMAL => {
+                number(meta.column_size as i64, i64::from(meta.decimal_digits))
+            }
+            _ if name.contains("TIME ZONE") => ColumnType::TimestampTz {
+                precision: meta.decimal_digits.clamp(0, 9) as u8,
+            },
+            sql_type::TYPE_TIMESTAMP | sql_type::DATETIME => ColumnType::Timestamp {
+                precision: meta.decimal_digits.clamp(0, 9) as u8,
+            },
+            _ => crate::plan::generic_column_type(meta)?,
+        })
+    }
+
+    fn select_expr(&self, quoted: &str, column: &Column) -> String {
+        let source = column.source_type.to_ascii_uppercase();
+        match column.column_type {
+            // Numbers as text with '.' whatever the session's NLS settings; 64-bit integers
+            // cannot be bound by the driver anyway.
+            ColumnType::Decimal { .. } | ColumnType::DecimalText | ColumnType::Int64 => {
+                format!("TO_CHAR({quoted}, 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''')")
+            }
+            ColumnType::TimestampTz { .. } if source.contains("LOCAL") => {
+                format!("TO_CHAR(SYS_EXTRACT_UTC({quoted}), 'YYYY-MM-DD HH24:MI:SS.FF9')")
+            }
+            ColumnType::TimestampTz { .. } => {
+                format!("TO_CHAR({quoted}, 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM')")
+            }
+            ColumnType::Timestamp { precision } if precision > 6 => {
+                format!("TO_CHAR({quoted}, 'YYYY-MM-DD HH24:MI:SS.FF9')")
+            }
+            _ => quoted.to_string(),
+        }
+    }
+
+    fn fetch_form(&self, column: &Column) -> FetchForm {
+        match column.column_type {
+            ColumnType::Int64 => FetchForm::Text,
+            _ => FetchForm::Native,
+        }
+    }
+
+    fn select_sql(&self, table_ref: &str, columns: &[String], limit: Option<u64>) -> String {
+        let list = columns.join(", ");
+        match limit {
+            Some(n) => format!("SELECT {list} FROM {table_ref} FETCH FIRST {n} ROWS ONLY"),
+            None => format!("SELECT {list} FROM {table_ref}"),
+        }
+    }
+
+    fn byte_length_sql(&self, column: &str, column_type: &ColumnType) -> Option<String> {
+        Some(match column_type {
+            ColumnType::Binary { .. } => format!("DBMS_LOB.GETLENGTH({column})"),
+            ColumnType::DecimalText => {
+                format!("LENGTH(TO_CHAR({column}, 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''))")
+            }
+            // Characters; at most four UTF-8 bytes each. (LONG columns cannot be measured; they
+            // get buffers of MAX_TEXT_SIZE.)
+            _ => format!("DBMS_LOB.GETLENGTH(TO_CLOB({column})) * 4"),
+        })
+    }
+
+    fn type_sql(&self, column_type: &ColumnType) -> String {
+        match *column_type {
+            ColumnType::Boolean => "NUMBER(1)".into(),
+            ColumnType::Int8 => "NUMBER(3)".into(),
+            ColumnType::Int16 => "NUMBER(5)".into(),
+            ColumnType::Int32 => "NUMBER(10)".into(),
+            ColumnType::Int64 => "NUMBER(19)".into(),
+            ColumnType::Float32 => "BINARY_FLOAT".into(),
+            ColumnType::Float64 => "BINARY_DOUBLE".into(),
+            ColumnType::Decimal { precision, scale } => format!("NUMBER({precision},{scale})"),
+            ColumnType::DecimalText => "NUMBER".into(),
+            // VARCHAR2 holds 4,000 bytes: up to 1,000 characters of any kind fit.
+            ColumnType::Text {
+                length: Some(n),
+                fixed: true,
+            } if n <= 500 => format!("CHAR({n} CHAR)"),
+            ColumnType::Text {
+                length: Some(n), ..
+            } if n <= 1000 => format!("VARCHAR2({n} CHAR)"),
+            ColumnType::Text { .. } => "CLOB".into(),
+            ColumnType::Binary {
+                length: Some(n), ..
+            } if n <= 2000 => format!("RAW({n})"),
+            ColumnType::Binary { .. } => "BLOB".into(),
+            ColumnType::Date => "DATE".into(),
+            ColumnType::Time { .. } => "VARCHAR2(18 CHAR)".into(),
+            ColumnType::Timestamp { precision } => format!("TIMESTAMP({})", precision.min(9)),
+            ColumnType::TimestampTz { precision } => {
+                format!("TIMESTAMP({}) WITH TIME ZONE", precision.min(9))
+            }
+        }
+    }
+
+    fn target_warnings(&self, column_type: &ColumnType) -> Vec<String> {
+        match column_type {
+            ColumnType::Time { .. } => {
+                vec!["Oracle has no time-of-day type: stored as text (HH:MM:SS.ffffff)".into()]
+            }
+            ColumnType::DecimalText => {
+                vec!["Oracle NUMBER keeps 38 significant digits: longer values are rounded".into()]
+            }
+            ColumnType::Boolean => vec!["Oracle has no boolean before 23ai: stored as 1/0".into()],
+            _ => Vec::new(),
+        }
+    }
+
+    fn schema_exists_sql(&self, schema: &str) -> String {
+        format!(
+            "SELECT 1 FROM all_users WHERE username = {}",
+            self.literal(schema)
+        )
+    }
+
+    fn create_schema_sql(&self, _schema: &str) -> Option<String> {
+        None
+    }
+
+    fn missing_schema_advice(&self, schema: &str) -> String {
+        format!(
+            "in Oracle a schema is a user, which this tool does not create; ask the DBA for user \
+             {schema} (with quota on a tablespace) or set DST_SCHEMA to an existing one"
+        )
+    }
+
+    fn drop_table_sql(&self, table_ref: &str) -> String {
+        // No DROP TABLE IF EXISTS before 23ai: ignore ORA-00942 (table does not exist).
+        format!(
+            "BEGIN EXECUTE IMMEDIATE 'DROP TABLE {} PURGE'; EXCEPTION WHEN OTHERS THEN \
+             IF SQLCODE != -942 THEN RAISE; END IF; END;",
+            table_ref.replace('\'', "''")
+        )
+    }
+
+    fn table_exists_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let owner = match schema {
+            Some(s) => self.literal(s),
+            None => "SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')".to_string(),
+        };
+        format!(
+            "SELECT 1 FROM all_tables WHERE owner = {owner} AND table_name = {}",
+            self.literal(table)
+        )
+    }
+
+    fn swap(&self, schema: Option<&str>, side: &str, target: &str, target_exists: bool) -> Swap {
+        let rename = |from: &str, to: &str| {
+            format!(
+                "ALTER TABLE {} RENAME TO {}",
+                self.table_ref(schema, from),
+                self.quote(to)
+            )
+        };
+        let statements = if target_exists {
+            let old = format!("{target}{}", crate::target::OLD_SUFFIX);
+            vec![
+                self.drop_table_sql(&self.table_ref(schema, &old)),
+                rename(target, &old),
+                rename(side, target),
+                self.drop_table_sql(&self.table_ref(schema, &old)),
+            ]
+        } else {
+            vec![rename(side, target)]
+        };
+        Swap {
+            statements,
+            transactional: false,
+        }
+    }
+
+    fn prepare_batch(&self, batch: RecordBatch) -> anyhow::Result<(RecordBatch, usize)> {
+        Ok((int64_as_text(batch)?, 0))
+    }
+}
+
+/// The Oracle ODBC driver cannot bind 64-bit integers: they are sent as their decimal text,
+/// which Oracle converts into the NUMBER column exactly.
+fn int64_as_text(batch: RecordBatch) -> anyhow::Result<RecordBatch> {
+    let schema = batch.schema();
+    if !schema
+        .fields()
+        .iter()
+        .any(|f| f.data_type() == &DataType::Int64)
+    {
+        return Ok(batch);
+    }
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for (field, column) in schema.fields().iter().zip(batch.columns()) {
+        if field.data_type() == &DataType::Int64 {
+            let text: StringArray = column
+                .as_primitive::<Int64Type>()
+                .iter()
+                .map(|v| v.map(|v| v.to_string()))
+                .collect();
+            fields.push(Field::new(
+                field.name(),
+                DataType::Utf8,
+                field.is_nullable(),
+            ));
+            columns.push(Arc::new(text));
+        } else {
+            fields.push(field.as_ref().clone());
+            columns.push(column.clone());
+        }
+    }
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_by_declared_type() {
+        assert_eq!(declared_type("NUMBER"), ColumnType::DecimalText);
+        assert_eq!(declared_type("NUMBER(1,0)"), ColumnType::Int8);
+        assert_eq!(declared_type("NUMBER(10,0)"), ColumnType::Int64);
+        assert_eq!(declared_type("NUMBER(9,0)"), ColumnType::Int32);
+        assert_eq!(
+            declared_type("NUMBER(*,0)"),
+            ColumnType::Decimal {
+                precision: 38,
+                scale: 0
+            }
+        );
+        assert_eq!(
+            declared_type("NUMBER(12,2)"),
+            ColumnType::Decimal {
+                precision: 12,
+                scale: 2
+            }
+        );
+        assert_eq!(declared_type("FLOAT(126)"), ColumnType::DecimalText);
+        assert_eq!(
+            declared_type("DATE"),
+            ColumnType::Timestamp { precision: 0 }
+        );
+        assert_eq!(
+            declared_type("TIMESTAMP(6) WITH LOCAL TIME ZONE"),
+            ColumnType::TimestampTz { precision: 6 }
+        );
+    }
+
+    #[test]
+    fn lower_case_names_mean_upper_case() {
+        assert_eq!(Oracle.fold_name("klanten"), "KLANTEN");
+        assert_eq!(Oracle.fold_name("Klanten"), "Klanten");
+    }
+
+    #[test]
+    fn connection_parts_are_an_ezconnect_string() {
+        assert_eq!(
+            Oracle.connection_parts(
+                "Oracle 21 ODBC driver",
+                Some("db"),
+                Some(1521),
+                Some("ORCL")
+            ),
+            vec![("DBQ".to_string(), "//db:1521/ORCL".to_string())]
+        );
+    }
+}
