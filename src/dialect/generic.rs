@@ -35,6 +35,15 @@ impl Dialect for Generic {
         Some(format!("OCTET_LENGTH({column})"))
     }
 
+    fn target_warnings(&self, column_type: &ColumnType) -> Vec<String> {
+        match column_type {
+            ColumnType::DecimalText => {
+                vec!["no declared precision: stored as its exact text (CLOB)".into()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     fn type_sql(&self, column_type: &ColumnType) -> String {
         match *column_type {
             ColumnType::Boolean => "BOOLEAN".into(),

@@ -168,6 +168,30 @@ impl Dialect for MariaDb {
         }
     }
 
+    fn target_warnings(&self, column_type: &ColumnType) -> Vec<String> {
+        match column_type {
+            ColumnType::DecimalText => vec![
+                "MariaDB decimals hold 65 digits with at most 30 after the point: stored as its \
+                 exact text (longtext)"
+                    .into(),
+            ],
+            ColumnType::Decimal { scale, .. } if *scale > 30 => {
+                vec!["more than 30 decimals: stored as its exact text (longtext)".into()]
+            }
+            ColumnType::TimestampTz { .. } => {
+                vec![
+                    "MariaDB has no time zone type: the instant is stored in UTC (datetime)".into(),
+                ]
+            }
+            ColumnType::Time { precision } | ColumnType::Timestamp { precision }
+                if *precision > 6 =>
+            {
+                vec!["MariaDB keeps 6 fractional digits: the rest is rounded".into()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     fn create_table_sql(&self, table_ref: &str, columns: &[crate::plan::Column]) -> String {
         let defs: Vec<String> = columns
             .iter()

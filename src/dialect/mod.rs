@@ -54,6 +54,21 @@ pub fn for_driver(driver_name: &str) -> &'static dyn Dialect {
         .unwrap_or(&generic::Generic)
 }
 
+/// Warnings about reading a column type from any source.
+pub fn common_source_warnings(column_type: &ColumnType) -> Vec<String> {
+    match column_type {
+        ColumnType::TimestampTz { precision } if *precision <= 6 => vec![
+            "time zone offsets are normalised to UTC: the instant is kept, the offset not".into(),
+        ],
+        t if t.carried_as_text() => vec![
+            "more than 6 fractional digits: carried as its text (Arrow and Parquet timestamps \
+             hold microseconds, or nanoseconds only for 1677-2262)"
+                .into(),
+        ],
+        _ => Vec::new(),
+    }
+}
+
 /// How a side table replaces the target table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Swap {
@@ -169,13 +184,7 @@ pub trait Dialect: Send + Sync {
     /// Warnings about reading a column of this source: what `check` prints for mappings that can
     /// lose information.
     fn source_warnings(&self, _meta: &ColumnMeta, column_type: &ColumnType) -> Vec<String> {
-        match column_type {
-            ColumnType::TimestampTz { .. } => vec![
-                "time zone offsets are normalised to UTC: the instant is kept, the offset not"
-                    .into(),
-            ],
-            _ => Vec::new(),
-        }
+        common_source_warnings(column_type)
     }
 
     /// Warnings about storing a column type in this target (e.g. rounding, text storage).

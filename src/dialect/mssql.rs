@@ -112,8 +112,9 @@ impl Dialect for SqlServer {
         })
     }
 
-    fn source_warnings(&self, meta: &ColumnMeta, _column_type: &ColumnType) -> Vec<String> {
-        match meta.sql_type {
+    fn source_warnings(&self, meta: &ColumnMeta, column_type: &ColumnType) -> Vec<String> {
+        let mut warnings = super::common_source_warnings(column_type);
+        warnings.extend(match meta.sql_type {
             sql_type::SS_VARIANT => vec![
                 "sql_variant is read as its text: the base type of each value is not kept".into(),
             ],
@@ -122,7 +123,8 @@ impl Dialect for SqlServer {
                 meta.type_name
             )],
             _ => Vec::new(),
-        }
+        });
+        warnings
     }
 
     fn select_sql(&self, table_ref: &str, columns: &[String], limit: Option<u64>) -> String {

@@ -185,6 +185,19 @@ impl Dialect for Postgres {
         }
     }
 
+    fn target_warnings(&self, column_type: &ColumnType) -> Vec<String> {
+        match column_type {
+            ColumnType::Time { precision }
+            | ColumnType::Timestamp { precision }
+            | ColumnType::TimestampTz { precision }
+                if *precision > 6 =>
+            {
+                vec!["PostgreSQL keeps 6 fractional digits: the rest is rounded".into()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     fn prepare_batch(&self, batch: RecordBatch) -> anyhow::Result<(RecordBatch, usize)> {
         remove_nul_characters(batch)
     }

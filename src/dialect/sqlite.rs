@@ -133,6 +133,15 @@ impl Dialect for Sqlite {
         }
     }
 
+    fn target_warnings(&self, column_type: &ColumnType) -> Vec<String> {
+        match column_type {
+            ColumnType::TimestampTz { .. } => {
+                vec!["SQLite has no time zone type: the instant is stored as UTC text".into()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     fn prepare_batch(&self, batch: RecordBatch) -> anyhow::Result<(RecordBatch, usize)> {
         Ok((values_as_text(batch)?, 0))
     }

@@ -1,0 +1,45 @@
+-- Oracle: generated SQL (tests/dialects.rs; UPDATE_GOLDEN=1 rewrites this file)
+-- swap runs in one transaction: false
+
+-- schema exists
+SELECT 1 FROM all_users WHERE username = 'stg';
+
+-- table exists
+SELECT 1 FROM all_tables WHERE owner = 'stg' AND table_name = 'clients';
+
+-- drop side table (procedural: not parsed)
+BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
+
+-- create side table
+CREATE TABLE "stg"."clients_s2s_new" ("id" NUMBER(19) NOT NULL, "actief" NUMBER(1), "aantal" NUMBER(10), "bedrag" NUMBER(12,2), "exact" NUMBER, "score" BINARY_DOUBLE, "code" CHAR(6 CHAR), "naam" VARCHAR2(100 CHAR), "opmerking" CLOB, "bestand" BLOB, "datum" DATE, "tijd" VARCHAR2(18 CHAR), "gewijzigd" TIMESTAMP(6), "vastgelegd" TIMESTAMP(6) WITH TIME ZONE);
+
+-- truncate
+TRUNCATE TABLE "stg"."clients";
+
+-- row count and longest values
+SELECT COUNT(*), MAX(LENGTH(TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''))), MAX(DBMS_LOB.GETLENGTH(TO_CLOB("OPMERKING")) * 4), MAX(DBMS_LOB.GETLENGTH("BESTAND")) FROM "app"."CLIENTS";
+
+-- select
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM') FROM "app"."CLIENTS";
+
+-- select with ROW_LIMIT
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM') FROM "app"."CLIENTS" FETCH FIRST 1000 ROWS ONLY;
+
+-- declared types
+SELECT column_name, data_type || CASE WHEN data_type = 'NUMBER' AND data_precision IS NOT NULL THEN '(' || data_precision || ',' || NVL(data_scale, 0) || ')' WHEN data_type = 'NUMBER' AND data_scale IS NOT NULL THEN '(*,' || data_scale || ')' WHEN data_type = 'FLOAT' THEN '(' || data_precision || ')' WHEN data_type IN ('VARCHAR2', 'NVARCHAR2', 'CHAR', 'NCHAR') THEN '(' || char_length || ')' WHEN data_type = 'RAW' THEN '(' || data_length || ')' ELSE '' END FROM all_tab_columns WHERE owner = 'app' AND table_name = 'CLIENTS' ORDER BY column_id;
+
+-- swap (table exists) (procedural: not parsed)
+BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
+
+-- swap (table exists)
+ALTER TABLE "stg"."clients" RENAME TO "clients_s2s_old";
+
+-- swap (table exists)
+ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";
+
+-- swap (table exists) (procedural: not parsed)
+BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
+
+-- swap (first load)
+ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";
+
