@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod config;
 pub mod convert;
 pub mod dialect;

@@ -5,7 +5,7 @@ use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 
 use clap::{Args, Parser, Subcommand};
 use source_to_staging::{
-    ConfigError, ConfigSources, RawValues, Settings,
+    ConfigError, ConfigSources, RawValues, Settings, check,
     config::{Purpose, Side, secrets},
     interrupt, logging, odbc, transfer,
 };
@@ -73,6 +73,9 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         manifest: PathBuf,
     },
+    /// Connect to both sides, validate the settings, and print per table the source columns,
+    /// their Arrow type and the target columns with the DDL, plus warnings; writes nothing
+    Check,
     /// List the ODBC drivers the driver manager knows (names for SRC_DRIVER / DST_DRIVER)
     Drivers,
     /// List the ODBC data sources (names for SRC_DSN / DST_DSN)
@@ -124,6 +127,7 @@ fn main() -> ExitCode {
         Command::Run => run(&cli.common, Action::Run),
         Command::Dump => run(&cli.common, Action::Dump),
         Command::Load { manifest } => run(&cli.common, Action::Load(manifest)),
+        Command::Check => run(&cli.common, Action::Check),
         Command::Drivers => list(odbc::installed_drivers().map(|d| d.into_iter().collect())),
         Command::Dsns => list(odbc::data_sources().map(|d| {
             d.into_iter()
@@ -150,6 +154,7 @@ enum Action {
     Run,
     Dump,
     Load(PathBuf),
+    Check,
 }
 
 fn run(common: &Common, action: Action) -> ExitCode {
@@ -173,9 +178,18 @@ fn run(common: &Common, action: Action) -> ExitCode {
     if let Err(e) = interrupt::install() {
         log::warn!("Ctrl-C will stop the run abruptly: {e}");
     }
+    if matches!(action, Action::Check) {
+        return match check::check(&settings) {
+            Ok(report) => {
+                println!("{report}");
+                ExitCode::from(report.exit_code() as u8)
+            }
+            Err(e) => fail(&e),
+        };
+    }
     let summary_on_stdout = !matches!(action, Action::Dump);
     let outcome = match action {
-        Action::Run => transfer::run(&settings),
+        Action::Run | Action::Check => transfer::run(&settings),
         Action::Load(manifest) => transfer::load(&settings, &manifest),
         Action::Dump => transfer::dump(&settings).map(|dumped| {
             // The manifest's path is the only thing on standard output, for scripts.

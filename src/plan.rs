@@ -51,6 +51,47 @@ pub mod sql_type {
     pub const SS_TIME2: i16 = -154;
     /// SQL Server `datetimeoffset(n)`.
     pub const SS_TIMESTAMPOFFSET: i16 = -155;
+
+    /// The name of an SQL type code, for messages (`SQL_WVARCHAR` -> "WVARCHAR").
+    pub fn name(code: i16) -> String {
+        let known = match code {
+            CHAR => "CHAR",
+            NUMERIC => "NUMERIC",
+            DECIMAL => "DECIMAL",
+            INTEGER => "INTEGER",
+            SMALLINT => "SMALLINT",
+            FLOAT => "FLOAT",
+            REAL => "REAL",
+            DOUBLE => "DOUBLE",
+            DATETIME => "DATETIME",
+            VARCHAR => "VARCHAR",
+            TYPE_DATE => "DATE",
+            TYPE_TIME => "TIME",
+            TYPE_TIMESTAMP => "TIMESTAMP",
+            LONGVARCHAR => "LONGVARCHAR",
+            BINARY => "BINARY",
+            VARBINARY => "VARBINARY",
+            LONGVARBINARY => "LONGVARBINARY",
+            BIGINT => "BIGINT",
+            TINYINT => "TINYINT",
+            BIT => "BIT",
+            WCHAR => "WCHAR",
+            WVARCHAR => "WVARCHAR",
+            WLONGVARCHAR => "WLONGVARCHAR",
+            GUID => "GUID",
+            SS_VARIANT => "SS_VARIANT",
+            SS_UDT => "SS_UDT",
+            SS_XML => "SS_XML",
+            SS_TIME2 => "SS_TIME2",
+            SS_TIMESTAMPOFFSET => "SS_TIMESTAMPOFFSET",
+            _ => "",
+        };
+        if known.is_empty() {
+            format!("type {code}")
+        } else {
+            known.to_string()
+        }
+    }
 }
 
 /// What the ODBC driver (and, where asked, the catalog) says about one source column.

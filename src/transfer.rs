@@ -88,6 +88,12 @@ fn open_source(settings: &Settings) -> anyhow::Result<(Endpoint, Connection)> {
 /// Connects to the target and checks the settings that depend on what it turned out to be.
 fn open_target(settings: &Settings) -> anyhow::Result<Endpoint> {
     let (target, _probe) = open_endpoint(&settings.target, settings)?;
+    check_target_settings(settings, &target)?;
+    Ok(target)
+}
+
+/// Checks the settings that depend on what the target turned out to be.
+pub fn check_target_settings(settings: &Settings, target: &Endpoint) -> Result<(), ConfigError> {
     if let Some(schema) = settings.target.schema.as_deref()
         && !target.dialect.has_schemas()
         && !schema.eq_ignore_ascii_case("main")
@@ -95,10 +101,9 @@ fn open_target(settings: &Settings) -> anyhow::Result<Endpoint> {
         return Err(ConfigError::new(format!(
             "DST_SCHEMA = '{schema}': the target ({}) has no schemas; leave DST_SCHEMA empty",
             target.dbms
-        ))
-        .into());
+        )));
     }
-    Ok(target)
+    Ok(())
 }
 
 /// Runs the whole pipeline described by `settings`.
