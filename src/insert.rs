@@ -25,7 +25,7 @@ use arrow_odbc::{
         self, Bit, Nullable,
         buffers::Item as Pod,
         handles::HasDataType,
-        parameter::{InputParameter, VarBinaryBox, VarCharBox},
+        parameter::{InputParameter, VarBinaryBox},
     },
 };
 use chrono::Datelike;
@@ -119,6 +119,25 @@ impl InsertStrategy for RowByRow {
     }
 }
 
+/// A text parameter in the encoding of the platform's ODBC calls: UTF-8 on Linux and macOS,
+/// UTF-16 on Windows (where narrow text means the local code page, which cannot hold every
+/// character). `None` is NULL.
+#[cfg(not(target_os = "windows"))]
+pub fn text_param(text: Option<String>) -> Box<dyn InputParameter> {
+    use odbc_api::parameter::VarCharBox;
+    Box::new(text.map_or_else(VarCharBox::null, VarCharBox::from_string))
+}
+
+/// A text parameter in the encoding of the platform's ODBC calls: UTF-16 on Windows, where
+/// narrow text means the local code page. `None` is NULL.
+#[cfg(target_os = "windows")]
+pub fn text_param(text: Option<String>) -> Box<dyn InputParameter> {
+    use odbc_api::parameter::VarWCharBox;
+    Box::new(text.map_or_else(VarWCharBox::null, |t| {
+        VarWCharBox::from_vec(t.encode_utf16().collect())
+    }))
+}
+
 /// The values of one row as ODBC input parameters.
 fn row_parameters(batch: &RecordBatch, row: usize) -> anyhow::Result<Vec<Box<dyn InputParameter>>> {
     use arrow_odbc::arrow::{array::AsArray, datatypes as t};
@@ -158,11 +177,9 @@ fn row_parameters(batch: &RecordBatch, row: usize) -> anyhow::Result<Vec<Box<dyn
                     day: date.day() as u16,
                 }
             })),
-            DataType::Utf8 => Box::new(if valid {
-                VarCharBox::from_string(column.as_string::<i32>().value(row).to_string())
-            } else {
-                VarCharBox::null()
-            }),
+            DataType::Utf8 => {
+                text_param(valid.then(|| column.as_string::<i32>().value(row).to_string()))
+            }
             DataType::Binary => Box::new(if valid {
                 VarBinaryBox::from_vec(column.as_binary::<i32>().value(row).to_vec())
             } else {
@@ -172,7 +189,7 @@ fn row_parameters(batch: &RecordBatch, row: usize) -> anyhow::Result<Vec<Box<dyn
                 let text = valid
                     .then(|| arrow_odbc::arrow::util::display::array_value_to_string(column, row))
                     .transpose()?;
-                Box::new(text.map_or_else(VarCharBox::null, VarCharBox::from_string))
+                text_param(text)
             }
             other => bail!("row-by-row inserts do not support the Arrow type {other}"),
         };
@@ -203,7 +220,7 @@ impl InsertStrategy for UnnestArrays {
             casts.push(format!("unnest(?::{}[])", array_type(field.data_type())?));
             let literal =
                 array_literal(column).with_context(|| format!("column {}", field.name()))?;
-            params.push(Box::new(VarCharBox::from_string(literal)));
+            params.push(text_param(Some(literal)));
         }
         let sql = format!(
             "INSERT INTO {table_ref} ({}) SELECT {}",

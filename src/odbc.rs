@@ -339,16 +339,30 @@ pub fn query_text(conn: &Connection, sql: &str) -> anyhow::Result<Vec<Vec<Option
         return Ok(rows);
     };
     let columns = cursor.num_result_cols()? as u16;
-    let mut buf = Vec::new();
     while let Some(mut row) = cursor.next_row()? {
         let mut values = Vec::with_capacity(columns as usize);
         for c in 1..=columns {
-            let present = row.get_text(c, &mut buf)?;
-            values.push(present.then(|| String::from_utf8_lossy(&buf).into_owned()));
+            values.push(text_value(&mut row, c)?);
         }
         rows.push(values);
     }
     Ok(rows)
+}
+
+/// One value of a row as text, in the platform's ODBC text encoding: UTF-8 on Linux and macOS.
+#[cfg(not(target_os = "windows"))]
+fn text_value(row: &mut odbc_api::CursorRow<'_>, column: u16) -> anyhow::Result<Option<String>> {
+    let mut buf = Vec::new();
+    let present = row.get_text(column, &mut buf)?;
+    Ok(present.then(|| String::from_utf8_lossy(&buf).into_owned()))
+}
+
+/// One value of a row as text, in UTF-16 on Windows, where narrow text is the local code page.
+#[cfg(target_os = "windows")]
+fn text_value(row: &mut odbc_api::CursorRow<'_>, column: u16) -> anyhow::Result<Option<String>> {
+    let mut buf = Vec::new();
+    let present = row.get_wide_text(column, &mut buf)?;
+    Ok(present.then(|| String::from_utf16_lossy(&buf)))
 }
 
 /// The type name the driver reports for a result column (`SQL_DESC_TYPE_NAME`), which odbc-api
