@@ -37,8 +37,14 @@ impl Write for Tee {
     }
 }
 
-/// Starts logging at `settings.level` (or `level`, when the command line overrides it).
-pub fn init(settings: &LogSettings, level: Option<log::LevelFilter>) -> anyhow::Result<()> {
+/// Starts logging at `settings.level` (or `level`, when the command line overrides it). With
+/// `progress_bars`, progress is shown as bars on the terminal and every log line is printed
+/// above them, so lines never break a bar.
+pub fn init(
+    settings: &LogSettings,
+    level: Option<log::LevelFilter>,
+    progress_bars: bool,
+) -> anyhow::Result<()> {
     let file = if settings.to_file {
         if let Some(dir) = settings.file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| {
@@ -56,7 +62,7 @@ pub fn init(settings: &LogSettings, level: Option<log::LevelFilter>) -> anyhow::
         None
     };
     let level = level.unwrap_or(settings.level);
-    env_logger::Builder::new()
+    let logger = env_logger::Builder::new()
         // Other crates (odbc-api echoes every driver notice as a warning) only when debugging.
         .filter_level(if level >= log::LevelFilter::Debug {
             log::LevelFilter::Warn
@@ -74,7 +80,16 @@ pub fn init(settings: &LogSettings, level: Option<log::LevelFilter>) -> anyhow::
             )
         })
         .target(env_logger::Target::Pipe(Box::new(Tee { file })))
-        .try_init()
-        .context("logging was already initialised")?;
+        .build();
+    let max = logger.filter();
+    if progress_bars {
+        let bars = crate::report::enable_progress_bars();
+        indicatif_log_bridge::LogWrapper::new(bars, logger)
+            .try_init()
+            .context("logging was already initialised")?;
+    } else {
+        log::set_boxed_logger(Box::new(logger)).context("logging was already initialised")?;
+    }
+    log::set_max_level(max);
     Ok(())
 }

@@ -7,7 +7,9 @@ use clap::{Args, Parser, Subcommand};
 use source_to_staging::{
     ConfigError, ConfigSources, RawValues, Settings, check,
     config::{Purpose, Side, secrets},
-    interrupt, logging, odbc, transfer,
+    interrupt, logging, odbc,
+    report::JsonReport,
+    transfer,
 };
 
 /// Copy application tables into a staging schema, through ODBC on both sides.
@@ -56,9 +58,12 @@ struct Common {
     /// More output (-v debug, -vv trace)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
-    /// Only warnings and errors
+    /// Only warnings and errors (and no progress bars)
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// Write a JSON run report to FILE (per table: source, target, rows, seconds, status, error)
+    #[arg(long, global = true, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -172,7 +177,8 @@ fn run(common: &Common, action: Action) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    if let Err(e) = logging::init(&settings.logging, common.level_override()) {
+    let bars = std::io::stderr().is_terminal() && !common.quiet && !matches!(action, Action::Check);
+    if let Err(e) = logging::init(&settings.logging, common.level_override(), bars) {
         return fail(&e);
     }
     if let Err(e) = interrupt::install() {
@@ -188,6 +194,12 @@ fn run(common: &Common, action: Action) -> ExitCode {
         };
     }
     let summary_on_stdout = !matches!(action, Action::Dump);
+    let command = match action {
+        Action::Dump => "dump",
+        Action::Load(_) => "load",
+        _ => "run",
+    };
+    let started = chrono::Utc::now();
     let outcome = match action {
         Action::Run | Action::Check => transfer::run(&settings),
         Action::Load(manifest) => transfer::load(&settings, &manifest),
@@ -200,15 +212,54 @@ fn run(common: &Common, action: Action) -> ExitCode {
             dumped.report
         }),
     };
-    match outcome {
+    let code = match &outcome {
         Ok(report) => {
             if summary_on_stdout {
                 println!("{report}");
             }
-            ExitCode::from(report.exit_code() as u8)
+            report.exit_code()
         }
+        Err(e) => exit_status(e),
+    };
+    if let Some(path) = &common.report {
+        let json = JsonReport {
+            command,
+            transfer_mode: settings.transfer_mode.to_string(),
+            write_mode: settings.write_mode.to_string(),
+            started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            exit_status: code,
+            error: outcome
+                .as_ref()
+                .err()
+                .map(|e| secrets::redact(&format!("{e:#}"))),
+            tables: outcome
+                .as_ref()
+                .map(|r| r.json_tables())
+                .unwrap_or_default(),
+        };
+        if let Err(e) = write_report(path, &json) {
+            eprintln!(
+                "error: cannot write the run report {}: {e:#}",
+                path.display()
+            );
+        }
+    }
+    match outcome {
+        Ok(_) => ExitCode::from(code as u8),
         Err(e) => fail(&e),
     }
+}
+
+/// Writes the JSON run report atomically (temporary file, then rename).
+fn write_report(path: &std::path::Path, report: &JsonReport<'_>) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, serde_json::to_string_pretty(report)? + "\n")?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
 }
 
 fn load_settings(common: &Common, purpose: Purpose) -> anyhow::Result<Settings> {
@@ -250,13 +301,18 @@ fn ask_passwords(raw: &mut RawValues) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints the error (secrets masked) and returns 2 for configuration errors, else 1.
+/// Prints the error (secrets masked) and returns its exit status.
 fn fail(error: &anyhow::Error) -> ExitCode {
     let message = secrets::redact(&format!("{error:#}"));
     eprintln!("error: {message}");
+    ExitCode::from(exit_status(error) as u8)
+}
+
+/// 2 for configuration errors, else 1.
+fn exit_status(error: &anyhow::Error) -> i32 {
     if error.downcast_ref::<ConfigError>().is_some() {
-        ExitCode::from(2)
+        2
     } else {
-        ExitCode::from(1)
+        1
     }
 }

@@ -151,30 +151,81 @@ impl fmt::Display for RunReport {
     }
 }
 
-/// Logs progress of one table at most every `interval`; shared by the table's writers.
+/// Where progress goes: bars on a terminal, log lines otherwise.
+static BARS: std::sync::OnceLock<indicatif::MultiProgress> = std::sync::OnceLock::new();
+
+/// Shows progress as bars (one per table, several when tables run in parallel) from now on;
+/// returns the bars' owner, which log output must go through so that lines do not break them.
+pub fn enable_progress_bars() -> indicatif::MultiProgress {
+    BARS.get_or_init(indicatif::MultiProgress::new).clone()
+}
+
+/// The bars' "rows/s" field: whole rows.
+fn rate(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    let _ = write!(w, "{:.0} rows/s", state.per_sec());
+}
+
+/// Progress of one table: a bar on a terminal (rows, rows/s, ETA when the row count is known),
+/// otherwise a log line at most every 10 seconds. Shared by the table's writers.
 pub struct Progress {
     table: String,
     expected: Option<u64>,
     started: Instant,
     last: std::sync::Mutex<Instant>,
     interval: Duration,
+    bar: Option<indicatif::ProgressBar>,
 }
 
 impl Progress {
     /// Starts measuring; `expected` is the row count when known.
     pub fn new(table: &str, expected: Option<u64>) -> Self {
         let now = Instant::now();
+        let bar = BARS.get().map(|multi| {
+            let bar = match expected {
+                Some(total) => {
+                    let bar = indicatif::ProgressBar::new(total);
+                    bar.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{prefix:>20.bold} [{bar:30}] {human_pos}/{human_len} rows \
+                             {rate:>14} ETA {eta}",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                        .with_key("rate", rate)
+                        .progress_chars("=> "),
+                    );
+                    bar
+                }
+                None => {
+                    let bar = indicatif::ProgressBar::new_spinner();
+                    bar.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{prefix:>20.bold} {spinner} {human_pos} rows {rate:>14}",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
+                        .with_key("rate", rate),
+                    );
+                    bar
+                }
+            };
+            bar.set_prefix(table.to_string());
+            multi.add(bar)
+        });
         Progress {
             table: table.to_string(),
             expected,
             started: now,
             last: std::sync::Mutex::new(now),
             interval: Duration::from_secs(10),
+            bar,
         }
     }
 
     /// Reports `rows` done so far.
     pub fn update(&self, rows: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(rows);
+            return;
+        }
         {
             let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
             if last.elapsed() < self.interval {
@@ -195,6 +246,82 @@ impl Progress {
             }
             _ => log::info!("{}: {rows} rows, {rate:.0} rows/s", self.table),
         }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The JSON run report (`--report FILE`) for schedulers and monitoring.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JsonReport<'a> {
+    /// "run", "dump" or "load".
+    pub command: &'a str,
+    /// `TRANSFER_MODE`.
+    pub transfer_mode: String,
+    /// `WRITE_MODE`.
+    pub write_mode: String,
+    /// When the run started (RFC 3339, UTC).
+    pub started_at: String,
+    /// When it ended.
+    pub finished_at: String,
+    /// The process exit status.
+    pub exit_status: i32,
+    /// A run-level error (no table could start), if any.
+    pub error: Option<String>,
+    /// One entry per table.
+    pub tables: Vec<JsonTable>,
+}
+
+/// One table in the JSON run report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JsonTable {
+    /// The entry of `SRC_TABLES`.
+    pub source: String,
+    /// The target table.
+    pub target: String,
+    /// Rows read from the source.
+    pub rows_read: u64,
+    /// Rows written to the target (for `dump`: to Parquet).
+    pub rows_written: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Transient errors retried.
+    pub retries: u32,
+    /// "ok" or "failed".
+    pub status: &'static str,
+    /// Why the table failed.
+    pub error: Option<String>,
+}
+
+impl RunReport {
+    /// The tables as the JSON report lists them.
+    pub fn json_tables(&self) -> Vec<JsonTable> {
+        self.tables
+            .iter()
+            .map(|t| JsonTable {
+                source: t.source.clone(),
+                target: t.target.clone(),
+                rows_read: t.rows_read,
+                rows_written: t.rows_written,
+                seconds: t.elapsed.as_secs_f64(),
+                retries: t.retries,
+                status: if t.status == Status::Ok {
+                    "ok"
+                } else {
+                    "failed"
+                },
+                error: match &t.status {
+                    Status::Ok => None,
+                    Status::Failed(why) => Some(secrets::redact(why)),
+                },
+            })
+            .collect()
     }
 }
 
