@@ -105,7 +105,7 @@ pub fn describe(
         .map(|s| dialect.fold_name(s));
     let name = dialect.fold_name(&table.name);
     let table_ref = dialect.table_ref(schema.as_deref(), &name);
-    let mut metas = describe_columns(conn, &table_ref)?;
+    let mut metas = describe_columns(conn, dialect, schema.as_deref(), &name, &table_ref)?;
     if let Some(sql) = dialect.declared_types_sql(schema.as_deref(), &name) {
         let declared: HashMap<String, String> = odbc::query_text(conn, &sql)
             .context("reading the declared column types from the catalog")?
@@ -190,16 +190,25 @@ pub fn describe(
 }
 
 /// Column metadata from an empty result of `SELECT *`.
-fn describe_columns(conn: &Connection, table_ref: &str) -> anyhow::Result<Vec<ColumnMeta>> {
+fn describe_columns(
+    conn: &Connection,
+    dialect: &dyn Dialect,
+    schema: Option<&str>,
+    name: &str,
+    table_ref: &str,
+) -> anyhow::Result<Vec<ColumnMeta>> {
     let sql = format!("SELECT * FROM {table_ref} WHERE 1 = 0");
     let mut cursor = match conn.execute(&sql, (), None) {
         Ok(Some(c)) => c,
         Ok(None) => bail!("{table_ref} returned no result set"),
         Err(e) => {
+            // The SQLSTATE says so for most drivers (42S02, PostgreSQL 42P01); sqliteodbc only
+            // says HY000, so the catalog is asked as well.
             let missing = matches!(
                 crate::retry::odbc_state(&e),
                 Some((ref s, _)) if s == "42S02" || s == "42P01"
-            );
+            ) || odbc::query_text(conn, &dialect.table_exists_sql(schema, name))
+                .is_ok_and(|rows| rows.is_empty());
             let hint = if missing {
                 "the table does not exist or the user may not read it"
             } else {

@@ -172,7 +172,7 @@ impl Dialect for Sqlite {
             None => "sqlite_master".to_string(),
         };
         format!(
-            "SELECT 1 FROM {master} WHERE type = 'table' AND name = {}",
+            "SELECT 1 FROM {master} WHERE type IN ('table', 'view') AND name = {}",
             self.literal(table)
         )
     }

@@ -2,7 +2,7 @@
 -- swap runs in one transaction: true
 
 -- table exists
-SELECT 1 FROM "stg".sqlite_master WHERE type = 'table' AND name = 'clients';
+SELECT 1 FROM "stg".sqlite_master WHERE type IN ('table', 'view') AND name = 'clients';
 
 -- drop side table
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
