@@ -45,6 +45,15 @@ pub trait InsertStrategy: Send + Sync {
     ) -> anyhow::Result<()>;
 }
 
+/// `INSERT INTO table (columns) VALUES (?, ...)`.
+fn values_insert_sql(table_ref: &str, columns: &[String]) -> String {
+    let markers = vec!["?"; columns.len()].join(", ");
+    format!(
+        "INSERT INTO {table_ref} ({}) VALUES ({markers})",
+        columns.join(", ")
+    )
+}
+
 /// `INSERT ... VALUES (?, ...)` with arrow-odbc's column-wise parameter arrays.
 #[derive(Debug, Clone, Copy)]
 pub struct ParameterArrays {
@@ -68,11 +77,7 @@ impl InsertStrategy for ParameterArrays {
         if batch.num_rows() == 0 {
             return Ok(());
         }
-        let markers = vec!["?"; columns.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO {table_ref} ({}) VALUES ({markers})",
-            columns.join(", ")
-        );
+        let sql = values_insert_sql(table_ref, columns);
         let prepared = conn
             .prepare(&sql)
             .with_context(|| format!("preparing {sql}"))?;
@@ -103,11 +108,7 @@ impl InsertStrategy for RowByRow {
         if batch.num_rows() == 0 {
             return Ok(());
         }
-        let markers = vec!["?"; columns.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO {table_ref} ({}) VALUES ({markers})",
-            columns.join(", ")
-        );
+        let sql = values_insert_sql(table_ref, columns);
         let mut prepared = conn
             .prepare(&sql)
             .with_context(|| format!("preparing {sql}"))?;

@@ -17,7 +17,13 @@ pub mod oracle;
 pub mod postgres;
 pub mod sqlite;
 
-use arrow_odbc::arrow::record_batch::RecordBatch;
+use std::sync::Arc;
+
+use arrow_odbc::arrow::{
+    array::{ArrayRef, StringArray},
+    datatypes::{DataType, Field, Schema},
+    record_batch::RecordBatch,
+};
 
 use crate::{
     convert::FetchForm,
@@ -52,6 +58,39 @@ pub fn for_driver(driver_name: &str) -> &'static dyn Dialect {
         .copied()
         .find(|d| d.matches_driver(driver_name))
         .unwrap_or(&generic::Generic)
+}
+
+/// Replaces the columns whose type `pick` selects by their text, made by `to_text`; the other
+/// columns stay as they are, and a batch without such columns comes back untouched. Dialects use
+/// it in `prepare_batch` for values their driver binds badly.
+pub fn columns_as_text(
+    batch: RecordBatch,
+    pick: impl Fn(&DataType) -> bool,
+    to_text: impl Fn(&ArrayRef) -> anyhow::Result<StringArray>,
+) -> anyhow::Result<RecordBatch> {
+    let schema = batch.schema();
+    if !schema.fields().iter().any(|f| pick(f.data_type())) {
+        return Ok(batch);
+    }
+    let mut fields = Vec::with_capacity(schema.fields().len());
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
+    for (field, column) in schema.fields().iter().zip(batch.columns()) {
+        if pick(field.data_type()) {
+            fields.push(Field::new(
+                field.name(),
+                DataType::Utf8,
+                field.is_nullable(),
+            ));
+            columns.push(Arc::new(to_text(column)?));
+        } else {
+            fields.push(field.as_ref().clone());
+            columns.push(column.clone());
+        }
+    }
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
 }
 
 /// Warnings about reading a column type from any source.

@@ -15,12 +15,8 @@
 //! schema is a user: it cannot be created by this tool. DDL commits implicitly, so the swap is two
 //! renames (a short moment without the table), then the old table is dropped.
 
-use std::sync::Arc;
-
 use arrow_odbc::arrow::{
-    array::{ArrayRef, AsArray, StringArray},
-    datatypes::{DataType, Field, Int64Type, Schema},
-    record_batch::RecordBatch,
+    array::AsArray, compute::cast, datatypes::DataType, record_batch::RecordBatch,
 };
 
 use super::{Dialect, DriverTuning, Swap};
@@ -369,38 +365,11 @@ impl Dialect for Oracle {
 /// The Oracle ODBC driver cannot bind 64-bit integers: they are sent as their decimal text,
 /// which Oracle converts into the NUMBER column exactly.
 fn int64_as_text(batch: RecordBatch) -> anyhow::Result<RecordBatch> {
-    let schema = batch.schema();
-    if !schema
-        .fields()
-        .iter()
-        .any(|f| f.data_type() == &DataType::Int64)
-    {
-        return Ok(batch);
-    }
-    let mut fields = Vec::new();
-    let mut columns: Vec<ArrayRef> = Vec::new();
-    for (field, column) in schema.fields().iter().zip(batch.columns()) {
-        if field.data_type() == &DataType::Int64 {
-            let text: StringArray = column
-                .as_primitive::<Int64Type>()
-                .iter()
-                .map(|v| v.map(|v| v.to_string()))
-                .collect();
-            fields.push(Field::new(
-                field.name(),
-                DataType::Utf8,
-                field.is_nullable(),
-            ));
-            columns.push(Arc::new(text));
-        } else {
-            fields.push(field.as_ref().clone());
-            columns.push(column.clone());
-        }
-    }
-    Ok(RecordBatch::try_new(
-        Arc::new(Schema::new(fields)),
-        columns,
-    )?)
+    super::columns_as_text(
+        batch,
+        |t| t == &DataType::Int64,
+        |column| Ok(cast(column, &DataType::Utf8)?.as_string::<i32>().clone()),
+    )
 }
 
 #[cfg(test)]

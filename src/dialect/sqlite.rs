@@ -9,13 +9,8 @@
 //! keeps the digits as text, and it still starts with DECIMAL, so sqliteodbc and this tool read it
 //! back as a decimal. SQLite has no schemas to create.
 
-use std::sync::Arc;
-
 use arrow_odbc::arrow::{
-    array::{ArrayRef, AsArray, StringArray},
-    compute::cast,
-    datatypes::{DataType, Field, Schema},
-    record_batch::RecordBatch,
+    array::AsArray, compute::cast, datatypes::DataType, record_batch::RecordBatch,
 };
 
 use super::{Dialect, DriverTuning};
@@ -183,42 +178,20 @@ impl Dialect for Sqlite {
 /// column would keep. Timestamps become `2020-01-01 12:00:00.123456` (every fractional digit),
 /// decimals their plain form. (arrow-odbc already sends times as text.)
 fn values_as_text(batch: RecordBatch) -> anyhow::Result<RecordBatch> {
-    let as_text = |f: &Field| {
-        matches!(
-            f.data_type(),
-            DataType::Timestamp(..) | DataType::Decimal128(..)
-        )
-    };
-    if !batch.schema().fields().iter().any(|f| as_text(f)) {
-        return Ok(batch);
-    }
-    let mut fields = Vec::new();
-    let mut columns: Vec<ArrayRef> = Vec::new();
-    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
-        if as_text(field) {
-            // Arrow formats timestamps as ISO 8601 with as many fractional digits as needed, and
-            // decimals with all their scale digits.
+    super::columns_as_text(
+        batch,
+        |t| matches!(t, DataType::Timestamp(..) | DataType::Decimal128(..)),
+        |column| {
+            // Arrow formats timestamps as ISO 8601 with as many fractional digits as needed,
+            // and decimals with all their scale digits.
             let iso = cast(column, &DataType::Utf8)?;
-            let text: StringArray = iso
+            Ok(iso
                 .as_string::<i32>()
                 .iter()
                 .map(|v| v.map(|t| t.replacen('T', " ", 1)))
-                .collect();
-            fields.push(Field::new(
-                field.name(),
-                DataType::Utf8,
-                field.is_nullable(),
-            ));
-            columns.push(Arc::new(text));
-        } else {
-            fields.push(field.as_ref().clone());
-            columns.push(column.clone());
-        }
-    }
-    Ok(RecordBatch::try_new(
-        Arc::new(Schema::new(fields)),
-        columns,
-    )?)
+                .collect())
+        },
+    )
 }
 
 /// The column type of a SQLite declared type, following SQLite's affinity rules but more
