@@ -326,6 +326,9 @@ impl<'a> TargetTable<'a> {
             return Ok(());
         }
         let counted = count_rows(&self.conn, &side_ref)?;
+        // End the read before writing: a read lock held into the swap deadlocks two tables
+        // swapping at once on SQLite (each holds a read lock the other's commit waits for).
+        let _ = self.conn.rollback();
         if counted != rows_read {
             bail!("the side table {side_ref} holds {counted} rows, expected {rows_read}");
         }
