@@ -233,19 +233,25 @@ impl Progress {
             }
             *last = Instant::now();
         }
-        let secs = self.started.elapsed().as_secs_f64().max(0.001);
-        let rate = rows as f64 / secs;
-        match self.expected {
-            Some(total) if total > 0 && rate > 0.0 => {
-                let eta = total.saturating_sub(rows) as f64 / rate;
-                log::info!(
-                    "{}: {rows}/{total} rows ({:.0}%), {rate:.0} rows/s, ETA {eta:.0} s",
-                    self.table,
-                    100.0 * rows as f64 / total as f64
-                );
-            }
-            _ => log::info!("{}: {rows} rows, {rate:.0} rows/s", self.table),
+        log::info!(
+            "{}",
+            progress_line(&self.table, rows, self.expected, self.started.elapsed())
+        );
+    }
+}
+
+/// The plain progress line written where no bar can be shown (a log file or pipe).
+fn progress_line(table: &str, rows: u64, expected: Option<u64>, elapsed: Duration) -> String {
+    let rate = rows as f64 / elapsed.as_secs_f64().max(0.001);
+    match expected {
+        Some(total) if total > 0 && rate > 0.0 => {
+            let eta = total.saturating_sub(rows) as f64 / rate;
+            format!(
+                "{table}: {rows}/{total} rows ({:.0}%), {rate:.0} rows/s, ETA {eta:.0} s",
+                100.0 * rows as f64 / total as f64
+            )
         }
+        _ => format!("{table}: {rows} rows, {rate:.0} rows/s"),
     }
 }
 
@@ -339,6 +345,23 @@ mod tests {
         assert_eq!(
             brief(&e),
             "creating the target schema staging: ERROR: permission denied for database dwh"
+        );
+    }
+
+    #[test]
+    fn plain_progress_lines_give_rate_share_and_eta() {
+        assert_eq!(
+            progress_line("zaken", 250_000, Some(1_000_000), Duration::from_secs(10)),
+            "zaken: 250000/1000000 rows (25%), 25000 rows/s, ETA 30 s"
+        );
+        // Without a known row count (or before the first row): rows and rate only.
+        assert_eq!(
+            progress_line("zaken", 4_000, None, Duration::from_secs(2)),
+            "zaken: 4000 rows, 2000 rows/s"
+        );
+        assert_eq!(
+            progress_line("zaken", 0, Some(10), Duration::from_secs(1)),
+            "zaken: 0 rows, 0 rows/s"
         );
     }
 }
