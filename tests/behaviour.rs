@@ -471,15 +471,21 @@ fn float_specials_survive_into_postgresql() {
     assert_eq!(dst.query(&sql("staging.t")), src.query(&sql("t")));
 }
 
+/// Creates the tables `names` in `db`, the i-th (from 0) with rows (0, 'r0') .. (i, 'ri').
+fn tables_of_growing_size(db: &TestDb, names: &[impl AsRef<str>]) {
+    for (i, t) in names.iter().enumerate() {
+        let t = t.as_ref();
+        db.exec(&format!("CREATE TABLE {t} (id integer, v varchar(10))"));
+        let rows: Vec<String> = (0..=i).map(|n| format!("({n}, 'r{n}')")).collect();
+        db.exec(&format!("INSERT INTO {t} VALUES {}", rows.join(", ")));
+    }
+}
+
 #[test]
 fn tables_in_parallel_are_all_copied_and_reported_in_order() {
     let src = TestDb::new(Kind::MariaDb, "par_src");
     let names = ["t1", "t2", "t3", "t4", "t5"];
-    for (i, t) in names.iter().enumerate() {
-        src.exec(&format!("CREATE TABLE {t} (id integer, v varchar(10))"));
-        let rows: Vec<String> = (0..=i).map(|n| format!("({n}, 'r{n}')")).collect();
-        src.exec(&format!("INSERT INTO {t} VALUES {}", rows.join(", ")));
-    }
+    tables_of_growing_size(&src, &names);
     let dst = TestDb::new(Kind::Postgres, "par_dst");
     let dir = tempfile::tempdir().unwrap();
     let ini = write_ini(
@@ -509,11 +515,7 @@ fn tables_in_parallel_into_one_sqlite_file_swap_without_deadlock() {
     // lock into the swap, or each waits for the other until the busy timeout.
     let src = TestDb::new(Kind::Sqlite, "par_lite_src");
     let names: Vec<String> = (0..12).map(|i| format!("p{i:02}")).collect();
-    for (i, t) in names.iter().enumerate() {
-        src.exec(&format!("CREATE TABLE {t} (id integer, v text)"));
-        let rows: Vec<String> = (0..=i).map(|n| format!("({n}, 'r{n}')")).collect();
-        src.exec(&format!("INSERT INTO {t} VALUES {}", rows.join(", ")));
-    }
+    tables_of_growing_size(&src, &names);
     let dst = TestDb::new(Kind::Sqlite, "par_lite_dst");
     let dir = tempfile::tempdir().unwrap();
     let ini = write_ini(
