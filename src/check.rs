@@ -1,9 +1,13 @@
-//! `check`: a dry run that shows exactly what a run would create, before any data moves.
+//! `check`: a dry run that shows what a run would do, and shows that the values go in.
 //!
 //! It connects to both sides (so connection problems show up), validates the settings, and per
-//! table prints the source columns as the driver reports them, the Arrow type they travel as, the
-//! target column and the `CREATE TABLE` it would run, with a warning for every mapping that can
-//! lose information. It reads the catalog and counts rows; it writes nothing.
+//! table prints the source columns as the driver reports them, the Arrow type they travel as and
+//! the target column, with a warning for every mapping that can lose information; then what the
+//! write mode will do with the target table (the `CREATE TABLE` for a new definition, or the
+//! column-by-column comparison with the existing table, casts and added columns), decided by the
+//! same code a run uses. Finally it inserts the table's first rows ([`SAMPLE_ROWS`]) the way a
+//! run would, into a table that is rolled back or dropped: "can be copied" means they went in.
+//! Nothing is left behind.
 
 use std::fmt;
 
@@ -11,9 +15,14 @@ use crate::{
     config::{Settings, TableName, secrets},
     plan::{Column, ColumnMeta, sql_type},
     report::brief,
-    source::{self, ReadOptions},
+    source::{self, BatchReader, ReadOptions},
+    target,
     transfer::{self, Endpoint},
+    write_plan::WritePlan,
 };
+
+/// Rows of each table that `check` inserts (and rolls back).
+pub const SAMPLE_ROWS: u64 = 1000;
 
 /// One column of a checked table.
 #[derive(Debug, Clone)]
@@ -22,7 +31,7 @@ pub struct ColumnCheck {
     pub meta: ColumnMeta,
     /// The copy's column.
     pub column: Column,
-    /// The column's DDL in the target (`"naam" character varying(100)`).
+    /// The target column its values go into (`"naam" character varying(100)`).
     pub target: String,
     /// Mappings that can lose information.
     pub warnings: Vec<String>,
@@ -39,8 +48,12 @@ pub struct TableCheck {
     pub rows: Option<u64>,
     /// The columns.
     pub columns: Vec<ColumnCheck>,
-    /// The `CREATE TABLE` a `replace` would run (for the side table that is swapped in).
+    /// What the write mode will do with the target table.
+    pub write: Option<WritePlan>,
+    /// The `CREATE TABLE` of the side table the run loads.
     pub ddl: String,
+    /// Rows of the sample that went in (and were rolled back).
+    pub sampled: Option<u64>,
     /// Why the table cannot be copied, if it cannot.
     pub problem: Option<String>,
 }
@@ -48,6 +61,8 @@ pub struct TableCheck {
 /// What `check` found.
 #[derive(Debug, Clone)]
 pub struct CheckReport {
+    /// The write mode checked.
+    pub write_mode: crate::config::WriteMode,
     /// "PostgreSQL (dialect: PostgreSQL)" and the connection string, password masked.
     pub source: String,
     /// The same for the target.
@@ -57,7 +72,8 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    /// 0 when every table can be copied; 1 when a table is missing or a column cannot be mapped.
+    /// 0 when every table can be copied; 1 when a table is missing, a column cannot be mapped,
+    /// the write mode refuses the table, or the sample did not go in.
     pub fn exit_code(&self) -> i32 {
         if self.tables.iter().all(|t| t.problem.is_none()) {
             0
@@ -73,13 +89,13 @@ pub fn check(settings: &Settings) -> anyhow::Result<CheckReport> {
         .source
         .as_ref()
         .ok_or_else(|| crate::ConfigError::new("no source is configured ([database-source])"))?;
-    let (source, source_conn) = transfer::open_endpoint(source_settings, settings)?;
+    let (source, mut source_conn) = transfer::open_endpoint(source_settings, settings)?;
     let (target, _target_conn) = transfer::open_endpoint(&settings.target, settings)?;
     transfer::check_target_settings(settings, &target)?;
     let tables = settings
         .tables
         .iter()
-        .map(|table| check_table(settings, &source, &source_conn, &target, table))
+        .map(|table| check_table(settings, &source, &mut source_conn, &target, table))
         .collect();
     let describe = |e: &Endpoint| {
         format!(
@@ -90,6 +106,7 @@ pub fn check(settings: &Settings) -> anyhow::Result<CheckReport> {
         )
     };
     Ok(CheckReport {
+        write_mode: settings.write_mode,
         source: describe(&source),
         target: describe(&target),
         tables,
@@ -99,19 +116,20 @@ pub fn check(settings: &Settings) -> anyhow::Result<CheckReport> {
 fn check_table(
     settings: &Settings,
     source: &Endpoint,
-    source_conn: &crate::odbc::Connection,
+    source_conn: &mut crate::odbc::Connection,
     target: &Endpoint,
     table: &TableName,
 ) -> TableCheck {
     let d = target.dialect;
-    let schema = settings.target.schema.as_deref().map(|s| d.fold_name(s));
-    let target_ref = d.table_ref(schema.as_deref(), &d.fold_name(&table.name));
+    let spec = transfer::target_spec(settings, target, &table.name);
     let mut report = TableCheck {
         source: table.to_string(),
-        target: target_ref.clone(),
+        target: spec.table_ref(&spec.table),
         rows: None,
         columns: Vec::new(),
+        write: None,
         ddl: String::new(),
+        sampled: None,
         problem: None,
     };
     let plan = match source::describe(
@@ -128,31 +146,119 @@ fn check_table(
         }
     };
     report.rows = plan.row_count;
-    for (meta, column) in plan.metas.iter().zip(&plan.shape.columns) {
-        let null = if column.nullable { "" } else { " NOT NULL" };
+    let write = match target::open(spec.connector, d)
+        .and_then(|conn| target::plan(&conn, &spec, &plan.shape))
+    {
+        Ok(write) => write,
+        Err(e) => {
+            report.problem = Some(brief(&e));
+            return report;
+        }
+    };
+    for ((meta, column), load) in plan.metas.iter().zip(&plan.shape.columns).zip(&write.load) {
+        let null = if load.target.nullable {
+            ""
+        } else {
+            " NOT NULL"
+        };
         let mut warnings = source.dialect.source_warnings(meta, &column.column_type);
-        warnings.extend(d.target_warnings(&column.column_type));
+        if !write.target_exists || write.finish == crate::write_plan::Finish::Swap {
+            warnings.extend(d.target_warnings(&column.column_type));
+        }
         report.columns.push(ColumnCheck {
             meta: meta.clone(),
             column: column.clone(),
             target: format!(
                 "{} {}{null}",
-                d.quote(&column.name),
-                d.type_sql(&column.column_type)
+                d.quote(&load.target.name),
+                load.target.declared
             ),
             warnings,
         });
     }
-    let side = d.table_ref(
-        schema.as_deref(),
-        &format!("{}{}", d.fold_name(&table.name), crate::target::SIDE_SUFFIX),
+    report.ddl = d.create_table_sql(
+        &spec.table_ref(&spec.suffixed(target::SIDE_SUFFIX)),
+        &write.side_columns(),
     );
-    report.ddl = d.create_table_sql(&side, &plan.shape.columns);
+    if let Err(e) = write.accepted() {
+        report.problem = Some(brief(&e));
+        report.write = Some(write);
+        return report;
+    }
+    // The first rows, inserted the way the run inserts them, then rolled back.
+    let first = plan.first_rows(source.dialect, SAMPLE_ROWS);
+    let sampled = BatchReader::open(source_conn, &first)
+        .and_then(|mut reader| {
+            let mut batches = Vec::new();
+            while let Some(batch) = reader.next_batch()? {
+                batches.push(batch);
+            }
+            Ok(arrow_odbc::arrow::compute::concat_batches(
+                &plan.shape.arrow_schema(),
+                &batches,
+            )?)
+        })
+        .map_err(|e| e.context("reading the first rows"))
+        .and_then(|batch| {
+            let rows = batch.num_rows() as u64;
+            target::sample(&spec, &plan.shape, &write, batch)
+                .map_err(|e| e.context(format!("the first {rows} rows do not go in")))
+                .map(|()| rows)
+        });
+    match sampled {
+        Ok(rows) => report.sampled = Some(rows),
+        Err(e) => report.problem = Some(brief(&e)),
+    }
+    report.write = Some(write);
     report
 }
 
 fn source_settings_schema(settings: &Settings) -> Option<&str> {
     settings.source.as_ref().and_then(|s| s.schema.as_deref())
+}
+
+/// The existing table's columns next to the source's, with what happens to each.
+fn write_comparison(f: &mut fmt::Formatter<'_>, write: &WritePlan) -> fmt::Result {
+    writeln!(f, "  columns of the existing table:")?;
+    let header = ["source column", "source type", "target column", "values"];
+    let rows: Vec<[&str; 4]> = write
+        .comparison
+        .iter()
+        .map(|c| {
+            [
+                c.source.as_str(),
+                c.source_type.as_str(),
+                c.target.as_str(),
+                c.verdict.as_str(),
+            ]
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        write!(f, "   ")?;
+        for (cell, w) in row.iter().zip(&widths) {
+            write!(f, " {cell:<w$}")?;
+        }
+        writeln!(f)?;
+    }
+    if !write.added.is_empty() {
+        let added: Vec<String> = write
+            .added
+            .iter()
+            .map(|a| format!("{} {}", a.name, a.type_sql))
+            .collect();
+        writeln!(
+            f,
+            "  columns added (SCHEMA_CHANGES = add): {}",
+            added.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 fn odbc_type(meta: &ColumnMeta) -> String {
@@ -166,7 +272,7 @@ impl fmt::Display for CheckReport {
         writeln!(f, "target: {}", secrets::redact(&self.target))?;
         for t in &self.tables {
             writeln!(f)?;
-            if let Some(problem) = &t.problem {
+            if let (Some(problem), true) = (&t.problem, t.columns.is_empty()) {
                 writeln!(
                     f,
                     "table {}: CANNOT BE COPIED: {}",
@@ -239,8 +345,30 @@ impl fmt::Display for CheckReport {
                     writeln!(f, "    - {w}")?;
                 }
             }
-            writeln!(f, "  DDL (replace loads this table, then swaps it in):")?;
-            writeln!(f, "    {}", t.ddl)?;
+            if let Some(write) = &t.write {
+                writeln!(f, "  WRITE_MODE = {}: {}", self.write_mode, write.action())?;
+                if write.comparison.is_empty() {
+                    writeln!(f, "  DDL:")?;
+                    writeln!(f, "    {}", t.ddl)?;
+                } else {
+                    write_comparison(f, write)?;
+                }
+                if !write.warnings.is_empty() {
+                    writeln!(f, "  what the target does with the values:")?;
+                    for w in &write.warnings {
+                        writeln!(f, "    - {w}")?;
+                    }
+                }
+            }
+            match (&t.problem, t.sampled) {
+                (Some(problem), _) => {
+                    writeln!(f, "  CANNOT BE COPIED: {}", secrets::redact(problem))?
+                }
+                (None, Some(rows)) => {
+                    writeln!(f, "  sample: the first {rows} rows went in (rolled back)")?
+                }
+                (None, None) => {}
+            }
         }
         let failed = self.tables.iter().filter(|t| t.problem.is_some()).count();
         writeln!(f)?;

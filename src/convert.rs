@@ -82,7 +82,9 @@ pub fn buffer_desc(column_type: &ColumnType, nullable: bool, fetch: Fetch) -> Bu
         ColumnType::Float32 | ColumnType::Float64 if fetch.form == FetchForm::Text => {
             text(FLOAT_TEXT_BYTES)
         }
-        ColumnType::DecimalText | ColumnType::Text { .. } if fetch.form == FetchForm::Bytes => {
+        ColumnType::DecimalText { .. } | ColumnType::Text { .. }
+            if fetch.form == FetchForm::Bytes =>
+        {
             BufferDesc::Binary {
                 max_bytes: max_bytes.max(1),
             }
@@ -104,7 +106,7 @@ pub fn buffer_desc(column_type: &ColumnType, nullable: bool, fetch: Fetch) -> Bu
         ColumnType::Decimal { precision, .. } => text(*precision as usize + 8),
         ColumnType::Time { .. } => text(32),
         ColumnType::TimestampTz { .. } => text(48),
-        ColumnType::DecimalText | ColumnType::Text { .. } => text(max_bytes),
+        ColumnType::DecimalText { .. } | ColumnType::Text { .. } => text(max_bytes),
         ColumnType::Binary { .. } => BufferDesc::Binary {
             max_bytes: max_bytes.max(1),
         },
@@ -141,7 +143,9 @@ pub fn to_arrow(
                 &options,
             )?
         }
-        ColumnType::DecimalText | ColumnType::Text { .. } if fetch.form == FetchForm::Bytes => {
+        ColumnType::DecimalText { .. } | ColumnType::Text { .. }
+            if fetch.form == FetchForm::Bytes =>
+        {
             let view = slice.as_binary().context("binary buffer")?;
             let mut builder = StringBuilder::new();
             for i in 0..view.len() {
@@ -191,7 +195,7 @@ pub fn to_arrow(
                 .collect::<anyhow::Result<Vec<_>>>()?;
             Arc::new(Decimal128Array::from(values).with_precision_and_scale(*precision, *scale)?)
         }
-        ColumnType::DecimalText | ColumnType::Text { .. } => strings(slice)?,
+        ColumnType::DecimalText { .. } | ColumnType::Text { .. } => strings(slice)?,
         ColumnType::Binary { .. } => binaries(slice),
         ColumnType::Date if fetch.form == FetchForm::Text => {
             let values = map_texts(slice, |t| {
@@ -616,6 +620,60 @@ pub fn parse_time(text: &str) -> anyhow::Result<i64> {
     )
 }
 
+/// `text` (a time or timestamp, maybe with an offset after it) with at most `keep` fractional
+/// digits: the others are cut off, not rounded, so `9999-12-31 23:59:59.9999999` stays in 9999.
+pub fn cut_fraction(text: &str, keep: u8) -> std::borrow::Cow<'_, str> {
+    // The fraction follows the seconds: the first '.' after a ':'.
+    let Some(colon) = text.find(':') else {
+        return text.into();
+    };
+    let Some(dot) = text[colon..].find('.').map(|d| d + colon) else {
+        return text.into();
+    };
+    let digits = text[dot + 1..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    if digits <= usize::from(keep) {
+        return text.into();
+    }
+    let end = if keep == 0 {
+        dot
+    } else {
+        dot + 1 + usize::from(keep)
+    };
+    format!("{}{}", &text[..end], &text[dot + 1 + digits..]).into()
+}
+
+/// A timestamp with an offset (`2024-06-01 12:00:00.1234567 +02:00`) as the same instant in UTC
+/// without an offset (`2024-06-01 10:00:00.1234567`), keeping every fractional digit.
+pub fn utc_text(text: &str) -> anyhow::Result<String> {
+    let (secs, nanos) = parse_timestamp_tz(text)?;
+    let digits = text
+        .split_once('.')
+        .map_or(0, |(_, f)| f.bytes().take_while(u8::is_ascii_digit).count())
+        .min(9);
+    let utc = chrono::DateTime::from_timestamp(secs, nanos)
+        .ok_or_else(|| anyhow!("'{text}' is out of range"))?
+        .naive_utc();
+    use chrono::{Datelike, Timelike};
+    let mut out = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        utc.year(),
+        utc.month(),
+        utc.day(),
+        utc.hour(),
+        utc.minute(),
+        utc.second()
+    );
+    if digits > 0 {
+        let fraction = format!("{:09}", utc.nanosecond());
+        out.push('.');
+        out.push_str(&fraction[..digits]);
+    }
+    Ok(out)
+}
+
 /// Parses a timestamp with an offset (`2020-01-01 12:00:00.5+02`, `...+02:00`, `... +0200`,
 /// `...Z`, or without offset, meaning UTC) into UTC seconds since the epoch and nanoseconds.
 pub fn parse_timestamp_tz(text: &str) -> anyhow::Result<(i64, u32)> {
@@ -750,5 +808,32 @@ mod iso_tests {
         assert_eq!(parse_iso_datetime("2021-02-29"), None);
         assert_eq!(parse_iso_datetime("infinity"), None);
         assert_eq!(parse_iso_datetime("2020-01-01 25:00:00"), None);
+    }
+
+    #[test]
+    fn fractions_are_cut_and_offsets_resolved_to_utc() {
+        assert_eq!(
+            cut_fraction("9999-12-31 23:59:59.9999999", 6),
+            "9999-12-31 23:59:59.999999"
+        );
+        assert_eq!(
+            cut_fraction("2024-06-01 10:00:00.1234567 +02:00", 6),
+            "2024-06-01 10:00:00.123456 +02:00"
+        );
+        assert_eq!(cut_fraction("23:59:59.1234567", 0), "23:59:59");
+        assert_eq!(cut_fraction("23:59:59.12", 6), "23:59:59.12");
+        assert_eq!(cut_fraction("2024-06-01", 6), "2024-06-01");
+        assert_eq!(
+            utc_text("2024-06-01 01:00:00.1234567 +02:00").unwrap(),
+            "2024-05-31 23:00:00.1234567"
+        );
+        assert_eq!(
+            utc_text("9999-12-31 23:59:59.9999999 -01:00").unwrap(),
+            "10000-01-01 00:59:59.9999999"
+        );
+        assert_eq!(
+            utc_text("2024-06-01 10:00:00Z").unwrap(),
+            "2024-06-01 10:00:00"
+        );
     }
 }

@@ -35,22 +35,30 @@ use crate::odbc::Connection;
 /// How a dialect gets a batch into a table. Implementations insert all rows of the batch on the
 /// given connection without committing; the caller owns the transaction.
 pub trait InsertStrategy: Send + Sync {
-    /// Inserts `batch` into `table_ref`, whose columns are `columns` (quoted, batch order).
+    /// Inserts `batch` into `table_ref`, whose columns are `columns` (quoted, batch order);
+    /// `params` is the SQL of each value: a parameter marker `?`, possibly inside a cast to the
+    /// column's type (see `Dialect::parameter_sql`).
     fn insert(
         &self,
         conn: &Connection,
         table_ref: &str,
         columns: &[String],
+        params: &[String],
         batch: &RecordBatch,
     ) -> anyhow::Result<()>;
+
+    /// The statement `insert` executes (for the golden SQL files and messages).
+    fn statement(&self, table_ref: &str, columns: &[String], params: &[String]) -> String {
+        values_insert_sql(table_ref, columns, params)
+    }
 }
 
-/// `INSERT INTO table (columns) VALUES (?, ...)`.
-fn values_insert_sql(table_ref: &str, columns: &[String]) -> String {
-    let markers = vec!["?"; columns.len()].join(", ");
+/// `INSERT INTO table (columns) VALUES (params)`.
+pub fn values_insert_sql(table_ref: &str, columns: &[String], params: &[String]) -> String {
     format!(
-        "INSERT INTO {table_ref} ({}) VALUES ({markers})",
-        columns.join(", ")
+        "INSERT INTO {table_ref} ({}) VALUES ({})",
+        columns.join(", "),
+        params.join(", ")
     )
 }
 
@@ -72,12 +80,13 @@ impl InsertStrategy for ParameterArrays {
         conn: &Connection,
         table_ref: &str,
         columns: &[String],
+        params: &[String],
         batch: &RecordBatch,
     ) -> anyhow::Result<()> {
         if batch.num_rows() == 0 {
             return Ok(());
         }
-        let sql = values_insert_sql(table_ref, columns);
+        let sql = values_insert_sql(table_ref, columns, params);
         let prepared = conn
             .prepare(&sql)
             .with_context(|| format!("preparing {sql}"))?;
@@ -103,12 +112,13 @@ impl InsertStrategy for RowByRow {
         conn: &Connection,
         table_ref: &str,
         columns: &[String],
+        params: &[String],
         batch: &RecordBatch,
     ) -> anyhow::Result<()> {
         if batch.num_rows() == 0 {
             return Ok(());
         }
-        let sql = values_insert_sql(table_ref, columns);
+        let sql = values_insert_sql(table_ref, columns, params);
         let mut prepared = conn
             .prepare(&sql)
             .with_context(|| format!("preparing {sql}"))?;
@@ -199,7 +209,10 @@ fn row_parameters(batch: &RecordBatch, row: usize) -> anyhow::Result<Vec<Box<dyn
     Ok(params)
 }
 
-/// `INSERT ... SELECT unnest(<array literal>), ...`.
+/// `INSERT ... SELECT unnest(?::type[]), ...`: each parameter a whole column as a PostgreSQL
+/// array literal, its elements written as text that the column type's own input function reads
+/// (the parameters' SQL comes from the PostgreSQL dialect: the column's type without a length,
+/// so that the INSERT, not the cast, checks lengths and precision).
 #[derive(Debug, Clone, Copy)]
 pub struct UnnestArrays;
 
@@ -209,27 +222,22 @@ impl InsertStrategy for UnnestArrays {
         conn: &Connection,
         table_ref: &str,
         columns: &[String],
+        params: &[String],
         batch: &RecordBatch,
     ) -> anyhow::Result<()> {
         if batch.num_rows() == 0 {
             return Ok(());
         }
         let built = std::time::Instant::now();
-        let mut casts = Vec::with_capacity(columns.len());
-        let mut params: Vec<Box<dyn InputParameter>> = Vec::with_capacity(columns.len());
+        let mut literals: Vec<Box<dyn InputParameter>> = Vec::with_capacity(columns.len());
         for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
-            casts.push(format!("unnest(?::{}[])", array_type(field.data_type())?));
             let literal =
                 array_literal(column).with_context(|| format!("column {}", field.name()))?;
-            params.push(text_param(Some(literal)));
+            literals.push(text_param(Some(literal)));
         }
-        let sql = format!(
-            "INSERT INTO {table_ref} ({}) SELECT {}",
-            columns.join(", "),
-            casts.join(", ")
-        );
+        let sql = self.statement(table_ref, columns, params);
         let started = std::time::Instant::now();
-        conn.execute(&sql, &params[..], None)
+        conn.execute(&sql, &literals[..], None)
             .with_context(|| format!("inserting {} rows into {table_ref}", batch.num_rows()))?;
         log::trace!(
             "{} rows: array literals {:.3} s, INSERT {:.3} s",
@@ -239,27 +247,14 @@ impl InsertStrategy for UnnestArrays {
         );
         Ok(())
     }
-}
 
-/// The element type of the array parameter for an Arrow type. The insert casts each element to
-/// the column's own type (e.g. text to varchar(100)).
-fn array_type(data_type: &DataType) -> anyhow::Result<&'static str> {
-    Ok(match data_type {
-        DataType::Boolean => "boolean",
-        DataType::Int8 | DataType::Int16 => "smallint",
-        DataType::Int32 => "integer",
-        DataType::Int64 => "bigint",
-        DataType::Float32 => "real",
-        DataType::Float64 => "double precision",
-        DataType::Decimal128(..) | DataType::Decimal256(..) => "numeric",
-        DataType::Utf8 | DataType::LargeUtf8 => "text",
-        DataType::Binary | DataType::LargeBinary => "bytea",
-        DataType::Date32 => "date",
-        DataType::Time64(_) | DataType::Time32(_) => "time",
-        DataType::Timestamp(_, None) => "timestamp",
-        DataType::Timestamp(_, Some(_)) => "timestamptz",
-        other => bail!("the PostgreSQL insert does not support the Arrow type {other}"),
-    })
+    fn statement(&self, table_ref: &str, columns: &[String], params: &[String]) -> String {
+        format!(
+            "INSERT INTO {table_ref} ({}) SELECT {}",
+            columns.join(", "),
+            params.join(", ")
+        )
+    }
 }
 
 /// Writes `{e1,e2,...}` for a column: one pass over the array, the element type dispatched once.
@@ -286,10 +281,11 @@ pub fn array_literal(column: &ArrayRef) -> anyhow::Result<String> {
         }};
     }
     match column.data_type() {
+        // 1 and 0: read as booleans by a boolean column and as numbers by a numeric one.
         DataType::Boolean => each!(column.as_boolean(), |o, v| o.push(if v {
-            't'
+            '1'
         } else {
-            'f'
+            '0'
         })),
         DataType::Int8 => {
             each!(column.as_primitive::<t::Int8Type>(), |o, v| o
@@ -564,7 +560,7 @@ mod tests {
     fn dates_times_binary_and_booleans() {
         assert_eq!(
             lit(BooleanArray::from(vec![Some(true), Some(false), None])),
-            "{t,f,NULL}"
+            "{1,0,NULL}"
         );
         assert_eq!(
             lit(BinaryArray::from(vec![&b"\x00\xff"[..], &b""[..]])),

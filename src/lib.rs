@@ -39,6 +39,7 @@ pub mod source;
 pub mod spool;
 pub mod target;
 pub mod transfer;
+pub mod write_plan;
 
 pub use config::{ConfigError, ConfigSources, RawValues, Settings};
 pub use report::{RunReport, Status, TableReport};

@@ -141,9 +141,18 @@ pub enum ColumnType {
         /// Digits after the point.
         scale: i8,
     },
-    /// Exact decimal without a declared precision, or with more than 38 digits; carried as its
-    /// decimal text so that no digit is lost.
-    DecimalText,
+    /// Exact decimal without a declared precision (PostgreSQL `numeric`, Oracle `NUMBER` and
+    /// `FLOAT`), or with more than 38 digits (`numeric(50,10)`, MariaDB `DECIMAL(65,30)`); carried
+    /// as its decimal text so that no digit is lost. The declared precision and scale, when there
+    /// are any, are kept so that targets that can hold them get a column of that precision.
+    DecimalText {
+        /// Declared total digits (more than 38); `None` when unconstrained.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        precision: Option<u16>,
+        /// Declared digits after the point; `None` when unconstrained.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scale: Option<u16>,
+    },
     /// Character data.
     Text {
         /// Maximum length in characters; `None` for unbounded text (TEXT, CLOB, ...).
@@ -178,6 +187,12 @@ pub enum ColumnType {
 }
 
 impl ColumnType {
+    /// An exact decimal without declared precision (PostgreSQL `numeric`, Oracle `NUMBER`).
+    pub const UNCONSTRAINED_DECIMAL: ColumnType = ColumnType::DecimalText {
+        precision: None,
+        scale: None,
+    };
+
     /// The Arrow type batches carry for this column.
     pub fn arrow_type(&self) -> DataType {
         match *self {
@@ -189,7 +204,7 @@ impl ColumnType {
             ColumnType::Float32 => DataType::Float32,
             ColumnType::Float64 => DataType::Float64,
             ColumnType::Decimal { precision, scale } => DataType::Decimal128(precision, scale),
-            ColumnType::DecimalText | ColumnType::Text { .. } => DataType::Utf8,
+            ColumnType::DecimalText { .. } | ColumnType::Text { .. } => DataType::Utf8,
             ColumnType::Binary { .. } => DataType::Binary,
             ColumnType::Date => DataType::Date32,
             // More than six fractional digits (SQL Server's 100 ns, Oracle's up to 1 ns): Arrow's
@@ -226,8 +241,10 @@ impl ColumnType {
     pub fn is_unbounded(&self) -> bool {
         matches!(
             self,
-            ColumnType::DecimalText
-                | ColumnType::Text { length: None, .. }
+            ColumnType::DecimalText {
+                precision: None,
+                ..
+            } | ColumnType::Text { length: None, .. }
                 | ColumnType::Binary { length: None, .. }
         )
     }
@@ -351,20 +368,35 @@ pub fn generic_column_type(meta: &ColumnMeta) -> Result<ColumnType, String> {
     })
 }
 
-/// `NUMERIC(p,s)`: exact decimal when it fits 38 digits, else exact text.
+/// `NUMERIC(p,s)`: an exact decimal when it fits 38 digits, else its exact text with the
+/// declared precision and scale kept. A negative scale (Oracle `NUMBER(5,-2)`, PostgreSQL 15
+/// `numeric(5,-2)`) holds integers of p - s digits; a scale larger than the precision
+/// (PostgreSQL `numeric(3,5)`) holds fractions with s digits. Without a usable precision the
+/// decimal is unconstrained.
 pub fn decimal(precision: usize, scale: i16) -> ColumnType {
-    match (u8::try_from(precision), i8::try_from(scale)) {
-        (Ok(p @ 1..=38), Ok(s)) if s >= 0 && (s as u8) <= p => ColumnType::Decimal {
-            precision: p,
-            scale: s,
+    let Ok(p) = i64::try_from(precision) else {
+        return ColumnType::UNCONSTRAINED_DECIMAL;
+    };
+    let s = i64::from(scale);
+    let (digits, fraction) = if s < 0 { (p - s, 0) } else { (p.max(s), s) };
+    match (u8::try_from(digits), u16::try_from(digits)) {
+        _ if p <= 0 => ColumnType::UNCONSTRAINED_DECIMAL,
+        (Ok(d @ 1..=38), _) => ColumnType::Decimal {
+            precision: d,
+            scale: fraction as i8,
         },
-        // A negative scale (Oracle NUMBER(5,-2)) holds integers with p - s digits.
-        (Ok(p @ 1..=38), Ok(s)) if s < 0 && (p as i16 - s as i16) <= 38 => ColumnType::Decimal {
-            precision: (p as i16 - s as i16) as u8,
-            scale: 0,
+        (_, Ok(d)) => ColumnType::DecimalText {
+            precision: Some(d),
+            scale: Some(fraction as u16),
         },
-        _ => ColumnType::DecimalText,
+        _ => ColumnType::UNCONSTRAINED_DECIMAL,
     }
+}
+
+/// The largest text of a decimal with `precision` digits: the digits, a sign, a point and a
+/// leading zero.
+pub fn decimal_text_bytes(precision: u16) -> usize {
+    usize::from(precision) + 3
 }
 
 #[cfg(test)]
@@ -396,11 +428,14 @@ mod tests {
         );
         assert_eq!(
             generic_column_type(&meta(t::NUMERIC, 0, 0)),
-            Ok(ColumnType::DecimalText)
+            Ok(ColumnType::UNCONSTRAINED_DECIMAL)
         );
         assert_eq!(
             generic_column_type(&meta(t::DECIMAL, 40, 2)),
-            Ok(ColumnType::DecimalText)
+            Ok(ColumnType::DecimalText {
+                precision: Some(40),
+                scale: Some(2)
+            })
         );
         assert_eq!(
             generic_column_type(&meta(t::VARCHAR, 0, 0)),
@@ -428,6 +463,35 @@ mod tests {
                 scale: 0
             }
         );
+        assert_eq!(
+            decimal(38, -2),
+            ColumnType::DecimalText {
+                precision: Some(40),
+                scale: Some(0)
+            }
+        );
+    }
+
+    #[test]
+    fn wide_and_odd_decimals_keep_their_declared_digits() {
+        assert_eq!(
+            decimal(65, 30),
+            ColumnType::DecimalText {
+                precision: Some(65),
+                scale: Some(30)
+            }
+        );
+        assert_eq!(
+            decimal(3, 5),
+            ColumnType::Decimal {
+                precision: 5,
+                scale: 5
+            }
+        );
+        assert_eq!(decimal(0, 0), ColumnType::UNCONSTRAINED_DECIMAL);
+        assert!(ColumnType::UNCONSTRAINED_DECIMAL.is_unbounded());
+        assert!(!decimal(50, 10).is_unbounded());
+        assert_eq!(decimal_text_bytes(50), 53);
     }
 
     #[test]

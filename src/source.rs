@@ -88,6 +88,8 @@ pub struct SourceTable {
     pub rows_per_batch: usize,
     /// The SELECT statement.
     pub select_sql: String,
+    /// The SELECT list (each column read as the reader expects it).
+    pub select_list: Vec<String>,
 }
 
 /// Describes `table` on `conn`: columns, types, buffer sizes, row count.
@@ -180,6 +182,7 @@ pub fn describe(
     Ok(SourceTable {
         name: table.clone(),
         select_sql: dialect.select_sql(&table_ref, &select_list, options.row_limit),
+        select_list,
         table_ref,
         metas,
         shape: TableShape { columns },
@@ -187,6 +190,20 @@ pub fn describe(
         row_count,
         rows_per_batch,
     })
+}
+
+impl SourceTable {
+    /// The same table limited to its first `rows` rows (at most the configured `ROW_LIMIT`), read
+    /// in one batch: `check`'s sample.
+    pub fn first_rows(&self, dialect: &dyn Dialect, rows: u64) -> SourceTable {
+        let rows = self.row_count.map_or(rows, |n| n.min(rows)).max(1);
+        SourceTable {
+            select_sql: dialect.select_sql(&self.table_ref, &self.select_list, Some(rows)),
+            rows_per_batch: self.rows_per_batch.max(1),
+            row_count: Some(rows),
+            ..self.clone()
+        }
+    }
 }
 
 /// Column metadata from an empty result of `SELECT *`.
@@ -324,6 +341,9 @@ fn buffer_bytes(column: &Column, measured: Option<usize>, o: ReadOptions) -> any
         ColumnType::Binary {
             length: Some(n), ..
         } => Some(n as usize),
+        ColumnType::DecimalText {
+            precision: Some(p), ..
+        } => Some(crate::plan::decimal_text_bytes(p)),
         t if t.is_unbounded() => None,
         _ => return Ok(0),
     };

@@ -1,10 +1,11 @@
-//! Writing a table: prepare it for the write mode, insert batches (one transaction each, retried
-//! after transient errors), check the row count, and swap a replaced table in.
+//! Writing a table: plan it, load a side table (batches in their own transactions, retried after
+//! transient errors), check the row count, and end with one short step on the target table.
 //!
-//! `replace` loads into a side table (`<table>_s2s_new`) and swaps it in only when it is complete
-//! and its row count checked, so readers see the old table until then and a failed run leaves it
-//! as it was. `truncate` and `append` write into the table itself; their committed batches stay
-//! when a later batch fails.
+//! Every write mode loads into a side table (`<table>_s2s_new`) and touches the target table only
+//! at the end ([`crate::write_plan`] decides how): `replace` swaps the side table in, `truncate`
+//! empties the table and copies the side table into it in one transaction, `append` copies it in
+//! one transaction. So a table whose copy fails or is killed holds exactly what it held before,
+//! in every write mode, and readers see the old rows until the end.
 
 use std::{
     sync::{
@@ -19,19 +20,22 @@ use anyhow::{Context, bail};
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
 use crate::{
-    config::WriteMode,
     dialect::Dialect,
     interrupt,
     odbc::{self, Connection, Connector},
     plan::TableShape,
     retry::{self, ErrorClass, RetryPolicy},
+    write_plan::{ExistingTable, Finish, LoadColumn, PlanOptions, WritePlan},
 };
 
-/// Suffix of the side table a `replace` loads into.
+/// Suffix of the side table every write mode loads into.
 pub const SIDE_SUFFIX: &str = "_s2s_new";
 
 /// Suffix the old table gets during a swap that renames it first (MariaDB).
 pub const OLD_SUFFIX: &str = "_s2s_old";
+
+/// Suffix of the table `check` inserts its sample into (and then rolls back or drops).
+pub const CHECK_SUFFIX: &str = "_s2s_check";
 
 /// Where the target table lives and how it is written.
 pub struct TargetSpec<'a> {
@@ -43,10 +47,69 @@ pub struct TargetSpec<'a> {
     pub schema: Option<String>,
     /// The table's name in the target (as the target stores it: see `Dialect::fold_name`).
     pub table: String,
-    /// `WRITE_MODE`.
-    pub write_mode: WriteMode,
+    /// `WRITE_MODE`, `SCHEMA_CHANGES`, `LOWERCASE_COLUMNS`.
+    pub options: PlanOptions,
     /// Retry knobs.
     pub retry: RetryPolicy,
+}
+
+impl TargetSpec<'_> {
+    /// `schema.table`, quoted, for a table named `table` in the target schema.
+    pub fn table_ref(&self, table: &str) -> String {
+        self.dialect.table_ref(self.schema.as_deref(), table)
+    }
+
+    /// The name of the target table with `suffix` (the side table, the old table, ...).
+    pub fn suffixed(&self, suffix: &str) -> String {
+        format!("{}{suffix}", self.table)
+    }
+}
+
+/// Opens a target connection with the dialect's session settings (autocommit on).
+pub fn open(connector: &Connector, dialect: &dyn Dialect) -> anyhow::Result<Connection> {
+    let conn = connector.connect()?;
+    for sql in dialect.target_session_sql() {
+        odbc::execute(&conn, &sql)?;
+    }
+    Ok(conn)
+}
+
+/// Reads the target table from the catalog and decides what writing `shape` into it does.
+pub fn plan(
+    conn: &Connection,
+    spec: &TargetSpec<'_>,
+    shape: &TableShape,
+) -> anyhow::Result<WritePlan> {
+    let existing = ExistingTable::read(conn, spec.dialect, spec.schema.as_deref(), &spec.table)
+        .context("reading the target table's columns from the catalog")?;
+    Ok(WritePlan::new(
+        spec.dialect,
+        spec.options,
+        shape,
+        existing.as_ref(),
+    ))
+}
+
+/// Creates the target schema when it is missing and the DBMS can create one.
+fn ensure_schema(conn: &Connection, d: &dyn Dialect, schema: Option<&str>) -> anyhow::Result<()> {
+    let Some(schema) = schema.filter(|_| d.has_schemas()) else {
+        return Ok(());
+    };
+    // Tables copied in parallel would race to create it (PostgreSQL answers a concurrent
+    // CREATE SCHEMA IF NOT EXISTS with a unique violation): one at a time.
+    static CREATING: Mutex<()> = Mutex::new(());
+    let _one = CREATING.lock().unwrap_or_else(|e| e.into_inner());
+    if exists(conn, &d.schema_exists_sql(schema))? {
+        return Ok(());
+    }
+    match d.create_schema_sql(schema) {
+        Some(sql) => odbc::execute(conn, &sql)
+            .with_context(|| format!("creating the target schema {schema}")),
+        None => bail!(
+            "the target schema {schema} does not exist: {}",
+            d.missing_schema_advice(schema)
+        ),
+    }
 }
 
 /// What the writers of one table share. Each writer commits under a read guard of `gate`; a
@@ -64,7 +127,7 @@ struct Shared {
 }
 
 /// Several writers lost their connection at once and the row count cannot tell whose batches
-/// the server committed. A `replace` starts the table again (the swap makes that safe).
+/// the server committed. The table starts again (the side table makes that safe).
 #[derive(Debug, Clone, Copy)]
 pub struct AmbiguousCommit;
 
@@ -82,9 +145,14 @@ impl std::error::Error for AmbiguousCommit {}
 /// Everything a writer needs besides its connection.
 struct WriteContext<'a> {
     spec: TargetSpec<'a>,
+    /// The side table, quoted.
     table_ref: String,
+    /// Where each batch column goes.
+    load: Vec<LoadColumn>,
+    /// The side table's columns, quoted, in batch order.
     columns: Vec<String>,
-    base_rows: u64,
+    /// The SQL of each inserted value (parameter markers and casts), in batch order.
+    params: Vec<String>,
     shared: Shared,
 }
 
@@ -92,93 +160,61 @@ struct WriteContext<'a> {
 pub struct TargetTable<'a> {
     ctx: WriteContext<'a>,
     conn: Connection,
-    load_into: String,
+    plan: WritePlan,
+    /// The side table still exists (not yet swapped, merged or dropped).
     side_table: bool,
-    target_existed: bool,
+    /// Rows in the target before an `append` on a DBMS whose DDL commits: after a lost
+    /// connection, the count tells whether the final copy was committed.
+    append_base: Option<u64>,
 }
 
 impl<'a> TargetTable<'a> {
-    /// Creates the schema when missing and prepares the table for the write mode.
+    /// Plans the write (see [`crate::write_plan`]), refusing before anything is written when the
+    /// values cannot go in; creates the schema when missing and the side table.
     pub fn prepare(spec: TargetSpec<'a>, shape: &TableShape) -> anyhow::Result<Self> {
-        let conn = spec.connector.connect()?;
         let d = spec.dialect;
-        if let Some(schema) = spec.schema.as_deref()
-            && d.has_schemas()
-        {
-            // Tables copied in parallel would race to create it (PostgreSQL answers a concurrent
-            // CREATE SCHEMA IF NOT EXISTS with a unique violation): one at a time.
-            static CREATING: Mutex<()> = Mutex::new(());
-            let _one = CREATING.lock().unwrap_or_else(|e| e.into_inner());
-            if !exists(&conn, &d.schema_exists_sql(schema))? {
-                match d.create_schema_sql(schema) {
-                    Some(sql) => odbc::execute(&conn, &sql)
-                        .with_context(|| format!("creating the target schema {schema}"))?,
-                    None => bail!(
-                        "the target schema {schema} does not exist: {}",
-                        d.missing_schema_advice(schema)
-                    ),
-                }
-            }
+        let conn = open(spec.connector, d)?;
+        ensure_schema(&conn, d, spec.schema.as_deref())?;
+        let plan = plan(&conn, &spec, shape)?;
+        plan.accepted()?;
+        for warning in &plan.warnings {
+            log::warn!("{}: {warning}", spec.table);
         }
-        let target_ref = d.table_ref(spec.schema.as_deref(), &spec.table);
-        let target_existed = exists(
-            &conn,
-            &d.table_exists_sql(spec.schema.as_deref(), &spec.table),
-        )?;
-        let (load_into, side_table) = match spec.write_mode {
-            WriteMode::Replace => {
-                let side = format!("{}{SIDE_SUFFIX}", spec.table);
-                let side_ref = d.table_ref(spec.schema.as_deref(), &side);
-                // Tables a killed run left behind are dropped first: a half-loaded side table,
-                // and (MariaDB) the old table of a swap that was not finished.
-                odbc::execute(&conn, &d.drop_table_sql(&side_ref))?;
-                if target_existed {
-                    let old = format!("{}{OLD_SUFFIX}", spec.table);
-                    odbc::execute(
-                        &conn,
-                        &d.drop_table_sql(&d.table_ref(spec.schema.as_deref(), &old)),
-                    )?;
-                }
-                odbc::execute(&conn, &d.create_table_sql(&side_ref, &shape.columns))
-                    .with_context(|| format!("creating the side table {side_ref}"))?;
-                (side, true)
-            }
-            WriteMode::Truncate if target_existed => {
-                odbc::execute(&conn, &d.truncate_sql(&target_ref))
-                    .with_context(|| format!("truncating {target_ref}"))?;
-                (spec.table.to_string(), false)
-            }
-            WriteMode::Truncate | WriteMode::Append => {
-                if !target_existed {
-                    odbc::execute(&conn, &d.create_table_sql(&target_ref, &shape.columns))
-                        .with_context(|| format!("creating {target_ref}"))?;
-                }
-                (spec.table.to_string(), false)
-            }
-        };
-        // Rows already in the table (append): the base of the commit check after a reconnect.
-        let base_rows = match spec.write_mode {
-            WriteMode::Append if target_existed => count_rows(&conn, &target_ref)?,
-            _ => 0,
+        log::debug!("{}: {}", spec.table, plan.action());
+        let side_ref = spec.table_ref(&spec.suffixed(SIDE_SUFFIX));
+        // Tables a killed run left behind are dropped first: a half-loaded side table, and
+        // (MariaDB) the old table of a swap that was not finished.
+        odbc::execute(&conn, &d.drop_table_sql(&side_ref))?;
+        if plan.target_exists {
+            odbc::execute(
+                &conn,
+                &d.drop_table_sql(&spec.table_ref(&spec.suffixed(OLD_SUFFIX))),
+            )?;
+        }
+        odbc::execute(&conn, &d.create_table_sql(&side_ref, &plan.side_columns()))
+            .with_context(|| format!("creating the side table {side_ref}"))?;
+        let append_base = if plan.finish == Finish::Append && !d.transactional_ddl() {
+            Some(count_rows(&conn, &spec.table_ref(&spec.table))?)
+        } else {
+            None
         };
         conn.set_autocommit(false)?;
-        let columns = shape.columns.iter().map(|c| d.quote(&c.name)).collect();
-        let table_ref = d.table_ref(spec.schema.as_deref(), &load_into);
+        let (columns, params) = insert_columns(d, shape, &plan.load)?;
         Ok(TargetTable {
             ctx: WriteContext {
                 spec,
-                table_ref,
+                table_ref: side_ref,
+                load: plan.load.clone(),
                 columns,
-                base_rows,
+                params,
                 shared: Shared::default(),
             },
             conn,
-            load_into,
-            side_table,
-            target_existed,
+            plan,
+            side_table: true,
+            append_base,
         })
     }
-
     /// Rows committed so far.
     pub fn rows_written(&self) -> u64 {
         self.ctx.shared.committed.load(Ordering::SeqCst)
@@ -218,7 +254,7 @@ impl<'a> TargetTable<'a> {
         }
         let mut extra = Vec::with_capacity(writers - 1);
         for _ in 1..writers {
-            let conn = self.ctx.spec.connector.connect()?;
+            let conn = open(self.ctx.spec.connector, self.ctx.spec.dialect)?;
             conn.set_autocommit(false)?;
             extra.push(conn);
         }
@@ -269,61 +305,80 @@ impl<'a> TargetTable<'a> {
         reconnect(&self.ctx, &mut self.conn);
     }
 
-    /// Checks the rows written against `rows_read` and, for `replace`, swaps the side table in.
+    /// Checks the rows written against `rows_read`, then ends the load on the target table as
+    /// planned: swap, or one transaction that (empties and) fills it from the side table. The
+    /// end step is retried after transient errors.
     pub fn finish(mut self, rows_read: u64) -> anyhow::Result<u64> {
         let written = self.rows_written();
         if written != rows_read {
             self.abandon();
             bail!("wrote {written} rows but read {rows_read}");
         }
-        if self.side_table {
-            let retry = self.ctx.spec.retry;
-            let mut waits = retry.backoff();
-            let mut tried = false;
-            loop {
-                let error = match self.check_and_swap(rows_read, tried) {
-                    Ok(()) => break,
-                    Err(e) => e,
+        let retry = self.ctx.spec.retry;
+        let mut waits = retry.backoff();
+        let mut tried = false;
+        loop {
+            let error = match self.finish_once(rows_read, tried) {
+                Ok(()) => break,
+                Err(e) => e,
+            };
+            tried = true;
+            let wait = match retry::classify(&error) {
+                ErrorClass::Transient { .. } => waits.next().flatten(),
+                ErrorClass::Permanent => None,
+            };
+            let Some(wait) = wait else {
+                self.abandon();
+                let what = match self.plan.finish {
+                    Finish::Swap => "swapping the new table in",
+                    Finish::Refresh => "refreshing the table from the side table",
+                    Finish::Append => "appending the side table's rows",
                 };
-                tried = true;
-                let wait = match retry::classify(&error) {
-                    ErrorClass::Transient { .. } => waits.next().flatten(),
-                    ErrorClass::Permanent => None,
-                };
-                let Some(wait) = wait else {
-                    self.abandon();
-                    return Err(error.context("swapping the new table in"));
-                };
-                self.ctx.shared.retries.fetch_add(1, Ordering::SeqCst);
-                log::warn!(
-                    "{}: transient error during the swap, retrying in {:.1} s: {}",
-                    &self.ctx.spec.table,
-                    wait.as_secs_f64(),
-                    crate::config::secrets::redact(&format!("{error:#}"))
-                );
-                thread::sleep(wait);
-                self.reconnect();
-            }
-            self.side_table = false;
+                return Err(error.context(what));
+            };
+            self.ctx.shared.retries.fetch_add(1, Ordering::SeqCst);
+            log::warn!(
+                "{}: transient error at the end of the load, retrying in {:.1} s: {}",
+                &self.ctx.spec.table,
+                wait.as_secs_f64(),
+                crate::config::secrets::redact(&format!("{error:#}"))
+            );
+            thread::sleep(wait);
+            self.reconnect();
         }
+        self.side_table = false;
         let _ = self.conn.set_autocommit(true);
         Ok(written)
     }
 
-    /// Checks the side table's row count and swaps it in. On a retry (`retry`), a side table
-    /// that is gone means the previous attempt's swap went through before the error.
-    fn check_and_swap(&mut self, rows_read: u64, retry: bool) -> anyhow::Result<()> {
-        let d = self.ctx.spec.dialect;
-        let side_ref = d.table_ref(self.ctx.spec.schema.as_deref(), &self.load_into);
+    /// Checks the side table's row count and ends the load. On a retry (`retry`), a side table
+    /// that is gone means the previous attempt went through before the error (the side table is
+    /// dropped in the same transaction, or right after its commit).
+    fn finish_once(&mut self, rows_read: u64, retry: bool) -> anyhow::Result<()> {
+        let spec = &self.ctx.spec;
+        let d = spec.dialect;
+        let side = spec.suffixed(SIDE_SUFFIX);
+        let side_ref = self.ctx.table_ref.clone();
+        let target_ref = spec.table_ref(&spec.table);
         if retry
             && !exists(
                 &self.conn,
-                &d.table_exists_sql(self.ctx.spec.schema.as_deref(), &self.load_into),
+                &d.table_exists_sql(spec.schema.as_deref(), &side),
             )?
         {
             let _ = self.conn.rollback();
-            log::info!("{}: the swap had gone through", self.ctx.spec.table);
+            log::info!("{}: the load had been completed", spec.table);
             return Ok(());
+        }
+        if retry && let Some(base) = self.append_base {
+            // The copy was committed when the target holds its rows and the side table's.
+            let now = count_rows(&self.conn, &target_ref)?;
+            let _ = self.conn.rollback();
+            if now == base + rows_read {
+                log::info!("{}: the rows had been appended", spec.table);
+                self.run_autocommit(&[d.drop_table_sql(&side_ref)])?;
+                return Ok(());
+            }
         }
         let counted = count_rows(&self.conn, &side_ref)?;
         // End the read before writing: a read lock held into the swap deadlocks two tables
@@ -332,55 +387,189 @@ impl<'a> TargetTable<'a> {
         if counted != rows_read {
             bail!("the side table {side_ref} holds {counted} rows, expected {rows_read}");
         }
-        let swap = d.swap(
-            self.ctx.spec.schema.as_deref(),
-            &self.load_into,
-            &self.ctx.spec.table,
-            self.target_existed,
-        );
-        if swap.transactional {
-            let result = swap
-                .statements
-                .iter()
-                .try_for_each(|sql| odbc::execute(&self.conn, sql))
-                .and_then(|()| Ok(self.conn.commit()?));
-            if result.is_err() {
-                let _ = self.conn.rollback();
+        match self.plan.finish {
+            Finish::Swap => {
+                let swap = d.swap(
+                    spec.schema.as_deref(),
+                    &side,
+                    &spec.table,
+                    self.plan.target_exists,
+                );
+                if swap.transactional {
+                    self.run_transaction(&swap.statements)
+                } else {
+                    self.run_autocommit(&swap.statements)
+                }
             }
-            result
-        } else {
-            let _ = self.conn.rollback();
-            self.conn.set_autocommit(true)?;
-            let result = swap
-                .statements
-                .iter()
-                .try_for_each(|sql| odbc::execute(&self.conn, sql));
-            let _ = self.conn.set_autocommit(false);
-            result
+            Finish::Refresh | Finish::Append => {
+                let merge = d.merge(
+                    &target_ref,
+                    &side_ref,
+                    &self.ctx.columns,
+                    &self.plan.added,
+                    self.plan.finish == Finish::Refresh,
+                );
+                self.run_autocommit(&merge.before)?;
+                self.run_transaction(&merge.transaction)?;
+                if let Err(e) = self.run_autocommit(&merge.after) {
+                    log::warn!(
+                        "{}: the rows are in, but the side table could not be dropped (the next \
+                         run will): {e:#}",
+                        self.ctx.spec.table
+                    );
+                }
+                Ok(())
+            }
         }
     }
 
-    /// Gives up: a side table is dropped; the target table stays as it is.
+    /// Runs `statements` in one transaction and commits; rolls back on an error.
+    fn run_transaction(&self, statements: &[String]) -> anyhow::Result<()> {
+        let result = statements
+            .iter()
+            .try_for_each(|sql| odbc::execute(&self.conn, sql))
+            .and_then(|()| Ok(self.conn.commit()?));
+        if result.is_err() {
+            let _ = self.conn.rollback();
+        }
+        result
+    }
+
+    /// Runs `statements` one by one, each committed on its own.
+    fn run_autocommit(&self, statements: &[String]) -> anyhow::Result<()> {
+        if statements.is_empty() {
+            return Ok(());
+        }
+        let _ = self.conn.rollback();
+        self.conn.set_autocommit(true)?;
+        let result = statements
+            .iter()
+            .try_for_each(|sql| odbc::execute(&self.conn, sql));
+        let _ = self.conn.set_autocommit(false);
+        result
+    }
+
+    /// Gives up: the side table is dropped; the target table stays as it is.
     pub fn abandon(&mut self) {
         let _ = self.conn.rollback();
         if self.side_table {
             let _ = self.conn.set_autocommit(true);
-            let side_ref = self
-                .ctx
-                .spec
-                .dialect
-                .table_ref(self.ctx.spec.schema.as_deref(), &self.load_into);
-            let drop = self.ctx.spec.dialect.drop_table_sql(&side_ref);
+            let drop = self.ctx.spec.dialect.drop_table_sql(&self.ctx.table_ref);
             if odbc::execute(&self.conn, &drop).is_err() {
                 // The connection may be what failed: try once more on a fresh one.
                 let fresh = self.ctx.spec.connector.connect();
                 if let Err(e) = fresh.and_then(|conn| odbc::execute(&conn, &drop)) {
-                    log::warn!("cannot drop the side table {side_ref} (the next run will): {e:#}");
+                    log::warn!(
+                        "cannot drop the side table {} (the next run will): {e:#}",
+                        self.ctx.table_ref
+                    );
                 }
             }
             self.side_table = false;
         }
     }
+}
+
+/// The side table's column names (quoted) and the SQL of each inserted value, in batch order.
+/// The values' Arrow types after the dialect's `prepare_batch` decide the casts, so an empty
+/// batch of the table's schema goes through it once.
+fn insert_columns(
+    d: &dyn Dialect,
+    shape: &TableShape,
+    load: &[LoadColumn],
+) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+    let probe = RecordBatch::new_empty(shape.arrow_schema());
+    let (probe, _) = d.prepare_batch(probe, load)?;
+    let columns = load.iter().map(|c| d.quote(&c.target.name)).collect();
+    let params = probe
+        .schema()
+        .fields()
+        .iter()
+        .zip(load)
+        .map(|(field, c)| d.parameter_sql(field.data_type(), &c.target))
+        .collect();
+    Ok((columns, params))
+}
+
+/// Inserts `batch` (the first rows of a table) the way a run would, into a table that is rolled
+/// back or dropped afterwards, so that `check` can say the values go in. With transactional DDL
+/// the side table itself is created in a transaction and, for an existing table, the sample is
+/// also copied into the target table; everything is rolled back. Otherwise the sample goes into a
+/// temporary table (and, for an existing table, from there into the target table, rolled back).
+pub fn sample(
+    spec: &TargetSpec<'_>,
+    shape: &TableShape,
+    plan: &WritePlan,
+    batch: RecordBatch,
+) -> anyhow::Result<()> {
+    let d = spec.dialect;
+    let conn = open(spec.connector, d)?;
+    conn.set_autocommit(false)?;
+    let transactional = d.transactional_ddl();
+    let sample_name = spec.suffixed(CHECK_SUFFIX);
+    let sample_ref = match spec.schema.as_deref() {
+        // A temporary table needs an existing schema (MariaDB: a database); without one it goes
+        // into the connection's own.
+        Some(schema)
+            if !transactional
+                && d.has_schemas()
+                && !exists(&conn, &d.schema_exists_sql(schema))? =>
+        {
+            d.temporary_table_ref(None, &sample_name)
+        }
+        schema if !transactional => d.temporary_table_ref(schema, &sample_name),
+        schema => d.table_ref(schema, &sample_name),
+    };
+    let target_ref = spec.table_ref(&spec.table);
+    let (columns, params) = insert_columns(d, shape, &plan.load)?;
+    let (batch, _) = d.prepare_batch(batch, &plan.load)?;
+    let attempt = || -> anyhow::Result<()> {
+        if transactional {
+            ensure_schema(&conn, d, spec.schema.as_deref())?;
+            odbc::execute(
+                &conn,
+                &d.create_table_sql(&sample_ref, &plan.side_columns()),
+            )?;
+        } else {
+            odbc::execute(
+                &conn,
+                &d.create_temporary_table_sql(&sample_ref, &plan.side_columns()),
+            )?;
+        }
+        d.insert_strategy()
+            .insert(&conn, &sample_ref, &columns, &params, &batch)
+            .context("inserting the sample")?;
+        if plan.finish != Finish::Swap {
+            if transactional {
+                for column in &plan.added {
+                    odbc::execute(&conn, &d.add_column_sql(&target_ref, column))?;
+                }
+            }
+            // Where DDL commits, added columns are not added by a check: they are left out.
+            let list = columns
+                .iter()
+                .zip(&plan.load)
+                .filter(|(_, c)| {
+                    transactional || !plan.added.iter().any(|a| a.name == c.target.name)
+                })
+                .map(|(q, _)| q.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            odbc::execute(
+                &conn,
+                &format!("INSERT INTO {target_ref} ({list}) SELECT {list} FROM {sample_ref}"),
+            )
+            .context("copying the sample into the table")?;
+        }
+        Ok(())
+    };
+    let result = attempt();
+    let _ = conn.rollback();
+    if !transactional {
+        let _ = conn.set_autocommit(true);
+        let _ = odbc::execute(&conn, &d.drop_table_sql(&sample_ref));
+    }
+    result
 }
 
 /// Writes one batch in its own transaction on `conn` (writer number `writer`), retrying
@@ -395,7 +584,7 @@ fn write_batch(
     batch: RecordBatch,
 ) -> anyhow::Result<()> {
     let spec = &ctx.spec;
-    let (batch, changed) = spec.dialect.prepare_batch(batch)?;
+    let (batch, changed) = spec.dialect.prepare_batch(batch, &ctx.load)?;
     ctx.shared.changed.fetch_add(changed, Ordering::SeqCst);
     let rows = batch.num_rows() as u64;
     let mut waits = spec.retry.backoff();
@@ -420,10 +609,13 @@ fn write_batch(
             }
         } else {
             let _commit = ctx.shared.gate.read().unwrap_or_else(|e| e.into_inner());
-            let inserted =
-                spec.dialect
-                    .insert_strategy()
-                    .insert(conn, &ctx.table_ref, &ctx.columns, &batch);
+            let inserted = spec.dialect.insert_strategy().insert(
+                conn,
+                &ctx.table_ref,
+                &ctx.columns,
+                &ctx.params,
+                &batch,
+            );
             match inserted.and_then(|()| {
                 in_commit = true;
                 conn.commit().context("committing the batch")
@@ -486,7 +678,7 @@ fn resolve_uncertain(
     rows: u64,
 ) -> anyhow::Result<bool> {
     let _exclusive = ctx.shared.gate.write().unwrap_or_else(|e| e.into_inner());
-    let before = ctx.base_rows + ctx.shared.committed.load(Ordering::SeqCst);
+    let before = ctx.shared.committed.load(Ordering::SeqCst);
     let now = count_rows(conn, &ctx.table_ref)?;
     let _ = conn.rollback();
     let pending: Vec<(usize, u64)> = ctx
@@ -557,7 +749,7 @@ fn forget_uncertain(ctx: &WriteContext<'_>, writer: usize) {
 /// Replaces `conn` with a new connection in manual-commit mode; a failure is logged and left
 /// for the next attempt to hit.
 fn reconnect(ctx: &WriteContext<'_>, conn: &mut Connection) {
-    match ctx.spec.connector.connect() {
+    match open(ctx.spec.connector, ctx.spec.dialect) {
         Ok(new) => {
             if let Err(e) = new.set_autocommit(false) {
                 log::warn!("re-opened target connection refuses manual commit: {e}");

@@ -570,7 +570,11 @@ fn describe(
 
 /// How the target table is written; names as the target stores them (Oracle: `staging` is
 /// `STAGING`).
-fn target_spec<'a>(settings: &'a Settings, target: &'a Endpoint, table: &str) -> TargetSpec<'a> {
+pub(crate) fn target_spec<'a>(
+    settings: &'a Settings,
+    target: &'a Endpoint,
+    table: &str,
+) -> TargetSpec<'a> {
     TargetSpec {
         connector: &target.connector,
         dialect: target.dialect,
@@ -580,7 +584,11 @@ fn target_spec<'a>(settings: &'a Settings, target: &'a Endpoint, table: &str) ->
             .as_deref()
             .map(|s| target.dialect.fold_name(s)),
         table: target.dialect.fold_name(table),
-        write_mode: settings.write_mode,
+        options: crate::write_plan::PlanOptions {
+            write_mode: settings.write_mode,
+            schema_changes: settings.schema_changes,
+            lowercase_columns: settings.lowercase_columns,
+        },
         retry: settings.retry,
     }
 }

@@ -6,12 +6,14 @@
 //! Regenerate the golden files after an intended change with
 //! `UPDATE_GOLDEN=1 cargo test --test dialects`, and read the diff.
 
+use arrow_odbc::arrow::{datatypes::DataType, record_batch::RecordBatch};
 use source_to_staging::{
     dialect::{
         Dialect, generic::Generic, mariadb::MariaDb, mssql::SqlServer, oracle::Oracle,
         postgres::Postgres, sqlite::Sqlite,
     },
     plan::{Column, ColumnMeta, ColumnType, sql_type as t},
+    write_plan::{LoadColumn, TargetColumn},
 };
 
 /// What a driver reports for one column: SQL type, column size, decimal digits, type name,
@@ -290,7 +292,7 @@ fn oracle() -> Vec<Reported> {
             15,
             0,
             "NUMBER",
-            ColumnType::DecimalText,
+            ColumnType::UNCONSTRAINED_DECIMAL,
         ),
         d(
             "NUMBER(1)",
@@ -371,7 +373,7 @@ fn oracle() -> Vec<Reported> {
             126,
             0,
             "FLOAT",
-            ColumnType::DecimalText,
+            ColumnType::UNCONSTRAINED_DECIMAL,
         ),
         d(
             "BINARY_FLOAT",
@@ -533,7 +535,7 @@ fn oracle() -> Vec<Reported> {
             15,
             0,
             "NUMBER",
-            ColumnType::DecimalText,
+            ColumnType::UNCONSTRAINED_DECIMAL,
         ),
         r(
             "NUMBER(10) (no catalog)",
@@ -557,7 +559,7 @@ fn oracle() -> Vec<Reported> {
             126,
             0,
             "FLOAT",
-            ColumnType::DecimalText,
+            ColumnType::UNCONSTRAINED_DECIMAL,
         ),
         r(
             "DATE (no catalog)",
@@ -590,7 +592,7 @@ fn generic() -> Vec<Reported> {
             0,
             0,
             "DECFLOAT",
-            ColumnType::DecimalText,
+            ColumnType::UNCONSTRAINED_DECIMAL,
         ),
         r("DOUBLE", t::DOUBLE, 53, 0, "DOUBLE", ColumnType::Float64),
         r(
@@ -791,13 +793,55 @@ fn target_types() -> Vec<(ColumnType, [&'static str; 6])> {
             ],
         ),
         (
-            ColumnType::DecimalText,
+            ColumnType::UNCONSTRAINED_DECIMAL,
             [
                 "numeric",
                 "longtext",
                 "NUMERIC_TEXT",
                 "nvarchar(max)",
-                "NUMBER",
+                "CLOB",
+                "CLOB",
+            ],
+        ),
+        (
+            ColumnType::DecimalText {
+                precision: Some(50),
+                scale: Some(10),
+            },
+            [
+                "numeric(50,10)",
+                "decimal(50,10)",
+                "DECIMAL_TEXT(50,10)",
+                "nvarchar(53)",
+                "VARCHAR2(53 CHAR)",
+                "CLOB",
+            ],
+        ),
+        (
+            ColumnType::DecimalText {
+                precision: Some(65),
+                scale: Some(30),
+            },
+            [
+                "numeric(65,30)",
+                "decimal(65,30)",
+                "DECIMAL_TEXT(65,30)",
+                "nvarchar(68)",
+                "VARCHAR2(68 CHAR)",
+                "CLOB",
+            ],
+        ),
+        (
+            ColumnType::DecimalText {
+                precision: Some(70),
+                scale: Some(31),
+            },
+            [
+                "numeric(70,31)",
+                "longtext",
+                "DECIMAL_TEXT(70,31)",
+                "nvarchar(73)",
+                "VARCHAR2(73 CHAR)",
                 "CLOB",
             ],
         ),
@@ -1021,9 +1065,9 @@ fn lossy_mappings_come_with_warnings() {
         SqlServer.source_warnings(&meta(&variant), &text(None, false))[0].contains("sql_variant")
     );
     assert!(Postgres.target_warnings(&ColumnType::Timestamp { precision: 7 })[0].contains("6"));
-    assert!(MariaDb.target_warnings(&ColumnType::DecimalText)[0].contains("text"));
+    assert!(MariaDb.target_warnings(&ColumnType::UNCONSTRAINED_DECIMAL)[0].contains("text"));
     assert!(Oracle.target_warnings(&ColumnType::Time { precision: 6 })[0].contains("text"));
-    assert!(SqlServer.target_warnings(&ColumnType::DecimalText)[0].contains("38"));
+    assert!(SqlServer.target_warnings(&ColumnType::UNCONSTRAINED_DECIMAL)[0].contains("38"));
     assert!(Postgres.target_warnings(&ColumnType::Int64).is_empty());
 }
 
@@ -1041,7 +1085,7 @@ fn golden_columns() -> Vec<Column> {
         column("actief", ColumnType::Boolean, true),
         column("aantal", ColumnType::Int32, true),
         column("bedrag", dec(12, 2), true),
-        column("exact", ColumnType::DecimalText, true),
+        column("exact", ColumnType::UNCONSTRAINED_DECIMAL, true),
         column("score", ColumnType::Float64, true),
         column("code", text(Some(6), true), true),
         column("naam", text(Some(100), false), true),
@@ -1051,7 +1095,76 @@ fn golden_columns() -> Vec<Column> {
         column("tijd", ColumnType::Time { precision: 6 }, true),
         column("gewijzigd", ColumnType::Timestamp { precision: 6 }, true),
         column("vastgelegd", ColumnType::TimestampTz { precision: 6 }, true),
+        column("nauwkeurig", ColumnType::Timestamp { precision: 7 }, true),
+        column("moment7", ColumnType::TimestampTz { precision: 7 }, true),
+        column(
+            "groot",
+            ColumnType::DecimalText {
+                precision: Some(50),
+                scale: Some(10),
+            },
+            true,
+        ),
     ]
+}
+
+/// Source columns carried as text going into existing columns of other types: a MariaDB TIME
+/// into a time column, an unconstrained decimal into decimal(12,2), SQL Server datetime2(7) into
+/// a timestamp with 3 digits, datetimeoffset(7) into one with a time zone.
+fn existing_columns(d: &dyn Dialect) -> Vec<LoadColumn> {
+    let source = |name: &str, column_type: ColumnType| Column {
+        source_name: name.to_uppercase(),
+        name: name.to_string(),
+        column_type,
+        nullable: true,
+        source_type: "x".into(),
+    };
+    [
+        (
+            source("duur", text(Some(17), false)),
+            ColumnType::Time { precision: 6 },
+        ),
+        (
+            source("bedrag", ColumnType::UNCONSTRAINED_DECIMAL),
+            dec(12, 2),
+        ),
+        (
+            source("nauwkeurig", ColumnType::Timestamp { precision: 7 }),
+            ColumnType::Timestamp { precision: 3 },
+        ),
+        (
+            source("moment7", ColumnType::TimestampTz { precision: 7 }),
+            ColumnType::TimestampTz { precision: 3 },
+        ),
+        (source("naam", text(Some(20), false)), text(None, false)),
+    ]
+    .into_iter()
+    .map(|(source, target_type)| {
+        let target = TargetColumn::new_for(
+            d,
+            &Column {
+                column_type: target_type,
+                ..source.clone()
+            },
+        );
+        LoadColumn { source, target }
+    })
+    .collect()
+}
+
+/// The insert statement of a dialect's strategy for `load`, the values travelling as `sent`.
+fn insert_sql(d: &dyn Dialect, table_ref: &str, load: &[LoadColumn], sent: &[DataType]) -> String {
+    let columns: Vec<String> = load.iter().map(|c| d.quote(&c.target.name)).collect();
+    let params: Vec<String> = load
+        .iter()
+        .zip(sent)
+        .map(|(c, sent)| d.parameter_sql(sent, &c.target))
+        .collect();
+    d.insert_strategy().statement(table_ref, &columns, &params)
+}
+
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
 }
 
 /// One statement of a golden file, and whether sqlparser is expected to parse it.
@@ -1083,8 +1196,13 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
     }
     // Procedural statements sqlparser does not know: SQL Server's IF/EXEC batches and Oracle's
     // PL/SQL blocks.
-    let procedural =
-        |sql: &str| sql.starts_with("IF ") || sql.starts_with("BEGIN ") || sql.starts_with("EXEC ");
+    let procedural = |sql: &str| {
+        sql.starts_with("IF ")
+            || sql.starts_with("BEGIN ")
+            || sql.starts_with("EXEC ")
+            || sql.starts_with("ALTER SESSION")
+            || sql.starts_with("CREATE PRIVATE TEMPORARY")
+    };
     let mut out = Vec::new();
     let mut add = |what: &'static str, sql: String| {
         let parse = !procedural(&sql);
@@ -1098,7 +1216,81 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
     }
     add("table exists", d.table_exists_sql(schema, "clients"));
     add("drop side table", d.drop_table_sql(&side));
-    add("create side table", d.create_table_sql(&side, &columns));
+    add(
+        "create side table",
+        d.create_table_sql(&side, &d.column_defs(&columns)),
+    );
+    for sql in d.target_session_sql() {
+        add("target session", sql);
+    }
+    add(
+        "existing table's columns",
+        d.table_columns_sql(schema, "clients"),
+    );
+    if let Some(sql) = d.dependent_views_sql(schema, "clients") {
+        add("views that use the table", sql);
+    }
+    // The batch of a new table: the Arrow types of the columns, after the dialect's own changes.
+    let new_load: Vec<LoadColumn> = columns
+        .iter()
+        .map(|c| LoadColumn {
+            source: c.clone(),
+            target: TargetColumn::new_for(d, c),
+        })
+        .collect();
+    let schema_of = |load: &[LoadColumn]| {
+        let shape = source_to_staging::plan::TableShape {
+            columns: load.iter().map(|c| c.source.clone()).collect(),
+        };
+        let (batch, _) = d
+            .prepare_batch(RecordBatch::new_empty(shape.arrow_schema()), load)
+            .unwrap();
+        batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.data_type().clone())
+            .collect::<Vec<_>>()
+    };
+    add(
+        "insert into the side table of a new table",
+        insert_sql(d, &side, &new_load, &schema_of(&new_load)),
+    );
+    let existing = existing_columns(d);
+    add(
+        "insert into the side table of an existing table (casts to its column types)",
+        insert_sql(d, &side, &existing, &schema_of(&existing)),
+    );
+    let names: Vec<String> = existing.iter().map(|c| d.quote(&c.target.name)).collect();
+    let added = [source_to_staging::dialect::ColumnDef {
+        name: "nieuw".into(),
+        type_sql: d.type_sql(&text(Some(40), false)),
+        nullable: true,
+    }];
+    for (what, refresh) in [
+        ("truncate: refresh in one transaction", true),
+        ("append in one transaction", false),
+    ] {
+        let merge = d.merge(&target, &side, &names, &added, refresh);
+        for sql in merge.before {
+            add(leak(format!("{what}: before, committed on its own")), sql);
+        }
+        for sql in merge.transaction {
+            add(leak(format!("{what}: in the transaction")), sql);
+        }
+        for sql in merge.after {
+            add(leak(format!("{what}: after the commit")), sql);
+        }
+    }
+    if !d.transactional_ddl() {
+        add(
+            "check's sample table (temporary: DDL commits)",
+            d.create_temporary_table_sql(
+                &d.temporary_table_ref(schema, "clients_s2s_check"),
+                &d.column_defs(&columns),
+            ),
+        );
+    }
     add("truncate", d.truncate_sql(&target));
     add(
         "row count and longest values",
@@ -1169,9 +1361,28 @@ fn parses(dialect: &dyn sqlparser::dialect::Dialect, d: &dyn Dialect) {
         if !s.parse {
             continue;
         }
-        // sqlparser does not know Oracle's length semantics (`VARCHAR2(100 CHAR)`): the rest of
-        // the statement is parsed without them.
-        let sql = s.sql.replace(" CHAR)", ")");
+        // sqlparser does not know Oracle's length semantics (`VARCHAR2(100 CHAR)`), MariaDB's
+        // `ADD COLUMN IF NOT EXISTS`, or `?` markers in PostgreSQL (psqlODBC turns them into $1,
+        // $2, ...): the rest of the statement is parsed without them.
+        let mut sql = s
+            .sql
+            .replace(" CHAR)", ")")
+            .replace("ADD COLUMN IF NOT EXISTS", "ADD COLUMN");
+        if d.name() == "PostgreSQL" {
+            let mut n = 0;
+            sql = sql
+                .split('?')
+                .enumerate()
+                .map(|(i, part)| {
+                    if i == 0 {
+                        part.to_string()
+                    } else {
+                        n += 1;
+                        format!("${n}{part}")
+                    }
+                })
+                .collect();
+        }
         if let Err(e) = sqlparser::parser::Parser::parse_sql(dialect, &sql) {
             panic!("{} {} does not parse: {e}\n{}", d.name(), s.what, s.sql);
         }

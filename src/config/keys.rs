@@ -129,6 +129,12 @@ pub const ALL: &[Key] = &[
         "replace, truncate or append"
     ),
     key!(
+        "SCHEMA_CHANGES",
+        SET,
+        Some("add"),
+        "truncate/append: a new source column is added (add) or refused (fail)"
+    ),
+    key!(
         "ROW_LIMIT",
         SET,
         None,

@@ -128,6 +128,16 @@ pub enum WriteMode {
     Append,
 }
 
+/// `SCHEMA_CHANGES`: what `truncate` and `append` do with a source column the existing table
+/// lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SchemaChanges {
+    /// Add it as a nullable column (with a warning).
+    Add,
+    /// Refuse the table before writing.
+    Fail,
+}
+
 impl fmt::Display for WriteMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -195,6 +205,8 @@ pub struct Settings {
     pub transfer_mode: TransferMode,
     /// `WRITE_MODE`.
     pub write_mode: WriteMode,
+    /// `SCHEMA_CHANGES`.
+    pub schema_changes: SchemaChanges,
     /// `ROW_LIMIT` (`None`: all rows).
     pub row_limit: Option<u64>,
     /// `LOG_ROW_COUNT`.
@@ -500,6 +512,16 @@ impl Settings {
                     None
                 }
             });
+        let schema_changes =
+            c.text("SCHEMA_CHANGES")
+                .and_then(|v| match v.to_ascii_lowercase().as_str() {
+                    "add" => Some(SchemaChanges::Add),
+                    "fail" => Some(SchemaChanges::Fail),
+                    _ => {
+                        c.fail("SCHEMA_CHANGES", &v, "expected add or fail");
+                        None
+                    }
+                });
         let row_limit = if c.text("ROW_LIMIT").is_some() {
             c.whole("ROW_LIMIT", 0).map(|n| (n > 0).then_some(n))
         } else {
@@ -571,6 +593,7 @@ impl Settings {
                 chunk_size: usize::try_from(chunk_size?).ok()?,
                 transfer_mode: transfer_mode?,
                 write_mode: write_mode?,
+                schema_changes: schema_changes?,
                 row_limit: row_limit?,
                 log_row_count: log_row_count?,
                 retry: RetryPolicy {
@@ -768,6 +791,7 @@ mod tests {
         assert_eq!(s.chunk_size, 100_000);
         assert_eq!(s.transfer_mode, TransferMode::Direct);
         assert_eq!(s.write_mode, WriteMode::Replace);
+        assert_eq!(s.schema_changes, SchemaChanges::Add);
         assert_eq!(s.row_limit, None);
         assert!(s.log_row_count && s.cleanup_parquet_files && s.lowercase_columns);
         assert!(!s.ask_password);

@@ -37,7 +37,7 @@ impl Dialect for Generic {
 
     fn target_warnings(&self, column_type: &ColumnType) -> Vec<String> {
         match column_type {
-            ColumnType::DecimalText => {
+            ColumnType::DecimalText { .. } => {
                 vec!["no declared precision: stored as its exact text (CLOB)".into()]
             }
             _ => Vec::new(),
@@ -53,7 +53,7 @@ impl Dialect for Generic {
             ColumnType::Float32 => "REAL".into(),
             ColumnType::Float64 => "DOUBLE PRECISION".into(),
             ColumnType::Decimal { precision, scale } => format!("DECIMAL({precision},{scale})"),
-            ColumnType::DecimalText => "CLOB".into(),
+            ColumnType::DecimalText { .. } => "CLOB".into(),
             ColumnType::Text {
                 length: Some(n),
                 fixed: true,

@@ -8,8 +8,11 @@
 //! Unicode character (emoji included) fits. The swap is `RENAME TABLE`, which MariaDB performs
 //! atomically for all tables it names.
 
-use super::{Dialect, DriverTuning, Swap};
+use arrow_odbc::arrow::record_batch::RecordBatch;
+
+use super::{ColumnDef, Dialect, DriverTuning, Swap};
 use crate::plan::{ColumnMeta, ColumnType, decimal, generic_column_type, type_arguments};
+use crate::write_plan::LoadColumn;
 
 /// MariaDB / MySQL.
 #[derive(Debug, Clone, Copy)]
@@ -129,8 +132,13 @@ impl Dialect for MariaDb {
             ColumnType::Decimal { precision, scale } if scale <= 30 => {
                 format!("decimal({precision},{scale})")
             }
-            // More than 30 decimals or no declared precision: the exact text.
-            ColumnType::Decimal { .. } | ColumnType::DecimalText => "longtext".into(),
+            // Up to 65 digits, 30 of them after the point.
+            ColumnType::DecimalText {
+                precision: Some(p),
+                scale: Some(s),
+            } if p <= 65 && s <= 30 => format!("decimal({p},{s})"),
+            // More than 30 decimals or 65 digits, or no declared precision: the exact text.
+            ColumnType::Decimal { .. } | ColumnType::DecimalText { .. } => "longtext".into(),
             ColumnType::Text {
                 length: Some(n),
                 fixed: true,
@@ -170,7 +178,11 @@ impl Dialect for MariaDb {
 
     fn target_warnings(&self, column_type: &ColumnType) -> Vec<String> {
         match column_type {
-            ColumnType::DecimalText => vec![
+            ColumnType::DecimalText {
+                precision: Some(p),
+                scale: Some(s),
+            } if *p <= 65 && *s <= 30 => Vec::new(),
+            ColumnType::DecimalText { .. } => vec![
                 "MariaDB decimals hold 65 digits with at most 30 after the point: stored as its \
                  exact text (longtext)"
                     .into(),
@@ -192,22 +204,93 @@ impl Dialect for MariaDb {
         }
     }
 
-    fn create_table_sql(&self, table_ref: &str, columns: &[crate::plan::Column]) -> String {
+    fn column_list_sql(&self, columns: &[ColumnDef]) -> String {
+        // NULL said explicitly: a first TIMESTAMP column would otherwise get NOT NULL and a
+        // default.
         let defs: Vec<String> = columns
             .iter()
             .map(|c| {
                 let null = if c.nullable { " NULL" } else { " NOT NULL" };
-                format!(
-                    "{} {}{null}",
-                    self.quote(&c.name),
-                    self.type_sql(&c.column_type)
-                )
+                format!("{} {}{null}", self.quote(&c.name), c.type_sql)
             })
             .collect();
+        defs.join(", ")
+    }
+
+    fn create_table_sql(&self, table_ref: &str, columns: &[ColumnDef]) -> String {
         format!(
             "CREATE TABLE {table_ref} ({}) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
-            defs.join(", ")
+            self.column_list_sql(columns)
         )
+    }
+
+    fn create_temporary_table_sql(&self, table_ref: &str, columns: &[ColumnDef]) -> String {
+        format!(
+            "CREATE TEMPORARY TABLE {table_ref} ({}) DEFAULT CHARSET=utf8mb4 \
+             COLLATE=utf8mb4_bin",
+            self.column_list_sql(columns)
+        )
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        // Every CREATE, ALTER, DROP, RENAME and TRUNCATE commits implicitly.
+        false
+    }
+
+    fn target_session_sql(&self) -> Vec<String> {
+        vec![
+            // Strict: a value that does not fit is an error, never silently cut or clipped.
+            "SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, 'STRICT_ALL_TABLES')".into(),
+            // TIMESTAMP columns take UTC instants as they come.
+            "SET SESSION time_zone = '+00:00'".into(),
+        ]
+    }
+
+    fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let schema_test = match schema {
+            Some(s) => format!("TABLE_SCHEMA = {}", self.literal(s)),
+            None => "TABLE_SCHEMA = DATABASE()".to_string(),
+        };
+        format!(
+            "SELECT COLUMN_NAME, COLUMN_TYPE, NULL, CASE WHEN IS_NULLABLE = 'YES' THEN 1 ELSE 0 \
+             END, CASE WHEN COLUMN_DEFAULT IS NOT NULL OR EXTRA <> '' THEN 1 ELSE 0 END FROM \
+             information_schema.COLUMNS WHERE {schema_test} AND TABLE_NAME = {} ORDER BY \
+             ORDINAL_POSITION",
+            self.literal(table)
+        )
+    }
+
+    fn dependent_views_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
+        // MariaDB keeps no dependencies, only each view's text, which names tables as
+        // `schema`.`table`.
+        let schema_sql = match schema {
+            Some(s) => self.literal(s),
+            None => "DATABASE()".to_string(),
+        };
+        Some(format!(
+            "SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), VIEW_DEFINITION FROM \
+             information_schema.VIEWS WHERE LOCATE(CONCAT('`', {schema_sql}, '`.`', {}, '`'), \
+             VIEW_DEFINITION) > 0",
+            self.literal(&table.replace('`', "``"))
+        ))
+    }
+
+    fn add_column_sql(&self, table_ref: &str, column: &ColumnDef) -> String {
+        // IF NOT EXISTS: the ALTER commits on its own, so a retried end step may meet it done.
+        format!(
+            "ALTER TABLE {table_ref} ADD COLUMN IF NOT EXISTS {} {}",
+            self.quote(&column.name),
+            column.type_sql
+        )
+    }
+
+    fn prepare_batch(
+        &self,
+        batch: RecordBatch,
+        columns: &[LoadColumn],
+    ) -> anyhow::Result<(RecordBatch, usize)> {
+        let batch = super::without_time_zones(batch)?;
+        Ok((super::adapt_text_times(batch, columns, Some(6), false)?, 0))
     }
 
     fn table_exists_sql(&self, schema: Option<&str>, table: &str) -> String {

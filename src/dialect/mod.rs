@@ -20,7 +20,7 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use arrow_odbc::arrow::{
-    array::{ArrayRef, StringArray},
+    array::{Array, ArrayRef, StringArray},
     datatypes::{DataType, Field, Schema},
     record_batch::RecordBatch,
 };
@@ -29,7 +29,30 @@ use crate::{
     convert::FetchForm,
     insert::{InsertStrategy, ParameterArrays},
     plan::{Column, ColumnMeta, ColumnType, generic_column_type},
+    write_plan::{LoadColumn, TargetColumn},
 };
+
+/// A column of a table to create: name (unquoted), type as DDL, nullability.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnDef {
+    /// Name as the target stores it.
+    pub name: String,
+    /// Type as DDL.
+    pub type_sql: String,
+    /// May hold NULL.
+    pub nullable: bool,
+}
+
+/// The statements that end a load into an existing table from the complete side table.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Merge {
+    /// Run first, each committing on its own (DDL where the DBMS commits DDL implicitly).
+    pub before: Vec<String>,
+    /// Run in one transaction: the table holds either what it held or everything.
+    pub transaction: Vec<String>,
+    /// Run after the commit, each on its own (dropping the side table where DDL commits).
+    pub after: Vec<String>,
+}
 
 /// The dialects, tried in order; the generic fallback last.
 pub static DIALECTS: &[&dyn Dialect] = &[
@@ -91,6 +114,104 @@ pub fn columns_as_text(
         Arc::new(Schema::new(fields)),
         columns,
     )?)
+}
+
+/// Prepares the values carried as text because they have more than six fractional digits (see
+/// `ColumnType::carried_as_text`) for a time or timestamp column of the target: an instant with an
+/// offset becomes the same instant in UTC without the offset where the column keeps no offset
+/// (`offsets`: the DBMS's time zone columns keep one), and fractional digits beyond `keep` are cut
+/// off, not rounded, so `9999-12-31 23:59:59.9999999` stays in 9999. Values going into text
+/// columns stay as they are.
+pub fn adapt_text_times(
+    batch: RecordBatch,
+    columns: &[LoadColumn],
+    keep: Option<u8>,
+    offsets: bool,
+) -> anyhow::Result<RecordBatch> {
+    let adapt = |c: &LoadColumn| -> Option<(bool, Option<u8>)> {
+        if !c.source.column_type.carried_as_text() {
+            return None;
+        }
+        let to_utc = matches!(c.source.column_type, ColumnType::TimestampTz { .. })
+            && !(offsets && matches!(c.target.column_type, ColumnType::TimestampTz { .. }));
+        match c.target.column_type {
+            ColumnType::Time { .. }
+            | ColumnType::Timestamp { .. }
+            | ColumnType::TimestampTz { .. } => Some((to_utc, keep)),
+            _ => None,
+        }
+    };
+    if !columns.iter().any(|c| adapt(c).is_some()) {
+        return Ok(batch);
+    }
+    let schema = batch.schema();
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
+    for (array, column) in batch.columns().iter().zip(columns) {
+        match adapt(column) {
+            Some((to_utc, keep)) if array.data_type() == &DataType::Utf8 => {
+                let texts = array
+                    .as_any()
+                    .downcast_ref::<StringArray>()
+                    .expect("a Utf8 array");
+                let adapted = texts
+                    .iter()
+                    .map(|v| {
+                        v.map(|t| -> anyhow::Result<String> {
+                            let t = if to_utc {
+                                crate::convert::utc_text(t)?
+                            } else {
+                                t.to_string()
+                            };
+                            Ok(match keep {
+                                Some(k) => crate::convert::cut_fraction(&t, k).into_owned(),
+                                None => t,
+                            })
+                        })
+                        .transpose()
+                    })
+                    .collect::<anyhow::Result<StringArray>>()?;
+                arrays.push(Arc::new(adapted));
+            }
+            _ => arrays.push(array.clone()),
+        }
+    }
+    Ok(RecordBatch::try_new(schema, arrays)?)
+}
+
+/// Timestamps with a time zone (Arrow `Timestamp(unit, "UTC")`) as the same UTC instants
+/// without one, for targets whose columns keep no offset: drivers bind them as plain timestamps
+/// instead of text with an offset that the DBMS refuses (MariaDB in strict mode).
+pub fn without_time_zones(batch: RecordBatch) -> anyhow::Result<RecordBatch> {
+    let schema = batch.schema();
+    if !schema
+        .fields()
+        .iter()
+        .any(|f| matches!(f.data_type(), DataType::Timestamp(_, Some(_))))
+    {
+        return Ok(batch);
+    }
+    let mut fields = Vec::with_capacity(schema.fields().len());
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
+    for (field, array) in schema.fields().iter().zip(batch.columns()) {
+        match field.data_type() {
+            DataType::Timestamp(unit, Some(_)) => {
+                let naive = DataType::Timestamp(*unit, None);
+                // The values are UTC instants either way; only the type's time zone goes.
+                let data = array
+                    .to_data()
+                    .into_builder()
+                    .data_type(naive.clone())
+                    .build()?;
+                arrays.push(arrow_odbc::arrow::array::make_array(data));
+                fields.push(Field::new(field.name(), naive, field.is_nullable()));
+            }
+            _ => {
+                arrays.push(array.clone());
+                fields.push(field.as_ref().clone());
+            }
+        }
+    }
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?)
 }
 
 /// Warnings about reading a column type from any source.
@@ -278,20 +399,153 @@ pub trait Dialect: Send + Sync {
         ))
     }
 
-    /// `CREATE TABLE` with the given columns.
-    fn create_table_sql(&self, table_ref: &str, columns: &[Column]) -> String {
+    /// The definitions of new columns for `columns` (types from [`Dialect::type_sql`]).
+    fn column_defs(&self, columns: &[Column]) -> Vec<ColumnDef> {
+        columns
+            .iter()
+            .map(|c| ColumnDef {
+                name: c.name.clone(),
+                type_sql: self.type_sql(&c.column_type),
+                nullable: c.nullable,
+            })
+            .collect()
+    }
+
+    /// The column list of a `CREATE TABLE`.
+    fn column_list_sql(&self, columns: &[ColumnDef]) -> String {
         let defs: Vec<String> = columns
             .iter()
             .map(|c| {
                 let null = if c.nullable { "" } else { " NOT NULL" };
-                format!(
-                    "{} {}{null}",
-                    self.quote(&c.name),
-                    self.type_sql(&c.column_type)
-                )
+                format!("{} {}{null}", self.quote(&c.name), c.type_sql)
             })
             .collect();
-        format!("CREATE TABLE {table_ref} ({})", defs.join(", "))
+        defs.join(", ")
+    }
+
+    /// `CREATE TABLE` with the given columns.
+    fn create_table_sql(&self, table_ref: &str, columns: &[ColumnDef]) -> String {
+        format!(
+            "CREATE TABLE {table_ref} ({})",
+            self.column_list_sql(columns)
+        )
+    }
+
+    /// A temporary table only this session sees, for `check`'s sample where DDL cannot be rolled
+    /// back (see [`Dialect::transactional_ddl`]).
+    fn create_temporary_table_sql(&self, table_ref: &str, columns: &[ColumnDef]) -> String {
+        format!(
+            "CREATE TEMPORARY TABLE {table_ref} ({})",
+            self.column_list_sql(columns)
+        )
+    }
+
+    /// The name of a temporary table (`check`'s sample table where DDL commits).
+    fn temporary_table_ref(&self, schema: Option<&str>, table: &str) -> String {
+        self.table_ref(schema, table)
+    }
+
+    /// Can DDL (CREATE, ALTER, DROP) run inside a transaction and be rolled back?
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    /// Statements run on every new target connection (session settings that make values
+    /// go in exactly and errors be errors).
+    fn target_session_sql(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// A query returning, per column of an existing table in table order: name, declared type
+    /// (as DDL), the cast type (see [`TargetColumn::cast`]) or NULL, 1 when nullable, 1 when it
+    /// has a default.
+    fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let schema_test = match schema {
+            Some(s) => format!("table_schema = {}", self.literal(s)),
+            None => "table_schema = CURRENT_SCHEMA".to_string(),
+        };
+        format!(
+            "SELECT column_name, data_type, NULL, CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 \
+             END, CASE WHEN column_default IS NULL THEN 0 ELSE 1 END FROM \
+             information_schema.columns WHERE {schema_test} AND table_name = {} ORDER BY \
+             ordinal_position",
+            self.literal(table)
+        )
+    }
+
+    /// A query returning the views that use a table: (qualified view name, definition). A NULL
+    /// definition means the catalog knows the dependency; a definition is searched for the
+    /// table's name. `None`: the DBMS cannot tell.
+    fn dependent_views_sql(&self, _schema: Option<&str>, _table: &str) -> Option<String> {
+        None
+    }
+
+    /// The type a parameter for a new column of `column_type` is cast to (see
+    /// [`TargetColumn::cast`]); `None` where the DBMS converts by itself.
+    fn cast_type(&self, _column_type: &ColumnType) -> Option<String> {
+        None
+    }
+
+    /// The SQL of one inserted value: the parameter marker, cast to `target`'s type where the
+    /// value travels as something else (`sent`, e.g. text for timestamps with 7 digits).
+    fn parameter_sql(&self, _sent: &DataType, _target: &TargetColumn) -> String {
+        "?".to_string()
+    }
+
+    /// Empties a table inside a transaction (the refresh of `truncate`).
+    fn empty_table_sql(&self, table_ref: &str) -> String {
+        format!("DELETE FROM {table_ref}")
+    }
+
+    /// Adds a nullable column to an existing table.
+    fn add_column_sql(&self, table_ref: &str, column: &ColumnDef) -> String {
+        format!(
+            "ALTER TABLE {table_ref} ADD {} {}",
+            self.quote(&column.name),
+            column.type_sql
+        )
+    }
+
+    /// Ends a load into an existing table: adds `added` columns, empties the table when
+    /// `refresh`, copies the side table's `columns` (quoted) into it and drops the side table;
+    /// the rows move in one transaction.
+    fn merge(
+        &self,
+        target_ref: &str,
+        side_ref: &str,
+        columns: &[String],
+        added: &[ColumnDef],
+        refresh: bool,
+    ) -> Merge {
+        let alters: Vec<String> = added
+            .iter()
+            .map(|c| self.add_column_sql(target_ref, c))
+            .collect();
+        let list = columns.join(", ");
+        let mut rows = Vec::new();
+        if refresh {
+            rows.push(self.empty_table_sql(target_ref));
+        }
+        rows.push(format!(
+            "INSERT INTO {target_ref} ({list}) SELECT {list} FROM {side_ref}"
+        ));
+        let drop = self.drop_table_sql(side_ref);
+        if self.transactional_ddl() {
+            let mut transaction = alters;
+            transaction.extend(rows);
+            transaction.push(drop);
+            Merge {
+                before: Vec::new(),
+                transaction,
+                after: Vec::new(),
+            }
+        } else {
+            Merge {
+                before: alters,
+                transaction: rows,
+                after: vec![drop],
+            }
+        }
     }
 
     /// Drops a table if it exists.
@@ -334,8 +588,13 @@ pub trait Dialect: Send + Sync {
     }
 
     /// Adapts a batch to what this DBMS can store before it is inserted (e.g. PostgreSQL cannot
-    /// store NUL characters). Returns the batch and the number of values changed.
-    fn prepare_batch(&self, batch: RecordBatch) -> anyhow::Result<(RecordBatch, usize)> {
+    /// store NUL characters); `columns` says where each column goes. Returns the batch and the
+    /// number of values changed.
+    fn prepare_batch(
+        &self,
+        batch: RecordBatch,
+        _columns: &[LoadColumn],
+    ) -> anyhow::Result<(RecordBatch, usize)> {
         Ok((batch, 0))
     }
 

@@ -13,8 +13,81 @@
 //! As a target, text goes into `nvarchar` (Unicode whatever the collation), timestamps into
 //! `datetime2`, and the swap is `sp_rename` inside a transaction.
 
-use super::{Dialect, DriverTuning, Swap};
-use crate::plan::{ColumnMeta, ColumnType, generic_column_type, sql_type};
+use arrow_odbc::arrow::datatypes::DataType;
+
+use super::{ColumnDef, Dialect, DriverTuning, Swap};
+use crate::plan::{ColumnMeta, ColumnType, decimal, generic_column_type, sql_type, type_arguments};
+use crate::write_plan::TargetColumn;
+
+/// The column type of a SQL Server type as `table_columns_sql` spells it (`nvarchar(50)`,
+/// `decimal(12,2)`, `datetime2(7)`, `varbinary(max)`); `None` for a type it does not know.
+fn declared_type(declared: &str) -> Option<ColumnType> {
+    let d = declared.trim().to_ascii_lowercase();
+    let base = d.split('(').next().unwrap_or_default().trim();
+    let args = type_arguments(&d);
+    let max = d.contains("(max)");
+    let length = if max {
+        None
+    } else {
+        args.and_then(|(n, _)| u32::try_from(n).ok())
+    };
+    let fraction = args.map_or(7, |(p, _)| p.clamp(0, 7) as u8);
+    Some(match base {
+        "bit" => ColumnType::Boolean,
+        "tinyint" | "smallint" => ColumnType::Int16,
+        "int" => ColumnType::Int32,
+        "bigint" => ColumnType::Int64,
+        "real" => ColumnType::Float32,
+        "float" => ColumnType::Float64,
+        "decimal" | "numeric" => match args {
+            Some((p, s)) => decimal(p as usize, s.unwrap_or(0) as i16),
+            None => decimal(18, 0),
+        },
+        "money" => decimal(19, 4),
+        "smallmoney" => decimal(10, 4),
+        "char" | "nchar" => ColumnType::Text {
+            length,
+            fixed: length.is_some(),
+        },
+        "varchar" | "nvarchar" => ColumnType::Text {
+            length,
+            fixed: false,
+        },
+        "text" | "ntext" | "xml" | "sql_variant" => ColumnType::Text {
+            length: None,
+            fixed: false,
+        },
+        "uniqueidentifier" => ColumnType::Text {
+            length: Some(36),
+            fixed: true,
+        },
+        "binary" => ColumnType::Binary {
+            length,
+            fixed: length.is_some(),
+        },
+        "varbinary" | "image" => ColumnType::Binary {
+            length,
+            fixed: false,
+        },
+        "timestamp" | "rowversion" => ColumnType::Binary {
+            length: Some(8),
+            fixed: true,
+        },
+        "date" => ColumnType::Date,
+        "time" => ColumnType::Time {
+            precision: fraction,
+        },
+        "datetime2" => ColumnType::Timestamp {
+            precision: fraction,
+        },
+        "datetime" => ColumnType::Timestamp { precision: 3 },
+        "smalldatetime" => ColumnType::Timestamp { precision: 0 },
+        "datetimeoffset" => ColumnType::TimestampTz {
+            precision: fraction,
+        },
+        _ => return None,
+    })
+}
 
 /// SQL Server (and Azure SQL).
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +162,10 @@ impl Dialect for SqlServer {
     }
 
     fn column_type(&self, meta: &ColumnMeta) -> Result<ColumnType, String> {
+        // A target table's column, as the catalog spells it.
+        if let Some(t) = meta.declared.as_deref().and_then(declared_type) {
+            return Ok(t);
+        }
         let name = meta.type_name.to_ascii_lowercase();
         Ok(match meta.sql_type {
             // sql_variant: its text (a warning says so).
@@ -154,7 +231,13 @@ impl Dialect for SqlServer {
             ColumnType::Float32 => "real".into(),
             ColumnType::Float64 => "float".into(),
             ColumnType::Decimal { precision, scale } => format!("decimal({precision},{scale})"),
-            ColumnType::DecimalText => "nvarchar(max)".into(),
+            // More than 38 digits: the exact text, as long as the declared digits need.
+            ColumnType::DecimalText {
+                precision: Some(p), ..
+            } if crate::plan::decimal_text_bytes(p) <= 4000 => {
+                format!("nvarchar({})", crate::plan::decimal_text_bytes(p))
+            }
+            ColumnType::DecimalText { .. } => "nvarchar(max)".into(),
             ColumnType::Text {
                 length: Some(n),
                 fixed: true,
@@ -182,7 +265,7 @@ impl Dialect for SqlServer {
 
     fn target_warnings(&self, column_type: &ColumnType) -> Vec<String> {
         match column_type {
-            ColumnType::DecimalText => vec![
+            ColumnType::DecimalText { .. } => vec![
                 "SQL Server decimals hold at most 38 digits: stored as its exact text in \
                  nvarchar(max)"
                     .into(),
@@ -196,6 +279,67 @@ impl Dialect for SqlServer {
             }
             _ => Vec::new(),
         }
+    }
+
+    fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let schema_sql = match schema {
+            Some(s) => self.literal(s),
+            None => "SCHEMA_NAME()".to_string(),
+        };
+        // The declared type spelled as DDL: lengths in characters for nchar/nvarchar (bytes in
+        // max_length), (max) for -1, precision and scale, fractional digits.
+        format!(
+            "SELECT c.name, t.name + CASE WHEN t.name IN (N'varchar', N'char', N'varbinary', \
+             N'binary') THEN N'(' + CASE WHEN c.max_length = -1 THEN N'max' ELSE \
+             CAST(c.max_length AS nvarchar(10)) END + N')' WHEN t.name IN (N'nvarchar', N'nchar') \
+             THEN N'(' + CASE WHEN c.max_length = -1 THEN N'max' ELSE CAST(c.max_length / 2 AS \
+             nvarchar(10)) END + N')' WHEN t.name IN (N'decimal', N'numeric') THEN N'(' + \
+             CAST(c.precision AS nvarchar(10)) + N',' + CAST(c.scale AS nvarchar(10)) + N')' WHEN \
+             t.name IN (N'datetime2', N'time', N'datetimeoffset') THEN N'(' + CAST(c.scale AS \
+             nvarchar(10)) + N')' ELSE N'' END, NULL, CASE WHEN c.is_nullable = 1 THEN 1 ELSE 0 \
+             END, CASE WHEN c.default_object_id <> 0 OR c.is_identity = 1 OR c.is_computed = 1 \
+             THEN 1 ELSE 0 END FROM sys.columns c JOIN sys.types t ON t.user_type_id = \
+             c.user_type_id WHERE c.object_id = OBJECT_ID(QUOTENAME({schema_sql}) + N'.' + \
+             QUOTENAME({})) ORDER BY c.column_id",
+            self.literal(table)
+        )
+    }
+
+    fn dependent_views_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
+        let schema_sql = match schema {
+            Some(s) => self.literal(s),
+            None => "SCHEMA_NAME()".to_string(),
+        };
+        Some(format!(
+            "SELECT DISTINCT OBJECT_SCHEMA_NAME(d.referencing_id) + N'.' + \
+             OBJECT_NAME(d.referencing_id), NULL FROM sys.sql_expression_dependencies d JOIN \
+             sys.views v ON v.object_id = d.referencing_id WHERE d.referenced_id = \
+             OBJECT_ID(QUOTENAME({schema_sql}) + N'.' + QUOTENAME({}))",
+            self.literal(table)
+        ))
+    }
+
+    fn parameter_sql(&self, sent: &DataType, target: &TargetColumn) -> String {
+        // Values carried as text (timestamps with 7 digits, decimals beyond 38 digits) are
+        // converted explicitly to the column's type.
+        let holds = declared_type(&target.declared).unwrap_or(target.column_type);
+        let typed = !matches!(holds, ColumnType::Text { .. });
+        if sent == &DataType::Utf8 && typed {
+            format!("CAST(? AS {})", target.declared)
+        } else {
+            "?".to_string()
+        }
+    }
+
+    fn create_temporary_table_sql(&self, table_ref: &str, columns: &[ColumnDef]) -> String {
+        format!(
+            "CREATE TABLE {table_ref} ({})",
+            self.column_list_sql(columns)
+        )
+    }
+
+    fn temporary_table_ref(&self, _schema: Option<&str>, table: &str) -> String {
+        self.quote(&format!("#{table}"))
     }
 
     fn schema_exists_sql(&self, schema: &str) -> String {

@@ -19,10 +19,11 @@ use arrow_odbc::arrow::{
     array::AsArray, compute::cast, datatypes::DataType, record_batch::RecordBatch,
 };
 
-use super::{Dialect, DriverTuning, Swap};
+use super::{ColumnDef, Dialect, DriverTuning, Swap};
 use crate::{
     convert::FetchForm,
     plan::{Column, ColumnMeta, ColumnType, decimal, sql_type, type_arguments},
+    write_plan::{LoadColumn, TargetColumn},
 };
 
 /// Oracle Database.
@@ -74,9 +75,9 @@ fn declared_type(declared: &str) -> ColumnType {
         }
         "NUMBER" => match args {
             Some((p, s)) => number(p, s.unwrap_or(0)),
-            None => ColumnType::DecimalText,
+            None => ColumnType::UNCONSTRAINED_DECIMAL,
         },
-        "FLOAT" => ColumnType::DecimalText,
+        "FLOAT" => ColumnType::UNCONSTRAINED_DECIMAL,
         "BINARY_FLOAT" => ColumnType::Float32,
         "BINARY_DOUBLE" => ColumnType::Float64,
         "DATE" => ColumnType::Timestamp { precision: 0 },
@@ -175,7 +176,7 @@ impl Dialect for Oracle {
         // Without the catalog: what the driver reports.
         let name = meta.type_name.to_ascii_uppercase();
         Ok(match meta.sql_type {
-            _ if name.starts_with("FLOAT") => ColumnType::DecimalText,
+            _ if name.starts_with("FLOAT") => ColumnType::UNCONSTRAINED_DECIMAL,
             _ if name == "BINARY_FLOAT" => ColumnType::Float32,
             _ if name == "BINARY_DOUBLE" => ColumnType::Float64,
             // NUMBER without precision: reported as a double, or with size 0 or 38 and no scale.
@@ -185,7 +186,7 @@ impl Dialect for Oracle {
                     || meta.decimal_digits < 0
                     || meta.decimal_digits > 127) =>
             {
-                ColumnType::DecimalText
+                ColumnType::UNCONSTRAINED_DECIMAL
             }
             sql_type::NUMERIC | sql_type::DECIMAL => {
                 number(meta.column_size as i64, i64::from(meta.decimal_digits))
@@ -205,7 +206,7 @@ impl Dialect for Oracle {
         match column.column_type {
             // Numbers as text with '.' whatever the session's NLS settings; 64-bit integers
             // cannot be bound by the driver anyway.
-            ColumnType::Decimal { .. } | ColumnType::DecimalText | ColumnType::Int64 => {
+            ColumnType::Decimal { .. } | ColumnType::DecimalText { .. } | ColumnType::Int64 => {
                 format!("TO_CHAR({quoted}, 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''')")
             }
             ColumnType::TimestampTz { .. } if source.contains("LOCAL") => {
@@ -239,7 +240,7 @@ impl Dialect for Oracle {
     fn byte_length_sql(&self, column: &str, column_type: &ColumnType) -> Option<String> {
         Some(match column_type {
             ColumnType::Binary { .. } => format!("DBMS_LOB.GETLENGTH({column})"),
-            ColumnType::DecimalText => {
+            ColumnType::DecimalText { .. } => {
                 format!("LENGTH(TO_CHAR({column}, 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''))")
             }
             // Characters; at most four UTF-8 bytes each. (LONG columns cannot be measured; they
@@ -258,7 +259,14 @@ impl Dialect for Oracle {
             ColumnType::Float32 => "BINARY_FLOAT".into(),
             ColumnType::Float64 => "BINARY_DOUBLE".into(),
             ColumnType::Decimal { precision, scale } => format!("NUMBER({precision},{scale})"),
-            ColumnType::DecimalText => "NUMBER".into(),
+            // More than 38 digits, or a decimal of unbounded precision (PostgreSQL numeric): the
+            // exact text, since NUMBER keeps 38 significant digits.
+            ColumnType::DecimalText {
+                precision: Some(p), ..
+            } if crate::plan::decimal_text_bytes(p) <= 1000 => {
+                format!("VARCHAR2({} CHAR)", crate::plan::decimal_text_bytes(p))
+            }
+            ColumnType::DecimalText { .. } => "CLOB".into(),
             // VARCHAR2 holds 4,000 bytes: up to 1,000 characters of any kind fit.
             ColumnType::Text {
                 length: Some(n),
@@ -286,8 +294,8 @@ impl Dialect for Oracle {
             ColumnType::Time { .. } => {
                 vec!["Oracle has no time-of-day type: stored as text (HH:MM:SS.ffffff)".into()]
             }
-            ColumnType::DecimalText => {
-                vec!["Oracle NUMBER keeps 38 significant digits: longer values are rounded".into()]
+            ColumnType::DecimalText { .. } => {
+                vec!["Oracle NUMBER keeps 38 significant digits: stored as its exact text".into()]
             }
             ColumnType::Boolean => vec!["Oracle has no boolean before 23ai: stored as 1/0".into()],
             _ => Vec::new(),
@@ -357,8 +365,95 @@ impl Dialect for Oracle {
         }
     }
 
-    fn prepare_batch(&self, batch: RecordBatch) -> anyhow::Result<(RecordBatch, usize)> {
+    fn prepare_batch(
+        &self,
+        batch: RecordBatch,
+        _columns: &[LoadColumn],
+    ) -> anyhow::Result<(RecordBatch, usize)> {
         Ok((int64_as_text(batch)?, 0))
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        // DDL commits implicitly.
+        false
+    }
+
+    fn target_session_sql(&self) -> Vec<String> {
+        // Text converted to numbers, dates and timestamps reads the same whatever the
+        // database's NLS settings.
+        vec![
+            "ALTER SESSION SET NLS_NUMERIC_CHARACTERS = '.,' NLS_DATE_FORMAT = 'YYYY-MM-DD \
+             HH24:MI:SS' NLS_TIMESTAMP_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9' \
+             NLS_TIMESTAMP_TZ_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM' TIME_ZONE = '+00:00'"
+                .into(),
+        ]
+    }
+
+    fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let owner = match schema {
+            Some(s) => self.literal(s),
+            None => "SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')".to_string(),
+        };
+        format!(
+            "SELECT column_name, data_type || CASE WHEN data_type = 'NUMBER' AND data_precision \
+             IS NOT NULL THEN '(' || data_precision || ',' || NVL(data_scale, 0) || ')' WHEN \
+             data_type = 'NUMBER' AND data_scale IS NOT NULL THEN '(*,' || data_scale || ')' WHEN \
+             data_type = 'FLOAT' THEN '(' || data_precision || ')' WHEN data_type IN \
+             ('VARCHAR2', 'NVARCHAR2', 'CHAR', 'NCHAR') THEN '(' || char_length || ' CHAR)' WHEN \
+             data_type = 'RAW' THEN '(' || data_length || ')' ELSE '' END, NULL, CASE WHEN \
+             nullable = 'Y' THEN 1 ELSE 0 END, CASE WHEN data_default IS NULL THEN 0 ELSE 1 END \
+             FROM all_tab_columns WHERE owner = {owner} AND table_name = {} ORDER BY column_id",
+            self.literal(table)
+        )
+    }
+
+    fn dependent_views_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
+        let owner = match schema {
+            Some(s) => self.literal(s),
+            None => "SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')".to_string(),
+        };
+        Some(format!(
+            "SELECT DISTINCT owner || '.' || name, NULL FROM all_dependencies WHERE type = 'VIEW' \
+             AND referenced_type = 'TABLE' AND referenced_owner = {owner} AND referenced_name = \
+             {}",
+            self.literal(table)
+        ))
+    }
+
+    fn parameter_sql(&self, sent: &DataType, target: &TargetColumn) -> String {
+        // Text carried for timestamps with more than 6 digits and for numbers (64-bit integers,
+        // decimals) is converted with explicit formats.
+        if sent != &DataType::Utf8 {
+            return "?".to_string();
+        }
+        // What the column holds as declared (a decimal carried as text may go into a VARCHAR2).
+        match declared_type(&target.declared) {
+            ColumnType::Timestamp { .. } => "TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS.FF9')".into(),
+            ColumnType::TimestampTz { .. } => {
+                "TO_TIMESTAMP_TZ(?, 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM')".into()
+            }
+            ColumnType::Int8
+            | ColumnType::Int16
+            | ColumnType::Int32
+            | ColumnType::Int64
+            | ColumnType::Decimal { .. }
+            | ColumnType::DecimalText { .. }
+            | ColumnType::Float32
+            | ColumnType::Float64 => "TO_NUMBER(?)".into(),
+            _ => "?".to_string(),
+        }
+    }
+
+    fn temporary_table_ref(&self, _schema: Option<&str>, table: &str) -> String {
+        // Private temporary tables (18c and later) must be named ORA$PTT_...
+        self.quote(&format!("ORA$PTT_{}", table.to_uppercase()))
+    }
+
+    fn create_temporary_table_sql(&self, table_ref: &str, columns: &[ColumnDef]) -> String {
+        format!(
+            "CREATE PRIVATE TEMPORARY TABLE {table_ref} ({}) ON COMMIT PRESERVE DEFINITION",
+            self.column_list_sql(columns)
+        )
     }
 }
 
@@ -378,7 +473,7 @@ mod tests {
 
     #[test]
     fn numbers_by_declared_type() {
-        assert_eq!(declared_type("NUMBER"), ColumnType::DecimalText);
+        assert_eq!(declared_type("NUMBER"), ColumnType::UNCONSTRAINED_DECIMAL);
         assert_eq!(declared_type("NUMBER(1,0)"), ColumnType::Int8);
         assert_eq!(declared_type("NUMBER(10,0)"), ColumnType::Int64);
         assert_eq!(declared_type("NUMBER(9,0)"), ColumnType::Int32);
@@ -396,7 +491,10 @@ mod tests {
                 scale: 2
             }
         );
-        assert_eq!(declared_type("FLOAT(126)"), ColumnType::DecimalText);
+        assert_eq!(
+            declared_type("FLOAT(126)"),
+            ColumnType::UNCONSTRAINED_DECIMAL
+        );
         assert_eq!(
             declared_type("DATE"),
             ColumnType::Timestamp { precision: 0 }

@@ -16,10 +16,11 @@ use arrow_odbc::arrow::{
     record_batch::RecordBatch,
 };
 
-use super::{Dialect, DriverTuning};
+use super::{ColumnDef, Dialect, DriverTuning};
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, UnnestArrays};
 use crate::plan::{Column, ColumnMeta, ColumnType, decimal, generic_column_type, type_arguments};
+use crate::write_plan::{LoadColumn, TargetColumn};
 
 /// PostgreSQL.
 #[derive(Debug, Clone, Copy)]
@@ -92,7 +93,7 @@ impl Dialect for Postgres {
             },
             _ if d.starts_with("numeric") => match args {
                 Some((p, s)) => decimal(p as usize, s.unwrap_or(0) as i16),
-                None => ColumnType::DecimalText,
+                None => ColumnType::UNCONSTRAINED_DECIMAL,
             },
             _ if d.starts_with("character varying") => bounded(false),
             _ if d.starts_with("character") => bounded(true),
@@ -163,7 +164,12 @@ impl Dialect for Postgres {
             ColumnType::Float32 => "real".into(),
             ColumnType::Float64 => "double precision".into(),
             ColumnType::Decimal { precision, scale } => format!("numeric({precision},{scale})"),
-            ColumnType::DecimalText => "numeric".into(),
+            // PostgreSQL's numeric holds up to 1,000 declared digits.
+            ColumnType::DecimalText {
+                precision: Some(p),
+                scale,
+            } if p <= 1000 => format!("numeric({p},{})", scale.unwrap_or(0)),
+            ColumnType::DecimalText { .. } => "numeric".into(),
             ColumnType::Text {
                 length: Some(n),
                 fixed,
@@ -198,7 +204,94 @@ impl Dialect for Postgres {
         }
     }
 
-    fn prepare_batch(&self, batch: RecordBatch) -> anyhow::Result<(RecordBatch, usize)> {
+    fn target_session_sql(&self) -> Vec<String> {
+        // A timestamp without time zone going into a timestamptz column is taken as UTC, the
+        // way instants are normalised everywhere else.
+        vec!["SET TIME ZONE 'UTC'".into()]
+    }
+
+    fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
+        // The cast type is the column's type without its length (pg_catalog.bpchar, not
+        // character, which means character(1)), so that the INSERT checks lengths and raises an
+        // error instead of a cast cutting values short; array types are cast from text.
+        format!(
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod), CASE WHEN t.typcategory = \
+             'A' THEN NULL ELSE quote_ident(n.nspname) || '.' || quote_ident(t.typname) END, \
+             CASE WHEN a.attnotnull THEN 0 ELSE 1 END, CASE WHEN a.atthasdef OR a.attidentity \
+             <> '' OR a.attgenerated <> '' THEN 1 ELSE 0 END FROM pg_catalog.pg_attribute a JOIN \
+             pg_catalog.pg_type t ON t.oid = a.atttypid JOIN pg_catalog.pg_namespace n ON n.oid \
+             = t.typnamespace WHERE a.attrelid = to_regclass({}) AND a.attnum > 0 AND NOT \
+             a.attisdropped ORDER BY a.attnum",
+            self.literal(&self.table_ref(schema, table))
+        )
+    }
+
+    fn dependent_views_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
+        // A view's rewrite rule depends on the tables it reads.
+        Some(format!(
+            "SELECT DISTINCT quote_ident(vn.nspname) || '.' || quote_ident(v.relname), NULL FROM \
+             pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid JOIN \
+             pg_catalog.pg_class v ON v.oid = r.ev_class JOIN pg_catalog.pg_namespace vn ON \
+             vn.oid = v.relnamespace WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND \
+             d.refobjid = to_regclass({}) AND v.oid <> d.refobjid",
+            self.literal(&self.table_ref(schema, table))
+        ))
+    }
+
+    fn cast_type(&self, column_type: &ColumnType) -> Option<String> {
+        // As `table_columns_sql` reports them for the columns `type_sql` creates.
+        Some(
+            match column_type {
+                ColumnType::Boolean => "pg_catalog.bool",
+                ColumnType::Int8 | ColumnType::Int16 => "pg_catalog.int2",
+                ColumnType::Int32 => "pg_catalog.int4",
+                ColumnType::Int64 => "pg_catalog.int8",
+                ColumnType::Float32 => "pg_catalog.float4",
+                ColumnType::Float64 => "pg_catalog.float8",
+                ColumnType::Decimal { .. } | ColumnType::DecimalText { .. } => {
+                    "pg_catalog.\"numeric\""
+                }
+                ColumnType::Text { .. } => match self.type_sql(column_type).as_str() {
+                    "text" => "pg_catalog.text",
+                    t if t.starts_with("character varying") => "pg_catalog.\"varchar\"",
+                    _ => "pg_catalog.bpchar",
+                },
+                ColumnType::Binary { .. } => "pg_catalog.bytea",
+                ColumnType::Date => "pg_catalog.date",
+                ColumnType::Time { .. } => "pg_catalog.\"time\"",
+                ColumnType::Timestamp { .. } => "pg_catalog.\"timestamp\"",
+                ColumnType::TimestampTz { .. } => "pg_catalog.timestamptz",
+            }
+            .to_string(),
+        )
+    }
+
+    fn parameter_sql(&self, _sent: &DataType, target: &TargetColumn) -> String {
+        match &target.cast {
+            Some(cast) => format!("unnest(?::{cast}[])"),
+            None => format!("unnest(?::text[])::{}", target.declared),
+        }
+    }
+
+    fn empty_table_sql(&self, table_ref: &str) -> String {
+        // Transactional in PostgreSQL, and far faster than DELETE.
+        format!("TRUNCATE TABLE {table_ref}")
+    }
+
+    fn add_column_sql(&self, table_ref: &str, column: &ColumnDef) -> String {
+        format!(
+            "ALTER TABLE {table_ref} ADD COLUMN {} {}",
+            self.quote(&column.name),
+            column.type_sql
+        )
+    }
+
+    fn prepare_batch(
+        &self,
+        batch: RecordBatch,
+        columns: &[LoadColumn],
+    ) -> anyhow::Result<(RecordBatch, usize)> {
+        let batch = super::adapt_text_times(batch, columns, Some(6), true)?;
         remove_nul_characters(batch)
     }
 
@@ -279,7 +372,7 @@ mod tests {
         };
         assert_eq!(
             Postgres.column_type(&meta("numeric")),
-            Ok(ColumnType::DecimalText)
+            Ok(ColumnType::UNCONSTRAINED_DECIMAL)
         );
         assert_eq!(
             Postgres.column_type(&meta("numeric(18,5)")),

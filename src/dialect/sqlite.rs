@@ -13,10 +13,11 @@ use arrow_odbc::arrow::{
     array::AsArray, compute::cast, datatypes::DataType, record_batch::RecordBatch,
 };
 
-use super::{Dialect, DriverTuning};
+use super::{ColumnDef, Dialect, DriverTuning};
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, RowByRow};
 use crate::plan::{ColumnMeta, ColumnType, decimal, type_arguments};
+use crate::write_plan::LoadColumn;
 
 /// SQLite 3.
 #[derive(Debug, Clone, Copy)]
@@ -83,7 +84,9 @@ impl Dialect for Sqlite {
                 format!("CASE WHEN {quoted} IS NULL THEN NULL ELSE printf('%!.20e', {quoted}) END")
             }
             // As a blob, so that sqliteodbc does not cut the text at a NUL character.
-            ColumnType::Text { .. } | ColumnType::DecimalText => format!("CAST({quoted} AS BLOB)"),
+            ColumnType::Text { .. } | ColumnType::DecimalText { .. } => {
+                format!("CAST({quoted} AS BLOB)")
+            }
             _ => quoted.to_string(),
         }
     }
@@ -91,7 +94,7 @@ impl Dialect for Sqlite {
     fn fetch_form(&self, column: &crate::plan::Column) -> FetchForm {
         match column.column_type {
             ColumnType::Float32 | ColumnType::Float64 => FetchForm::Text,
-            ColumnType::Text { .. } | ColumnType::DecimalText => FetchForm::Bytes,
+            ColumnType::Text { .. } | ColumnType::DecimalText { .. } => FetchForm::Bytes,
             _ => FetchForm::Native,
         }
     }
@@ -112,7 +115,11 @@ impl Dialect for Sqlite {
             ColumnType::Decimal { precision, scale } => {
                 format!("DECIMAL_TEXT({precision},{scale})")
             }
-            ColumnType::DecimalText => "NUMERIC_TEXT".into(),
+            ColumnType::DecimalText {
+                precision: Some(p),
+                scale,
+            } => format!("DECIMAL_TEXT({p},{})", scale.unwrap_or(0)),
+            ColumnType::DecimalText { .. } => "NUMERIC_TEXT".into(),
             ColumnType::Text {
                 length: Some(n),
                 fixed: true,
@@ -137,8 +144,42 @@ impl Dialect for Sqlite {
         }
     }
 
-    fn prepare_batch(&self, batch: RecordBatch) -> anyhow::Result<(RecordBatch, usize)> {
-        Ok((values_as_text(batch)?, 0))
+    fn prepare_batch(
+        &self,
+        batch: RecordBatch,
+        columns: &[LoadColumn],
+    ) -> anyhow::Result<(RecordBatch, usize)> {
+        // SQLite keeps every fractional digit (timestamps are text), but no offset.
+        let batch = super::adapt_text_times(batch, columns, None, false)?;
+        Ok((values_as_text(super::without_time_zones(batch)?)?, 0))
+    }
+
+    fn create_temporary_table_sql(&self, table_ref: &str, columns: &[ColumnDef]) -> String {
+        format!(
+            "CREATE TEMP TABLE {table_ref} ({})",
+            self.column_list_sql(columns)
+        )
+    }
+
+    fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let schema_arg = schema.map_or(String::new(), |s| format!(", {}", self.literal(s)));
+        format!(
+            "SELECT name, type, NULL, CASE WHEN \"notnull\" = 0 THEN 1 ELSE 0 END, CASE WHEN \
+             dflt_value IS NULL THEN 0 ELSE 1 END FROM pragma_table_info({}{schema_arg}) ORDER \
+             BY cid",
+            self.literal(table)
+        )
+    }
+
+    fn dependent_views_sql(&self, schema: Option<&str>, _table: &str) -> Option<String> {
+        // SQLite keeps only each view's text; it is searched for the table's name.
+        let master = match schema {
+            Some(s) => format!("{}.sqlite_master", self.quote(s)),
+            None => "sqlite_master".to_string(),
+        };
+        Some(format!(
+            "SELECT name, sql FROM {master} WHERE type = 'view' ORDER BY name"
+        ))
     }
 
     fn max_writers(&self) -> usize {
@@ -205,7 +246,7 @@ fn affinity_type(declared: &str) -> ColumnType {
     if starts("decimal") || starts("numeric") {
         return match args {
             Some((p, s)) => decimal(p as usize, s.unwrap_or(0) as i16),
-            None => ColumnType::DecimalText,
+            None => ColumnType::UNCONSTRAINED_DECIMAL,
         };
     }
     if declared.contains("int") {
@@ -254,7 +295,17 @@ mod tests {
                 scale: 5
             }
         );
-        assert_eq!(affinity_type("numeric_text"), ColumnType::DecimalText);
+        assert_eq!(
+            affinity_type("numeric_text"),
+            ColumnType::UNCONSTRAINED_DECIMAL
+        );
+        assert_eq!(
+            affinity_type("decimal_text(65,30)"),
+            ColumnType::DecimalText {
+                precision: Some(65),
+                scale: Some(30)
+            }
+        );
         assert_eq!(
             affinity_type("varchar(100)"),
             ColumnType::Text {

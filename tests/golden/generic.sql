@@ -14,7 +14,37 @@ SELECT 1 FROM information_schema.tables WHERE table_schema = 'stg' AND table_nam
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
 
 -- create side table
-CREATE TABLE "stg"."clients_s2s_new" ("id" BIGINT NOT NULL, "actief" BOOLEAN, "aantal" INTEGER, "bedrag" DECIMAL(12,2), "exact" CLOB, "score" DOUBLE PRECISION, "code" CHAR(6), "naam" VARCHAR(100), "opmerking" CLOB, "bestand" BLOB, "datum" DATE, "tijd" TIME(6), "gewijzigd" TIMESTAMP(6), "vastgelegd" TIMESTAMP(6) WITH TIME ZONE);
+CREATE TABLE "stg"."clients_s2s_new" ("id" BIGINT NOT NULL, "actief" BOOLEAN, "aantal" INTEGER, "bedrag" DECIMAL(12,2), "exact" CLOB, "score" DOUBLE PRECISION, "code" CHAR(6), "naam" VARCHAR(100), "opmerking" CLOB, "bestand" BLOB, "datum" DATE, "tijd" TIME(6), "gewijzigd" TIMESTAMP(6), "vastgelegd" TIMESTAMP(6) WITH TIME ZONE, "nauwkeurig" TIMESTAMP(7), "moment7" TIMESTAMP(7) WITH TIME ZONE, "groot" CLOB);
+
+-- existing table's columns
+SELECT column_name, data_type, NULL, CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 END, CASE WHEN column_default IS NULL THEN 0 ELSE 1 END FROM information_schema.columns WHERE table_schema = 'stg' AND table_name = 'clients' ORDER BY ordinal_position;
+
+-- insert into the side table of a new table
+INSERT INTO "stg"."clients_s2s_new" ("id", "actief", "aantal", "bedrag", "exact", "score", "code", "naam", "opmerking", "bestand", "datum", "tijd", "gewijzigd", "vastgelegd", "nauwkeurig", "moment7", "groot") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- insert into the side table of an existing table (casts to its column types)
+INSERT INTO "stg"."clients_s2s_new" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") VALUES (?, ?, ?, ?, ?);
+
+-- truncate: refresh in one transaction: in the transaction
+ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR(40);
+
+-- truncate: refresh in one transaction: in the transaction
+DELETE FROM "stg"."clients";
+
+-- truncate: refresh in one transaction: in the transaction
+INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
+
+-- truncate: refresh in one transaction: in the transaction
+DROP TABLE IF EXISTS "stg"."clients_s2s_new";
+
+-- append in one transaction: in the transaction
+ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR(40);
+
+-- append in one transaction: in the transaction
+INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
+
+-- append in one transaction: in the transaction
+DROP TABLE IF EXISTS "stg"."clients_s2s_new";
 
 -- truncate
 TRUNCATE TABLE "stg"."clients";
@@ -23,10 +53,10 @@ TRUNCATE TABLE "stg"."clients";
 SELECT COUNT(*), MAX(OCTET_LENGTH("EXACT")), MAX(OCTET_LENGTH("OPMERKING")), MAX(OCTET_LENGTH("BESTAND")) FROM "app"."CLIENTS";
 
 -- select
-SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD" FROM "app"."CLIENTS";
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS";
 
 -- select with ROW_LIMIT
-SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD" FROM "app"."CLIENTS" FETCH FIRST 1000 ROWS ONLY;
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS" FETCH FIRST 1000 ROWS ONLY;
 
 -- swap (table exists)
 DROP TABLE IF EXISTS "stg"."clients";

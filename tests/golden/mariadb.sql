@@ -14,7 +14,49 @@ SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'stg' AND TABLE_NAM
 DROP TABLE IF EXISTS `stg`.`clients_s2s_new`;
 
 -- create side table
-CREATE TABLE `stg`.`clients_s2s_new` (`id` bigint NOT NULL, `actief` boolean NULL, `aantal` int NULL, `bedrag` decimal(12,2) NULL, `exact` longtext NULL, `score` double NULL, `code` char(6) NULL, `naam` varchar(100) NULL, `opmerking` longtext NULL, `bestand` longblob NULL, `datum` date NULL, `tijd` time(6) NULL, `gewijzigd` datetime(6) NULL, `vastgelegd` datetime(6) NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE TABLE `stg`.`clients_s2s_new` (`id` bigint NOT NULL, `actief` boolean NULL, `aantal` int NULL, `bedrag` decimal(12,2) NULL, `exact` longtext NULL, `score` double NULL, `code` char(6) NULL, `naam` varchar(100) NULL, `opmerking` longtext NULL, `bestand` longblob NULL, `datum` date NULL, `tijd` time(6) NULL, `gewijzigd` datetime(6) NULL, `vastgelegd` datetime(6) NULL, `nauwkeurig` datetime(6) NULL, `moment7` datetime(6) NULL, `groot` decimal(50,10) NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- target session
+SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, 'STRICT_ALL_TABLES');
+
+-- target session
+SET SESSION time_zone = '+00:00';
+
+-- existing table's columns
+SELECT COLUMN_NAME, COLUMN_TYPE, NULL, CASE WHEN IS_NULLABLE = 'YES' THEN 1 ELSE 0 END, CASE WHEN COLUMN_DEFAULT IS NOT NULL OR EXTRA <> '' THEN 1 ELSE 0 END FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'stg' AND TABLE_NAME = 'clients' ORDER BY ORDINAL_POSITION;
+
+-- views that use the table
+SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), VIEW_DEFINITION FROM information_schema.VIEWS WHERE LOCATE(CONCAT('`', 'stg', '`.`', 'clients', '`'), VIEW_DEFINITION) > 0;
+
+-- insert into the side table of a new table
+INSERT INTO `stg`.`clients_s2s_new` (`id`, `actief`, `aantal`, `bedrag`, `exact`, `score`, `code`, `naam`, `opmerking`, `bestand`, `datum`, `tijd`, `gewijzigd`, `vastgelegd`, `nauwkeurig`, `moment7`, `groot`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- insert into the side table of an existing table (casts to its column types)
+INSERT INTO `stg`.`clients_s2s_new` (`duur`, `bedrag`, `nauwkeurig`, `moment7`, `naam`) VALUES (?, ?, ?, ?, ?);
+
+-- truncate: refresh in one transaction: before, committed on its own
+ALTER TABLE `stg`.`clients` ADD COLUMN IF NOT EXISTS `nieuw` varchar(40);
+
+-- truncate: refresh in one transaction: in the transaction
+DELETE FROM `stg`.`clients`;
+
+-- truncate: refresh in one transaction: in the transaction
+INSERT INTO `stg`.`clients` (`duur`, `bedrag`, `nauwkeurig`, `moment7`, `naam`) SELECT `duur`, `bedrag`, `nauwkeurig`, `moment7`, `naam` FROM `stg`.`clients_s2s_new`;
+
+-- truncate: refresh in one transaction: after the commit
+DROP TABLE IF EXISTS `stg`.`clients_s2s_new`;
+
+-- append in one transaction: before, committed on its own
+ALTER TABLE `stg`.`clients` ADD COLUMN IF NOT EXISTS `nieuw` varchar(40);
+
+-- append in one transaction: in the transaction
+INSERT INTO `stg`.`clients` (`duur`, `bedrag`, `nauwkeurig`, `moment7`, `naam`) SELECT `duur`, `bedrag`, `nauwkeurig`, `moment7`, `naam` FROM `stg`.`clients_s2s_new`;
+
+-- append in one transaction: after the commit
+DROP TABLE IF EXISTS `stg`.`clients_s2s_new`;
+
+-- check's sample table (temporary: DDL commits)
+CREATE TEMPORARY TABLE `stg`.`clients_s2s_check` (`id` bigint NOT NULL, `actief` boolean NULL, `aantal` int NULL, `bedrag` decimal(12,2) NULL, `exact` longtext NULL, `score` double NULL, `code` char(6) NULL, `naam` varchar(100) NULL, `opmerking` longtext NULL, `bestand` longblob NULL, `datum` date NULL, `tijd` time(6) NULL, `gewijzigd` datetime(6) NULL, `vastgelegd` datetime(6) NULL, `nauwkeurig` datetime(6) NULL, `moment7` datetime(6) NULL, `groot` decimal(50,10) NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- truncate
 TRUNCATE TABLE `stg`.`clients`;
@@ -23,10 +65,10 @@ TRUNCATE TABLE `stg`.`clients`;
 SELECT COUNT(*), MAX(LENGTH(CONVERT(`EXACT` USING utf8mb4))), MAX(LENGTH(CONVERT(`OPMERKING` USING utf8mb4))), MAX(LENGTH(`BESTAND`)) FROM `app`.`CLIENTS`;
 
 -- select
-SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD` FROM `app`.`CLIENTS`;
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS`;
 
 -- select with ROW_LIMIT
-SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD` FROM `app`.`CLIENTS` LIMIT 1000;
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` LIMIT 1000;
 
 -- declared types
 SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 'CLIENTS' ORDER BY ORDINAL_POSITION;

@@ -11,7 +11,46 @@ SELECT 1 FROM all_tables WHERE owner = 'stg' AND table_name = 'clients';
 BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
 
 -- create side table
-CREATE TABLE "stg"."clients_s2s_new" ("id" NUMBER(19) NOT NULL, "actief" NUMBER(1), "aantal" NUMBER(10), "bedrag" NUMBER(12,2), "exact" NUMBER, "score" BINARY_DOUBLE, "code" CHAR(6 CHAR), "naam" VARCHAR2(100 CHAR), "opmerking" CLOB, "bestand" BLOB, "datum" DATE, "tijd" VARCHAR2(18 CHAR), "gewijzigd" TIMESTAMP(6), "vastgelegd" TIMESTAMP(6) WITH TIME ZONE);
+CREATE TABLE "stg"."clients_s2s_new" ("id" NUMBER(19) NOT NULL, "actief" NUMBER(1), "aantal" NUMBER(10), "bedrag" NUMBER(12,2), "exact" CLOB, "score" BINARY_DOUBLE, "code" CHAR(6 CHAR), "naam" VARCHAR2(100 CHAR), "opmerking" CLOB, "bestand" BLOB, "datum" DATE, "tijd" VARCHAR2(18 CHAR), "gewijzigd" TIMESTAMP(6), "vastgelegd" TIMESTAMP(6) WITH TIME ZONE, "nauwkeurig" TIMESTAMP(7), "moment7" TIMESTAMP(7) WITH TIME ZONE, "groot" VARCHAR2(53 CHAR));
+
+-- target session (procedural: not parsed)
+ALTER SESSION SET NLS_NUMERIC_CHARACTERS = '.,' NLS_DATE_FORMAT = 'YYYY-MM-DD HH24:MI:SS' NLS_TIMESTAMP_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9' NLS_TIMESTAMP_TZ_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM' TIME_ZONE = '+00:00';
+
+-- existing table's columns
+SELECT column_name, data_type || CASE WHEN data_type = 'NUMBER' AND data_precision IS NOT NULL THEN '(' || data_precision || ',' || NVL(data_scale, 0) || ')' WHEN data_type = 'NUMBER' AND data_scale IS NOT NULL THEN '(*,' || data_scale || ')' WHEN data_type = 'FLOAT' THEN '(' || data_precision || ')' WHEN data_type IN ('VARCHAR2', 'NVARCHAR2', 'CHAR', 'NCHAR') THEN '(' || char_length || ' CHAR)' WHEN data_type = 'RAW' THEN '(' || data_length || ')' ELSE '' END, NULL, CASE WHEN nullable = 'Y' THEN 1 ELSE 0 END, CASE WHEN data_default IS NULL THEN 0 ELSE 1 END FROM all_tab_columns WHERE owner = 'stg' AND table_name = 'clients' ORDER BY column_id;
+
+-- views that use the table
+SELECT DISTINCT owner || '.' || name, NULL FROM all_dependencies WHERE type = 'VIEW' AND referenced_type = 'TABLE' AND referenced_owner = 'stg' AND referenced_name = 'clients';
+
+-- insert into the side table of a new table
+INSERT INTO "stg"."clients_s2s_new" ("id", "actief", "aantal", "bedrag", "exact", "score", "code", "naam", "opmerking", "bestand", "datum", "tijd", "gewijzigd", "vastgelegd", "nauwkeurig", "moment7", "groot") VALUES (TO_NUMBER(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_TIMESTAMP_TZ(?, 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), ?);
+
+-- insert into the side table of an existing table (casts to its column types)
+INSERT INTO "stg"."clients_s2s_new" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") VALUES (?, TO_NUMBER(?), TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_TIMESTAMP_TZ(?, 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), ?);
+
+-- truncate: refresh in one transaction: before, committed on its own
+ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR2(40 CHAR);
+
+-- truncate: refresh in one transaction: in the transaction
+DELETE FROM "stg"."clients";
+
+-- truncate: refresh in one transaction: in the transaction
+INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
+
+-- truncate: refresh in one transaction: after the commit (procedural: not parsed)
+BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
+
+-- append in one transaction: before, committed on its own
+ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR2(40 CHAR);
+
+-- append in one transaction: in the transaction
+INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
+
+-- append in one transaction: after the commit (procedural: not parsed)
+BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
+
+-- check's sample table (temporary: DDL commits) (procedural: not parsed)
+CREATE PRIVATE TEMPORARY TABLE "ORA$PTT_CLIENTS_S2S_CHECK" ("id" NUMBER(19) NOT NULL, "actief" NUMBER(1), "aantal" NUMBER(10), "bedrag" NUMBER(12,2), "exact" CLOB, "score" BINARY_DOUBLE, "code" CHAR(6 CHAR), "naam" VARCHAR2(100 CHAR), "opmerking" CLOB, "bestand" BLOB, "datum" DATE, "tijd" VARCHAR2(18 CHAR), "gewijzigd" TIMESTAMP(6), "vastgelegd" TIMESTAMP(6) WITH TIME ZONE, "nauwkeurig" TIMESTAMP(7), "moment7" TIMESTAMP(7) WITH TIME ZONE, "groot" VARCHAR2(53 CHAR)) ON COMMIT PRESERVE DEFINITION;
 
 -- truncate
 TRUNCATE TABLE "stg"."clients";
@@ -20,10 +59,10 @@ TRUNCATE TABLE "stg"."clients";
 SELECT COUNT(*), MAX(LENGTH(TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''))), MAX(DBMS_LOB.GETLENGTH(TO_CLOB("OPMERKING")) * 4), MAX(DBMS_LOB.GETLENGTH("BESTAND")) FROM "app"."CLIENTS";
 
 -- select
-SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM') FROM "app"."CLIENTS";
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("NAUWKEURIG", 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_CHAR("MOMENT7", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("GROOT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''') FROM "app"."CLIENTS";
 
 -- select with ROW_LIMIT
-SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM') FROM "app"."CLIENTS" FETCH FIRST 1000 ROWS ONLY;
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("NAUWKEURIG", 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_CHAR("MOMENT7", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("GROOT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''') FROM "app"."CLIENTS" FETCH FIRST 1000 ROWS ONLY;
 
 -- declared types
 SELECT column_name, data_type || CASE WHEN data_type = 'NUMBER' AND data_precision IS NOT NULL THEN '(' || data_precision || ',' || NVL(data_scale, 0) || ')' WHEN data_type = 'NUMBER' AND data_scale IS NOT NULL THEN '(*,' || data_scale || ')' WHEN data_type = 'FLOAT' THEN '(' || data_precision || ')' WHEN data_type IN ('VARCHAR2', 'NVARCHAR2', 'CHAR', 'NCHAR') THEN '(' || char_length || ')' WHEN data_type = 'RAW' THEN '(' || data_length || ')' ELSE '' END FROM all_tab_columns WHERE owner = 'app' AND table_name = 'CLIENTS' ORDER BY column_id;

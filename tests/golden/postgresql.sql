@@ -14,7 +14,43 @@ SELECT 1 FROM information_schema.tables WHERE table_schema = 'stg' AND table_nam
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
 
 -- create side table
-CREATE TABLE "stg"."clients_s2s_new" ("id" bigint NOT NULL, "actief" boolean, "aantal" integer, "bedrag" numeric(12,2), "exact" numeric, "score" double precision, "code" character(6), "naam" character varying(100), "opmerking" text, "bestand" bytea, "datum" date, "tijd" time(6), "gewijzigd" timestamp(6), "vastgelegd" timestamp(6) with time zone);
+CREATE TABLE "stg"."clients_s2s_new" ("id" bigint NOT NULL, "actief" boolean, "aantal" integer, "bedrag" numeric(12,2), "exact" numeric, "score" double precision, "code" character(6), "naam" character varying(100), "opmerking" text, "bestand" bytea, "datum" date, "tijd" time(6), "gewijzigd" timestamp(6), "vastgelegd" timestamp(6) with time zone, "nauwkeurig" timestamp(6), "moment7" timestamp(6) with time zone, "groot" numeric(50,10));
+
+-- target session
+SET TIME ZONE 'UTC';
+
+-- existing table's columns
+SELECT a.attname, format_type(a.atttypid, a.atttypmod), CASE WHEN t.typcategory = 'A' THEN NULL ELSE quote_ident(n.nspname) || '.' || quote_ident(t.typname) END, CASE WHEN a.attnotnull THEN 0 ELSE 1 END, CASE WHEN a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '' THEN 1 ELSE 0 END FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE a.attrelid = to_regclass('"stg"."clients"') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum;
+
+-- views that use the table
+SELECT DISTINCT quote_ident(vn.nspname) || '.' || quote_ident(v.relname), NULL FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid JOIN pg_catalog.pg_class v ON v.oid = r.ev_class JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refobjid = to_regclass('"stg"."clients"') AND v.oid <> d.refobjid;
+
+-- insert into the side table of a new table
+INSERT INTO "stg"."clients_s2s_new" ("id", "actief", "aantal", "bedrag", "exact", "score", "code", "naam", "opmerking", "bestand", "datum", "tijd", "gewijzigd", "vastgelegd", "nauwkeurig", "moment7", "groot") SELECT unnest(?::pg_catalog.int8[]), unnest(?::pg_catalog.bool[]), unnest(?::pg_catalog.int4[]), unnest(?::pg_catalog."numeric"[]), unnest(?::pg_catalog."numeric"[]), unnest(?::pg_catalog.float8[]), unnest(?::pg_catalog.bpchar[]), unnest(?::pg_catalog."varchar"[]), unnest(?::pg_catalog.text[]), unnest(?::pg_catalog.bytea[]), unnest(?::pg_catalog.date[]), unnest(?::pg_catalog."time"[]), unnest(?::pg_catalog."timestamp"[]), unnest(?::pg_catalog.timestamptz[]), unnest(?::pg_catalog."timestamp"[]), unnest(?::pg_catalog.timestamptz[]), unnest(?::pg_catalog."numeric"[]);
+
+-- insert into the side table of an existing table (casts to its column types)
+INSERT INTO "stg"."clients_s2s_new" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT unnest(?::pg_catalog."time"[]), unnest(?::pg_catalog."numeric"[]), unnest(?::pg_catalog."timestamp"[]), unnest(?::pg_catalog.timestamptz[]), unnest(?::pg_catalog.text[]);
+
+-- truncate: refresh in one transaction: in the transaction
+ALTER TABLE "stg"."clients" ADD COLUMN "nieuw" character varying(40);
+
+-- truncate: refresh in one transaction: in the transaction
+TRUNCATE TABLE "stg"."clients";
+
+-- truncate: refresh in one transaction: in the transaction
+INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
+
+-- truncate: refresh in one transaction: in the transaction
+DROP TABLE IF EXISTS "stg"."clients_s2s_new";
+
+-- append in one transaction: in the transaction
+ALTER TABLE "stg"."clients" ADD COLUMN "nieuw" character varying(40);
+
+-- append in one transaction: in the transaction
+INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
+
+-- append in one transaction: in the transaction
+DROP TABLE IF EXISTS "stg"."clients_s2s_new";
 
 -- truncate
 TRUNCATE TABLE "stg"."clients";
@@ -23,10 +59,10 @@ TRUNCATE TABLE "stg"."clients";
 SELECT COUNT(*), MAX(octet_length("EXACT"::text)), MAX(octet_length("OPMERKING"::text)), MAX(octet_length("BESTAND")) FROM "app"."CLIENTS";
 
 -- select
-SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE"::text, "CODE"::text, "NAAM"::text, "OPMERKING"::text, "BESTAND", "DATUM"::text, "TIJD", "GEWIJZIGD"::text, "VASTGELEGD" FROM "app"."CLIENTS";
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE"::text, "CODE"::text, "NAAM"::text, "OPMERKING"::text, "BESTAND", "DATUM"::text, "TIJD", "GEWIJZIGD"::text, "VASTGELEGD", "NAUWKEURIG"::text, "MOMENT7", "GROOT" FROM "app"."CLIENTS";
 
 -- select with ROW_LIMIT
-SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE"::text, "CODE"::text, "NAAM"::text, "OPMERKING"::text, "BESTAND", "DATUM"::text, "TIJD", "GEWIJZIGD"::text, "VASTGELEGD" FROM "app"."CLIENTS" LIMIT 1000;
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE"::text, "CODE"::text, "NAAM"::text, "OPMERKING"::text, "BESTAND", "DATUM"::text, "TIJD", "GEWIJZIGD"::text, "VASTGELEGD", "NAUWKEURIG"::text, "MOMENT7", "GROOT" FROM "app"."CLIENTS" LIMIT 1000;
 
 -- declared types
 SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass('"app"."CLIENTS"') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum;

@@ -8,7 +8,40 @@ SELECT 1 FROM "stg".sqlite_master WHERE type IN ('table', 'view') AND name = 'cl
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
 
 -- create side table
-CREATE TABLE "stg"."clients_s2s_new" ("id" BIGINT NOT NULL, "actief" BOOLEAN, "aantal" INTEGER, "bedrag" DECIMAL_TEXT(12,2), "exact" NUMERIC_TEXT, "score" DOUBLE, "code" CHAR(6), "naam" VARCHAR(100), "opmerking" TEXT, "bestand" BLOB, "datum" DATE, "tijd" TIME, "gewijzigd" TIMESTAMP, "vastgelegd" TIMESTAMP);
+CREATE TABLE "stg"."clients_s2s_new" ("id" BIGINT NOT NULL, "actief" BOOLEAN, "aantal" INTEGER, "bedrag" DECIMAL_TEXT(12,2), "exact" NUMERIC_TEXT, "score" DOUBLE, "code" CHAR(6), "naam" VARCHAR(100), "opmerking" TEXT, "bestand" BLOB, "datum" DATE, "tijd" TIME, "gewijzigd" TIMESTAMP, "vastgelegd" TIMESTAMP, "nauwkeurig" TIMESTAMP, "moment7" TIMESTAMP, "groot" DECIMAL_TEXT(50,10));
+
+-- existing table's columns
+SELECT name, type, NULL, CASE WHEN "notnull" = 0 THEN 1 ELSE 0 END, CASE WHEN dflt_value IS NULL THEN 0 ELSE 1 END FROM pragma_table_info('clients', 'stg') ORDER BY cid;
+
+-- views that use the table
+SELECT name, sql FROM "stg".sqlite_master WHERE type = 'view' ORDER BY name;
+
+-- insert into the side table of a new table
+INSERT INTO "stg"."clients_s2s_new" ("id", "actief", "aantal", "bedrag", "exact", "score", "code", "naam", "opmerking", "bestand", "datum", "tijd", "gewijzigd", "vastgelegd", "nauwkeurig", "moment7", "groot") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- insert into the side table of an existing table (casts to its column types)
+INSERT INTO "stg"."clients_s2s_new" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") VALUES (?, ?, ?, ?, ?);
+
+-- truncate: refresh in one transaction: in the transaction
+ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR(40);
+
+-- truncate: refresh in one transaction: in the transaction
+DELETE FROM "stg"."clients";
+
+-- truncate: refresh in one transaction: in the transaction
+INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
+
+-- truncate: refresh in one transaction: in the transaction
+DROP TABLE IF EXISTS "stg"."clients_s2s_new";
+
+-- append in one transaction: in the transaction
+ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR(40);
+
+-- append in one transaction: in the transaction
+INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
+
+-- append in one transaction: in the transaction
+DROP TABLE IF EXISTS "stg"."clients_s2s_new";
 
 -- truncate
 DELETE FROM "stg"."clients";
@@ -17,10 +50,10 @@ DELETE FROM "stg"."clients";
 SELECT COUNT(*), MAX(length(CAST("EXACT" AS BLOB))), MAX(length(CAST("OPMERKING" AS BLOB))), MAX(length(CAST("BESTAND" AS BLOB))) FROM "app"."CLIENTS";
 
 -- select
-SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD" FROM "app"."CLIENTS";
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS";
 
 -- select with ROW_LIMIT
-SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD" FROM "app"."CLIENTS" LIMIT 1000;
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" LIMIT 1000;
 
 -- declared types
 SELECT name, type FROM pragma_table_info('CLIENTS', 'app') ORDER BY cid;

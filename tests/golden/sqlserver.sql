@@ -14,7 +14,40 @@ SELECT 1 FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = N'stg' AND TABLE_NA
 IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];
 
 -- create side table
-CREATE TABLE [stg].[clients_s2s_new] ([id] bigint NOT NULL, [actief] bit, [aantal] int, [bedrag] decimal(12,2), [exact] nvarchar(max), [score] float, [code] nchar(6), [naam] nvarchar(100), [opmerking] nvarchar(max), [bestand] varbinary(max), [datum] date, [tijd] time(6), [gewijzigd] datetime2(6), [vastgelegd] datetimeoffset(6));
+CREATE TABLE [stg].[clients_s2s_new] ([id] bigint NOT NULL, [actief] bit, [aantal] int, [bedrag] decimal(12,2), [exact] nvarchar(max), [score] float, [code] nchar(6), [naam] nvarchar(100), [opmerking] nvarchar(max), [bestand] varbinary(max), [datum] date, [tijd] time(6), [gewijzigd] datetime2(6), [vastgelegd] datetimeoffset(6), [nauwkeurig] datetime2(7), [moment7] datetimeoffset(7), [groot] nvarchar(53));
+
+-- existing table's columns
+SELECT c.name, t.name + CASE WHEN t.name IN (N'varchar', N'char', N'varbinary', N'binary') THEN N'(' + CASE WHEN c.max_length = -1 THEN N'max' ELSE CAST(c.max_length AS nvarchar(10)) END + N')' WHEN t.name IN (N'nvarchar', N'nchar') THEN N'(' + CASE WHEN c.max_length = -1 THEN N'max' ELSE CAST(c.max_length / 2 AS nvarchar(10)) END + N')' WHEN t.name IN (N'decimal', N'numeric') THEN N'(' + CAST(c.precision AS nvarchar(10)) + N',' + CAST(c.scale AS nvarchar(10)) + N')' WHEN t.name IN (N'datetime2', N'time', N'datetimeoffset') THEN N'(' + CAST(c.scale AS nvarchar(10)) + N')' ELSE N'' END, NULL, CASE WHEN c.is_nullable = 1 THEN 1 ELSE 0 END, CASE WHEN c.default_object_id <> 0 OR c.is_identity = 1 OR c.is_computed = 1 THEN 1 ELSE 0 END FROM sys.columns c JOIN sys.types t ON t.user_type_id = c.user_type_id WHERE c.object_id = OBJECT_ID(QUOTENAME(N'stg') + N'.' + QUOTENAME(N'clients')) ORDER BY c.column_id;
+
+-- views that use the table
+SELECT DISTINCT OBJECT_SCHEMA_NAME(d.referencing_id) + N'.' + OBJECT_NAME(d.referencing_id), NULL FROM sys.sql_expression_dependencies d JOIN sys.views v ON v.object_id = d.referencing_id WHERE d.referenced_id = OBJECT_ID(QUOTENAME(N'stg') + N'.' + QUOTENAME(N'clients'));
+
+-- insert into the side table of a new table
+INSERT INTO [stg].[clients_s2s_new] ([id], [actief], [aantal], [bedrag], [exact], [score], [code], [naam], [opmerking], [bestand], [datum], [tijd], [gewijzigd], [vastgelegd], [nauwkeurig], [moment7], [groot]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS datetime2(7)), CAST(? AS datetimeoffset(7)), ?);
+
+-- insert into the side table of an existing table (casts to its column types)
+INSERT INTO [stg].[clients_s2s_new] ([duur], [bedrag], [nauwkeurig], [moment7], [naam]) VALUES (CAST(? AS time(6)), CAST(? AS decimal(12,2)), CAST(? AS datetime2(3)), CAST(? AS datetimeoffset(3)), ?);
+
+-- truncate: refresh in one transaction: in the transaction
+ALTER TABLE [stg].[clients] ADD [nieuw] nvarchar(40);
+
+-- truncate: refresh in one transaction: in the transaction
+DELETE FROM [stg].[clients];
+
+-- truncate: refresh in one transaction: in the transaction
+INSERT INTO [stg].[clients] ([duur], [bedrag], [nauwkeurig], [moment7], [naam]) SELECT [duur], [bedrag], [nauwkeurig], [moment7], [naam] FROM [stg].[clients_s2s_new];
+
+-- truncate: refresh in one transaction: in the transaction (procedural: not parsed)
+IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];
+
+-- append in one transaction: in the transaction
+ALTER TABLE [stg].[clients] ADD [nieuw] nvarchar(40);
+
+-- append in one transaction: in the transaction
+INSERT INTO [stg].[clients] ([duur], [bedrag], [nauwkeurig], [moment7], [naam]) SELECT [duur], [bedrag], [nauwkeurig], [moment7], [naam] FROM [stg].[clients_s2s_new];
+
+-- append in one transaction: in the transaction (procedural: not parsed)
+IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];
 
 -- truncate
 TRUNCATE TABLE [stg].[clients];
@@ -23,10 +56,10 @@ TRUNCATE TABLE [stg].[clients];
 SELECT COUNT(*), MAX(DATALENGTH([EXACT]) * 3), MAX(DATALENGTH([OPMERKING]) * 3), MAX(DATALENGTH([BESTAND])) FROM [app].[CLIENTS];
 
 -- select
-SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD] FROM [app].[CLIENTS];
+SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS];
 
 -- select with ROW_LIMIT
-SELECT TOP (1000) [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD] FROM [app].[CLIENTS];
+SELECT TOP (1000) [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS];
 
 -- swap (table exists) (procedural: not parsed)
 IF OBJECT_ID(N'[stg].[clients]', N'U') IS NOT NULL DROP TABLE [stg].[clients];
