@@ -196,8 +196,16 @@ impl TestDb {
             (Kind::Postgres, ValueKind::Timestamp) => {
                 format!("to_char({c}, 'YYYY-MM-DD HH24:MI:SS.US')")
             }
+            // An instant: its UTC time, whatever the session's time zone.
+            (Kind::Postgres, ValueKind::Instant) => {
+                format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')")
+            }
+            (Kind::MariaDb, ValueKind::Instant) => {
+                format!("DATE_FORMAT({c}, '%Y-%m-%d %H:%i:%s.%f')")
+            }
             (Kind::Postgres, ValueKind::Binary) => format!("encode({c}, 'hex')"),
-            (Kind::Postgres, ValueKind::Text) => c,
+            // As text: psqlODBC would print a uuid in upper case.
+            (Kind::Postgres, ValueKind::Text) => format!("{c}::text"),
             (Kind::Postgres, _) => format!("{c}::text"),
             (Kind::MariaDb, ValueKind::Timestamp) => {
                 format!("DATE_FORMAT({c}, '%Y-%m-%d %H:%i:%s.%f')")
@@ -359,6 +367,10 @@ pub enum ValueKind {
     Text,
     Date,
     Timestamp,
+    /// A timestamp with time zone, compared in UTC.
+    Instant,
+    /// A time of day.
+    Time,
     Binary,
 }
 
@@ -387,7 +399,7 @@ pub fn normalise(value: &str, kind: ValueKind) -> String {
             "f" | "false" | "0" => "0".into(),
             other => panic!("not a boolean: {other}"),
         },
-        ValueKind::Timestamp => {
+        ValueKind::Timestamp | ValueKind::Instant | ValueKind::Time => {
             let v = value.trim();
             match v.split_once('.') {
                 Some((head, frac)) => format!("{head}.{:0<6}", frac),
