@@ -319,14 +319,20 @@ pub fn fit(source: &ColumnType, target: &ColumnType) -> Fit {
             }
         }
         (T::Text { .. }, T::Binary { .. }) => warn("text is stored as its UTF-8 bytes"),
-        (_, T::Binary { .. }) => refuse("only text and binary values can go into a binary column"),
+        (_, T::Binary { .. }) => Fit::Refuse(format!(
+            "{} values cannot go into a binary column",
+            kind_name(source)
+        )),
         // ---------------------------------------------------------------- booleans
         (T::Boolean, _) if int_bits(target).is_some() || decimal_shape(target).is_some() => {
             Fit::Exact
         }
         (T::Boolean, T::Float32 | T::Float64) => Fit::Exact,
         (T::Text { .. }, T::Boolean) => warn("text values that are not booleans fail the table"),
-        (_, T::Boolean) => refuse("only booleans can go into a boolean column"),
+        (_, T::Boolean) => Fit::Refuse(format!(
+            "{} values cannot go into a boolean column",
+            kind_name(source)
+        )),
         // ---------------------------------------------------------------- integers
         (_, _) if int_bits(source).is_some() && int_bits(target).is_some() => {
             if int_bits(target) >= int_bits(source) {
@@ -429,9 +435,9 @@ pub fn fit(source: &ColumnType, target: &ColumnType) -> Fit {
         | (T::TimestampTz { .. }, T::TimestampTz { .. })
         | (T::Time { .. }, T::Time { .. }) => with_fraction(source, target, None),
         _ => Fit::Refuse(format!(
-            "{} values cannot go into a {} column",
+            "{} values cannot go into {} column",
             kind_name(source),
-            kind_name(target)
+            with_article(kind_name(target))
         )),
     }
 }
@@ -449,6 +455,16 @@ fn with_fraction(source: &ColumnType, target: &ColumnType, note: Option<&str>) -
     } else {
         Fit::Warn(why.join("; "))
     }
+}
+
+/// "an integer", "a date".
+fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
 }
 
 /// "integer", "timestamp", ... for messages.

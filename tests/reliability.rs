@@ -1,6 +1,6 @@
 //! Faults during a copy: killed sessions (retried, exact result), exhausted retries (old table
-//! intact), SIGKILL during a replace (old table intact, next run cleans up), a lost source
-//! connection (the table starts again).
+//! intact), SIGKILL during a replace, a truncate or an append (the table as it was, next run
+//! cleans up), a lost source connection (the table starts again).
 
 mod common;
 
@@ -217,6 +217,51 @@ fn sigkill_during_a_replace_leaves_the_old_table_and_the_next_run_cleans_up() {
         !dst.has_table(Some("staging"), "t_s2s_new"),
         "leftover not removed"
     );
+}
+
+#[test]
+fn sigkill_during_truncate_or_append_leaves_the_table_as_it_was() {
+    let src = big_source();
+    for (mode, kind) in [
+        ("truncate", Kind::Postgres),
+        ("append", Kind::Postgres),
+        ("truncate", Kind::MariaDb),
+        ("append", Kind::MariaDb),
+    ] {
+        let dst = TestDb::new(kind, &format!("kill_{mode}"));
+        let schema = dst.staging_schema();
+        let schema = schema.as_deref();
+        if kind == Kind::Postgres {
+            dst.exec("CREATE SCHEMA staging");
+        } else {
+            dst.exec(&format!("CREATE DATABASE {}", schema.unwrap()));
+        }
+        let t = dst.table_ref(schema, "t");
+        dst.exec(&format!("CREATE TABLE {t} (id bigint, v text)"));
+        dst.exec(&format!(
+            "INSERT INTO {t} VALUES (-1, 'oud'), (-2, 'ouder')"
+        ));
+        let before = all_rows(&dst, schema);
+        let dir = tempfile::tempdir().unwrap();
+        let ini = write_ini(
+            dir.path(),
+            &src,
+            &dst,
+            "t",
+            &format!("SRC_CHUNK_SIZE = 10000\nWRITE_MODE = {mode}"),
+        );
+        let mut child = spawn(dir.path(), &ini);
+        wait_for_side_rows(&dst, schema, &mut child);
+        child.kill().unwrap(); // SIGKILL, with batches committed
+        let _ = child.wait();
+        assert_eq!(all_rows(&dst, schema), before, "{mode} into {kind:?}");
+        // The next run removes the leftover and loads.
+        let run = common::run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
+        assert_eq!(run.code, 0, "{}", run.output());
+        let extra = if mode == "append" { 2 } else { 0 };
+        assert_eq!(dst.count(schema, "t"), ROWS + extra, "{mode} into {kind:?}");
+        assert!(!dst.has_table(schema, "t_s2s_new"), "leftover not removed");
+    }
 }
 
 #[test]
