@@ -202,7 +202,7 @@ fn check_table(
         .and_then(|batch| {
             let rows = batch.num_rows() as u64;
             target::sample(&spec, &plan.shape, &write, batch)
-                .map_err(|e| e.context(format!("the first {rows} rows do not go in")))
+                .map_err(|e| e.context(format!("{} do not go in", first_rows(rows))))
                 .map(|()| rows)
         });
     match sampled {
@@ -215,6 +215,15 @@ fn check_table(
 
 fn source_settings_schema(settings: &Settings) -> Option<&str> {
     settings.source.as_ref().and_then(|s| s.schema.as_deref())
+}
+
+/// "the first row", "the first 1000 rows".
+fn first_rows(rows: u64) -> String {
+    if rows == 1 {
+        "the first row".to_string()
+    } else {
+        format!("the first {rows} rows")
+    }
 }
 
 /// The existing table's columns next to the source's, with what happens to each.
@@ -364,8 +373,9 @@ impl fmt::Display for CheckReport {
                 (Some(problem), _) => {
                     writeln!(f, "  CANNOT BE COPIED: {}", secrets::redact(problem))?
                 }
+                (None, Some(0)) => writeln!(f, "  sample: the table is empty")?,
                 (None, Some(rows)) => {
-                    writeln!(f, "  sample: the first {rows} rows went in (rolled back)")?
+                    writeln!(f, "  sample: {} went in (rolled back)", first_rows(rows))?
                 }
                 (None, None) => {}
             }

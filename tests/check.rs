@@ -48,6 +48,8 @@ fn check_shows_columns_types_ddl_and_warnings_and_writes_nothing() {
         "ontvangen: MariaDB has no time zone type",
         "CREATE TABLE",
         "`zaken_s2s_new`",
+        "WRITE_MODE = replace: creates the table",
+        "sample: the first row went in (rolled back)",
         "table ontbreekt: CANNOT BE COPIED",
         "2 table(s) checked: 1 can be copied, 1 cannot; nothing was written",
     ] {

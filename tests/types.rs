@@ -582,6 +582,47 @@ fn assert_rows(
     assert!(wrong.is_empty(), "{what}:\n  {}", wrong.join("\n  "));
 }
 
+/// Column types the target must have: declared precision and scale kept where the target can
+/// hold them, the exact text where it cannot.
+fn expected_types(source: Kind, target: Kind) -> &'static [(&'static str, &'static str)] {
+    match (source, target) {
+        (Kind::Postgres, Kind::Postgres) => &[
+            ("n_free", "numeric"),
+            ("n_50", "numeric(50,10)"),
+            ("n_38", "numeric(38,0)"),
+            ("n_neg", "numeric(7,0)"),
+            ("n_frac", "numeric(5,5)"),
+            ("tstz", "timestamp(6) with time zone"),
+        ],
+        (Kind::Postgres, Kind::MariaDb) => &[
+            ("n_free", "longtext"),
+            ("n_50", "decimal(50,10)"),
+            ("n_38", "decimal(38,0)"),
+            ("n_neg", "decimal(7,0)"),
+            ("n_frac", "decimal(5,5)"),
+            ("tstz", "datetime(6)"),
+        ],
+        (Kind::Postgres, Kind::Sqlite) => &[
+            ("n_free", "NUMERIC_TEXT"),
+            ("n_50", "DECIMAL_TEXT(50,10)"),
+            ("n_neg", "DECIMAL_TEXT(7,0)"),
+        ],
+        (Kind::MariaDb, Kind::Postgres) => &[
+            ("d65", "numeric(65,30)"),
+            ("d65_0", "numeric(65,0)"),
+            ("bu", "numeric(20,0)"),
+            ("tm", "character varying(17)"),
+        ],
+        (Kind::MariaDb, Kind::MariaDb) => &[
+            ("d65", "decimal(65,30)"),
+            ("d65_0", "decimal(65,0)"),
+            ("bu", "decimal(20,0)"),
+        ],
+        (Kind::MariaDb, Kind::Sqlite) => &[("d65", "DECIMAL_TEXT(65,30)")],
+        _ => &[],
+    }
+}
+
 /// `check`, then DIRECT, then DUMP from `source` into `target`; every value compared.
 fn matrix(source: Kind, target: Kind, columns: Vec<Col>) {
     let src = TestDb::new(source, &format!("types_{}", target.tag()));
@@ -625,6 +666,14 @@ fn matrix(source: Kind, target: Kind, columns: Vec<Col>) {
             &columns,
             &format!("{mode} into {target:?}"),
         );
+        let types = dst.column_types(schema.as_deref(), "t");
+        for (name, want) in expected_types(source, target) {
+            let got = types
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.as_str());
+            assert_eq!(got, Some(*want), "{mode}: type of {name} in {target:?}");
+        }
     }
 }
 
