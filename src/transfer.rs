@@ -20,7 +20,7 @@ use anyhow::{Context, anyhow};
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
 use crate::{
-    config::{ConfigError, Settings, TableName, TransferMode, WriteMode, secrets},
+    config::{ConfigError, Settings, TableName, TransferMode, secrets},
     dialect::{self, Dialect, DriverTuning},
     interrupt,
     odbc::{Connection, Connector},
@@ -325,16 +325,10 @@ pub fn copy_table(
     table: &TableName,
 ) -> TableReport {
     let target_name = target_name(settings, &table.name);
-    let restartable = settings.write_mode == WriteMode::Replace;
     run_table(&table.to_string(), target_name, |report| {
-        with_source_restarts(
-            settings,
-            source,
-            source_conn,
-            restartable,
-            report,
-            |conn, report| copy_once(settings, source, conn, target, table, report),
-        )
+        with_source_restarts(settings, source, source_conn, report, |conn, report| {
+            copy_once(settings, source, conn, target, table, report)
+        })
     })
 }
 
@@ -365,13 +359,13 @@ fn copy_once(
 
 /// Runs `attempt`, and when it fails because the source connection was lost (or the target lost
 /// several connections at once and cannot tell which batches were committed), re-opens the
-/// source and runs it again from the beginning (within the `DIRECT_MAX_RETRIES` budget), when
-/// `restartable` says starting over is safe (a `replace` only swaps in a complete table).
+/// source and runs it again from the beginning (within the `DIRECT_MAX_RETRIES` budget). That is
+/// safe in every write mode: the load goes into a side table, and the target table changes only
+/// in the last step of a complete load.
 fn with_source_restarts(
     settings: &Settings,
     source: &Endpoint,
     source_conn: &mut Connection,
-    restartable: bool,
     report: &mut TableReport,
     mut attempt: impl FnMut(&mut Connection, &mut TableReport) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
@@ -393,7 +387,7 @@ fn with_source_restarts(
         let ambiguous = error
             .downcast_ref::<crate::target::AmbiguousCommit>()
             .is_some();
-        if !(restartable && (lost_source || ambiguous)) || interrupt::requested() {
+        if !(lost_source || ambiguous) || interrupt::requested() {
             return Err(error);
         }
         let Some(wait) = waits.next().flatten() else {
@@ -442,7 +436,6 @@ pub fn dump_table(
             settings,
             source,
             source_conn,
-            true,
             report,
             |source_conn, report| {
                 let plan = describe(settings, source, source_conn, table)?;

@@ -267,27 +267,36 @@ fn sigkill_during_truncate_or_append_leaves_the_table_as_it_was() {
 #[test]
 fn a_lost_source_connection_starts_the_table_again() {
     let src = big_source();
-    let dst = TestDb::new(Kind::MariaDb, "srclost_dst");
-    let dir = tempfile::tempdir().unwrap();
-    let ini = write_ini(
-        dir.path(),
-        &src,
-        &dst,
-        "t",
-        "SRC_CHUNK_SIZE = 10000\nDIRECT_BACKOFF_BASE_SECONDS = 0.1",
-    );
-    let schema = dst.staging_schema();
-    let mut child = spawn(dir.path(), &ini);
-    wait_for_side_rows(&dst, schema.as_deref(), &mut child);
-    let killed = kill_sessions(&src);
-    assert!(killed >= 1, "no source session to kill");
-    let (code, stdout, stderr) = finish(child);
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(
-        stderr.contains("starting the table again"),
-        "expected a restart:\n{stderr}"
-    );
-    assert_eq!(all_rows(&dst, schema.as_deref()), all_rows(&src, None));
+    // In every write mode: only the side table has been written when the source is lost.
+    for mode in ["replace", "truncate"] {
+        let dst = TestDb::new(Kind::MariaDb, "srclost_dst");
+        let dir = tempfile::tempdir().unwrap();
+        let ini = write_ini(
+            dir.path(),
+            &src,
+            &dst,
+            "t",
+            &format!(
+                "SRC_CHUNK_SIZE = 10000\nDIRECT_BACKOFF_BASE_SECONDS = 0.1\nWRITE_MODE = {mode}"
+            ),
+        );
+        let schema = dst.staging_schema();
+        let mut child = spawn(dir.path(), &ini);
+        wait_for_side_rows(&dst, schema.as_deref(), &mut child);
+        let killed = kill_sessions(&src);
+        assert!(killed >= 1, "no source session to kill");
+        let (code, stdout, stderr) = finish(child);
+        assert_eq!(code, 0, "{mode}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("starting the table again"),
+            "{mode}: expected a restart:\n{stderr}"
+        );
+        assert_eq!(
+            all_rows(&dst, schema.as_deref()),
+            all_rows(&src, None),
+            "{mode}"
+        );
+    }
 }
 
 #[test]
