@@ -30,7 +30,9 @@ use arrow_odbc::{
 };
 use chrono::Datelike;
 
-use crate::odbc::Connection;
+/// An open connection (the same type as `crate::odbc::Connection`, named here so that the insert
+/// strategies, which the dialects choose, do not depend on how connections are opened).
+type Connection = odbc_api::Connection<'static>;
 
 /// How a dialect gets a batch into a table. Implementations insert all rows of the batch on the
 /// given connection without committing; the caller owns the transaction.

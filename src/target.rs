@@ -28,14 +28,7 @@ use crate::{
     write_plan::{ExistingTable, Finish, LoadColumn, PlanOptions, WritePlan},
 };
 
-/// Suffix of the side table every write mode loads into.
-pub const SIDE_SUFFIX: &str = "_s2s_new";
-
-/// Suffix the old table gets during a swap that renames it first (MariaDB).
-pub const OLD_SUFFIX: &str = "_s2s_old";
-
-/// Suffix of the table `check` inserts its sample into (and then rolls back or drops).
-pub const CHECK_SUFFIX: &str = "_s2s_check";
+pub use crate::dialect::{CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX};
 
 /// Where the target table lives and how it is written.
 pub struct TargetSpec<'a> {

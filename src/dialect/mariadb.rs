@@ -11,8 +11,9 @@
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
 use super::{ColumnDef, Dialect, DriverTuning, Swap};
-use crate::plan::{ColumnMeta, ColumnType, decimal, generic_column_type, type_arguments};
-use crate::write_plan::LoadColumn;
+use crate::plan::{
+    ColumnMeta, ColumnType, LoadColumn, decimal, generic_column_type, type_arguments,
+};
 
 /// MariaDB / MySQL.
 #[derive(Debug, Clone, Copy)]
@@ -308,7 +309,7 @@ impl Dialect for MariaDb {
         let side_ref = self.table_ref(schema, side);
         let target_ref = self.table_ref(schema, target);
         let statements = if target_exists {
-            let old = format!("{target}{}", crate::target::OLD_SUFFIX);
+            let old = format!("{target}{}", super::OLD_SUFFIX);
             let old_ref = self.table_ref(schema, &old);
             vec![
                 self.drop_table_sql(&old_ref),

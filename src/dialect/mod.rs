@@ -28,20 +28,10 @@ use arrow_odbc::arrow::{
 use crate::{
     convert::FetchForm,
     insert::{InsertStrategy, ParameterArrays},
-    plan::{Column, ColumnMeta, ColumnType, generic_column_type},
-    write_plan::{LoadColumn, TargetColumn},
+    plan::{Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, generic_column_type},
 };
 
-/// A column of a table to create: name (unquoted), type as DDL, nullability.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ColumnDef {
-    /// Name as the target stores it.
-    pub name: String,
-    /// Type as DDL.
-    pub type_sql: String,
-    /// May hold NULL.
-    pub nullable: bool,
-}
+pub use crate::plan::ColumnDef;
 
 /// The statements that end a load into an existing table from the complete side table.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -53,6 +43,15 @@ pub struct Merge {
     /// Run after the commit, each on its own (dropping the side table where DDL commits).
     pub after: Vec<String>,
 }
+
+/// Suffix of the side table every write mode loads into.
+pub const SIDE_SUFFIX: &str = "_s2s_new";
+
+/// Suffix the old table gets during a swap that renames it first (MariaDB).
+pub const OLD_SUFFIX: &str = "_s2s_old";
+
+/// Suffix of the table `check` inserts its sample into (and then rolls back or drops).
+pub const CHECK_SUFFIX: &str = "_s2s_check";
 
 /// The dialects, tried in order; the generic fallback last.
 pub static DIALECTS: &[&dyn Dialect] = &[

@@ -16,8 +16,9 @@
 use arrow_odbc::arrow::datatypes::DataType;
 
 use super::{ColumnDef, Dialect, DriverTuning, Swap};
-use crate::plan::{ColumnMeta, ColumnType, decimal, generic_column_type, sql_type, type_arguments};
-use crate::write_plan::TargetColumn;
+use crate::plan::{
+    ColumnMeta, ColumnType, TargetColumn, decimal, generic_column_type, sql_type, type_arguments,
+};
 
 /// The column type of a SQL Server type as `table_columns_sql` spells it (`nvarchar(50)`,
 /// `decimal(12,2)`, `datetime2(7)`, `varbinary(max)`); `None` for a type it does not know.

@@ -22,8 +22,9 @@ use arrow_odbc::arrow::{
 use super::{ColumnDef, Dialect, DriverTuning, Swap};
 use crate::{
     convert::FetchForm,
-    plan::{Column, ColumnMeta, ColumnType, decimal, sql_type, type_arguments},
-    write_plan::{LoadColumn, TargetColumn},
+    plan::{
+        Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, decimal, sql_type, type_arguments,
+    },
 };
 
 /// Oracle Database.
@@ -349,7 +350,7 @@ impl Dialect for Oracle {
             )
         };
         let statements = if target_exists {
-            let old = format!("{target}{}", crate::target::OLD_SUFFIX);
+            let old = format!("{target}{}", super::OLD_SUFFIX);
             vec![
                 self.drop_table_sql(&self.table_ref(schema, &old)),
                 rename(target, &old),

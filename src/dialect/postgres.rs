@@ -19,8 +19,10 @@ use arrow_odbc::arrow::{
 use super::{ColumnDef, Dialect, DriverTuning};
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, UnnestArrays};
-use crate::plan::{Column, ColumnMeta, ColumnType, decimal, generic_column_type, type_arguments};
-use crate::write_plan::{LoadColumn, TargetColumn};
+use crate::plan::{
+    Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, decimal, generic_column_type,
+    type_arguments,
+};
 
 /// PostgreSQL.
 #[derive(Debug, Clone, Copy)]

@@ -16,8 +16,7 @@ use arrow_odbc::arrow::{
 use super::{ColumnDef, Dialect, DriverTuning};
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, RowByRow};
-use crate::plan::{ColumnMeta, ColumnType, decimal, type_arguments};
-use crate::write_plan::LoadColumn;
+use crate::plan::{ColumnMeta, ColumnType, LoadColumn, decimal, type_arguments};
 
 /// SQLite 3.
 #[derive(Debug, Clone, Copy)]
