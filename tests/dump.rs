@@ -328,15 +328,7 @@ fn dump_then_load_elsewhere_with_only_the_target_configured() {
     let moved = dir.path().join("elders");
     fs::rename(&parquet, &moved).unwrap();
     let moved_manifest = moved.join(manifest.file_name().unwrap());
-    let target_only = dir.path().join("target.ini");
-    fs::write(
-        &target_only,
-        format!(
-            "[database-destination]\n{}DST_SCHEMA = staging\n",
-            dst.ini_keys("DST")
-        ),
-    )
-    .unwrap();
+    let target_only = common::write_target_ini(dir.path(), &dst, "");
     let run = run_tool(
         dir.path(),
         &[

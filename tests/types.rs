@@ -1009,19 +1009,7 @@ fn load_carried(target: Kind) {
     std::fs::create_dir(&data).unwrap();
     let manifest = hand_built_dump(&data, &columns);
     // `load` needs only the target; the source section may be missing.
-    let schema = dst
-        .staging_schema()
-        .map(|s| format!("DST_SCHEMA = {s}\n"))
-        .unwrap_or_default();
-    let ini = dir.path().join("load.ini");
-    std::fs::write(
-        &ini,
-        format!(
-            "[database-destination]\n{}{schema}\n[settings]\nCLEANUP_PARQUET_FILES = false\n",
-            dst.ini_keys("DST")
-        ),
-    )
-    .unwrap();
+    let ini = common::write_target_ini(dir.path(), &dst, "CLEANUP_PARQUET_FILES = false");
     let run = run_tool(
         dir.path(),
         &[

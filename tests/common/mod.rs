@@ -467,6 +467,25 @@ pub fn write_ini(
     path
 }
 
+/// Writes an INI file with only the target (`load --manifest` needs no more), into its staging
+/// schema, with extra `[settings]` lines; returns its path.
+pub fn write_target_ini(dir: &Path, target: &TestDb, settings: &str) -> PathBuf {
+    let schema = target
+        .staging_schema()
+        .map(|s| format!("DST_SCHEMA = {s}\n"))
+        .unwrap_or_default();
+    let path = dir.join("target.ini");
+    std::fs::write(
+        &path,
+        format!(
+            "[database-destination]\n{}{schema}\n[settings]\n{settings}\n",
+            target.ini_keys("DST")
+        ),
+    )
+    .unwrap();
+    path
+}
+
 /// The mixed-type table of the copy tests.
 pub mod mixed {
     use super::{Kind, TestDb, ValueKind};
