@@ -13,11 +13,11 @@ use std::fmt;
 
 use crate::{
     config::{Settings, TableName, secrets},
+    endpoint::{self, Endpoint},
     plan::{Column, ColumnMeta, sql_type},
     report::brief,
     source::{self, BatchReader, ReadOptions},
-    target,
-    transfer::{self, Endpoint},
+    target, transfer,
     write_plan::WritePlan,
 };
 
@@ -85,13 +85,8 @@ impl CheckReport {
 
 /// Runs the checks for `settings`.
 pub fn check(settings: &Settings) -> anyhow::Result<CheckReport> {
-    let source_settings = settings
-        .source
-        .as_ref()
-        .ok_or_else(|| crate::ConfigError::new("no source is configured ([database-source])"))?;
-    let (source, mut source_conn) = transfer::open_endpoint(source_settings, settings)?;
-    let (target, _target_conn) = transfer::open_endpoint(&settings.target, settings)?;
-    transfer::check_target_settings(settings, &target)?;
+    let ((source, mut source_conn), target) =
+        endpoint::open_both(settings, endpoint::MissingTarget::Report)?;
     let tables = settings
         .tables
         .iter()

@@ -1,10 +1,52 @@
 //! Ctrl-C (SIGINT) and SIGTERM stop a run cleanly: the flag set here is checked between batches,
 //! so the current batch is rolled back, side tables and Parquet files are cleaned up, and the
-//! summary is still printed. A second signal ends the process at once.
+//! summary and the report are still written. A second signal (a scheduler stopping a task often
+//! sends two) still lets that happen, but for at most [`GRACE`]; then the process ends with a
+//! report that says so. A third signal ends it at once.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::{
+    path::PathBuf,
+    sync::{
+        Mutex,
+        atomic::{AtomicBool, AtomicU32, Ordering},
+    },
+    time::Duration,
+};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static SIGNALS: AtomicU32 = AtomicU32::new(0);
+static REPORT: Mutex<Option<(PathBuf, String)>> = Mutex::new(None);
+
+/// How long a second interrupt still waits for the clean stop.
+pub const GRACE: Duration = Duration::from_secs(5);
+
+/// Where `--report` goes (and the command), so that a forced stop can still write one.
+pub fn set_report(path: Option<PathBuf>, command: &str) {
+    *REPORT.lock().unwrap_or_else(|e| e.into_inner()) = path.map(|p| (p, command.to_string()));
+}
+
+/// Ends the process now with exit status 130, writing a report that says why when one is due.
+fn stop_now(why: &str) -> ! {
+    eprintln!("{why}");
+    log::error!("{why}");
+    let report = REPORT.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    if let Some((path, command)) = report {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let json = crate::report::JsonReport {
+            command: &command,
+            transfer_mode: String::new(),
+            write_mode: String::new(),
+            started_at: String::new(),
+            finished_at: now,
+            exit_status: 130,
+            error: Some(why.to_string()),
+            tables: Vec::new(),
+        };
+        let _ = crate::report::write_json(&path, &json);
+    }
+    log::logger().flush();
+    std::process::exit(130);
+}
 
 /// The error a run stops with after an interrupt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,12 +62,25 @@ impl std::error::Error for Interrupted {}
 
 /// Installs the handler for SIGINT and SIGTERM (Ctrl-C and Ctrl-Break on Windows).
 pub fn install() -> anyhow::Result<()> {
-    ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            eprintln!("interrupted again: stopping now");
-            std::process::exit(130);
+    ctrlc::set_handler(|| match SIGNALS.fetch_add(1, Ordering::SeqCst) {
+        0 => {
+            INTERRUPTED.store(true, Ordering::SeqCst);
+            log::warn!(
+                "interrupt: finishing cleanly (the batch in flight is rolled back, side tables \
+                 dropped, the summary written)"
+            );
         }
-        eprintln!("interrupt: finishing cleanly (press Ctrl-C again to stop at once)");
+        1 => {
+            log::warn!(
+                "interrupted again: stopping within {} s (press Ctrl-C once more to stop at once)",
+                GRACE.as_secs()
+            );
+            std::thread::spawn(|| {
+                std::thread::sleep(GRACE);
+                stop_now("stopped: the clean stop took too long after a second interrupt");
+            });
+        }
+        _ => stop_now("interrupted a third time: stopping at once"),
     })?;
     Ok(())
 }

@@ -28,6 +28,8 @@ pub mod check;
 pub mod config;
 pub mod convert;
 pub mod dialect;
+pub mod driver_names;
+pub mod endpoint;
 pub mod insert;
 pub mod interrupt;
 pub mod logging;

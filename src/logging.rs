@@ -1,11 +1,13 @@
 //! Console (and optional rotating file) logging through env_logger, with secrets masked.
 //!
 //! Every line passes through [`secrets::redact`]: passwords never reach the console or the log
-//! file, whatever level is set and whatever a driver echoes back.
+//! file, whatever level is set and whatever a driver echoes back. The file gets what the console
+//! gets, plus the summary that goes to standard output ([`to_file_only`]). `LOG_FORMAT` takes the
+//! Python tool's format strings (`%(asctime)s - %(levelname)s - %(message)s`).
 
 use std::{
     io::{self, Write},
-    sync::Mutex,
+    sync::{Arc, Mutex, OnceLock},
 };
 
 use anyhow::Context;
@@ -13,9 +15,24 @@ use file_rotate::{ContentLimit, FileRotate, compression::Compression, suffix::Ap
 
 use crate::config::{LogSettings, secrets};
 
+type LogFile = Arc<Mutex<FileRotate<AppendCount>>>;
+
+/// The log file, when `LOG_TO_FILE`.
+static FILE: OnceLock<LogFile> = OnceLock::new();
+
+/// Writes `text` (masked) into the log file only, when there is one: what the console gets on
+/// standard output rather than through the log (the summary, `check`'s report).
+pub fn to_file_only(text: &str) {
+    if let Some(file) = FILE.get() {
+        let mut f = file.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = writeln!(f, "{}", secrets::redact(text));
+        let _ = f.flush();
+    }
+}
+
 /// Writes each formatted line to stderr and, when configured, the rotating log file.
 struct Tee {
-    file: Option<Mutex<FileRotate<AppendCount>>>,
+    file: Option<LogFile>,
 }
 
 impl Write for Tee {
@@ -51,16 +68,19 @@ pub fn init(
                 format!("LOG_FILE: cannot create the directory {}", dir.display())
             })?;
         }
-        Some(Mutex::new(FileRotate::new(
+        let file = Arc::new(Mutex::new(FileRotate::new(
             &settings.file,
             AppendCount::new(settings.backup_count),
             ContentLimit::BytesSurpassed(settings.rotate_bytes.max(1) as usize),
             Compression::None,
             None,
-        )))
+        )));
+        let _ = FILE.set(file.clone());
+        Some(file)
     } else {
         None
     };
+    let format = settings.format.clone();
     let level = level.unwrap_or(settings.level);
     let logger = env_logger::Builder::new()
         // Other crates (odbc-api echoes every driver notice as a warning) only when debugging.
@@ -70,14 +90,17 @@ pub fn init(
             log::LevelFilter::Error
         })
         .filter_module("source_to_staging", level)
-        .format(|buf, record| {
+        .format(move |buf, record| {
             let message = secrets::redact(&record.args().to_string());
-            writeln!(
-                buf,
-                "{} {:<5} {message}",
-                buf.timestamp_millis(),
-                record.level()
-            )
+            match &format {
+                Some(format) => writeln!(buf, "{}", python_format(format, record, &message)),
+                None => writeln!(
+                    buf,
+                    "{} {:<5} {message}",
+                    buf.timestamp_millis(),
+                    record.level()
+                ),
+            }
         })
         .target(env_logger::Target::Pipe(Box::new(Tee { file })))
         .build();
@@ -92,4 +115,110 @@ pub fn init(
     }
     log::set_max_level(max);
     Ok(())
+}
+
+/// A log line in the Python tool's `LOG_FORMAT`: `%(asctime)s`, `%(levelname)s`, `%(name)s`,
+/// `%(message)s` (and `%(levelname)-8s`-style widths; `%%` is a percent sign). Other
+/// placeholders are kept as they are.
+pub fn python_format(format: &str, record: &log::Record<'_>, message: &str) -> String {
+    let level = match record.level() {
+        log::Level::Error => "ERROR",
+        log::Level::Warn => "WARNING",
+        log::Level::Info => "INFO",
+        log::Level::Debug | log::Level::Trace => "DEBUG",
+    };
+    // Python's default asctime: 2026-11-26 02:15:01,123 (local time).
+    let asctime = chrono::Local::now()
+        .format("%Y-%m-%d %H:%M:%S,%3f")
+        .to_string();
+    let mut out = String::with_capacity(format.len() + message.len());
+    let mut rest = format;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(after) = rest.strip_prefix("%%") {
+            out.push('%');
+            rest = after;
+            continue;
+        }
+        let parsed = rest.strip_prefix("%(").and_then(|r| {
+            let close = r.find(')')?;
+            let name = &r[..close];
+            let spec = &r[close + 1..];
+            let conv = spec.find(|c: char| c.is_ascii_alphabetic())?;
+            let width = &spec[..conv];
+            if !width
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == '.')
+            {
+                return None;
+            }
+            Some((name, width, 2 + close + 1 + conv + 1))
+        });
+        let Some((name, width, len)) = parsed else {
+            out.push('%');
+            rest = &rest[1..];
+            continue;
+        };
+        let value = match name {
+            "asctime" => asctime.clone(),
+            "levelname" => level.to_string(),
+            "name" => record.target().replace("::", "."),
+            "message" => message.to_string(),
+            "module" => record
+                .module_path()
+                .unwrap_or_default()
+                .rsplit("::")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+            "levelno" => match record.level() {
+                log::Level::Error => "40",
+                log::Level::Warn => "30",
+                log::Level::Info => "20",
+                _ => "10",
+            }
+            .to_string(),
+            _ => rest[..len].to_string(),
+        };
+        let (left, digits) = match width.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, width),
+        };
+        let w: usize = digits.split('.').next().unwrap_or("").parse().unwrap_or(0);
+        if left {
+            out.push_str(&format!("{value:<w$}"));
+        } else {
+            out.push_str(&format!("{value:>w$}"));
+        }
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_log_formats_are_understood() {
+        let record = log::Record::builder()
+            .level(log::Level::Warn)
+            .target("source_to_staging::target")
+            .args(format_args!("x"))
+            .build();
+        let line = python_format(
+            "%(asctime)s - %(name)s - %(levelname)-8s - %(message)s (100%%) %(foo)s",
+            &record,
+            "hallo",
+        );
+        let (time, rest) = line.split_at(23);
+        assert_eq!(time.len(), 23, "{line}");
+        assert_eq!(&time[19..20], ",", "{line}");
+        assert_eq!(
+            rest,
+            " - source_to_staging.target - WARNING  - hallo (100%) %(foo)s"
+        );
+    }
 }

@@ -5,7 +5,7 @@ use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 
 use clap::{Args, Parser, Subcommand};
 use source_to_staging::{
-    ConfigError, ConfigSources, RawValues, Settings, check,
+    ConfigError, ConfigSources, RawValues, RunReport, Settings, check,
     config::{Purpose, Side, secrets},
     interrupt, logging, odbc,
     report::JsonReport,
@@ -162,116 +162,197 @@ enum Action {
     Check,
 }
 
-fn run(common: &Common, action: Action) -> ExitCode {
-    // .env in the working directory fills the environment, never overriding it.
-    if let Err(e) = dotenvy::from_path(".env")
-        && !e.not_found()
-    {
-        return fail(&ConfigError::new(format!("cannot read .env: {e}")).into());
-    }
-    let purpose = match action {
-        Action::Load(_) => Purpose::Load,
-        _ => Purpose::Copy,
-    };
-    let settings = match load_settings(common, purpose) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    let bars = std::io::stderr().is_terminal() && !common.quiet && !matches!(action, Action::Check);
-    if let Err(e) = logging::init(&settings.logging, common.level_override(), bars) {
-        return fail(&e);
-    }
-    if let Err(e) = interrupt::install() {
-        log::warn!("Ctrl-C will stop the run abruptly: {e}");
-    }
-    if matches!(action, Action::Check) {
-        return match check::check(&settings) {
-            Ok(report) => {
-                println!("{report}");
-                ExitCode::from(report.exit_code() as u8)
-            }
-            Err(e) => fail(&e),
-        };
-    }
-    let summary_on_stdout = !matches!(action, Action::Dump);
-    let command = match action {
-        Action::Dump => "dump",
-        Action::Load(_) => "load",
-        _ => "run",
-    };
-    let started = chrono::Utc::now();
-    let outcome = match action {
-        Action::Run | Action::Check => transfer::run(&settings),
-        Action::Load(manifest) => transfer::load(&settings, &manifest),
-        Action::Dump => transfer::dump(&settings).map(|dumped| {
-            // The manifest's path is the only thing on standard output, for scripts.
-            eprintln!("{}", dumped.report);
-            if let Some(path) = &dumped.manifest_path {
-                println!("{}", path.display());
-            }
-            dumped.report
-        }),
-    };
-    let code = match &outcome {
-        Ok(report) => {
-            if summary_on_stdout {
-                println!("{report}");
-            }
-            report.exit_code()
+impl Action {
+    /// For the report.
+    fn name(&self) -> &'static str {
+        match self {
+            Action::Run => "run",
+            Action::Dump => "dump",
+            Action::Load(_) => "load",
+            Action::Check => "check",
         }
-        Err(e) => exit_status(e),
-    };
-    if let Some(path) = &common.report {
-        let json = JsonReport {
-            command,
-            transfer_mode: settings.transfer_mode.to_string(),
-            write_mode: settings.write_mode.to_string(),
-            started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            exit_status: code,
-            error: outcome
-                .as_ref()
-                .err()
-                .map(|e| secrets::redact(&format!("{e:#}"))),
-            tables: outcome
-                .as_ref()
-                .map(|r| r.json_tables())
-                .unwrap_or_default(),
-        };
-        if let Err(e) = write_report(path, &json) {
-            eprintln!(
-                "error: cannot write the run report {}: {e:#}",
-                path.display()
-            );
-        }
-    }
-    match outcome {
-        Ok(_) => ExitCode::from(code as u8),
-        Err(e) => fail(&e),
     }
 }
 
-/// Writes the JSON run report atomically (temporary file, then rename).
-fn write_report(path: &std::path::Path, report: &JsonReport<'_>) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+/// What a run ended with.
+enum Outcome {
+    /// The tables' results.
+    Report(RunReport),
+    /// `check`'s exit status (its report was printed).
+    Checked(i32),
+}
+
+/// One invocation: it always ends with the error (if any) in the log (and `LOG_FILE`), a last
+/// line with the exit status, and the `--report` file, whatever stopped it.
+struct Invocation<'a> {
+    common: &'a Common,
+    command: &'static str,
+    started: chrono::DateTime<chrono::Utc>,
+    logging: bool,
+    raw: Option<RawValues>,
+}
+
+fn run(common: &Common, action: Action) -> ExitCode {
+    let mut invocation = Invocation {
+        common,
+        command: action.name(),
+        started: chrono::Utc::now(),
+        logging: false,
+        raw: None,
+    };
+    interrupt::set_report(common.report.clone(), invocation.command);
+    let result = invocation.execute(action);
+    let code = match &result {
+        Ok(Outcome::Report(report)) => report.exit_code(),
+        Ok(Outcome::Checked(code)) => *code,
+        Err(e) => {
+            invocation.error(e);
+            exit_status(e)
+        }
+    };
+    invocation.finish(code, &result);
+    ExitCode::from(code as u8)
+}
+
+impl Invocation<'_> {
+    fn execute(&mut self, action: Action) -> anyhow::Result<Outcome> {
+        let common = self.common;
+        load_dotenv(common.config.as_deref())?;
+        let purpose = match action {
+            Action::Load(_) => Purpose::Load,
+            _ => Purpose::Copy,
+        };
+        let raw = RawValues::load(&ConfigSources {
+            config_file: common.config.clone(),
+            overrides: common.overrides()?,
+            environment: true,
+        })?;
+        self.raw = Some(raw.clone());
+        // Logging first, from whatever of [logging] parses, so that every later problem (the
+        // rest of the configuration included) reaches LOG_FILE too.
+        let bars =
+            std::io::stderr().is_terminal() && !common.quiet && !matches!(action, Action::Check);
+        logging::init(&Settings::logging_from(&raw), common.level_override(), bars)?;
+        self.logging = true;
+        for note in &raw.notes {
+            log::info!("{note}");
+        }
+        for key in &raw.unknown_keys {
+            log::warn!("unknown configuration key {key} is ignored");
+        }
+        let settings = load_settings(raw, purpose)?;
+        if let Err(e) = interrupt::install() {
+            log::warn!("Ctrl-C will stop the run abruptly: {e}");
+        }
+        match action {
+            Action::Check => {
+                let report = check::check(&settings)?;
+                println!("{report}");
+                logging::to_file_only(&report.to_string());
+                Ok(Outcome::Checked(report.exit_code()))
+            }
+            Action::Run => Ok(Outcome::Report(self.summary(transfer::run(&settings)?))),
+            Action::Load(manifest) => Ok(Outcome::Report(
+                self.summary(transfer::load(&settings, &manifest)?),
+            )),
+            Action::Dump => {
+                let dumped = transfer::dump(&settings)?;
+                // The manifest's path is the only thing on standard output, for scripts.
+                eprintln!("{}", dumped.report);
+                logging::to_file_only(&dumped.report.to_string());
+                if let Some(path) = &dumped.manifest_path {
+                    println!("{}", path.display());
+                }
+                Ok(Outcome::Report(dumped.report))
+            }
+        }
     }
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, serde_json::to_string_pretty(report)? + "\n")?;
-    std::fs::rename(&tmp, path)?;
+
+    /// Prints the summary on standard output (and into `LOG_FILE`).
+    fn summary(&self, report: RunReport) -> RunReport {
+        println!("{report}");
+        logging::to_file_only(&report.to_string());
+        report
+    }
+
+    /// Reports an error: in the log when logging runs (so LOG_FILE has it), else on stderr.
+    fn error(&self, error: &anyhow::Error) {
+        let message = secrets::redact(&format!("{error:#}"));
+        if self.logging {
+            log::error!("{message}");
+        } else {
+            eprintln!("error: {message}");
+        }
+    }
+
+    /// The last line, and the `--report` file (written on every exit).
+    fn finish(&self, code: i32, result: &anyhow::Result<Outcome>) {
+        let setting = |key: &str, default: &str| {
+            self.raw
+                .as_ref()
+                .and_then(|r| r.get(key))
+                .unwrap_or(default)
+                .to_string()
+        };
+        if let Some(path) = &self.common.report {
+            let tables = match result {
+                Ok(Outcome::Report(report)) => report.json_tables(),
+                _ => Vec::new(),
+            };
+            let json = JsonReport {
+                command: self.command,
+                transfer_mode: setting("TRANSFER_MODE", "DIRECT").to_ascii_uppercase(),
+                write_mode: setting("WRITE_MODE", "replace").to_ascii_lowercase(),
+                started_at: self
+                    .started
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                exit_status: code,
+                error: result
+                    .as_ref()
+                    .err()
+                    .map(|e| secrets::redact(&format!("{e:#}"))),
+                tables,
+            };
+            if let Err(e) = source_to_staging::report::write_json(path, &json) {
+                let message = format!("cannot write the run report {}: {e:#}", path.display());
+                if self.logging {
+                    log::error!("{message}");
+                } else {
+                    eprintln!("error: {message}");
+                }
+            }
+        }
+        if self.logging {
+            log::info!("{} finished with exit status {code}", self.command);
+        }
+    }
+}
+
+/// Reads `.env` beside the INI file and in the working directory into the environment; neither
+/// overrides a variable that is already set (so the one beside the INI file wins).
+fn load_dotenv(config: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let beside = config
+        .and_then(|c| c.parent())
+        .map(|dir| {
+            if dir.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                dir
+            }
+        })
+        .map(|dir| dir.join(".env"));
+    for path in beside.into_iter().chain([PathBuf::from(".env")]) {
+        if let Err(e) = dotenvy::from_path(&path)
+            && !e.not_found()
+        {
+            return Err(ConfigError::new(format!("cannot read {}: {e}", path.display())).into());
+        }
+    }
     Ok(())
 }
 
-fn load_settings(common: &Common, purpose: Purpose) -> anyhow::Result<Settings> {
-    let sources = ConfigSources {
-        config_file: common.config.clone(),
-        overrides: common.overrides()?,
-        environment: true,
-    };
-    let mut raw = RawValues::load(&sources)?;
-    for key in &raw.unknown_keys {
-        eprintln!("warning: unknown configuration key {key} is ignored");
-    }
+fn load_settings(mut raw: RawValues, purpose: Purpose) -> anyhow::Result<Settings> {
     if Settings::from_values_for(&raw, purpose)?.ask_password {
         ask_passwords(&mut raw)?;
     }

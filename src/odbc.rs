@@ -12,6 +12,7 @@ use arrow_odbc::odbc_api::{
 use crate::{
     config::{ConfigError, Connect, Endpoint, secrets},
     dialect::{self, Dialect, DriverTuning},
+    driver_names::{self, Dbms},
 };
 
 /// An open connection (to the process-wide ODBC environment).
@@ -47,6 +48,7 @@ pub struct Connector {
     pub side: &'static str,
     connection_string: String,
     login_timeout: u32,
+    guess: &'static dyn Dialect,
 }
 
 impl fmt::Debug for Connector {
@@ -105,15 +107,16 @@ impl Connector {
                     port,
                     database,
                 } => {
-                    check_driver(p, driver)?;
-                    let guess = dialect::for_driver(driver);
+                    let driver = resolve_driver(p, driver, endpoint)?;
+                    let guess = dialect::for_driver(&driver);
+                    // A TNS alias (Oracle) is the whole address: P_DB, or else P_HOST.
+                    let (host, port, database) = if endpoint.oracle_tns_alias {
+                        (None, None, database.as_deref().or(host.as_deref()))
+                    } else {
+                        (host.as_deref(), *port, database.as_deref())
+                    };
                     let mut attributes = vec![("Driver".to_string(), driver.clone())];
-                    attributes.extend(guess.connection_parts(
-                        driver,
-                        host.as_deref(),
-                        *port,
-                        database.as_deref(),
-                    ));
+                    attributes.extend(guess.connection_parts(&driver, host, port, database));
                     (attributes, guess)
                 }
             };
@@ -152,7 +155,14 @@ impl Connector {
             side: endpoint.side.name(),
             connection_string,
             login_timeout,
+            guess: dialect_guess,
         })
+    }
+
+    /// The dialect the driver's name suggests (before connecting; the DBMS's own name decides
+    /// after).
+    pub fn dialect_guess(&self) -> &'static dyn Dialect {
+        self.guess
     }
 
     /// The connection string with the password masked (for logs and `check`).
@@ -221,28 +231,64 @@ fn connect_error(side: &str, error: odbc_api::Error) -> anyhow::Error {
     anyhow!("cannot connect to the {side}: {hint}.\n{message}")
 }
 
-fn check_driver(prefix: &str, driver: &str) -> anyhow::Result<()> {
+/// The ODBC driver `P_DRIVER` names: a registered driver (or a path to a driver library) as it
+/// is, or the installed driver for the DBMS a SQLAlchemy-style name of the Python tool means
+/// (`postgresql+psycopg2` -> `PostgreSQL Unicode`), said in one INFO line.
+fn resolve_driver(prefix: &str, driver: &str, endpoint: &Endpoint) -> anyhow::Result<String> {
     // A path to the driver library is allowed as well as a registered name.
     if driver.contains('/') || driver.contains('\\') {
-        return Ok(());
+        return Ok(driver.to_string());
     }
     let installed = installed_drivers()?;
-    if installed.iter().any(|d| d.eq_ignore_ascii_case(driver)) {
-        return Ok(());
+    // SQLAlchemy names are lower case; "sqlite" means SQLite 3 even where an (obsolete) SQLite 2
+    // driver is registered as "SQLite".
+    let sqlalchemy = Dbms::from_sqlalchemy(driver).filter(|_| driver == driver.to_lowercase());
+    if sqlalchemy.is_none()
+        && let Some(found) = installed.iter().find(|d| d.eq_ignore_ascii_case(driver))
+    {
+        return Ok(found.clone());
     }
-    let looks_python = driver.contains('+') || driver.contains("://");
-    let why = if looks_python {
-        " (that is a SQLAlchemy dialect name from the Python tool, not an ODBC driver)"
-    } else {
-        ""
-    };
     let names: Vec<&str> = installed.iter().map(String::as_str).collect();
-    Err(ConfigError::new(format!(
-        "{prefix}_DRIVER = '{driver}' is not an installed ODBC driver{why}. Installed ODBC \
-         drivers: {}. Put one of these names in {prefix}_DRIVER, or install the driver",
-        list_or_none(&names)
-    ))
-    .into())
+    let Some(dbms) = sqlalchemy.or_else(|| Dbms::from_sqlalchemy(driver)) else {
+        return Err(ConfigError::new(format!(
+            "{prefix}_DRIVER = '{driver}' is not an installed ODBC driver. Installed ODBC \
+             drivers: {}. Put one of these names in {prefix}_DRIVER, or install the driver",
+            list_or_none(&names)
+        ))
+        .into());
+    };
+    let wanted = endpoint.mssql_odbc_driver.as_deref();
+    let chosen = driver_names::choose(dbms, &installed, wanted).or_else(|| {
+        (dbms == Dbms::Oracle)
+            .then_some(endpoint.oracle_client_path.as_deref())
+            .flatten()
+            .and_then(driver_names::oracle_driver_in)
+    });
+    match chosen {
+        Some(chosen) => {
+            log::info!(
+                "{prefix}_DRIVER = {driver}: the Python tool's name for {}; using the ODBC \
+                 driver '{chosen}'",
+                dbms.name()
+            );
+            Ok(chosen)
+        }
+        None if dbms == Dbms::SqlServer && wanted.is_some() => Err(ConfigError::new(format!(
+            "{prefix}_MSSQL_ODBC_DRIVER = '{}' is not an installed ODBC driver. Installed ODBC \
+             drivers: {}",
+            wanted.unwrap_or_default(),
+            list_or_none(&names)
+        ))
+        .into()),
+        None => Err(ConfigError::new(format!(
+            "{prefix}_DRIVER = '{driver}' means {}, but no ODBC driver for it is installed \
+             (installed: {}); {}",
+            dbms.name(),
+            list_or_none(&names),
+            dbms.install_advice().replace("P_", &format!("{prefix}_"))
+        ))
+        .into()),
+    }
 }
 
 fn dsn_driver(dsn: &str) -> anyhow::Result<String> {

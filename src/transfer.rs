@@ -19,11 +19,12 @@ use std::{
 use anyhow::{Context, anyhow};
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
+pub use crate::endpoint::Endpoint;
 use crate::{
     config::{ConfigError, Settings, TableName, TransferMode, secrets},
-    dialect::{self, Dialect, DriverTuning},
-    interrupt,
-    odbc::{Connection, Connector},
+    dialect::Dialect,
+    endpoint, interrupt,
+    odbc::Connection,
     plan::TableShape,
     report::{Progress, RunReport, Status, TableReport},
     retry::RetryPolicy,
@@ -31,80 +32,6 @@ use crate::{
     spool::{self, Manifest, ManifestTable, PartWriter},
     target::{TargetSpec, TargetTable},
 };
-
-/// One side, connected once to find out what it is.
-pub struct Endpoint {
-    /// Opens connections.
-    pub connector: Connector,
-    /// The DBMS's dialect.
-    pub dialect: &'static dyn Dialect,
-    /// The DBMS name it reported.
-    pub dbms: String,
-}
-
-/// Connects to one side and picks its dialect.
-pub fn open_endpoint(
-    endpoint: &crate::config::Endpoint,
-    settings: &Settings,
-) -> anyhow::Result<(Endpoint, Connection)> {
-    let tuning = DriverTuning {
-        // Rows a driver fetches per round trip into its own cache (psqlODBC's Fetch): small
-        // enough that wide rows stay cheap; 1,000 was as fast as 10,000 on the benchmark.
-        fetch_rows: settings.chunk_size.min(1_000),
-        max_text_size: settings.max_text_size,
-    };
-    let connector = Connector::new(endpoint, tuning, settings.login_timeout)?;
-    log::debug!(
-        "{} connection: {}",
-        endpoint.side.name(),
-        connector.redacted()
-    );
-    let conn = connector.connect()?;
-    let dbms = conn.database_management_system_name().unwrap_or_default();
-    let dialect = dialect::for_dbms(&dbms);
-    log::info!(
-        "{}: {dbms} (dialect: {})",
-        endpoint.side.name(),
-        dialect.name()
-    );
-    Ok((
-        Endpoint {
-            connector,
-            dialect,
-            dbms,
-        },
-        conn,
-    ))
-}
-
-fn open_source(settings: &Settings) -> anyhow::Result<(Endpoint, Connection)> {
-    let source = settings
-        .source
-        .as_ref()
-        .ok_or_else(|| ConfigError::new("no source is configured ([database-source])"))?;
-    open_endpoint(source, settings)
-}
-
-/// Connects to the target and checks the settings that depend on what it turned out to be.
-fn open_target(settings: &Settings) -> anyhow::Result<Endpoint> {
-    let (target, _probe) = open_endpoint(&settings.target, settings)?;
-    check_target_settings(settings, &target)?;
-    Ok(target)
-}
-
-/// Checks the settings that depend on what the target turned out to be.
-pub fn check_target_settings(settings: &Settings, target: &Endpoint) -> Result<(), ConfigError> {
-    if let Some(schema) = settings.target.schema.as_deref()
-        && !target.dialect.has_schemas()
-        && !schema.eq_ignore_ascii_case("main")
-    {
-        return Err(ConfigError::new(format!(
-            "DST_SCHEMA = '{schema}': the target ({}) has no schemas; leave DST_SCHEMA empty",
-            target.dbms
-        )));
-    }
-    Ok(())
-}
 
 /// Runs the whole pipeline described by `settings`.
 pub fn run(settings: &Settings) -> anyhow::Result<RunReport> {
@@ -115,8 +42,8 @@ pub fn run(settings: &Settings) -> anyhow::Result<RunReport> {
 }
 
 fn run_direct(settings: &Settings) -> anyhow::Result<RunReport> {
-    let (source, _probe) = open_source(settings)?;
-    let target = open_target(settings)?;
+    let ((source, _probe), target) =
+        endpoint::open_both(settings, endpoint::MissingTarget::Create)?;
     let tables = in_parallel(settings, &settings.tables, |source_conn, table| {
         if interrupt::requested() {
             return not_started(settings, table);
@@ -193,8 +120,9 @@ fn failed_before_start(
 /// DUMP: step 1 for every table, the manifest, then step 2; the run's files are removed
 /// afterwards when `CLEANUP_PARQUET_FILES`, also when loading failed or was interrupted.
 fn run_dump(settings: &Settings) -> anyhow::Result<RunReport> {
-    let target = open_target(settings)?;
-    let dumped = dump(settings)?;
+    let ((source, _probe), target) =
+        endpoint::open_both(settings, endpoint::MissingTarget::Create)?;
+    let dumped = dump_from(settings, &source)?;
     let mut report = dumped.report;
     if let Some(manifest_path) = &dumped.manifest_path {
         let loaded = load_tables(settings, &target, &dumped.dir, &dumped.manifest);
@@ -228,6 +156,11 @@ pub struct Dumped {
 
 /// DUMP step 1: every table into Parquet part files, then the manifest.
 pub fn dump(settings: &Settings) -> anyhow::Result<Dumped> {
+    let (source, _probe) = endpoint::open_source(settings)?;
+    dump_from(settings, &source)
+}
+
+fn dump_from(settings: &Settings, source: &Endpoint) -> anyhow::Result<Dumped> {
     let run_id = spool::new_run_id();
     let dir = spool::expand_dir(&settings.parquet_dir, &run_id);
     std::fs::create_dir_all(&dir).map_err(|e| {
@@ -238,7 +171,6 @@ pub fn dump(settings: &Settings) -> anyhow::Result<Dumped> {
             dir.display()
         ))
     })?;
-    let (source, _probe) = open_source(settings)?;
     let mut manifest = Manifest {
         format: spool::MANIFEST_FORMAT.to_string(),
         version: 1,
@@ -251,8 +183,8 @@ pub fn dump(settings: &Settings) -> anyhow::Result<Dumped> {
         if interrupt::requested() {
             return (not_started(settings, table), None);
         }
-        match source_conn.connect(&source) {
-            Ok(conn) => dump_table(settings, &source, conn, &dir, table),
+        match source_conn.connect(source) {
+            Ok(conn) => dump_table(settings, source, conn, &dir, table),
             Err(e) => (failed_before_start(settings, table, &e), None),
         }
     });
@@ -291,7 +223,7 @@ pub fn dump(settings: &Settings) -> anyhow::Result<Dumped> {
 pub fn load(settings: &Settings, manifest_path: &Path) -> anyhow::Result<RunReport> {
     let (manifest, dir) = spool::read_manifest(manifest_path)
         .map_err(|e| ConfigError::new(format!("--manifest {}: {e:#}", manifest_path.display())))?;
-    let target = open_target(settings)?;
+    let target = endpoint::open_target(settings)?;
     let tables = load_tables(settings, &target, &dir, &manifest);
     if settings.cleanup_parquet_files {
         spool::remove_run_files(&dir, &manifest.tables, Some(manifest_path));

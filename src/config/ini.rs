@@ -3,7 +3,12 @@
 //! figment has no INI format, so this small provider reads the file with `rust-ini` and hands
 //! figment a flat dictionary of `KEY -> "value"` (key names upper-cased, values kept as text so
 //! that validation can quote them exactly). Keys must sit in the section the Python tool read them
-//! from; a known key in another section is a configuration error, an unknown key a warning.
+//! from; a known key in another section is a configuration error, an unknown key a warning, and
+//! an unknown key that is a near miss of a known one (`WRITE_MOOD`) an error that names it.
+//!
+//! Files come from Windows editors: a UTF-8 byte-order mark is skipped, and a file that is not
+//! UTF-8 is read as Windows-1252 (what Notepad and Excel save as "ANSI" on Dutch systems), with a
+//! note saying so. Errors name the file and the line.
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +27,53 @@ pub struct IniFile {
     values: Dict,
     /// Keys the file sets that this tool does not know (reported as warnings).
     pub unknown: Vec<String>,
+    /// What was noticed while reading (the encoding), for the log.
+    pub notes: Vec<String>,
+}
+
+/// The file's text: UTF-8 without a byte-order mark, or Windows-1252 when it is not UTF-8.
+fn decode(path: &Path, bytes: &[u8]) -> (String, Option<String>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), None),
+        Err(e) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            (
+                text.into_owned(),
+                Some(format!(
+                    "{} is not UTF-8 (line {line}); read as Windows-1252",
+                    path.display()
+                )),
+            )
+        }
+    }
+}
+
+/// The line (1-based) where `key` is set in `text`, for messages.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.len() > key.len()
+                && line[..key.len()].eq_ignore_ascii_case(key)
+                && line[key.len()..].trim_start().starts_with(['=', ':'])
+        })
+        .map(|i| i + 1)
+}
+
+/// The known key `key` is most likely a misspelling of, if any (`WRITE_MOOD` -> `WRITE_MODE`).
+pub fn near_miss(key: &str) -> Option<&'static str> {
+    keys::ALL
+        .iter()
+        .map(|k| (strsim::levenshtein(key, k.name), k.name))
+        .filter(|(distance, name)| *distance <= 2.min(name.len() / 4))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
 }
 
 impl IniFile {
@@ -34,13 +86,16 @@ impl IniFile {
                 path.display()
             )));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bytes = std::fs::read(path).map_err(|e| {
             ConfigError::new(format!(
                 "cannot read the configuration file {}: {e}",
                 path.display()
             ))
         })?;
-        Self::parse(path, &text)
+        let (text, note) = decode(path, &bytes);
+        let mut ini = Self::parse(path, &text)?;
+        ini.notes.extend(note);
+        Ok(ini)
     }
 
     /// Parses INI text; `path` is only used in messages.
@@ -52,23 +107,33 @@ impl IniFile {
         };
         let ini = Ini::load_from_str_opt(text, options).map_err(|e| {
             ConfigError::new(format!(
-                "the configuration file {} is not valid INI ({e}); it needs sections such as \
-                 [settings] with lines KEY = value",
-                path.display()
+                "the configuration file {} is not valid INI: line {}, column {}: {}; it needs \
+                 sections such as [settings] with lines KEY = value",
+                path.display(),
+                e.line + 1,
+                e.col + 1,
+                e.msg
             ))
         })?;
         let mut values = Dict::new();
         let mut unknown = Vec::new();
+        let mut errors = Vec::new();
+        let at = |key: &str| {
+            line_of(text, key).map_or(format!("{}", path.display()), |line| {
+                format!("{} line {line}", path.display())
+            })
+        };
         for (section, properties) in ini.iter() {
             for (key, value) in properties.iter() {
                 let upper = key.trim().to_ascii_uppercase();
                 let value = value.trim();
                 let Some(section) = section else {
-                    return Err(ConfigError::new(format!(
-                        "{upper} in {} stands before any section; put it under [{}]",
-                        path.display(),
+                    errors.push(format!(
+                        "{}: {upper} stands before any section; put it under [{}]",
+                        at(key.trim()),
                         keys::section_of(&upper).unwrap_or("settings")
-                    )));
+                    ));
+                    continue;
                 };
                 match keys::section_of(&upper) {
                     Some(expected) if expected.eq_ignore_ascii_case(section.trim()) => {
@@ -76,22 +141,62 @@ impl IniFile {
                             values.insert(upper, Value::from(value.to_string()));
                         }
                     }
-                    Some(expected) => {
-                        return Err(ConfigError::new(format!(
-                            "{upper} is in section [{section}] of {}, but belongs in [{expected}]; \
-                             move it there",
-                            path.display()
-                        )));
-                    }
-                    None => unknown.push(format!("[{section}] {key}")),
+                    Some(expected) => errors.push(format!(
+                        "{}: {upper} is in section [{section}], but belongs in [{expected}]; \
+                         move it there",
+                        at(key.trim())
+                    )),
+                    None => match near_miss(&upper) {
+                        Some(known) => errors.push(format!(
+                            "{}: unknown key {upper}; did you mean {known}?",
+                            at(key.trim())
+                        )),
+                        None => unknown.push(format!("[{section}] {key} ({})", at(key.trim()))),
+                    },
                 }
             }
+        }
+        if !errors.is_empty() {
+            return Err(ConfigError::new(errors.join("\n")));
         }
         Ok(Self {
             path: path.to_path_buf(),
             values,
             unknown,
+            notes: Vec::new(),
         })
+    }
+}
+
+impl IniFile {
+    /// One note per key this file sets that is also set in the environment, differently: the
+    /// file wins (as in the Python tool), which surprises whoever passed `-e KEY=...`.
+    pub fn shadowed_environment(&self) -> Vec<String> {
+        self.values
+            .iter()
+            .filter_map(|(key, value)| {
+                let env = std::env::var(key).ok().filter(|e| !e.trim().is_empty())?;
+                let value = value.as_str().unwrap_or_default();
+                if env.trim() == value {
+                    return None;
+                }
+                let secret = key.ends_with("_PASSWORD");
+                let show = |v: &str| {
+                    if secret {
+                        super::secrets::MASK.to_string()
+                    } else {
+                        format!("'{v}'")
+                    }
+                };
+                Some(format!(
+                    "{key} = {} in {} wins over the environment variable {key}={}; remove the \
+                     key from the file (or leave it empty) to take the environment's value",
+                    show(value),
+                    self.path.display(),
+                    show(&env)
+                ))
+            })
+            .collect()
     }
 }
 
@@ -142,8 +247,42 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_are_collected() {
+    fn unknown_keys_are_collected_and_near_misses_refused() {
         let ini = IniFile::parse(Path::new("t.ini"), "[settings]\nFOO = 1\n").unwrap();
-        assert_eq!(ini.unknown, vec!["[settings] FOO".to_string()]);
+        assert_eq!(
+            ini.unknown,
+            vec!["[settings] FOO (t.ini line 2)".to_string()]
+        );
+        let err = IniFile::parse(Path::new("t.ini"), "[settings]\n\nWRITE_MOOD = append\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "t.ini line 3: unknown key WRITE_MOOD; did you mean WRITE_MODE?"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_windows_1252_is_read() {
+        let (text, note) = decode(Path::new("t.ini"), b"\xEF\xBB\xBF[settings]\n");
+        assert_eq!((text.as_str(), note), ("[settings]\n", None));
+        // "; caf\xe9" is Windows-1252 for "; café".
+        let (text, note) = decode(Path::new("t.ini"), b"[settings]\n; caf\xe9\n");
+        assert_eq!(text, "[settings]\n; café\n");
+        assert_eq!(
+            note.unwrap(),
+            "t.ini is not UTF-8 (line 2); read as Windows-1252"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = IniFile::parse(Path::new("t.ini"), "SRC_DSN = x\n[settings]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("t.ini line 1: SRC_DSN stands before"),
+            "{err}"
+        );
     }
 }

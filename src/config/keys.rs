@@ -70,6 +70,30 @@ pub const ALL: &[Key] = &[
         "schema to read from (an entry schema.table overrides it)"
     ),
     key!(
+        "SRC_MSSQL_ODBC_DRIVER",
+        SRC,
+        None,
+        "SQL Server: the ODBC driver to use for a SQLAlchemy-style SRC_DRIVER (tried first)"
+    ),
+    key!(
+        "SRC_MSSQL_TRUST_SERVER_CERTIFICATE",
+        SRC,
+        None,
+        "SQL Server: trust the server's certificate (true when SRC_DRIVER is used, as before)"
+    ),
+    key!(
+        "SRC_ORACLE_TNS_ALIAS",
+        SRC,
+        None,
+        "Oracle: SRC_DB (or SRC_HOST) is a TNS alias from tnsnames.ora"
+    ),
+    key!(
+        "SRC_ORACLE_CLIENT_PATH",
+        SRC,
+        None,
+        "Oracle: folder of the Instant Client, where the ODBC driver is when none is registered"
+    ),
+    key!(
         "DST_CONNECTION_STRING",
         DST,
         None,
@@ -103,6 +127,36 @@ pub const ALL: &[Key] = &[
         DST,
         None,
         "staging schema to write into; created when missing"
+    ),
+    key!(
+        "DST_MSSQL_ODBC_DRIVER",
+        DST,
+        None,
+        "SQL Server: the ODBC driver to use for a SQLAlchemy-style DST_DRIVER (tried first)"
+    ),
+    key!(
+        "DST_MSSQL_TRUST_SERVER_CERTIFICATE",
+        DST,
+        None,
+        "SQL Server: trust the server's certificate (true when DST_DRIVER is used, as before)"
+    ),
+    key!(
+        "DST_ORACLE_TNS_ALIAS",
+        DST,
+        None,
+        "Oracle: DST_DB (or DST_HOST) is a TNS alias from tnsnames.ora"
+    ),
+    key!(
+        "DST_ORACLE_CLIENT_PATH",
+        DST,
+        None,
+        "Oracle: folder of the Instant Client, where the ODBC driver is when none is registered"
+    ),
+    key!(
+        "DST_ADMIN_DB",
+        DST,
+        None,
+        "database to connect to when the target database must be created (postgres, master)"
     ),
     key!(
         "SRC_TABLES",
@@ -253,6 +307,12 @@ pub const ALL: &[Key] = &[
         LOG,
         Some("3"),
         "rotated log files to keep"
+    ),
+    key!(
+        "LOG_FORMAT",
+        LOG,
+        None,
+        "log line format with %(asctime)s, %(levelname)s, %(name)s, %(message)s"
     ),
 ];
 

@@ -6,7 +6,7 @@
 //! quote the key, the value, where it came from and what is accepted. Validation happens here,
 //! before any connection is opened or anything is written.
 
-mod ini;
+pub mod ini;
 pub mod keys;
 pub mod secrets;
 
@@ -106,6 +106,17 @@ pub struct Endpoint {
     pub odbc_options: Option<String>,
     /// `P_SCHEMA`: schema to read from / write into.
     pub schema: Option<String>,
+    /// `P_MSSQL_ODBC_DRIVER`: the ODBC driver a SQLAlchemy-style `mssql` driver name means.
+    pub mssql_odbc_driver: Option<String>,
+    /// `P_MSSQL_TRUST_SERVER_CERTIFICATE` (`None`: not set; the Python tool's default, true,
+    /// applies to connections made from parts).
+    pub mssql_trust_server_certificate: Option<bool>,
+    /// `P_ORACLE_TNS_ALIAS`: `P_DB` (or `P_HOST`) is a TNS alias.
+    pub oracle_tns_alias: bool,
+    /// `P_ORACLE_CLIENT_PATH`: where Oracle's ODBC driver is when none is registered.
+    pub oracle_client_path: Option<PathBuf>,
+    /// `DST_ADMIN_DB`: the database to connect to for creating a missing target database.
+    pub admin_db: Option<String>,
 }
 
 /// `TRANSFER_MODE`.
@@ -188,6 +199,8 @@ pub struct LogSettings {
     pub rotate_bytes: u64,
     /// `LOG_BACKUP_COUNT`.
     pub backup_count: usize,
+    /// `LOG_FORMAT`: the Python tool's format string (`%(asctime)s %(levelname)s ...`).
+    pub format: Option<String>,
 }
 
 /// Everything a run needs, parsed and checked.
@@ -293,6 +306,11 @@ pub struct RawValues {
     values: BTreeMap<String, (String, String)>,
     /// Keys in the INI file this tool does not know.
     pub unknown_keys: Vec<String>,
+    /// The INI file's folder: relative paths in the file are relative to it.
+    pub config_dir: Option<PathBuf>,
+    /// What was noticed while loading (an INI file's encoding, INI values that shadow
+    /// environment variables), for the log.
+    pub notes: Vec<String>,
 }
 
 impl RawValues {
@@ -309,18 +327,32 @@ impl RawValues {
             figment = figment.merge(Layer::new("environment", env));
         }
         let mut unknown_keys = Vec::new();
+        let mut notes = Vec::new();
+        let mut config_dir = None;
         if let Some(path) = &sources.config_file {
             let ini = IniFile::read(path)?;
             unknown_keys = ini.unknown.clone();
+            notes.extend(ini.notes.iter().cloned());
+            if sources.environment {
+                notes.extend(ini.shadowed_environment());
+            }
+            config_dir = Some(
+                path.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), PathBuf::from),
+            );
             figment = figment.merge(ini);
         }
         let mut cli = Vec::new();
         for (key, value) in &sources.overrides {
             let upper = key.trim().to_ascii_uppercase();
             if keys::find(&upper).is_none() {
+                let hint = ini::near_miss(&upper)
+                    .map(|k| format!("did you mean {k}? "))
+                    .unwrap_or_default();
                 return Err(ConfigError::new(format!(
-                    "--set {key}: unknown key; the keys are listed in config.ini.example and \
-                     the README"
+                    "--set {key}: unknown key; {hint}the keys are listed in config.ini.example \
+                     and the README"
                 )));
             }
             cli.push((upper, value.clone()));
@@ -341,6 +373,8 @@ impl RawValues {
         Ok(RawValues {
             values,
             unknown_keys,
+            config_dir,
+            notes,
         })
     }
 
@@ -363,6 +397,8 @@ impl RawValues {
         RawValues {
             values,
             unknown_keys: Vec::new(),
+            config_dir: None,
+            notes: Vec::new(),
         }
     }
 
@@ -438,6 +474,24 @@ impl<'a> Checker<'a> {
         Some(Duration::from_secs_f64(v))
     }
 
+    /// A path setting: relative paths from the INI file are relative to the file's folder
+    /// (scheduled runs start in unexpected working directories); others to the working directory.
+    fn path(&self, key: &str, value: &str) -> PathBuf {
+        let path = PathBuf::from(value);
+        match &self.raw.config_dir {
+            Some(dir)
+                if path.is_relative()
+                    && self
+                        .raw
+                        .origin(key)
+                        .is_some_and(|o| o.starts_with("configuration file")) =>
+            {
+                dir.join(path)
+            }
+            _ => path,
+        }
+    }
+
     fn boolean(&mut self, key: &str) -> Option<bool> {
         let value = self.text(key)?;
         match value.to_ascii_lowercase().as_str() {
@@ -457,6 +511,31 @@ impl Settings {
         let raw = RawValues::load(sources)?;
         let settings = Settings::from_values(&raw)?;
         Ok((settings, raw))
+    }
+
+    /// `[logging]` as far as it parses, defaults for the rest: logging starts before the whole
+    /// configuration is checked, so that its problems reach `LOG_FILE` too.
+    pub fn logging_from(raw: &RawValues) -> LogSettings {
+        let defaults = RawValues::from_pairs([]);
+        let mut c = Checker {
+            raw,
+            errors: Vec::new(),
+        };
+        logging_settings(&mut c).unwrap_or_else(|| {
+            let mut d = Checker {
+                raw: &defaults,
+                errors: Vec::new(),
+            };
+            let mut settings = logging_settings(&mut d).expect("the defaults parse");
+            // Keep what did parse of the file settings.
+            if let Some(true) = c.boolean("LOG_TO_FILE") {
+                settings.to_file = true;
+            }
+            if let Some(file) = c.text("LOG_FILE") {
+                settings.file = c.path("LOG_FILE", &file);
+            }
+            settings
+        })
     }
 
     /// Parses and checks text values for copying; every problem is reported in one error.
@@ -532,7 +611,9 @@ impl Settings {
         let backoff_base = c.seconds("DIRECT_BACKOFF_BASE_SECONDS");
         let backoff_max = c.seconds("DIRECT_BACKOFF_MAX_SECONDS");
         let cleanup = c.boolean("CLEANUP_PARQUET_FILES");
-        let parquet_dir = c.text("PARQUET_DIR");
+        let parquet_dir = c
+            .text("PARQUET_DIR")
+            .map(|d| c.path("PARQUET_DIR", &d).to_string_lossy().into_owned());
         let lowercase = c.boolean("LOWERCASE_COLUMNS");
         let ask_password = c.boolean("ASK_PASSWORD_IN_CLI");
         let max_text_size = c.whole("MAX_TEXT_SIZE", 1);
@@ -541,28 +622,8 @@ impl Settings {
         let parallel_tables = c.whole("PARALLEL_TABLES", 1);
         let writers_per_table = c.whole("WRITERS_PER_TABLE", 1);
         let login_timeout = c.whole("LOGIN_TIMEOUT_SECONDS", 1);
-        let level = c
-            .text("LOG_LEVEL")
-            .and_then(|v| match v.to_ascii_uppercase().as_str() {
-                "OFF" | "NONE" => Some(log::LevelFilter::Off),
-                "ERROR" | "CRITICAL" | "FATAL" => Some(log::LevelFilter::Error),
-                "WARN" | "WARNING" => Some(log::LevelFilter::Warn),
-                "INFO" => Some(log::LevelFilter::Info),
-                "DEBUG" => Some(log::LevelFilter::Debug),
-                "TRACE" => Some(log::LevelFilter::Trace),
-                _ => {
-                    c.fail(
-                        "LOG_LEVEL",
-                        &v,
-                        "expected ERROR, WARNING, INFO, DEBUG or TRACE",
-                    );
-                    None
-                }
-            });
-        let to_file = c.boolean("LOG_TO_FILE");
-        let file = c.text("LOG_FILE");
-        let rotate_bytes = c.whole("LOG_ROTATE_BYTES", 1);
-        let backup_count = c.whole("LOG_BACKUP_COUNT", 0);
+        let logging = logging_settings(&mut c);
+
         if let (Some(base), Some(max)) = (backoff_base, backoff_max)
             && base > max
         {
@@ -611,17 +672,46 @@ impl Settings {
                 parallel_tables: usize::try_from(parallel_tables?).ok()?,
                 writers_per_table: usize::try_from(writers_per_table?).ok()?,
                 login_timeout: u32::try_from(login_timeout?).unwrap_or(u32::MAX),
-                logging: LogSettings {
-                    level: level?,
-                    to_file: to_file?,
-                    file: PathBuf::from(file?),
-                    rotate_bytes: rotate_bytes?,
-                    backup_count: usize::try_from(backup_count?).ok()?,
-                },
+                logging: logging?,
             })
         };
         all().ok_or_else(|| ConfigError::new("invalid configuration: a value is out of range"))
     }
+}
+
+/// `[logging]`, parsed; `None` when a value is invalid (the checker has the problem).
+fn logging_settings(c: &mut Checker<'_>) -> Option<LogSettings> {
+    let level = c
+        .text("LOG_LEVEL")
+        .and_then(|v| match v.to_ascii_uppercase().as_str() {
+            "OFF" | "NONE" => Some(log::LevelFilter::Off),
+            "ERROR" | "CRITICAL" | "FATAL" => Some(log::LevelFilter::Error),
+            "WARN" | "WARNING" => Some(log::LevelFilter::Warn),
+            "INFO" => Some(log::LevelFilter::Info),
+            "DEBUG" => Some(log::LevelFilter::Debug),
+            "TRACE" => Some(log::LevelFilter::Trace),
+            _ => {
+                c.fail(
+                    "LOG_LEVEL",
+                    &v,
+                    "expected ERROR, WARNING, INFO, DEBUG or TRACE",
+                );
+                None
+            }
+        });
+    let to_file = c.boolean("LOG_TO_FILE");
+    let file = c.text("LOG_FILE").map(|f| c.path("LOG_FILE", &f));
+    let format = c.text("LOG_FORMAT");
+    let rotate_bytes = c.whole("LOG_ROTATE_BYTES", 1);
+    let backup_count = c.whole("LOG_BACKUP_COUNT", 0);
+    Some(LogSettings {
+        level: level?,
+        to_file: to_file?,
+        file: file?,
+        rotate_bytes: rotate_bytes?,
+        backup_count: usize::try_from(backup_count?).ok()?,
+        format,
+    })
 }
 
 fn endpoint(c: &mut Checker<'_>, side: Side) -> Option<Endpoint> {
@@ -702,6 +792,8 @@ fn endpoint(c: &mut Checker<'_>, side: Side) -> Option<Endpoint> {
         return None;
     };
     let password = get(c, "PASSWORD").map(Secret::new);
+    let trust = c.boolean(&key("MSSQL_TRUST_SERVER_CERTIFICATE"));
+    let tns_alias = c.boolean(&key("ORACLE_TNS_ALIAS")).unwrap_or(false);
     Some(Endpoint {
         side,
         connect,
@@ -709,6 +801,15 @@ fn endpoint(c: &mut Checker<'_>, side: Side) -> Option<Endpoint> {
         password,
         odbc_options: get(c, "ODBC_OPTIONS"),
         schema: get(c, "SCHEMA"),
+        mssql_odbc_driver: get(c, "MSSQL_ODBC_DRIVER"),
+        mssql_trust_server_certificate: trust,
+        oracle_tns_alias: tns_alias,
+        oracle_client_path: get(c, "ORACLE_CLIENT_PATH")
+            .map(|p| c.path(&key("ORACLE_CLIENT_PATH"), &p)),
+        admin_db: match side {
+            Side::Target => get(c, "ADMIN_DB"),
+            Side::Source => None,
+        },
     })
 }
 

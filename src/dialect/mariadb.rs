@@ -233,6 +233,25 @@ impl Dialect for MariaDb {
         )
     }
 
+    fn admin_database(&self) -> Option<&'static str> {
+        // Connected to the server without a database.
+        Some("")
+    }
+
+    fn database_exists_sql(&self, name: &str) -> String {
+        format!(
+            "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = {}",
+            self.literal(name)
+        )
+    }
+
+    fn create_database_sql(&self, name: &str) -> String {
+        format!(
+            "CREATE DATABASE IF NOT EXISTS {} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+            self.quote(name)
+        )
+    }
+
     fn transactional_ddl(&self) -> bool {
         // Every CREATE, ALTER, DROP, RENAME and TRUNCATE commits implicitly.
         false

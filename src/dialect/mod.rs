@@ -244,6 +244,8 @@ pub struct DriverTuning {
     pub fetch_rows: usize,
     /// Largest text value to expect, in bytes.
     pub max_text_size: usize,
+    /// Trust the server's TLS certificate (SQL Server: `P_MSSQL_TRUST_SERVER_CERTIFICATE`).
+    pub trust_server_certificate: bool,
 }
 
 /// One DBMS's SQL and driver behaviour. See the module documentation.
@@ -314,6 +316,25 @@ pub trait Dialect: Send + Sync {
             }
             None => self.quote(table),
         }
+    }
+
+    /// The database to connect to for creating a missing database (`Some("")`: the server
+    /// without a database); `None` when this tool does not create databases of this DBMS.
+    fn admin_database(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// A query that returns a row when the database `name` exists (run on the admin database).
+    fn database_exists_sql(&self, name: &str) -> String {
+        format!(
+            "SELECT 1 FROM information_schema.schemata WHERE catalog_name = {}",
+            self.literal(name)
+        )
+    }
+
+    /// Creates the database `name` (run on the admin database, outside a transaction).
+    fn create_database_sql(&self, name: &str) -> String {
+        format!("CREATE DATABASE {}", self.quote(name))
     }
 
     /// Does this DBMS have schemas that can be created (`CREATE SCHEMA`)?

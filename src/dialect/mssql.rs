@@ -142,13 +142,17 @@ impl Dialect for SqlServer {
         parts
     }
 
-    fn driver_defaults(&self, driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
+    fn driver_defaults(&self, driver: &str, tuning: DriverTuning) -> Vec<(&'static str, String)> {
         if is_freetds(driver) {
             // TDS 7.4 for datetime2, time, datetimeoffset and (n)varchar(max); UTF-8 text.
             vec![
                 ("TDS_Version", "7.4".into()),
                 ("ClientCharset", "UTF-8".into()),
             ]
+        } else if tuning.trust_server_certificate {
+            // Microsoft's driver 18 encrypts and verifies the certificate by default; the Python
+            // tool trusted it unless told otherwise.
+            vec![("TrustServerCertificate", "yes".into())]
         } else {
             Vec::new()
         }
@@ -341,6 +345,17 @@ impl Dialect for SqlServer {
 
     fn temporary_table_ref(&self, _schema: Option<&str>, table: &str) -> String {
         self.quote(&format!("#{table}"))
+    }
+
+    fn admin_database(&self) -> Option<&'static str> {
+        Some("master")
+    }
+
+    fn database_exists_sql(&self, name: &str) -> String {
+        format!(
+            "SELECT 1 FROM sys.databases WHERE name = {}",
+            self.literal(name)
+        )
     }
 
     fn schema_exists_sql(&self, schema: &str) -> String {

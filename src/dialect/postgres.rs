@@ -206,6 +206,25 @@ impl Dialect for Postgres {
         }
     }
 
+    fn admin_database(&self) -> Option<&'static str> {
+        Some("postgres")
+    }
+
+    fn database_exists_sql(&self, name: &str) -> String {
+        format!(
+            "SELECT 1 FROM pg_catalog.pg_database WHERE datname = {}",
+            self.literal(name)
+        )
+    }
+
+    fn create_database_sql(&self, name: &str) -> String {
+        // UTF-8 whatever the template's encoding, so every character of the sources fits.
+        format!(
+            "CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0",
+            self.quote(name)
+        )
+    }
+
     fn target_session_sql(&self) -> Vec<String> {
         // A timestamp without time zone going into a timestamptz column is taken as UTC, the
         // way instants are normalised everywhere else.
