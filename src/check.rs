@@ -54,6 +54,8 @@ pub struct TableCheck {
     pub ddl: String,
     /// Rows of the sample that went in (and were rolled back).
     pub sampled: Option<u64>,
+    /// Why no sample could be tried, when none could (the table may still be copyable).
+    pub unsampled: Option<String>,
     /// Why the table cannot be copied, if it cannot.
     pub problem: Option<String>,
 }
@@ -125,6 +127,7 @@ fn check_table(
         write: None,
         ddl: String::new(),
         sampled: None,
+        unsampled: None,
         problem: None,
     };
     let plan = match source::describe(
@@ -198,10 +201,11 @@ fn check_table(
             let rows = batch.num_rows() as u64;
             target::sample(&spec, &plan.shape, &write, batch)
                 .map_err(|e| e.context(format!("{} do not go in", first_rows(rows))))
-                .map(|()| rows)
+                .map(|skipped| (rows, skipped))
         });
     match sampled {
-        Ok(rows) => report.sampled = Some(rows),
+        Ok((rows, None)) => report.sampled = Some(rows),
+        Ok((_, Some(why))) => report.unsampled = Some(why),
         Err(e) => report.problem = Some(brief(&e)),
     }
     report.write = Some(write);
@@ -368,6 +372,11 @@ impl fmt::Display for CheckReport {
                 (Some(problem), _) => {
                     writeln!(f, "  CANNOT BE COPIED: {}", secrets::redact(problem))?
                 }
+                (None, _) if t.unsampled.is_some() => writeln!(
+                    f,
+                    "  sample: NOT TRIED: {}",
+                    t.unsampled.as_deref().unwrap_or_default()
+                )?,
                 (None, Some(0)) => writeln!(f, "  sample: the table is empty")?,
                 (None, Some(rows)) => {
                     writeln!(f, "  sample: {} went in (rolled back)", first_rows(rows))?
@@ -376,10 +385,16 @@ impl fmt::Display for CheckReport {
             }
         }
         let failed = self.tables.iter().filter(|t| t.problem.is_some()).count();
+        let untried = self.tables.iter().filter(|t| t.unsampled.is_some()).count();
+        let untried = if untried > 0 {
+            format!(" ({untried} without a sample)")
+        } else {
+            String::new()
+        };
         writeln!(f)?;
         write!(
             f,
-            "{} table(s) checked: {} can be copied, {failed} cannot; nothing was written",
+            "{} table(s) checked: {} can be copied{untried}, {failed} cannot; nothing was written",
             self.tables.len(),
             self.tables.len() - failed
         )

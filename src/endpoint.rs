@@ -71,6 +71,12 @@ fn connectors(
     }
 }
 
+/// Did a connection attempt wait out the login timeout? Then the server does not answer, and
+/// asking it about its databases would only wait as long again.
+fn timed_out(settings: &Settings, started: std::time::Instant) -> bool {
+    started.elapsed().as_secs_f64() + 0.5 >= f64::from(settings.login_timeout)
+}
+
 fn is_config(error: &anyhow::Error) -> bool {
     error.downcast_ref::<ConfigError>().is_some()
 }
@@ -141,9 +147,10 @@ fn connect_side(
     endpoint: &crate::config::Endpoint,
 ) -> anyhow::Result<(Endpoint, Connection)> {
     let guess = connector.dialect_guess();
+    let started = std::time::Instant::now();
     match open(connector.clone()) {
         Ok(opened) => Ok(opened),
-        Err(e) if is_config(&e) => Err(e),
+        Err(e) if is_config(&e) || timed_out(settings, started) => Err(e),
         Err(e) => match missing_database(settings, endpoint, guess)? {
             Some(missing) => Err(ConfigError::new(format!(
                 "the {} database '{}' does not exist (the server answers, and has no such \
@@ -167,9 +174,10 @@ fn connect_target(
     when_missing: MissingTarget,
 ) -> anyhow::Result<Endpoint> {
     let guess = connector.dialect_guess();
+    let started = std::time::Instant::now();
     let (target, _probe) = match open(connector.clone()) {
         Ok(opened) => opened,
-        Err(e) if is_config(&e) => return Err(e),
+        Err(e) if is_config(&e) || timed_out(settings, started) => return Err(e),
         Err(e) => {
             let Some(missing) = missing_database(settings, &settings.target, guess)? else {
                 return Err(e);

@@ -142,7 +142,13 @@ impl fmt::Display for RunReport {
             .iter()
             .filter(|t| t.status != Status::Ok)
             .count();
-        let rows: u64 = self.tables.iter().map(|t| t.rows_written).sum();
+        // Rows that reached their tables: a failed table's rows went into its side table only.
+        let rows: u64 = self
+            .tables
+            .iter()
+            .filter(|t| t.status == Status::Ok)
+            .map(|t| t.rows_written)
+            .sum();
         write!(
             f,
             "{} table(s) copied, {failed} failed, {rows} rows written",

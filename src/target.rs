@@ -30,6 +30,9 @@ use crate::{
 
 pub use crate::dialect::{CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX};
 
+/// Suffix of the empty copy of an existing table that `check` tries a refresh on.
+pub const COPY_SUFFIX: &str = "_s2s_copy";
+
 /// Where the target table lives and how it is written.
 pub struct TargetSpec<'a> {
     /// Opens (and re-opens) connections.
@@ -52,9 +55,10 @@ impl TargetSpec<'_> {
         self.dialect.table_ref(self.schema.as_deref(), table)
     }
 
-    /// The name of the target table with `suffix` (the side table, the old table, ...).
+    /// The name of the target table with `suffix` (the side table, the old table, ...),
+    /// shortened where the DBMS's names are shorter (see `dialect::suffixed_name`).
     pub fn suffixed(&self, suffix: &str) -> String {
-        format!("{}{suffix}", self.table)
+        crate::dialect::suffixed_name(self.dialect, &self.table, suffix)
     }
 }
 
@@ -484,39 +488,41 @@ fn insert_columns(
     Ok((columns, params))
 }
 
-/// Inserts `batch` (the first rows of a table) the way a run would, into a table that is rolled
+/// Inserts `batch` (the first rows of a table) the way a run would, into tables that are rolled
 /// back or dropped afterwards, so that `check` can say the values go in. With transactional DDL
-/// the side table itself is created in a transaction and, for an existing table, the sample is
-/// also copied into the target table; everything is rolled back. Otherwise the sample goes into a
-/// temporary table (and, for an existing table, from there into the target table, rolled back).
+/// the side table itself is created in a transaction; otherwise the sample goes into a temporary
+/// table. For an existing table the sample then goes on the way the last step moves rows: for an
+/// append into the table itself, for a refresh into an empty temporary copy of its definition
+/// (the rows already there must not collide with it); both rolled back. `Ok(Some(why))` when the
+/// sample could not be tried (MariaDB without a database to hold a temporary table).
 pub fn sample(
     spec: &TargetSpec<'_>,
     shape: &TableShape,
     plan: &WritePlan,
     batch: RecordBatch,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<String>> {
     let d = spec.dialect;
     let conn = open(spec.connector, d)?;
     conn.set_autocommit(false)?;
     let transactional = d.transactional_ddl();
     let sample_name = spec.suffixed(CHECK_SUFFIX);
+    let schema_missing = match spec.schema.as_deref() {
+        Some(schema) if d.has_schemas() => !exists(&conn, &d.schema_exists_sql(schema))?,
+        _ => false,
+    };
     let sample_ref = match spec.schema.as_deref() {
         // A temporary table needs an existing schema (MariaDB: a database); without one it goes
         // into the connection's own.
-        Some(schema)
-            if !transactional
-                && d.has_schemas()
-                && !exists(&conn, &d.schema_exists_sql(schema))? =>
-        {
-            d.temporary_table_ref(None, &sample_name)
-        }
+        _ if !transactional && schema_missing => d.temporary_table_ref(None, &sample_name),
         schema if !transactional => d.temporary_table_ref(schema, &sample_name),
         schema => d.table_ref(schema, &sample_name),
     };
+    let copy_ref = d.temporary_table_ref(spec.schema.as_deref(), &spec.suffixed(COPY_SUFFIX));
     let target_ref = spec.table_ref(&spec.table);
     let (columns, params) = insert_columns(d, shape, &plan.load)?;
     let (batch, _) = d.prepare_batch(batch, &plan.load)?;
-    let attempt = || -> anyhow::Result<()> {
+    let mut temporary = Vec::new();
+    let mut attempt = || -> anyhow::Result<Option<String>> {
         if transactional {
             ensure_schema(&conn, d, spec.schema.as_deref())?;
             odbc::execute(
@@ -524,43 +530,63 @@ pub fn sample(
                 &d.create_table_sql(&sample_ref, &plan.side_columns()),
             )?;
         } else {
-            odbc::execute(
+            let created = odbc::execute(
                 &conn,
                 &d.create_temporary_table_sql(&sample_ref, &plan.side_columns()),
-            )?;
+            );
+            if let Err(e) = created {
+                if schema_missing {
+                    return Ok(Some(format!(
+                        "the target schema does not exist yet and the connection has no \
+                         database to hold a temporary table ({})",
+                        crate::report::brief(&e)
+                    )));
+                }
+                return Err(e);
+            }
+            temporary.push(sample_ref.clone());
         }
         d.insert_strategy()
             .insert(&conn, &sample_ref, &columns, &params, &batch)
             .context("inserting the sample")?;
-        if plan.finish != Finish::Swap {
-            if transactional {
-                for column in &plan.added {
-                    odbc::execute(&conn, &d.add_column_sql(&target_ref, column))?;
-                }
+        let into = match plan.finish {
+            Finish::Swap => return Ok(None),
+            Finish::Append => target_ref.clone(),
+            Finish::Refresh => {
+                odbc::execute(&conn, &d.empty_copy_sql(&copy_ref, &target_ref))?;
+                temporary.push(copy_ref.clone());
+                copy_ref.clone()
             }
-            // Where DDL commits, added columns are not added by a check: they are left out.
-            let list = columns
-                .iter()
-                .zip(&plan.load)
-                .filter(|(_, c)| {
-                    transactional || !plan.added.iter().any(|a| a.name == c.target.name)
-                })
-                .map(|(q, _)| q.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            odbc::execute(
-                &conn,
-                &format!("INSERT INTO {target_ref} ({list}) SELECT {list} FROM {sample_ref}"),
-            )
-            .context("copying the sample into the table")?;
+        };
+        // Added columns: on the temporary copy always, on the table itself only where DDL rolls
+        // back; otherwise they are left out of the copy.
+        let add_here = transactional || plan.finish == Finish::Refresh;
+        if add_here {
+            for column in &plan.added {
+                odbc::execute(&conn, &d.add_column_sql(&into, column))?;
+            }
         }
-        Ok(())
+        let list = columns
+            .iter()
+            .zip(&plan.load)
+            .filter(|(_, c)| add_here || !plan.added.iter().any(|a| a.name == c.target.name))
+            .map(|(q, _)| q.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        odbc::execute(
+            &conn,
+            &format!("INSERT INTO {into} ({list}) SELECT {list} FROM {sample_ref}"),
+        )
+        .context("copying the sample into the table")?;
+        Ok(None)
     };
     let result = attempt();
     let _ = conn.rollback();
     if !transactional {
         let _ = conn.set_autocommit(true);
-        let _ = odbc::execute(&conn, &d.drop_table_sql(&sample_ref));
+        for table in &temporary {
+            let _ = odbc::execute(&conn, &d.drop_table_sql(table));
+        }
     }
     result
 }

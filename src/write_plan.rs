@@ -24,7 +24,7 @@ use crate::{
     config::{SchemaChanges, WriteMode},
     dialect::Dialect,
     odbc::{self, Connection},
-    plan::{Column, ColumnDef, ColumnMeta, ColumnType, TableShape},
+    plan::{Column, ColumnDef, ColumnType, TableShape},
 };
 
 impl TargetColumn {
@@ -44,10 +44,26 @@ impl TargetColumn {
 /// An existing target table: its columns and the views that depend on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExistingTable {
+    /// What the name is: `BASE TABLE` (or `table`, `TABLE`), `VIEW`, ...
+    pub kind: String,
+    /// Its storage engine, where the DBMS has several (MariaDB).
+    pub engine: Option<String>,
+    /// Whether its storage can roll back a transaction (MariaDB's MyISAM cannot).
+    pub transactional: bool,
     /// Columns in table order.
     pub columns: Vec<TargetColumn>,
     /// Views (qualified names) that use the table.
     pub views: Vec<String>,
+}
+
+impl ExistingTable {
+    /// Is it a table (not a view, materialized view or foreign table)?
+    pub fn is_table(&self) -> bool {
+        matches!(
+            self.kind.trim().to_ascii_uppercase().as_str(),
+            "BASE TABLE" | "TABLE" | "SYSTEM VERSIONED"
+        )
+    }
 }
 
 impl ExistingTable {
@@ -58,30 +74,21 @@ impl ExistingTable {
         schema: Option<&str>,
         table: &str,
     ) -> anyhow::Result<Option<Self>> {
-        if odbc::query_text(conn, &dialect.table_exists_sql(schema, table))?.is_empty() {
+        let Some(found) = odbc::query_text(conn, &dialect.table_exists_sql(schema, table))?
+            .into_iter()
+            .next()
+        else {
             return Ok(None);
-        }
+        };
+        let kind = found.first().cloned().flatten().unwrap_or_default();
+        let engine = found.get(1).cloned().flatten().unwrap_or_default();
         let flag = |v: &Option<String>| v.as_deref().is_some_and(|t| t.trim() == "1");
         let columns = odbc::query_text(conn, &dialect.table_columns_sql(schema, table))?
             .into_iter()
             .map(|row| {
                 let text = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
                 let declared = text(1);
-                let column_type = dialect
-                    .column_type(&ColumnMeta {
-                        name: text(0),
-                        sql_type: 0,
-                        column_size: 0,
-                        decimal_digits: 0,
-                        nullable: None,
-                        type_name: declared.clone(),
-                        unsigned: false,
-                        declared: Some(declared.clone()),
-                    })
-                    .unwrap_or(ColumnType::Text {
-                        length: None,
-                        fixed: false,
-                    });
+                let column_type = dialect.target_column_type(&declared);
                 TargetColumn {
                     name: text(0),
                     declared,
@@ -103,19 +110,32 @@ impl ExistingTable {
                 }
             }
         }
-        Ok(Some(ExistingTable { columns, views }))
+        Ok(Some(ExistingTable {
+            transactional: dialect.transactional_engine(&engine),
+            kind,
+            engine: (!engine.is_empty()).then_some(engine),
+            columns,
+            views,
+        }))
     }
 }
 
-/// Does the SQL text `sql` name the identifier `name` (quoted with "", ``, [] or bare; any
-/// case)? For catalogs that keep only a view's text (MariaDB, SQLite).
+/// Does the SQL text of a view read the table `name` (in a FROM or JOIN, quoted with "", ``, []
+/// or bare, any case, maybe qualified)? For catalogs that keep only a view's text (MariaDB,
+/// SQLite); a column of the same name does not count.
 pub fn names_identifier(sql: &str, name: &str) -> bool {
+    #[derive(Debug, PartialEq)]
+    enum Tok {
+        Word(String, bool),
+        Punct(char),
+    }
+    let mut tokens = Vec::new();
     let mut chars = sql.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         let close = match c {
-            '"' => Some('"'),
-            '`' => Some('`'),
-            '[' => Some(']'),
+            '"' => '"',
+            '`' => '`',
+            '[' => ']',
             '\'' => {
                 // A string literal: skip it.
                 for (_, d) in chars.by_ref() {
@@ -125,33 +145,94 @@ pub fn names_identifier(sql: &str, name: &str) -> bool {
                 }
                 continue;
             }
-            _ => None,
+            c if c.is_alphanumeric() || c == '_' => {
+                let mut end = start + c.len_utf8();
+                while let Some(&(i, d)) = chars.peek() {
+                    if d.is_alphanumeric() || d == '_' || d == '$' {
+                        end = i + d.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                tokens.push(Tok::Word(sql[start..end].to_string(), false));
+                continue;
+            }
+            c if c.is_whitespace() => continue,
+            c => {
+                tokens.push(Tok::Punct(c));
+                continue;
+            }
         };
-        let word = if let Some(close) = close {
-            let mut word = String::new();
-            for (_, d) in chars.by_ref() {
-                if d == close {
-                    break;
-                }
-                word.push(d);
+        let mut word = String::new();
+        for (_, d) in chars.by_ref() {
+            if d == close {
+                break;
             }
-            word
-        } else if c.is_alphanumeric() || c == '_' {
-            let mut end = start + c.len_utf8();
-            while let Some(&(i, d)) = chars.peek() {
-                if d.is_alphanumeric() || d == '_' || d == '$' {
-                    end = i + d.len_utf8();
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            sql[start..end].to_string()
-        } else {
+            word.push(d);
+        }
+        tokens.push(Tok::Word(word, true));
+    }
+    let keyword = |t: &Tok, k: &str| matches!(t, Tok::Word(w, false) if w.eq_ignore_ascii_case(k));
+    let ends_from = |t: &Tok| {
+        [
+            "where",
+            "group",
+            "order",
+            "having",
+            "limit",
+            "union",
+            "on",
+            "using",
+            "window",
+            "except",
+            "intersect",
+            "left",
+            "right",
+            "inner",
+            "outer",
+            "cross",
+            "natural",
+            "full",
+        ]
+        .iter()
+        .any(|k| keyword(t, k))
+            || matches!(t, Tok::Punct(')' | ';'))
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        if !(keyword(&tokens[i], "from") || keyword(&tokens[i], "join")) {
+            i += 1;
             continue;
-        };
-        if word.eq_ignore_ascii_case(name) || word.to_lowercase() == name.to_lowercase() {
-            return true;
+        }
+        i += 1;
+        // A list of table references: qualified names with optional aliases, separated by
+        // commas, until the FROM clause ends.
+        loop {
+            let mut last = None;
+            while let Some(Tok::Word(w, _)) = tokens.get(i) {
+                last = Some(w.clone());
+                if tokens.get(i + 1) == Some(&Tok::Punct('.')) {
+                    i += 2;
+                } else {
+                    i += 1;
+                    break;
+                }
+            }
+            if last.is_some_and(|w| w.to_lowercase() == name.to_lowercase()) {
+                return true;
+            }
+            // Skip an alias and anything else up to a comma or the clause's end.
+            while let Some(t) = tokens.get(i) {
+                if ends_from(t) || keyword(t, "join") || matches!(t, Tok::Punct(',')) {
+                    break;
+                }
+                i += 1;
+            }
+            match tokens.get(i) {
+                Some(Tok::Punct(',')) => i += 1,
+                _ => break,
+            }
         }
     }
     false
@@ -541,6 +622,55 @@ impl WritePlan {
         let Some(existing) = existing else {
             return fresh(false, Vec::new());
         };
+        if !existing.is_table() {
+            let mut plan = fresh(true, existing.views.clone());
+            plan.refused.push(format!(
+                "the target is a {}, not a table; this tool writes tables only: drop it, or \
+                 copy into another DST_SCHEMA",
+                existing.kind.to_lowercase()
+            ));
+            return plan;
+        }
+        let mut plan = WritePlan::for_existing(dialect, options, shape, existing);
+        if plan.finish != Finish::Swap && !existing.transactional {
+            plan.refused.push(format!(
+                "the table uses the {} storage engine, which cannot roll back, so {} would not be \
+                 all-or-nothing; convert it (ALTER TABLE ... ENGINE=InnoDB), or use WRITE_MODE = \
+                 replace",
+                existing.engine.as_deref().unwrap_or("?"),
+                match plan.finish {
+                    Finish::Append => "an append",
+                    _ => "a refresh",
+                }
+            ));
+        }
+        plan
+    }
+
+    /// The plan for an existing table (a table, not a view).
+    fn for_existing(
+        dialect: &dyn Dialect,
+        options: PlanOptions,
+        shape: &TableShape,
+        existing: &ExistingTable,
+    ) -> WritePlan {
+        let fresh = |target_exists: bool, views: Vec<String>| WritePlan {
+            finish: Finish::Swap,
+            target_exists,
+            load: shape
+                .columns
+                .iter()
+                .map(|c| LoadColumn {
+                    source: c.clone(),
+                    target: TargetColumn::new_for(dialect, c),
+                })
+                .collect(),
+            added: Vec::new(),
+            comparison: Vec::new(),
+            warnings: Vec::new(),
+            refused: Vec::new(),
+            views,
+        };
         match options.write_mode {
             WriteMode::Replace if existing.views.is_empty() => fresh(true, Vec::new()),
             WriteMode::Replace => {
@@ -551,11 +681,6 @@ impl WritePlan {
                     .iter()
                     .filter(|c| c.verdict != "exact")
                     .map(|c| format!("{} ({})", c.source, c.verdict))
-                    .chain(
-                        plan.added
-                            .iter()
-                            .map(|a| format!("{} (new column)", a.name)),
-                    )
                     .collect();
                 let extra = extra_columns(existing, &plan.load);
                 if !changed.is_empty() || !extra.is_empty() {
@@ -659,13 +784,25 @@ impl WritePlan {
                 });
                 continue;
             };
-            let verdict =
-                if dialect.type_sql(&column.column_type) == dialect.type_sql(&target.column_type) {
-                    // What this tool would create anyway.
-                    Fit::Exact
-                } else {
-                    fit(&column.column_type, &target.column_type)
-                };
+            let faithful = dialect.faithful_type(&target.declared, &target.column_type);
+            let verdict = if faithful
+                && dialect.type_sql(&column.column_type) == dialect.type_sql(&target.column_type)
+            {
+                // What this tool would create anyway.
+                Fit::Exact
+            } else {
+                match fit(&column.column_type, &target.column_type) {
+                    Fit::Refuse(why) => Fit::Refuse(why),
+                    // A type this tool does not create (an enum, a domain, jsonb, an unsigned
+                    // integer, another character set): the target converts and checks the values.
+                    _ if !faithful => Fit::Warn(format!(
+                        "{} is not a type this tool creates: the target converts the values, \
+                         and a value it refuses fails the table",
+                        target.declared
+                    )),
+                    other => other,
+                }
+            };
             let verdict = match verdict {
                 Fit::Exact => "exact".to_string(),
                 Fit::Warn(why) => {
@@ -874,5 +1011,19 @@ mod tests {
         assert!(!names_identifier("select * from zaken_oud", "zaken"));
         assert!(!names_identifier("select 'zaken' from x", "zaken"));
         assert!(!names_identifier("select tt from x", "t"));
+        // A column of the same name is not the table.
+        assert!(!names_identifier(
+            "create view vo as select t1 from other",
+            "t1"
+        ));
+        assert!(names_identifier(
+            "select a from x, \"T1\" as y where 1",
+            "t1"
+        ));
+        assert!(names_identifier(
+            "select a from x left join main.t1 on 1",
+            "t1"
+        ));
+        assert!(!names_identifier("select a from x where t1 = 1", "t1"));
     }
 }

@@ -1202,6 +1202,8 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
             || sql.starts_with("EXEC ")
             || sql.starts_with("ALTER SESSION")
             || sql.starts_with("CREATE PRIVATE TEMPORARY")
+            // PostgreSQL's CREATE TABLE (LIKE ... INCLUDING ...), which sqlparser does not know.
+            || sql.contains("(LIKE ")
     };
     let mut out = Vec::new();
     let mut add = |what: &'static str, sql: String| {
@@ -1282,6 +1284,10 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
             add(leak(format!("{what}: after the commit")), sql);
         }
     }
+    add(
+        "check: the empty copy a refresh is tried on",
+        d.empty_copy_sql(&d.temporary_table_ref(schema, "clients_s2s_copy"), &target),
+    );
     if !d.transactional_ddl() {
         add(
             "check's sample table (temporary: DDL commits)",

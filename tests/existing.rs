@@ -454,3 +454,218 @@ fn check_of_an_append_shows_the_comparison_not_the_replace_ddl() {
     assert!(!dst.has_table(Some("staging"), "t_s2s_check"));
     assert!(!dst.has_table(Some("staging"), "t_s2s_new"));
 }
+
+#[test]
+fn tables_that_cannot_roll_back_and_views_are_refused_before_writing() {
+    let src = TestDb::new(Kind::Postgres, "ex_myisam_src");
+    src.exec("CREATE TABLE t (id integer, naam text)");
+    src.exec("INSERT INTO t VALUES (1, 'een')");
+    // A MariaDB table on MyISAM: a refresh or an append could not be undone.
+    let dst = TestDb::new(Kind::MariaDb, "ex_myisam");
+    let schema = dst.staging_schema().unwrap();
+    dst.exec(&format!("CREATE DATABASE {schema}"));
+    dst.exec(&format!(
+        "CREATE TABLE {schema}.t (id int, naam text) ENGINE=MyISAM"
+    ));
+    dst.exec(&format!("INSERT INTO {schema}.t VALUES (9, 'oud')"));
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(dir.path(), &src, &dst, "t", "");
+    for mode in ["truncate", "append"] {
+        let (check, copy) = check_then_copy(dir.path(), ini.to_str().unwrap(), mode);
+        assert_eq!(copy.code, 1, "{mode}: {}", copy.output());
+        for run in [&check, &copy] {
+            assert!(
+                run.stdout
+                    .contains("uses the MyISAM storage engine, which cannot roll back"),
+                "{mode}: {}",
+                run.output()
+            );
+        }
+        assert_eq!(
+            dst.count(Some(&schema), "t"),
+            1,
+            "{mode}: check or the copy wrote"
+        );
+    }
+    // replace swaps in a new (InnoDB) table, which is all-or-nothing.
+    let (_, copy) = check_then_copy(dir.path(), ini.to_str().unwrap(), "replace");
+    assert_eq!(copy.code, 0, "{}", copy.output());
+    // A view where the table should be, in PostgreSQL and MariaDB.
+    for kind in [Kind::Postgres, Kind::MariaDb] {
+        let dst = TestDb::new(kind, "ex_isview");
+        let schema = dst.staging_schema().unwrap();
+        if kind == Kind::Postgres {
+            dst.exec(&format!("CREATE SCHEMA {schema}"));
+        } else {
+            dst.exec(&format!("CREATE DATABASE {schema}"));
+        }
+        let base = dst.table_ref(Some(&schema), "basis");
+        dst.exec(&format!("CREATE TABLE {base} (id int, naam text)"));
+        dst.exec(&format!(
+            "CREATE VIEW {} AS SELECT * FROM {base}",
+            dst.table_ref(Some(&schema), "t")
+        ));
+        let ini = write_ini(dir.path(), &src, &dst, "t", "");
+        for mode in ["replace", "truncate", "append"] {
+            let (check, copy) = check_then_copy(dir.path(), ini.to_str().unwrap(), mode);
+            assert_eq!(copy.code, 1, "{kind:?} {mode}: {}", copy.output());
+            for run in [&check, &copy] {
+                assert!(
+                    run.stdout.contains("the target is a view, not a table"),
+                    "{kind:?} {mode}: {}",
+                    run.output()
+                );
+            }
+        }
+        assert!(!dst.has_table(Some(&schema), "t_s2s_new"));
+        assert!(!dst.has_table(Some(&schema), "t_s2s_old"));
+        assert_eq!(dst.count(Some(&schema), "basis"), 0);
+    }
+}
+
+#[test]
+fn check_tries_a_refresh_on_an_empty_copy_so_keys_of_the_old_rows_do_not_collide() {
+    let src = TestDb::new(Kind::Sqlite, "ex_pk_src");
+    src.exec("CREATE TABLE t (id integer, naam text)");
+    src.exec("INSERT INTO t VALUES (1, 'een'), (2, 'twee')");
+    for kind in [Kind::Postgres, Kind::MariaDb] {
+        let dst = TestDb::new(kind, "ex_pk");
+        let schema = dst.staging_schema().unwrap();
+        if kind == Kind::Postgres {
+            dst.exec(&format!("CREATE SCHEMA {schema}"));
+        } else {
+            dst.exec(&format!("CREATE DATABASE {schema}"));
+        }
+        let t = dst.table_ref(Some(&schema), "t");
+        dst.exec(&format!(
+            "CREATE TABLE {t} (id bigint PRIMARY KEY, naam text)"
+        ));
+        dst.exec(&format!("INSERT INTO {t} VALUES (1, 'oud'), (2, 'oud')"));
+        let dir = tempfile::tempdir().unwrap();
+        let ini = write_ini(dir.path(), &src, &dst, "t", "");
+        // truncate: the old rows go, so the same keys are fine.
+        let (check, copy) = check_then_copy(dir.path(), ini.to_str().unwrap(), "truncate");
+        assert_eq!(copy.code, 0, "{kind:?}: {}", copy.output());
+        assert!(
+            check.stdout.contains("the first 2 rows went in"),
+            "{}",
+            check.stdout
+        );
+        // append: the same keys again collide, and check says so.
+        let (check, copy) = check_then_copy(dir.path(), ini.to_str().unwrap(), "append");
+        assert_eq!(copy.code, 1, "{kind:?}: {}", copy.output());
+        assert!(check.stdout.contains("do not go in"), "{}", check.stdout);
+        assert_eq!(
+            dst.query(&format!("SELECT naam FROM {t} ORDER BY id")),
+            vec![
+                vec![Some("een".to_string())],
+                vec![Some("twee".to_string())]
+            ]
+        );
+    }
+}
+
+#[test]
+fn long_table_names_get_side_tables_that_fit() {
+    let long = format!("t_{}", "x".repeat(61)); // 63 characters: PostgreSQL's longest name
+    let src = TestDb::new(Kind::Sqlite, "ex_long_src");
+    src.exec(&format!("CREATE TABLE {long} (id integer)"));
+    src.exec(&format!("INSERT INTO {long} VALUES (1), (2)"));
+    for kind in [Kind::Postgres, Kind::MariaDb] {
+        let dst = TestDb::new(kind, "ex_long");
+        let schema = dst.staging_schema();
+        let dir = tempfile::tempdir().unwrap();
+        let ini = write_ini(dir.path(), &src, &dst, &long, "");
+        for mode in ["replace", "replace", "truncate", "append"] {
+            let (_, copy) = check_then_copy(dir.path(), ini.to_str().unwrap(), mode);
+            assert_eq!(copy.code, 0, "{kind:?} {mode}: {}", copy.output());
+        }
+        assert_eq!(dst.count(schema.as_deref(), &long), 4, "{kind:?}");
+    }
+}
+
+#[test]
+fn types_this_tool_does_not_create_are_never_called_exact() {
+    let src = TestDb::new(Kind::Postgres, "ex_odd_src");
+    src.exec("CREATE TABLE t (id integer, stemming text, n integer)");
+    src.exec("INSERT INTO t VALUES (1, 'blij', -5)");
+    let dst = TestDb::new(Kind::Postgres, "ex_odd");
+    dst.exec("CREATE SCHEMA staging");
+    dst.exec("CREATE TYPE staging.gevoel AS ENUM ('blij', 'boos')");
+    dst.exec("CREATE DOMAIN staging.positief AS integer CHECK (VALUE > 0)");
+    dst.exec("CREATE TABLE staging.t (id integer, stemming staging.gevoel, n staging.positief)");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(dir.path(), &src, &dst, "t", "");
+    let (check, copy) = check_then_copy(dir.path(), ini.to_str().unwrap(), "append");
+    for column in ["staging.gevoel", "staging.positief"] {
+        assert!(
+            check.stdout.contains(&format!(
+                "{column} is not a type this tool creates: the target converts the values"
+            )),
+            "{}",
+            check.stdout
+        );
+    }
+    // -5 is not positief: check's sample and the copy both say so.
+    assert_eq!(copy.code, 1, "{}", copy.output());
+    assert!(copy.stdout.contains("positief_check"), "{}", copy.output());
+    assert_eq!(dst.count(Some("staging"), "t"), 0);
+}
+
+#[test]
+fn a_column_named_like_the_table_in_another_view_is_no_dependency() {
+    let src = TestDb::new(Kind::Postgres, "ex_sqlv_src");
+    src.exec("CREATE TABLE t1 (id integer, naam varchar(10))");
+    src.exec("INSERT INTO t1 VALUES (1, 'een')");
+    let dst = TestDb::new(Kind::Sqlite, "ex_sqlv");
+    dst.exec("CREATE TABLE andere (t1 int)");
+    dst.exec("CREATE VIEW vo AS SELECT t1 FROM andere");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(dir.path(), &src, &dst, "t1", "");
+    let first = tool(dir.path(), &["--config", ini.to_str().unwrap()]);
+    assert_eq!(first.code, 0, "{}", first.output());
+    // The source's column changes: replace swaps (no view reads t1).
+    src.exec("ALTER TABLE t1 ALTER COLUMN naam TYPE varchar(99)");
+    let (check, copy) = check_then_copy(dir.path(), ini.to_str().unwrap(), "replace");
+    assert_eq!(copy.code, 0, "{}", copy.output());
+    assert!(
+        check.stdout.contains("replaces the table"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn check_on_mariadb_without_a_database_says_it_could_not_try_the_sample() {
+    let src = TestDb::new(Kind::Sqlite, "ex_nodb_src");
+    src.exec("CREATE TABLE t (id integer)");
+    src.exec("INSERT INTO t VALUES (1)");
+    let dst = TestDb::new(Kind::MariaDb, "ex_nodb");
+    let schema = dst.staging_schema().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ini = dir.path().join("config.ini");
+    std::fs::write(
+        &ini,
+        format!(
+            "[database-source]\n{}\n[database-destination]\nDST_DRIVER = MariaDB Unicode\n\
+             DST_HOST = {}\nDST_PORT = 3306\nDST_USERNAME = root\nDST_SCHEMA = {schema}\n\
+             [settings]\nSRC_TABLES = t\n",
+            src.ini_keys("SRC"),
+            common::MARIADB_HOST
+        ),
+    )
+    .unwrap();
+    let (check, copy) = check_then_copy(dir.path(), ini.to_str().unwrap(), "replace");
+    assert!(
+        check
+            .stdout
+            .contains("sample: NOT TRIED: the target schema does not exist yet")
+            && check
+                .stdout
+                .contains("1 can be copied (1 without a sample)"),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(copy.code, 0, "{}", copy.output());
+    assert_eq!(dst.count(Some(&schema), "t"), 1);
+}

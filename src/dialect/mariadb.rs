@@ -233,6 +233,80 @@ impl Dialect for MariaDb {
         )
     }
 
+    fn transactional_engine(&self, engine: &str) -> bool {
+        // Views report no engine; MyISAM, Aria, MEMORY, CSV and ARCHIVE cannot roll back.
+        matches!(
+            engine.trim().to_ascii_lowercase().as_str(),
+            "" | "innodb" | "xtradb" | "rocksdb" | "tokudb"
+        )
+    }
+
+    fn max_name_length(&self) -> usize {
+        64
+    }
+
+    fn target_column_type(&self, declared: &str) -> ColumnType {
+        // What the text and blob types hold for sure (in characters of up to 4 bytes): as a
+        // source they may hold more ASCII characters, as a target no more than this fits always.
+        let d = declared.trim().to_ascii_lowercase();
+        let text = |n: u32| ColumnType::Text {
+            length: Some(n),
+            fixed: false,
+        };
+        let binary = |n: u32| ColumnType::Binary {
+            length: Some(n),
+            fixed: false,
+        };
+        match d.split([' ', '(']).next().unwrap_or_default() {
+            "tinytext" => text(63),
+            "text" => text(16_383),
+            "mediumtext" => text(4_194_303),
+            "blob" => binary(65_535),
+            "mediumblob" => binary(16_777_215),
+            _ => self
+                .column_type(&ColumnMeta {
+                    name: String::new(),
+                    sql_type: 0,
+                    column_size: 0,
+                    decimal_digits: 0,
+                    nullable: None,
+                    type_name: declared.to_string(),
+                    unsigned: false,
+                    declared: Some(declared.to_string()),
+                })
+                .unwrap_or(ColumnType::Text {
+                    length: None,
+                    fixed: false,
+                }),
+        }
+    }
+
+    fn faithful_type(&self, declared: &str, column_type: &ColumnType) -> bool {
+        // COLUMN_TYPE shows display widths (int(11)) that say nothing about the values, and
+        // datetime(0) is datetime; `boolean` is stored as tinyint(1).
+        let canonical = |t: &str| {
+            let mut t = super::normalized_type(t);
+            for int in ["tinyint", "smallint", "mediumint", "int", "bigint", "year"] {
+                if let Some(rest) = t.strip_prefix(&format!("{int}("))
+                    && let Some(close) = rest.find(')')
+                {
+                    t = format!("{int}{}", &rest[close + 1..]);
+                }
+            }
+            match t.as_str() {
+                "boolean" => "tinyint".to_string(),
+                "datetime(0)" => "datetime".to_string(),
+                "time(0)" => "time".to_string(),
+                _ => t,
+            }
+        };
+        canonical(declared) == canonical(&self.type_sql(column_type))
+    }
+
+    fn empty_copy_sql(&self, copy_ref: &str, target_ref: &str) -> String {
+        format!("CREATE TEMPORARY TABLE {copy_ref} LIKE {target_ref}")
+    }
+
     fn admin_database(&self) -> Option<&'static str> {
         // Connected to the server without a database.
         Some("")
@@ -250,6 +324,11 @@ impl Dialect for MariaDb {
             "CREATE DATABASE IF NOT EXISTS {} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
             self.quote(name)
         )
+    }
+
+    fn temporary_table_ref(&self, schema: Option<&str>, table: &str) -> String {
+        // A temporary table lives in a database, like any table.
+        self.table_ref(schema, table)
     }
 
     fn transactional_ddl(&self) -> bool {
@@ -272,8 +351,9 @@ impl Dialect for MariaDb {
             None => "TABLE_SCHEMA = DATABASE()".to_string(),
         };
         format!(
-            "SELECT COLUMN_NAME, COLUMN_TYPE, NULL, CASE WHEN IS_NULLABLE = 'YES' THEN 1 ELSE 0 \
-             END, CASE WHEN COLUMN_DEFAULT IS NOT NULL OR EXTRA <> '' THEN 1 ELSE 0 END FROM \
+            "SELECT COLUMN_NAME, CONCAT(COLUMN_TYPE, CASE WHEN CHARACTER_SET_NAME IS NULL OR \
+             CHARACTER_SET_NAME = 'utf8mb4' THEN '' ELSE CONCAT(' CHARACTER SET ', \
+             CHARACTER_SET_NAME) END), NULL, CASE WHEN IS_NULLABLE = 'YES' THEN 1 ELSE 0 END, CASE WHEN COLUMN_DEFAULT IS NOT NULL OR EXTRA <> '' THEN 1 ELSE 0 END FROM \
              information_schema.COLUMNS WHERE {schema_test} AND TABLE_NAME = {} ORDER BY \
              ORDINAL_POSITION",
             self.literal(table)
@@ -319,7 +399,8 @@ impl Dialect for MariaDb {
             None => "TABLE_SCHEMA = DATABASE()".to_string(),
         };
         format!(
-            "SELECT 1 FROM information_schema.TABLES WHERE {schema_test} AND TABLE_NAME = {}",
+            "SELECT TABLE_TYPE, ENGINE FROM information_schema.TABLES WHERE {schema_test} AND \
+             TABLE_NAME = {}",
             self.literal(table)
         )
     }
@@ -328,7 +409,7 @@ impl Dialect for MariaDb {
         let side_ref = self.table_ref(schema, side);
         let target_ref = self.table_ref(schema, target);
         let statements = if target_exists {
-            let old = format!("{target}{}", super::OLD_SUFFIX);
+            let old = super::suffixed_name(self, target, super::OLD_SUFFIX);
             let old_ref = self.table_ref(schema, &old);
             vec![
                 self.drop_table_sql(&old_ref),

@@ -53,6 +53,37 @@ pub const OLD_SUFFIX: &str = "_s2s_old";
 /// Suffix of the table `check` inserts its sample into (and then rolls back or drops).
 pub const CHECK_SUFFIX: &str = "_s2s_check";
 
+/// The name of a table that belongs to `table` (its side table, old table, check's sample
+/// table): `table` + `suffix`, shortened with a hash of the whole name where the DBMS's names
+/// are shorter, so that it never becomes, or collides with, another table's name.
+pub fn suffixed_name(d: &dyn Dialect, table: &str, suffix: &str) -> String {
+    let max = d.max_name_length();
+    if table.len() + suffix.len() <= max {
+        return format!("{table}{suffix}");
+    }
+    // FNV-1a: the same name in every run and every version, so leftovers are found again.
+    let hash = table.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let tag = format!("_{:08x}", hash as u32);
+    let mut keep = max.saturating_sub(suffix.len() + tag.len());
+    while !table.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    format!("{}{tag}{suffix}", &table[..keep])
+}
+
+/// A type name for comparing: lower case, single spaces, no spaces around parentheses and commas.
+pub fn normalized_type(declared: &str) -> String {
+    declared
+        .to_ascii_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" (", "(")
+        .replace(", ", ",")
+}
+
 /// The dialects, tried in order; the generic fallback last.
 pub static DIALECTS: &[&dyn Dialect] = &[
     &postgres::Postgres,
@@ -118,9 +149,9 @@ pub fn columns_as_text(
 /// Prepares the values carried as text because they have more than six fractional digits (see
 /// `ColumnType::carried_as_text`) for a time or timestamp column of the target: an instant with an
 /// offset becomes the same instant in UTC without the offset where the column keeps no offset
-/// (`offsets`: the DBMS's time zone columns keep one), and fractional digits beyond `keep` are cut
-/// off, not rounded, so `9999-12-31 23:59:59.9999999` stays in 9999. Values going into text
-/// columns stay as they are.
+/// (`offsets`: the DBMS's time zone columns keep one), and fractional digits beyond `keep` (and
+/// beyond the column's own precision) are cut off, not rounded, so `9999-12-31 23:59:59.9999999`
+/// stays in 9999. Values going into text columns stay as they are.
 pub fn adapt_text_times(
     batch: RecordBatch,
     columns: &[LoadColumn],
@@ -134,9 +165,12 @@ pub fn adapt_text_times(
         let to_utc = matches!(c.source.column_type, ColumnType::TimestampTz { .. })
             && !(offsets && matches!(c.target.column_type, ColumnType::TimestampTz { .. }));
         match c.target.column_type {
-            ColumnType::Time { .. }
-            | ColumnType::Timestamp { .. }
-            | ColumnType::TimestampTz { .. } => Some((to_utc, keep)),
+            // No more digits than the column keeps either (a timestamp(3) would round).
+            ColumnType::Time { precision }
+            | ColumnType::Timestamp { precision }
+            | ColumnType::TimestampTz { precision } => {
+                Some((to_utc, keep.map(|k| k.min(precision))))
+            }
             _ => None,
         }
     };
@@ -350,6 +384,25 @@ pub trait Dialect: Send + Sync {
         None
     }
 
+    /// What an existing target column of type `declared` (as the catalog spells it) holds, for
+    /// judging what goes into it: by default the type's mapping as a source column.
+    fn target_column_type(&self, declared: &str) -> ColumnType {
+        self.column_type(&ColumnMeta {
+            name: String::new(),
+            sql_type: 0,
+            column_size: 0,
+            decimal_digits: 0,
+            nullable: None,
+            type_name: declared.to_string(),
+            unsigned: false,
+            declared: Some(declared.to_string()),
+        })
+        .unwrap_or(ColumnType::Text {
+            length: None,
+            fixed: false,
+        })
+    }
+
     /// Maps what the driver (and catalog) report to a column type; `Err` says why not.
     fn column_type(&self, meta: &ColumnMeta) -> Result<ColumnType, String> {
         generic_column_type(meta)
@@ -460,9 +513,10 @@ pub trait Dialect: Send + Sync {
         )
     }
 
-    /// The name of a temporary table (`check`'s sample table where DDL commits).
-    fn temporary_table_ref(&self, schema: Option<&str>, table: &str) -> String {
-        self.table_ref(schema, table)
+    /// The name of a temporary table (`check`'s sample and copies): unqualified, since most
+    /// DBMSs keep temporary tables in a schema of their own.
+    fn temporary_table_ref(&self, _schema: Option<&str>, table: &str) -> String {
+        self.quote(table)
     }
 
     /// Can DDL (CREATE, ALTER, DROP) run inside a transaction and be rolled back?
@@ -578,16 +632,43 @@ pub trait Dialect: Send + Sync {
         format!("TRUNCATE TABLE {table_ref}")
     }
 
-    /// A query that returns a row when the table exists.
+    /// A query that returns a row when a table or view of that name exists: its kind (`BASE
+    /// TABLE`, `VIEW`, ...) and its storage engine or NULL.
     fn table_exists_sql(&self, schema: Option<&str>, table: &str) -> String {
         let schema_test = match schema {
             Some(s) => format!("table_schema = {}", self.literal(s)),
             None => "table_schema = CURRENT_SCHEMA".to_string(),
         };
         format!(
-            "SELECT 1 FROM information_schema.tables WHERE {schema_test} AND table_name = {}",
+            "SELECT table_type, NULL FROM information_schema.tables WHERE {schema_test} AND \
+             table_name = {}",
             self.literal(table)
         )
+    }
+
+    /// Could a table of storage `engine` (as `table_exists_sql` reports it) roll back a
+    /// transaction? (MariaDB's MyISAM and Aria cannot.)
+    fn transactional_engine(&self, _engine: &str) -> bool {
+        true
+    }
+
+    /// Does the column type `declared` (as the catalog spells it) hold exactly the values of
+    /// `column_type`, its mapping? Not for types this tool does not create (enums, domains,
+    /// `jsonb`, MariaDB's unsigned integers and other character sets, SQL Server's `varchar`):
+    /// their values are converted by the target, so a fit with them is never exact.
+    fn faithful_type(&self, declared: &str, column_type: &ColumnType) -> bool {
+        normalized_type(declared) == normalized_type(&self.type_sql(column_type))
+    }
+
+    /// The longest table name this DBMS takes, in bytes.
+    fn max_name_length(&self) -> usize {
+        128
+    }
+
+    /// A temporary, empty table with the definition of `target_ref` (its columns, defaults and
+    /// constraints where the DBMS can copy them), for `check` to try a refresh on.
+    fn empty_copy_sql(&self, copy_ref: &str, target_ref: &str) -> String {
+        format!("CREATE TEMPORARY TABLE {copy_ref} AS SELECT * FROM {target_ref} WHERE 1 = 0")
     }
 
     /// Replaces `target` with the complete side table `side` (both unqualified, in `schema`).

@@ -347,6 +347,10 @@ impl Dialect for SqlServer {
         self.quote(&format!("#{table}"))
     }
 
+    fn empty_copy_sql(&self, copy_ref: &str, target_ref: &str) -> String {
+        format!("SELECT * INTO {copy_ref} FROM {target_ref} WHERE 1 = 0")
+    }
+
     fn admin_database(&self) -> Option<&'static str> {
         Some("master")
     }
@@ -388,7 +392,8 @@ impl Dialect for SqlServer {
             None => "TABLE_SCHEMA = SCHEMA_NAME()".to_string(),
         };
         format!(
-            "SELECT 1 FROM INFORMATION_SCHEMA.TABLES WHERE {schema_test} AND TABLE_NAME = {}",
+            "SELECT TABLE_TYPE, NULL FROM INFORMATION_SCHEMA.TABLES WHERE {schema_test} AND \
+             TABLE_NAME = {}",
             self.literal(table)
         )
     }

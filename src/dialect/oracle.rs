@@ -336,8 +336,10 @@ impl Dialect for Oracle {
             None => "SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')".to_string(),
         };
         format!(
-            "SELECT 1 FROM all_tables WHERE owner = {owner} AND table_name = {}",
-            self.literal(table)
+            "SELECT 'TABLE', NULL FROM all_tables WHERE owner = {owner} AND table_name = {table} \
+             UNION ALL SELECT 'VIEW', NULL FROM all_views WHERE owner = {owner} AND view_name = \
+             {table}",
+            table = self.literal(table)
         )
     }
 
@@ -350,7 +352,7 @@ impl Dialect for Oracle {
             )
         };
         let statements = if target_exists {
-            let old = format!("{target}{}", super::OLD_SUFFIX);
+            let old = super::suffixed_name(self, target, super::OLD_SUFFIX);
             vec![
                 self.drop_table_sql(&self.table_ref(schema, &old)),
                 rename(target, &old),
@@ -443,6 +445,13 @@ impl Dialect for Oracle {
             | ColumnType::Float64 => "TO_NUMBER(?)".into(),
             _ => "?".to_string(),
         }
+    }
+
+    fn empty_copy_sql(&self, copy_ref: &str, target_ref: &str) -> String {
+        format!(
+            "CREATE PRIVATE TEMPORARY TABLE {copy_ref} ON COMMIT PRESERVE DEFINITION AS SELECT * \
+             FROM {target_ref} WHERE 1 = 0"
+        )
     }
 
     fn temporary_table_ref(&self, _schema: Option<&str>, table: &str) -> String {

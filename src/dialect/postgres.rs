@@ -206,6 +206,46 @@ impl Dialect for Postgres {
         }
     }
 
+    fn table_exists_sql(&self, schema: Option<&str>, table: &str) -> String {
+        // pg_class also knows materialized views, which information_schema.tables leaves out.
+        let schema_sql = schema.map_or("current_schema()".to_string(), |s| self.literal(s));
+        format!(
+            "SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN \
+             'f' THEN 'FOREIGN TABLE' ELSE 'BASE TABLE' END, NULL FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = \
+             {schema_sql} AND c.relname = {} AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+            self.literal(table)
+        )
+    }
+
+    fn faithful_type(&self, declared: &str, column_type: &ColumnType) -> bool {
+        // format_type's spellings of the types type_sql writes.
+        let canonical = |t: &str| {
+            let t = super::normalized_type(t).replace(" without time zone", "");
+            match t.as_str() {
+                "time" => "time(6)".to_string(),
+                "timestamp" => "timestamp(6)".to_string(),
+                "timestamp with time zone" => "timestamp(6) with time zone".to_string(),
+                "character varying" => "text".to_string(),
+                _ => t,
+            }
+        };
+        canonical(declared) == canonical(&self.type_sql(column_type))
+    }
+
+    fn max_name_length(&self) -> usize {
+        // NAMEDATALEN - 1: longer names are cut silently, which could make a side table's name
+        // the table's own.
+        63
+    }
+
+    fn empty_copy_sql(&self, copy_ref: &str, target_ref: &str) -> String {
+        format!(
+            "CREATE TEMPORARY TABLE {copy_ref} (LIKE {target_ref} INCLUDING DEFAULTS INCLUDING \
+             CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED INCLUDING IDENTITY)"
+        )
+    }
+
     fn admin_database(&self) -> Option<&'static str> {
         Some("postgres")
     }

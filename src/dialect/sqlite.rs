@@ -153,6 +153,16 @@ impl Dialect for Sqlite {
         Ok((values_as_text(super::without_time_zones(batch)?)?, 0))
     }
 
+    fn max_name_length(&self) -> usize {
+        usize::MAX
+    }
+
+    fn faithful_type(&self, _declared: &str, _column_type: &ColumnType) -> bool {
+        // Any column keeps any value as it comes (type affinity converts only without loss,
+        // which the column type's own mapping already tells).
+        true
+    }
+
     fn create_temporary_table_sql(&self, table_ref: &str, columns: &[ColumnDef]) -> String {
         format!(
             "CREATE TEMP TABLE {table_ref} ({})",
@@ -164,8 +174,8 @@ impl Dialect for Sqlite {
         let schema_arg = schema.map_or(String::new(), |s| format!(", {}", self.literal(s)));
         format!(
             "SELECT name, type, NULL, CASE WHEN \"notnull\" = 0 THEN 1 ELSE 0 END, CASE WHEN \
-             dflt_value IS NULL THEN 0 ELSE 1 END FROM pragma_table_info({}{schema_arg}) ORDER \
-             BY cid",
+             dflt_value IS NOT NULL OR (pk > 0 AND upper(type) = 'INTEGER') THEN 1 ELSE 0 END \
+             FROM pragma_table_info({}{schema_arg}) ORDER BY cid",
             self.literal(table)
         )
     }
@@ -207,7 +217,7 @@ impl Dialect for Sqlite {
             None => "sqlite_master".to_string(),
         };
         format!(
-            "SELECT 1 FROM {master} WHERE type IN ('table', 'view') AND name = {}",
+            "SELECT type, NULL FROM {master} WHERE type IN ('table', 'view') AND name = {}",
             self.literal(table)
         )
     }

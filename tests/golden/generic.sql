@@ -8,7 +8,7 @@ SELECT 1 FROM information_schema.schemata WHERE schema_name = 'stg';
 CREATE SCHEMA IF NOT EXISTS "stg";
 
 -- table exists
-SELECT 1 FROM information_schema.tables WHERE table_schema = 'stg' AND table_name = 'clients';
+SELECT table_type, NULL FROM information_schema.tables WHERE table_schema = 'stg' AND table_name = 'clients';
 
 -- drop side table
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
@@ -45,6 +45,9 @@ INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") 
 
 -- append in one transaction: in the transaction
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
+
+-- check: the empty copy a refresh is tried on
+CREATE TEMPORARY TABLE "clients_s2s_copy" AS SELECT * FROM "stg"."clients" WHERE 1 = 0;
 
 -- truncate
 TRUNCATE TABLE "stg"."clients";

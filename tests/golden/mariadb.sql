@@ -8,7 +8,7 @@ SELECT 1 FROM information_schema.schemata WHERE schema_name = 'stg';
 CREATE SCHEMA IF NOT EXISTS `stg`;
 
 -- table exists
-SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'stg' AND TABLE_NAME = 'clients';
+SELECT TABLE_TYPE, ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'stg' AND TABLE_NAME = 'clients';
 
 -- drop side table
 DROP TABLE IF EXISTS `stg`.`clients_s2s_new`;
@@ -23,7 +23,7 @@ SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, 'STRICT_ALL_TABLES');
 SET SESSION time_zone = '+00:00';
 
 -- existing table's columns
-SELECT COLUMN_NAME, COLUMN_TYPE, NULL, CASE WHEN IS_NULLABLE = 'YES' THEN 1 ELSE 0 END, CASE WHEN COLUMN_DEFAULT IS NOT NULL OR EXTRA <> '' THEN 1 ELSE 0 END FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'stg' AND TABLE_NAME = 'clients' ORDER BY ORDINAL_POSITION;
+SELECT COLUMN_NAME, CONCAT(COLUMN_TYPE, CASE WHEN CHARACTER_SET_NAME IS NULL OR CHARACTER_SET_NAME = 'utf8mb4' THEN '' ELSE CONCAT(' CHARACTER SET ', CHARACTER_SET_NAME) END), NULL, CASE WHEN IS_NULLABLE = 'YES' THEN 1 ELSE 0 END, CASE WHEN COLUMN_DEFAULT IS NOT NULL OR EXTRA <> '' THEN 1 ELSE 0 END FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'stg' AND TABLE_NAME = 'clients' ORDER BY ORDINAL_POSITION;
 
 -- views that use the table
 SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), VIEW_DEFINITION FROM information_schema.VIEWS WHERE LOCATE(CONCAT('`', 'stg', '`.`', 'clients', '`'), VIEW_DEFINITION) > 0;
@@ -54,6 +54,9 @@ INSERT INTO `stg`.`clients` (`duur`, `bedrag`, `nauwkeurig`, `moment7`, `naam`) 
 
 -- append in one transaction: after the commit
 DROP TABLE IF EXISTS `stg`.`clients_s2s_new`;
+
+-- check: the empty copy a refresh is tried on
+CREATE TEMPORARY TABLE `stg`.`clients_s2s_copy` LIKE `stg`.`clients`;
 
 -- check's sample table (temporary: DDL commits)
 CREATE TEMPORARY TABLE `stg`.`clients_s2s_check` (`id` bigint NOT NULL, `actief` boolean NULL, `aantal` int NULL, `bedrag` decimal(12,2) NULL, `exact` longtext NULL, `score` double NULL, `code` char(6) NULL, `naam` varchar(100) NULL, `opmerking` longtext NULL, `bestand` longblob NULL, `datum` date NULL, `tijd` time(6) NULL, `gewijzigd` datetime(6) NULL, `vastgelegd` datetime(6) NULL, `nauwkeurig` datetime(6) NULL, `moment7` datetime(6) NULL, `groot` decimal(50,10) NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

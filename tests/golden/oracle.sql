@@ -5,7 +5,7 @@
 SELECT 1 FROM all_users WHERE username = 'stg';
 
 -- table exists
-SELECT 1 FROM all_tables WHERE owner = 'stg' AND table_name = 'clients';
+SELECT 'TABLE', NULL FROM all_tables WHERE owner = 'stg' AND table_name = 'clients' UNION ALL SELECT 'VIEW', NULL FROM all_views WHERE owner = 'stg' AND view_name = 'clients';
 
 -- drop side table (procedural: not parsed)
 BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
@@ -48,6 +48,9 @@ INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") 
 
 -- append in one transaction: after the commit (procedural: not parsed)
 BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
+
+-- check: the empty copy a refresh is tried on (procedural: not parsed)
+CREATE PRIVATE TEMPORARY TABLE "ORA$PTT_CLIENTS_S2S_COPY" ON COMMIT PRESERVE DEFINITION AS SELECT * FROM "stg"."clients" WHERE 1 = 0;
 
 -- check's sample table (temporary: DDL commits) (procedural: not parsed)
 CREATE PRIVATE TEMPORARY TABLE "ORA$PTT_CLIENTS_S2S_CHECK" ("id" NUMBER(19) NOT NULL, "actief" NUMBER(1), "aantal" NUMBER(10), "bedrag" NUMBER(12,2), "exact" CLOB, "score" BINARY_DOUBLE, "code" CHAR(6 CHAR), "naam" VARCHAR2(100 CHAR), "opmerking" CLOB, "bestand" BLOB, "datum" DATE, "tijd" VARCHAR2(18 CHAR), "gewijzigd" TIMESTAMP(6), "vastgelegd" TIMESTAMP(6) WITH TIME ZONE, "nauwkeurig" TIMESTAMP(7), "moment7" TIMESTAMP(7) WITH TIME ZONE, "groot" VARCHAR2(53 CHAR)) ON COMMIT PRESERVE DEFINITION;

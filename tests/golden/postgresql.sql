@@ -8,7 +8,7 @@ SELECT 1 FROM information_schema.schemata WHERE schema_name = 'stg';
 CREATE SCHEMA IF NOT EXISTS "stg";
 
 -- table exists
-SELECT 1 FROM information_schema.tables WHERE table_schema = 'stg' AND table_name = 'clients';
+SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'BASE TABLE' END, NULL FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'stg' AND c.relname = 'clients' AND c.relkind IN ('r', 'p', 'v', 'm', 'f');
 
 -- drop side table
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
@@ -51,6 +51,9 @@ INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") 
 
 -- append in one transaction: in the transaction
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
+
+-- check: the empty copy a refresh is tried on (procedural: not parsed)
+CREATE TEMPORARY TABLE "clients_s2s_copy" (LIKE "stg"."clients" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED INCLUDING IDENTITY);
 
 -- truncate
 TRUNCATE TABLE "stg"."clients";

@@ -2,7 +2,7 @@
 -- swap runs in one transaction: true
 
 -- table exists
-SELECT 1 FROM "stg".sqlite_master WHERE type IN ('table', 'view') AND name = 'clients';
+SELECT type, NULL FROM "stg".sqlite_master WHERE type IN ('table', 'view') AND name = 'clients';
 
 -- drop side table
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
@@ -11,7 +11,7 @@ DROP TABLE IF EXISTS "stg"."clients_s2s_new";
 CREATE TABLE "stg"."clients_s2s_new" ("id" BIGINT NOT NULL, "actief" BOOLEAN, "aantal" INTEGER, "bedrag" DECIMAL_TEXT(12,2), "exact" NUMERIC_TEXT, "score" DOUBLE, "code" CHAR(6), "naam" VARCHAR(100), "opmerking" TEXT, "bestand" BLOB, "datum" DATE, "tijd" TIME, "gewijzigd" TIMESTAMP, "vastgelegd" TIMESTAMP, "nauwkeurig" TIMESTAMP, "moment7" TIMESTAMP, "groot" DECIMAL_TEXT(50,10));
 
 -- existing table's columns
-SELECT name, type, NULL, CASE WHEN "notnull" = 0 THEN 1 ELSE 0 END, CASE WHEN dflt_value IS NULL THEN 0 ELSE 1 END FROM pragma_table_info('clients', 'stg') ORDER BY cid;
+SELECT name, type, NULL, CASE WHEN "notnull" = 0 THEN 1 ELSE 0 END, CASE WHEN dflt_value IS NOT NULL OR (pk > 0 AND upper(type) = 'INTEGER') THEN 1 ELSE 0 END FROM pragma_table_info('clients', 'stg') ORDER BY cid;
 
 -- views that use the table
 SELECT name, sql FROM "stg".sqlite_master WHERE type = 'view' ORDER BY name;
@@ -42,6 +42,9 @@ INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") 
 
 -- append in one transaction: in the transaction
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
+
+-- check: the empty copy a refresh is tried on
+CREATE TEMPORARY TABLE "clients_s2s_copy" AS SELECT * FROM "stg"."clients" WHERE 1 = 0;
 
 -- truncate
 DELETE FROM "stg"."clients";

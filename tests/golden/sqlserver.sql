@@ -8,7 +8,7 @@ SELECT 1 FROM sys.schemas WHERE name = N'stg';
 IF SCHEMA_ID(N'stg') IS NULL EXEC('CREATE SCHEMA [stg]');
 
 -- table exists
-SELECT 1 FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = N'stg' AND TABLE_NAME = N'clients';
+SELECT TABLE_TYPE, NULL FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = N'stg' AND TABLE_NAME = N'clients';
 
 -- drop side table (procedural: not parsed)
 IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];
@@ -48,6 +48,9 @@ INSERT INTO [stg].[clients] ([duur], [bedrag], [nauwkeurig], [moment7], [naam]) 
 
 -- append in one transaction: in the transaction (procedural: not parsed)
 IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];
+
+-- check: the empty copy a refresh is tried on
+SELECT * INTO [#clients_s2s_copy] FROM [stg].[clients] WHERE 1 = 0;
 
 -- truncate
 TRUNCATE TABLE [stg].[clients];
