@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Demo: copy a small municipal application (SQLite) into a staging database (SQLite), through
-# ODBC as in production. Installs the SQLite ODBC driver when it is missing.
+# ODBC as in production. Installs unixODBC (with its development files, for the build), the SQLite
+# ODBC driver and sqlite3 when they are missing.
 #   usage: demo/run.sh            (from the repository root or anywhere)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/demo/out"
 
-if ! odbcinst -q -d 2>/dev/null | grep -qx '\[SQLite3\]' || ! command -v sqlite3 >/dev/null; then
-  echo "installing unixODBC, the SQLite ODBC driver and sqlite3 ..."
+# unixodbc-dev: the ODBC library the build links against (libodbc.so); the rest to run the demo.
+packages=(unixodbc unixodbc-dev libsqliteodbc sqlite3)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]} > 0)); then
+  echo "installing ${missing[*]} ..."
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get install -y -qq unixodbc libsqliteodbc sqlite3 >/dev/null \
-    || { $sudo apt-get update -qq && $sudo apt-get install -y -qq unixodbc libsqliteodbc sqlite3; }
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"; }
 fi
 
 bin="$root/target/release/source-to-staging"

@@ -166,9 +166,25 @@ pub fn enable_progress_bars() -> indicatif::MultiProgress {
     BARS.get_or_init(indicatif::MultiProgress::new).clone()
 }
 
-/// The bars' "rows/s" field: whole rows.
+/// The bars' "rows/s" field: whole rows, with thousands separators.
 fn rate(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
-    let _ = write!(w, "{:.0} rows/s", state.per_sec());
+    let _ = write!(
+        w,
+        "{} rows/s",
+        indicatif::HumanCount(state.per_sec() as u64)
+    );
+}
+
+/// The bars' ETA: nothing until rows move (an estimate from no rows says "0s").
+fn eta(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    if state.pos() > 0 && state.per_sec() > 0.0 {
+        let _ = write!(w, "ETA {}", indicatif::HumanDuration(state.eta()));
+    }
+}
+
+/// `n` with thousands separators (1,234,567).
+pub fn thousands(n: u64) -> String {
+    indicatif::HumanCount(n).to_string()
 }
 
 /// Progress of one table: a bar on a terminal (rows, rows/s, ETA when the row count is known),
@@ -191,12 +207,14 @@ impl Progress {
                 Some(total) => {
                     let bar = indicatif::ProgressBar::new(total);
                     bar.set_style(
+                        // wide_bar takes what the terminal's width leaves.
                         indicatif::ProgressStyle::with_template(
-                            "{prefix:>20.bold} [{bar:30}] {human_pos}/{human_len} rows \
-                             {rate:>14} ETA {eta}",
+                            "{prefix:>20.bold} [{wide_bar}] {human_pos}/{human_len} rows \
+                             {rate:>16} {eta:<12}",
                         )
                         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
                         .with_key("rate", rate)
+                        .with_key("eta", eta)
                         .progress_chars("=> "),
                     );
                     bar
@@ -226,6 +244,22 @@ impl Progress {
         }
     }
 
+    /// Ends the bar with one line that stays: rows, seconds and whether the table was copied.
+    pub fn done(&self, rows: u64, ok: bool) {
+        if let Some(bar) = &self.bar {
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{prefix:>20.bold} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.finish_with_message(format!(
+                "{} rows in {:.1} s, {}",
+                thousands(rows),
+                self.started.elapsed().as_secs_f64(),
+                if ok { "ok" } else { "FAILED" }
+            ));
+        }
+    }
+
     /// Reports `rows` done so far.
     pub fn update(&self, rows: u64) {
         if let Some(bar) = &self.bar {
@@ -249,21 +283,28 @@ impl Progress {
 /// The plain progress line written where no bar can be shown (a log file or pipe).
 fn progress_line(table: &str, rows: u64, expected: Option<u64>, elapsed: Duration) -> String {
     let rate = rows as f64 / elapsed.as_secs_f64().max(0.001);
+    let per_sec = thousands(rate as u64);
     match expected {
         Some(total) if total > 0 && rate > 0.0 => {
             let eta = total.saturating_sub(rows) as f64 / rate;
             format!(
-                "{table}: {rows}/{total} rows ({:.0}%), {rate:.0} rows/s, ETA {eta:.0} s",
+                "{table}: {}/{} rows ({:.0}%), {per_sec} rows/s, ETA {eta:.0} s",
+                thousands(rows),
+                thousands(total),
                 100.0 * rows as f64 / total as f64
             )
         }
-        _ => format!("{table}: {rows} rows, {rate:.0} rows/s"),
+        _ => format!("{table}: {} rows, {per_sec} rows/s", thousands(rows)),
     }
 }
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        if let Some(bar) = self.bar.take() {
+        // A bar that was not ended by `done` (the table stopped early) goes: the summary says
+        // what happened.
+        if let Some(bar) = self.bar.take()
+            && !bar.is_finished()
+        {
             bar.finish_and_clear();
         }
     }
@@ -369,12 +410,12 @@ mod tests {
     fn plain_progress_lines_give_rate_share_and_eta() {
         assert_eq!(
             progress_line("zaken", 250_000, Some(1_000_000), Duration::from_secs(10)),
-            "zaken: 250000/1000000 rows (25%), 25000 rows/s, ETA 30 s"
+            "zaken: 250,000/1,000,000 rows (25%), 25,000 rows/s, ETA 30 s"
         );
         // Without a known row count (or before the first row): rows and rate only.
         assert_eq!(
             progress_line("zaken", 4_000, None, Duration::from_secs(2)),
-            "zaken: 4000 rows, 2000 rows/s"
+            "zaken: 4,000 rows, 2,000 rows/s"
         );
         assert_eq!(
             progress_line("zaken", 0, Some(10), Duration::from_secs(1)),

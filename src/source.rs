@@ -227,9 +227,18 @@ fn describe_columns(
             ) || odbc::query_text(conn, &dialect.table_exists_sql(schema, name))
                 .is_ok_and(|rows| rows.is_empty());
             let hint = if missing {
-                "the table does not exist or the user may not read it"
+                let similar = similar_tables(conn, schema, name);
+                if similar.is_empty() {
+                    "the table does not exist or the user may not read it".to_string()
+                } else {
+                    format!(
+                        "the table does not exist, but {} does: names are case-sensitive here, \
+                         write it in SRC_TABLES as it is spelled there",
+                        similar.join(", ")
+                    )
+                }
             } else {
-                "cannot read the table"
+                "cannot read the table".to_string()
             };
             return Err(anyhow!("{hint}: {table_ref}\n{e}"));
         }
@@ -256,6 +265,43 @@ fn describe_columns(
         });
     }
     Ok(metas)
+}
+
+/// Tables and views whose name differs from `name` only in case, from the ODBC catalog
+/// (`SQLTables`), qualified with their schema: the hint for a table that is "not found".
+fn similar_tables(conn: &Connection, schema: Option<&str>, name: &str) -> Vec<String> {
+    let Ok(rows) = conn.tables("", schema.unwrap_or("%"), "%", "") else {
+        return Vec::new();
+    };
+    let text = |v: &odbc_api::parameter::VarCharArray<128>| {
+        v.as_str()
+            .ok()
+            .flatten()
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let mut found = Vec::new();
+    for row in rows.flatten() {
+        let table = row
+            .table
+            .as_str()
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .to_string();
+        if table != name && table.to_lowercase() == name.to_lowercase() {
+            let schema = text(&row.schema);
+            found.push(if schema.is_empty() {
+                format!("'{table}'")
+            } else {
+                format!("'{schema}.{table}'")
+            });
+        }
+        if found.len() >= 3 {
+            break;
+        }
+    }
+    found
 }
 
 fn check_unique_names(columns: &[Column]) -> anyhow::Result<()> {

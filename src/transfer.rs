@@ -285,7 +285,9 @@ fn copy_once(
                 writer.write_all(batches, settings.writers_per_table, &|n| progress.update(n))
             },
         );
-        finish_load(writer, read, plan.row_count, target.dialect, report)
+        let result = finish_load(writer, read, plan.row_count, target.dialect, report);
+        progress.done(report.rows_written, result.is_ok());
+        result
     }
 }
 
@@ -404,6 +406,7 @@ pub fn dump_table(
                 report.rows_read = rows;
                 let files = parts.finish()?;
                 report.rows_written = files.iter().map(|f| f.rows).sum();
+                progress.done(report.rows_written, true);
                 log::info!("{table}: {rows} rows in {} Parquet file(s)", files.len());
                 dumped = Some(ManifestTable {
                     source: table.to_string(),
@@ -449,7 +452,9 @@ pub fn load_table(
                 writer.write_all(batches, settings.writers_per_table, &|n| progress.update(n))
             },
         );
-        finish_load(writer, read, Some(table.rows), target.dialect, report)
+        let result = finish_load(writer, read, Some(table.rows), target.dialect, report);
+        progress.done(report.rows_written, result.is_ok());
+        result
     })
 }
 

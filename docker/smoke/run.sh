@@ -16,12 +16,12 @@ psql -q -d $src -f "$here/init.sql" >/dev/null
 psql -q -d $dst -c "drop schema if exists staging cascade" >/dev/null 2>&1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# The image's configuration as it is (its empty keys count as not set), with host, databases
-# and tables from the environment as in compose.yml; only the Parquet directory moves.
-export SRC_HOST=$PGHOST SRC_DB=$src SRC_USERNAME=$PGUSER DST_HOST=$PGHOST DST_DB=$dst DST_USERNAME=$PGUSER
-export SRC_TABLES=burgers
-sed -e "s#^PARQUET_DIR = .*#PARQUET_DIR = $work/data#" \
-    "$here/../config/source_to_staging.ini" > "$work/smoke.ini"
+# The image's configuration as it is (it sets nothing), with every setting from the environment,
+# as `docker run -e` and compose.yml pass them.
+export SRC_DRIVER="PostgreSQL Unicode" SRC_HOST=$PGHOST SRC_PORT=$PGPORT SRC_DB=$src SRC_USERNAME=$PGUSER
+export DST_DRIVER="PostgreSQL Unicode" DST_HOST=$PGHOST DST_PORT=$PGPORT DST_DB=$dst DST_USERNAME=$PGUSER
+export SRC_SCHEMA=public DST_SCHEMA=staging SRC_TABLES=burgers PARQUET_DIR=$work/data
+cp "$here/../config/source_to_staging.ini" "$work/smoke.ini"
 for mode in DIRECT DUMP; do
   "$bin" --config "$work/smoke.ini" --mode $mode --report "$work/report.json" > "$work/out" 2>&1 \
     || { cat "$work/out"; echo "smoke: $mode run failed" >&2; exit 1; }

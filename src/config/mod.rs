@@ -792,6 +792,9 @@ fn endpoint(c: &mut Checker<'_>, side: Side) -> Option<Endpoint> {
         return None;
     };
     let password = get(c, "PASSWORD").map(Secret::new);
+    if let Some(user) = get(c, "USERNAME") {
+        secrets::register_public(&user);
+    }
     let trust = c.boolean(&key("MSSQL_TRUST_SERVER_CERTIFICATE"));
     let tns_alias = c.boolean(&key("ORACLE_TNS_ALIAS")).unwrap_or(false);
     Some(Endpoint {

@@ -1,9 +1,12 @@
 //! Passwords never appear in output.
 //!
 //! Every password the configuration holds is registered here, and everything the tool prints
-//! (log lines, error messages, the summary) passes through [`redact`], which replaces the
-//! registered values and any `PWD=...` / `Password=...` attribute of an ODBC connection string,
-//! including those that drivers echo back in their diagnostics.
+//! (log lines, error messages, the summary) passes through [`redact`], which masks any `PWD=...`
+//! / `Password=...` attribute of an ODBC connection string (including those that drivers echo
+//! back in their diagnostics) and every registered password where it stands as a whole word.
+//! Masking works on that structure, so it never changes other words: with the password
+//! `postgres`, `postgresql+psycopg2` stays as it is, and so does `UID=postgres` when the user
+//! name is the same word (a user name is no secret).
 
 use std::{
     fmt,
@@ -16,6 +19,19 @@ pub const MASK: &str = "***";
 fn registry() -> &'static RwLock<Vec<String>> {
     static SECRETS: OnceLock<RwLock<Vec<String>>> = OnceLock::new();
     SECRETS.get_or_init(|| RwLock::new(Vec::new()))
+}
+
+fn public() -> &'static RwLock<Vec<String>> {
+    static PUBLIC: OnceLock<RwLock<Vec<String>>> = OnceLock::new();
+    PUBLIC.get_or_init(|| RwLock::new(Vec::new()))
+}
+
+/// Registers a value that is printed as it is even where it equals a password (a user name).
+pub fn register_public(value: &str) {
+    let mut values = public().write().unwrap_or_else(|e| e.into_inner());
+    if !values.iter().any(|v| v == value) {
+        values.push(value.to_string());
+    }
 }
 
 /// A password: its `Debug` and `Display` never show the value.
@@ -63,15 +79,48 @@ pub fn register(value: &str) {
     }
 }
 
-/// `text` with every registered secret and every password attribute masked.
+/// `text` with every password attribute masked, and every registered secret that stands as a
+/// whole word (no letter, digit or `_` right before or after it).
 pub fn redact(text: &str) -> String {
     let mut out = mask_password_attributes(text);
     let secrets = registry().read().unwrap_or_else(|e| e.into_inner());
+    let public = public().read().unwrap_or_else(|e| e.into_inner());
     for secret in secrets.iter() {
-        if out.contains(secret.as_str()) {
-            out = out.replace(secret.as_str(), MASK);
+        if public.iter().any(|p| p == secret) || !out.contains(secret.as_str()) {
+            continue;
         }
+        out = mask_whole_words(&out, secret);
     }
+    out
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// `text` with each occurrence of `secret` that is a whole word replaced by the mask.
+fn mask_whole_words(text: &str, secret: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut before: Option<char> = None;
+    while let Some(at) = rest.find(secret) {
+        let prev = rest[..at].chars().next_back().or(before);
+        let next = rest[at + secret.len()..].chars().next();
+        let starts_word = secret.chars().next().is_some_and(is_word);
+        let ends_word = secret.chars().next_back().is_some_and(is_word);
+        let glued_before = starts_word && prev.is_some_and(is_word);
+        let glued_after = ends_word && next.is_some_and(is_word);
+        let whole = !(glued_before || glued_after);
+        out.push_str(&rest[..at]);
+        if whole {
+            out.push_str(MASK);
+        } else {
+            out.push_str(secret);
+        }
+        before = secret.chars().next_back();
+        rest = &rest[at + secret.len()..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -139,6 +188,21 @@ mod tests {
         );
         assert_eq!(mask_password_attributes("no secret here"), "no secret here");
         assert_eq!(mask_password_attributes("mypwd=1"), "mypwd=1");
+    }
+
+    #[test]
+    fn masks_whole_words_only_and_never_user_names() {
+        let _s = Secret::new("postgres");
+        register_public("postgres");
+        assert_eq!(
+            redact("SRC_DRIVER = 'postgresql+psycopg2' UID=postgres;PWD=postgres;"),
+            "SRC_DRIVER = 'postgresql+psycopg2' UID=postgres;PWD=***;"
+        );
+        let _t = Secret::new("Zomer2024");
+        assert_eq!(
+            redact("password Zomer2024 rejected; Zomer20245 x_Zomer2024 (Zomer2024)"),
+            "password *** rejected; Zomer20245 x_Zomer2024 (***)"
+        );
     }
 
     #[test]

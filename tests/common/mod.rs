@@ -95,6 +95,16 @@ impl TestDb {
         }
     }
 
+    /// A database that something else created (a run that creates its target database); it is
+    /// dropped at the end like the others.
+    pub fn existing(kind: Kind, name: &str) -> TestDb {
+        TestDb {
+            kind,
+            name: name.to_string(),
+            _dir: None,
+        }
+    }
+
     pub fn connection_string(&self) -> String {
         match self.kind {
             Kind::Postgres => format!(
