@@ -797,14 +797,16 @@ mod iso_tests {
             parse_iso_datetime("2020-02-29 12:34:56.5"),
             Some((18_321, 45_296, 500_000_000))
         );
+        // Day numbers computed independently, by PostgreSQL ('0044-03-15 BC'::date -
+        // '1970-01-01'::date), not by the helper under test.
+        assert_eq!(parse_iso_datetime("0044-03-15 BC"), Some((-735_160, 0, 0)));
+        assert_eq!(parse_iso_datetime("0001-12-31 BC"), Some((-719_163, 0, 0)));
+        assert_eq!(parse_iso_datetime("0001-01-01"), Some((-719_162, 0, 0)));
         assert_eq!(
-            parse_iso_datetime("0044-03-15 BC"),
-            Some((days_from_civil(-43, 3, 15), 0, 0))
+            parse_iso_datetime("4713-01-01 BC"),
+            Some((-2_440_550, 0, 0))
         );
-        assert_eq!(
-            parse_iso_datetime("12345-01-01"),
-            Some((days_from_civil(12_345, 1, 1), 0, 0))
-        );
+        assert_eq!(parse_iso_datetime("12345-01-01"), Some((3_789_391, 0, 0)));
         assert_eq!(parse_iso_datetime("2021-02-29"), None);
         assert_eq!(parse_iso_datetime("infinity"), None);
         assert_eq!(parse_iso_datetime("2020-01-01 25:00:00"), None);

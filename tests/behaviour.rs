@@ -195,14 +195,24 @@ fn the_ini_file_beats_the_environment_and_the_command_line_beats_both() {
         "environment beat the INI file"
     );
 
+    // Into a fresh target, so that what must be absent cannot be there from the first run.
+    let fresh = TestDb::new(Kind::Postgres, "prio_dst2");
+    let ini = write_ini(dir.path(), &src, &fresh, "a", "");
     let run = run_tool(
         dir.path(),
         &["--config", ini.to_str().unwrap(), "--tables", "c"],
         &[("SRC_TABLES", "b")],
     );
     assert_eq!(run.code, 0, "{}", run.output());
-    assert!(dst.has_table(Some("staging"), "c"), "--tables not used");
-    assert!(!dst.has_table(Some("staging"), "b"));
+    assert!(fresh.has_table(Some("staging"), "c"), "--tables not used");
+    assert!(
+        !fresh.has_table(Some("staging"), "a"),
+        "--tables did not replace the INI value"
+    );
+    assert!(
+        !fresh.has_table(Some("staging"), "b"),
+        "the environment was used"
+    );
 }
 
 #[test]

@@ -463,6 +463,9 @@ fn an_interrupted_load_removes_the_files_and_keeps_the_old_table() {
             parquet.display()
         ),
     );
+    // The load's inserts wait until the test lets them go: the interrupt lands during the load,
+    // after step 1 wrote every file and the manifest.
+    let pause = common::pause_side_table_inserts(&dst);
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_source-to-staging"))
         .args(["--config", ini.to_str().unwrap()])
         .current_dir(dir.path())
@@ -470,21 +473,19 @@ fn an_interrupted_load_removes_the_files_and_keeps_the_old_table() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until step 1 is done (the manifest exists), then interrupt during the load.
-    let started = std::time::Instant::now();
-    while !files_in(&parquet)
-        .iter()
-        .any(|f| f.starts_with("manifest_"))
-    {
-        assert!(started.elapsed().as_secs() < 120, "no manifest appeared");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    common::wait_until_paused(&dst);
+    assert!(
+        files_in(&parquet)
+            .iter()
+            .any(|f| f.starts_with("manifest_")),
+        "the load started before the manifest was written"
+    );
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
+    drop(pause);
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);

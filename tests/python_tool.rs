@@ -448,15 +448,16 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 #[test]
 fn a_second_interrupt_still_writes_the_summary_and_report_and_drops_the_side_table() {
     let (_src, dst, dir, ini) = big_copy("int2");
+    // The inserts wait until the test lets them go, so both interrupts land during the load.
+    let pause = common::pause_side_table_inserts(&dst);
     let child = spawn(
         dir.path(),
         &["--config", ini.to_str().unwrap(), "--report", "r.json"],
     );
-    wait_until("side rows", || {
-        dst.has_table(Some("staging"), "t_s2s_new") && dst.count(Some("staging"), "t_s2s_new") > 0
-    });
+    common::wait_until_paused(&dst);
     signal(&child, "INT");
     signal(&child, "INT");
+    drop(pause);
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -305,13 +305,16 @@ fn an_interrupted_direct_copy_rolls_back_and_keeps_the_old_table() {
     let dst = target_with_old_table();
     let dir = tempfile::tempdir().unwrap();
     let ini = write_ini(dir.path(), &src, &dst, "t", "SRC_CHUNK_SIZE = 10000");
-    let mut child = spawn(dir.path(), &ini);
-    wait_for_side_rows(&dst, Some("staging"), &mut child);
+    // The inserts wait until the test lets them go, so the interrupt lands during the load.
+    let pause = common::pause_side_table_inserts(&dst);
+    let child = spawn(dir.path(), &ini);
+    common::wait_until_paused(&dst);
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
+    drop(pause);
     let (code, stdout, stderr) = finish(child);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(

@@ -477,6 +477,50 @@ pub fn write_ini(
     path
 }
 
+/// Makes every INSERT into a side table (`..._s2s_new`) that a run creates in this PostgreSQL
+/// database wait for as long as the returned connection holds an advisory lock: a deterministic
+/// "in the middle of the load" for tests that interrupt a run (no sleeping and hoping). An event
+/// trigger puts a statement trigger on each new side table; the trigger waits for the lock.
+pub fn pause_side_table_inserts(db: &TestDb) -> arrow_odbc::odbc_api::Connection<'static> {
+    assert_eq!(db.kind, Kind::Postgres, "event triggers are PostgreSQL's");
+    db.exec(
+        "CREATE FUNCTION s2s_test_wait() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+         PERFORM pg_advisory_lock(4242); PERFORM pg_advisory_unlock(4242); RETURN NULL; END $$",
+    );
+    db.exec(
+        "CREATE FUNCTION s2s_test_pause() RETURNS event_trigger LANGUAGE plpgsql AS $$ \
+         DECLARE r record; BEGIN FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() \
+         WHERE command_tag = 'CREATE TABLE' AND object_identity LIKE '%s2s_new%' LOOP \
+         EXECUTE format('CREATE TRIGGER s2s_test_pause BEFORE INSERT ON %s FOR EACH STATEMENT \
+         EXECUTE FUNCTION s2s_test_wait()', r.object_identity); END LOOP; END $$",
+    );
+    db.exec(
+        "CREATE EVENT TRIGGER s2s_test_pause ON ddl_command_end WHEN TAG IN ('CREATE TABLE') \
+         EXECUTE FUNCTION s2s_test_pause()",
+    );
+    let conn = env()
+        .connect_with_connection_string(&db.connection_string(), ConnectionOptions::default())
+        .expect("connect");
+    conn.execute("SELECT pg_advisory_lock(4242)", (), None)
+        .expect("advisory lock");
+    conn
+}
+
+/// Waits until a run's INSERT waits for the lock of [`pause_side_table_inserts`].
+pub fn wait_until_paused(db: &TestDb) {
+    let started = std::time::Instant::now();
+    while db
+        .query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        .is_empty()
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "no INSERT into a side table came to wait"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Writes an INI file with only the target (`load --manifest` needs no more), into its staging
 /// schema, with extra `[settings]` lines; returns its path.
 pub fn write_target_ini(dir: &Path, target: &TestDb, settings: &str) -> PathBuf {
