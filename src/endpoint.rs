@@ -61,7 +61,23 @@ fn connectors(
         .into())),
         _ => None,
     };
-    let target = connector(&settings.target, settings);
+    // A schema for a DBMS without schemas: known from the driver's name already, before
+    // connecting (which would create a SQLite file).
+    let target = connector(&settings.target, settings).and_then(|c| {
+        match settings.target.schema.as_deref() {
+            Some(schema)
+                if !c.dialect_guess().has_schemas() && !schema.eq_ignore_ascii_case("main") =>
+            {
+                Err(ConfigError::new(format!(
+                    "DST_SCHEMA = '{schema}': the target ({}) has no schemas; leave DST_SCHEMA \
+                     empty",
+                    c.dialect_guess().name()
+                ))
+                .into())
+            }
+            _ => Ok(c),
+        }
+    });
     match (source.transpose(), target) {
         (Ok(source), Ok(target)) => Ok((source, target)),
         (Err(s), Err(t)) if is_config(&s) && is_config(&t) => {

@@ -248,20 +248,29 @@ fn the_old_transfer_mode_names_are_accepted() {
         let src = small_source(Kind::Sqlite, "oldmode_src");
         let dst = TestDb::new(Kind::Sqlite, "oldmode_dst");
         let dir = tempfile::tempdir().unwrap();
+        // The Parquet files stay, so they show whether the copy went through them.
+        let pq = dir.path().join("pq");
         let settings = format!(
-            "TRANSFER_MODE = {mode}\nPARQUET_DIR = {}",
-            dir.path().join("pq").display()
+            "TRANSFER_MODE = {mode}\nPARQUET_DIR = {}\nCLEANUP_PARQUET_FILES = false",
+            pq.display()
         );
         let ini = write_ini(dir.path(), &src, &dst, "t", &settings);
         let run = run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
         assert_eq!(run.code, 0, "{mode}: {}", run.output());
         assert_eq!(rows(&dst, None, "t"), expected_small(), "{mode}");
-        let dumped = run.stderr.contains("Parquet file");
+        let files: Vec<String> = std::fs::read_dir(&pq)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let dumped = files.iter().any(|f| f == "t_part0000.parquet")
+            && files.iter().any(|f| f.starts_with("manifest_"));
         assert_eq!(
             dumped,
             mode.to_lowercase().ends_with("dump"),
-            "{mode}: {}",
-            run.output()
+            "{mode}: files {files:?}"
         );
     }
 }
@@ -526,7 +535,15 @@ fn tables_in_parallel_are_all_copied_and_reported_in_order() {
         .collect();
     assert_eq!(order, names, "{}", run.stdout);
     for (i, t) in names.iter().enumerate() {
-        assert_eq!(dst.count(Some("staging"), t), i as u64 + 1, "{t}");
+        let values = |db: &TestDb, schema: Option<&str>| {
+            db.query(&format!(
+                "SELECT id, v FROM {} ORDER BY id",
+                db.table_ref(schema, t)
+            ))
+        };
+        let want = values(&src, None);
+        assert_eq!(want.len(), i + 1, "{t} in the source");
+        assert_eq!(values(&dst, Some("staging")), want, "{t}");
     }
 }
 

@@ -111,4 +111,15 @@ fn check_reports_values_longer_than_the_caps_and_configuration_errors() {
         &[],
     );
     assert_eq!(run.code, 2, "{}", run.output());
+    assert!(
+        run.stderr
+            .contains("WRITE_MODE = 'merge' (from command line)")
+            && run.stderr.contains("expected replace, truncate or append"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.is_empty(),
+        "no check report for a bad configuration"
+    );
 }

@@ -23,14 +23,14 @@ fn run_ok(dir: &Path, ini: &Path, extra: &[&str]) -> common::Run {
 }
 
 /// The files in a directory (names only), sorted.
+/// The names in `dir`, sorted. A missing directory is an error, not an empty list: cleaning up
+/// must remove the run's files, never the directory.
 fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("{} cannot be read: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }
@@ -289,17 +289,27 @@ fn parquet_dir_placeholders_keep_a_history() {
             history.display()
         ),
     );
+    let today = || chrono::Local::now().format("%Y-%m-%d").to_string();
+    let first_day = today();
     run_ok(dir.path(), &ini, &[]);
     run_ok(dir.path(), &ini, &[]);
-    let days = files_in(&history);
-    assert_eq!(days.len(), 1, "{days:?}");
-    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-    assert_eq!(days[0], today);
-    let runs = files_in(&history.join(&today));
+    let last_day = today();
+    // Two runs, two directories, under the date each ran on (both the same, except around
+    // midnight).
+    let mut runs = Vec::new();
+    for day in files_in(&history) {
+        assert!(
+            day == first_day || day == last_day,
+            "{day} is not a run's date"
+        );
+        for run_id in files_in(&history.join(&day)) {
+            runs.push((day.clone(), run_id));
+        }
+    }
     assert_eq!(runs.len(), 2, "two runs, two directories: {runs:?}");
-    for run_id in runs {
+    for (day, run_id) in runs {
         assert_eq!(
-            files_in(&history.join(&today).join(&run_id)),
+            files_in(&history.join(&day).join(&run_id)),
             vec![
                 format!("manifest_{run_id}.json"),
                 "t_part0000.parquet".to_string()
@@ -341,7 +351,12 @@ fn dump_then_load_elsewhere_with_only_the_target_configured() {
         &[],
     );
     assert_eq!(run.code, 0, "{}", run.output());
-    assert_eq!(dst.count(Some("staging"), "t"), 1200);
+    // Every value, not only the count.
+    let values =
+        |db: &TestDb, table: String| db.query(&format!("SELECT id, v FROM {table} ORDER BY id"));
+    let want = values(&src, src.table_ref(None, "t"));
+    assert_eq!(want.len(), 1200);
+    assert_eq!(values(&dst, dst.table_ref(Some("staging"), "t")), want);
     assert_eq!(
         files_in(&moved),
         Vec::<String>::new(),

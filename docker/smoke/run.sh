@@ -23,6 +23,9 @@ export DST_DRIVER="PostgreSQL Unicode" DST_HOST=$PGHOST DST_PORT=$PGPORT DST_DB=
 export SRC_SCHEMA=public DST_SCHEMA=staging SRC_TABLES=burgers PARQUET_DIR=$work/data
 cp "$here/../config/source_to_staging.ini" "$work/smoke.ini"
 for mode in DIRECT DUMP; do
+  # Each mode into an empty staging schema, so that a mode that wrote nothing cannot pass on the
+  # table the other one left.
+  psql -q -d $dst -c "drop schema if exists staging cascade" >/dev/null 2>&1
   "$bin" --config "$work/smoke.ini" --mode $mode --report "$work/report.json" > "$work/out" 2>&1 \
     || { cat "$work/out"; echo "smoke: $mode run failed" >&2; exit 1; }
   q="select count(*), md5(string_agg(bsn || achternaam || coalesce(geboortedatum::text, '') \
