@@ -47,12 +47,24 @@ fn connector(endpoint: &crate::config::Endpoint, settings: &Settings) -> anyhow:
     Ok(connector)
 }
 
-/// The connectors of the source (when `with_source`) and the target; configuration problems of
-/// both sides come back as one error.
+/// Which sides a command needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sides {
+    /// A copy or `check`.
+    Both,
+    /// `dump`: the target (and its driver) may be on another machine.
+    Source,
+    /// `load`.
+    Target,
+}
+
+/// The connectors of the sides a command needs; configuration problems of both sides come back
+/// as one error.
 fn connectors(
     settings: &Settings,
-    with_source: bool,
-) -> anyhow::Result<(Option<Connector>, Connector)> {
+    sides: Sides,
+) -> anyhow::Result<(Option<Connector>, Option<Connector>)> {
+    let with_source = sides != Sides::Target;
     let source = match (&settings.source, with_source) {
         (Some(source), true) => Some(connector(source, settings)),
         (None, true) => Some(Err(ConfigError::new(
@@ -63,22 +75,24 @@ fn connectors(
     };
     // A schema for a DBMS without schemas: known from the driver's name already, before
     // connecting (which would create a SQLite file).
-    let target = connector(&settings.target, settings).and_then(|c| {
-        match settings.target.schema.as_deref() {
-            Some(schema)
-                if !c.dialect_guess().has_schemas() && !schema.eq_ignore_ascii_case("main") =>
-            {
-                Err(ConfigError::new(format!(
-                    "DST_SCHEMA = '{schema}': the target ({}) has no schemas; leave DST_SCHEMA \
+    let target = (sides != Sides::Source).then(|| {
+        connector(&settings.target, settings).and_then(|c| {
+            match settings.target.schema.as_deref() {
+                Some(schema)
+                    if !c.dialect_guess().has_schemas() && !schema.eq_ignore_ascii_case("main") =>
+                {
+                    Err(ConfigError::new(format!(
+                        "DST_SCHEMA = '{schema}': the target ({}) has no schemas; leave DST_SCHEMA \
                      empty",
-                    c.dialect_guess().name()
-                ))
-                .into())
+                        c.dialect_guess().name()
+                    ))
+                    .into())
+                }
+                _ => Ok(c),
             }
-            _ => Ok(c),
-        }
+        })
     });
-    match (source.transpose(), target) {
+    match (source.transpose(), target.transpose()) {
         (Ok(source), Ok(target)) => Ok((source, target)),
         (Err(s), Err(t)) if is_config(&s) && is_config(&t) => {
             Err(ConfigError::new(format!("{s:#}\n{t:#}")).into())
@@ -128,8 +142,9 @@ pub fn open_both(
     settings: &Settings,
     missing: MissingTarget,
 ) -> anyhow::Result<((Endpoint, Connection), Endpoint)> {
-    let (source, target) = connectors(settings, true)?;
+    let (source, target) = connectors(settings, Sides::Both)?;
     let source = source.expect("asked for the source");
+    let target = target.expect("asked for the target");
     let source = connect_side(settings, source, &settings_source(settings)?)?;
     let target = connect_target(settings, target, missing)?;
     Ok((source, target))
@@ -137,14 +152,15 @@ pub fn open_both(
 
 /// The source alone (`dump`).
 pub fn open_source(settings: &Settings) -> anyhow::Result<(Endpoint, Connection)> {
-    let (source, _) = connectors(settings, true)?;
+    let (source, _) = connectors(settings, Sides::Source)?;
     let source = source.expect("asked for the source");
     connect_side(settings, source, &settings_source(settings)?)
 }
 
 /// The target alone (`load`).
 pub fn open_target(settings: &Settings) -> anyhow::Result<Endpoint> {
-    let (_, target) = connectors(settings, false)?;
+    let (_, target) = connectors(settings, Sides::Target)?;
+    let target = target.expect("asked for the target");
     connect_target(settings, target, MissingTarget::Create)
 }
 
@@ -281,7 +297,15 @@ fn missing_database(
     let admin = match connector(&admin_endpoint, settings).and_then(|c| c.connect()) {
         Ok(admin) => admin,
         Err(e) => {
-            log::debug!("cannot reach the admin database {admin_name}: {e:#}");
+            if endpoint.admin_db.is_some() {
+                log::warn!(
+                    "cannot connect to DST_ADMIN_DB = '{admin_name}' to see whether {name} \
+                     exists: {}",
+                    crate::report::brief(&e)
+                );
+            } else {
+                log::debug!("cannot reach the admin database {admin_name}: {e:#}");
+            }
             return Ok(None);
         }
     };

@@ -15,14 +15,38 @@ use std::{
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static SIGNALS: AtomicU32 = AtomicU32::new(0);
-static REPORT: Mutex<Option<(PathBuf, String)>> = Mutex::new(None);
+/// What a forced stop's report says about the run.
+#[derive(Debug, Clone, Default)]
+struct RunInfo {
+    path: Option<PathBuf>,
+    command: String,
+    transfer_mode: String,
+    write_mode: String,
+    started_at: String,
+}
+
+static REPORT: Mutex<Option<RunInfo>> = Mutex::new(None);
 
 /// How long a second interrupt still waits for the clean stop.
 pub const GRACE: Duration = Duration::from_secs(5);
 
-/// Where `--report` goes (and the command), so that a forced stop can still write one.
-pub fn set_report(path: Option<PathBuf>, command: &str) {
-    *REPORT.lock().unwrap_or_else(|e| e.into_inner()) = path.map(|p| (p, command.to_string()));
+/// Where `--report` goes, the command and when it started, so that a forced stop can still
+/// write a report.
+pub fn set_report(path: Option<PathBuf>, command: &str, started_at: &str) {
+    *REPORT.lock().unwrap_or_else(|e| e.into_inner()) = Some(RunInfo {
+        path,
+        command: command.to_string(),
+        started_at: started_at.to_string(),
+        ..RunInfo::default()
+    });
+}
+
+/// The run's modes, once the settings are known (for a forced stop's report).
+pub fn set_modes(transfer_mode: &str, write_mode: &str) {
+    if let Some(info) = REPORT.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        info.transfer_mode = transfer_mode.to_string();
+        info.write_mode = write_mode.to_string();
+    }
 }
 
 /// Ends the process now with exit status 130, writing a report that says why when one is due.
@@ -30,13 +54,20 @@ fn stop_now(why: &str) -> ! {
     eprintln!("{why}");
     log::error!("{why}");
     let report = REPORT.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    if let Some((path, command)) = report {
+    if let Some(RunInfo {
+        path: Some(path),
+        command,
+        transfer_mode,
+        write_mode,
+        started_at,
+    }) = report
+    {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let json = crate::report::JsonReport {
             command: &command,
-            transfer_mode: String::new(),
-            write_mode: String::new(),
-            started_at: String::new(),
+            transfer_mode,
+            write_mode,
+            started_at,
             finished_at: now,
             exit_status: 130,
             error: Some(why.to_string()),

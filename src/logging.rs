@@ -63,11 +63,26 @@ pub fn init(
     progress_bars: bool,
 ) -> anyhow::Result<()> {
     let file = if settings.to_file {
+        let problem = |why: String| {
+            anyhow::Error::new(crate::ConfigError::new(format!(
+                "LOG_FILE = '{}': {why}; choose a file in a folder this user may write to",
+                settings.file.display()
+            )))
+        };
         if let Some(dir) = settings.file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| {
-                format!("LOG_FILE: cannot create the directory {}", dir.display())
+            std::fs::create_dir_all(dir).map_err(|e| {
+                problem(format!("cannot create the folder {} ({e})", dir.display()))
             })?;
         }
+        if settings.file.is_dir() {
+            return Err(problem("that is a folder, not a file".into()));
+        }
+        // file-rotate would swallow this error and log nowhere.
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&settings.file)
+            .map_err(|e| problem(format!("cannot open it for writing ({e})")))?;
         let file = Arc::new(Mutex::new(FileRotate::new(
             &settings.file,
             AppendCount::new(settings.backup_count),
@@ -121,6 +136,14 @@ pub fn init(
 /// `%(message)s` (and `%(levelname)-8s`-style widths; `%%` is a percent sign). Other
 /// placeholders are kept as they are.
 pub fn python_format(format: &str, record: &log::Record<'_>, message: &str) -> String {
+    // An INI file read by configparser with interpolation had to write `%%(asctime)s`: the same.
+    let unescaped;
+    let format = if format.contains("%%(") {
+        unescaped = format.replace("%%", "%");
+        unescaped.as_str()
+    } else {
+        format
+    };
     let level = match record.level() {
         log::Level::Error => "ERROR",
         log::Level::Warn => "WARNING",
@@ -172,6 +195,11 @@ pub fn python_format(format: &str, record: &log::Record<'_>, message: &str) -> S
                 .next()
                 .unwrap_or_default()
                 .to_string(),
+            "process" => std::process::id().to_string(),
+            "lineno" => record.line().unwrap_or(0).to_string(),
+            "msecs" => format!("{:03}", chrono::Local::now().timestamp_subsec_millis()),
+            "filename" | "pathname" => record.file().unwrap_or_default().to_string(),
+            "threadName" => std::thread::current().name().unwrap_or("main").to_string(),
             "levelno" => match record.level() {
                 log::Level::Error => "40",
                 log::Level::Warn => "30",
@@ -220,5 +248,8 @@ mod tests {
             rest,
             " - source_to_staging.target - WARNING  - hallo (100%) %(foo)s"
         );
+        // As configparser's interpolation needed it written in an INI file.
+        let line = python_format("%%(levelname)s: %%(message)s", &record, "hallo");
+        assert_eq!(line, "WARNING: hallo");
     }
 }

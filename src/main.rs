@@ -190,6 +190,8 @@ struct Invocation<'a> {
     started: chrono::DateTime<chrono::Utc>,
     logging: bool,
     raw: Option<RawValues>,
+    /// `TRANSFER_MODE` and `WRITE_MODE` as the settings have them, once they parsed.
+    modes: Option<(String, String)>,
 }
 
 fn run(common: &Common, action: Action) -> ExitCode {
@@ -199,8 +201,15 @@ fn run(common: &Common, action: Action) -> ExitCode {
         started: chrono::Utc::now(),
         logging: false,
         raw: None,
+        modes: None,
     };
-    interrupt::set_report(common.report.clone(), invocation.command);
+    interrupt::set_report(
+        common.report.clone(),
+        invocation.command,
+        &invocation
+            .started
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
     let result = invocation.execute(action);
     let code = match &result {
         Ok(Outcome::Report(report)) => report.exit_code(),
@@ -222,11 +231,23 @@ impl Invocation<'_> {
             Action::Load(_) => Purpose::Load,
             _ => Purpose::Copy,
         };
-        let raw = RawValues::load(&ConfigSources {
+        let raw = match RawValues::load(&ConfigSources {
             config_file: common.config.clone(),
             overrides: common.overrides()?,
             environment: true,
-        })?;
+        }) {
+            Ok(raw) => raw,
+            Err(e) => {
+                // The file could not be read as a whole: its [logging] keys, line by line, so
+                // that this error still reaches LOG_FILE.
+                if let Some(path) = &common.config {
+                    let fallback = RawValues::logging_of_unreadable(path);
+                    let settings = Settings::logging_from(&fallback);
+                    self.logging = logging::init(&settings, common.level_override(), false).is_ok();
+                }
+                return Err(e.into());
+            }
+        };
         self.raw = Some(raw.clone());
         // Logging first, from whatever of [logging] parses, so that every later problem (the
         // rest of the configuration included) reaches LOG_FILE too.
@@ -237,10 +258,19 @@ impl Invocation<'_> {
         for note in &raw.notes {
             log::info!("{note}");
         }
+        for warning in &raw.warnings {
+            log::warn!("{warning}");
+        }
         for key in &raw.unknown_keys {
             log::warn!("unknown configuration key {key} is ignored");
         }
         let settings = load_settings(raw, purpose)?;
+        let modes = (
+            settings.transfer_mode.to_string(),
+            settings.write_mode.to_string(),
+        );
+        interrupt::set_modes(&modes.0, &modes.1);
+        self.modes = Some(modes);
         if let Err(e) = interrupt::install() {
             log::warn!("Ctrl-C will stop the run abruptly: {e}");
         }
@@ -299,10 +329,23 @@ impl Invocation<'_> {
                 Ok(Outcome::Report(report)) => report.json_tables(),
                 _ => Vec::new(),
             };
+            // The settings' names for the modes; the text as given when they did not parse.
+            let (transfer_mode, write_mode) = self.modes.clone().unwrap_or_else(|| {
+                let transfer = setting("TRANSFER_MODE", "DIRECT").to_ascii_uppercase();
+                let transfer = match transfer.as_str() {
+                    "SQLALCHEMY_DIRECT" => "DIRECT".to_string(),
+                    "SQLALCHEMY_DUMP" | "CONNECTORX_DUMP" => "DUMP".to_string(),
+                    _ => transfer,
+                };
+                (
+                    transfer,
+                    setting("WRITE_MODE", "replace").to_ascii_lowercase(),
+                )
+            });
             let json = JsonReport {
                 command: self.command,
-                transfer_mode: setting("TRANSFER_MODE", "DIRECT").to_ascii_uppercase(),
-                write_mode: setting("WRITE_MODE", "replace").to_ascii_lowercase(),
+                transfer_mode,
+                write_mode,
                 started_at: self
                     .started
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -353,10 +396,39 @@ fn load_dotenv(config: Option<&std::path::Path>) -> anyhow::Result<()> {
 }
 
 fn load_settings(mut raw: RawValues, purpose: Purpose) -> anyhow::Result<Settings> {
-    if Settings::from_values_for(&raw, purpose)?.ask_password {
+    let first =
+        Settings::from_values_for(&raw, purpose).map_err(|e| with_driver_problems(e, &raw))?;
+    if first.ask_password {
         ask_passwords(&mut raw)?;
     }
     Ok(Settings::from_values_for(&raw, purpose)?)
+}
+
+/// A configuration error, with the problems of the drivers that `P_DRIVER` names added: all of
+/// both sides' problems in one message, before anything is connected to.
+fn with_driver_problems(error: ConfigError, raw: &RawValues) -> ConfigError {
+    let mut problems = Vec::new();
+    for side in [Side::Source, Side::Target] {
+        let p = side.prefix();
+        let key = |k: &str| format!("{p}_{k}");
+        let by_parts =
+            raw.get(&key("CONNECTION_STRING")).is_none() && raw.get(&key("DSN")).is_none();
+        if let (Some(driver), true) = (raw.get(&key("DRIVER")), by_parts) {
+            let client = raw
+                .get(&key("ORACLE_CLIENT_PATH"))
+                .map(std::path::Path::new);
+            if let Err(e) =
+                odbc::choose_driver(p, driver, raw.get(&key("MSSQL_ODBC_DRIVER")), client)
+            {
+                problems.push(format!("{e:#}"));
+            }
+        }
+    }
+    if problems.is_empty() {
+        error
+    } else {
+        ConfigError::new(format!("{error}\n  {}", problems.join("\n  ")))
+    }
 }
 
 /// Prompts for both passwords with hidden input; a blank answer keeps the configured value.

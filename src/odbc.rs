@@ -235,9 +235,40 @@ fn connect_error(side: &str, error: odbc_api::Error) -> anyhow::Error {
 /// is, or the installed driver for the DBMS a SQLAlchemy-style name of the Python tool means
 /// (`postgresql+psycopg2` -> `PostgreSQL Unicode`), said in one INFO line.
 fn resolve_driver(prefix: &str, driver: &str, endpoint: &Endpoint) -> anyhow::Result<String> {
+    let (chosen, dbms) = choose_driver(
+        prefix,
+        driver,
+        endpoint.mssql_odbc_driver.as_deref(),
+        endpoint.oracle_client_path.as_deref(),
+    )?;
+    if let Some(dbms) = dbms {
+        // Once per run and side, however often the side connects.
+        static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+        let line = format!(
+            "{prefix}_DRIVER = {driver}: the Python tool's name for {}; using the ODBC driver \
+             '{chosen}'",
+            dbms.name()
+        );
+        if !said.contains(&line) {
+            log::info!("{line}");
+            said.push(line);
+        }
+    }
+    Ok(chosen)
+}
+
+/// The ODBC driver a `P_DRIVER` value names, and the DBMS when it was a SQLAlchemy name of the
+/// Python tool; a [`ConfigError`] that says what to install when there is none.
+pub fn choose_driver(
+    prefix: &str,
+    driver: &str,
+    mssql_driver: Option<&str>,
+    oracle_client_path: Option<&std::path::Path>,
+) -> anyhow::Result<(String, Option<Dbms>)> {
     // A path to the driver library is allowed as well as a registered name.
     if driver.contains('/') || driver.contains('\\') {
-        return Ok(driver.to_string());
+        return Ok((driver.to_string(), None));
     }
     let installed = installed_drivers()?;
     // SQLAlchemy names are lower case; "sqlite" means SQLite 3 even where an (obsolete) SQLite 2
@@ -246,7 +277,7 @@ fn resolve_driver(prefix: &str, driver: &str, endpoint: &Endpoint) -> anyhow::Re
     if sqlalchemy.is_none()
         && let Some(found) = installed.iter().find(|d| d.eq_ignore_ascii_case(driver))
     {
-        return Ok(found.clone());
+        return Ok((found.clone(), None));
     }
     let names: Vec<&str> = installed.iter().map(String::as_str).collect();
     let Some(dbms) = sqlalchemy.or_else(|| Dbms::from_sqlalchemy(driver)) else {
@@ -257,29 +288,23 @@ fn resolve_driver(prefix: &str, driver: &str, endpoint: &Endpoint) -> anyhow::Re
         ))
         .into());
     };
-    let wanted = endpoint.mssql_odbc_driver.as_deref();
-    let chosen = driver_names::choose(dbms, &installed, wanted).or_else(|| {
+    let chosen = driver_names::choose(dbms, &installed, mssql_driver).or_else(|| {
         (dbms == Dbms::Oracle)
-            .then_some(endpoint.oracle_client_path.as_deref())
+            .then_some(oracle_client_path)
             .flatten()
             .and_then(driver_names::oracle_driver_in)
     });
     match chosen {
-        Some(chosen) => {
-            log::info!(
-                "{prefix}_DRIVER = {driver}: the Python tool's name for {}; using the ODBC \
-                 driver '{chosen}'",
-                dbms.name()
-            );
-            Ok(chosen)
-        }
-        None if dbms == Dbms::SqlServer && wanted.is_some() => Err(ConfigError::new(format!(
-            "{prefix}_MSSQL_ODBC_DRIVER = '{}' is not an installed ODBC driver. Installed ODBC \
+        Some(chosen) => Ok((chosen, Some(dbms))),
+        None if dbms == Dbms::SqlServer && mssql_driver.is_some() => {
+            Err(ConfigError::new(format!(
+                "{prefix}_MSSQL_ODBC_DRIVER = '{}' is not an installed ODBC driver. Installed ODBC \
              drivers: {}",
-            wanted.unwrap_or_default(),
-            list_or_none(&names)
-        ))
-        .into()),
+                mssql_driver.unwrap_or_default(),
+                list_or_none(&names)
+            ))
+            .into())
+        }
         None => Err(ConfigError::new(format!(
             "{prefix}_DRIVER = '{driver}' means {}, but no ODBC driver for it is installed \
              (installed: {}); {}",

@@ -205,12 +205,17 @@ impl Progress {
         let bar = BARS.get().map(|multi| {
             let bar = match expected {
                 Some(total) => {
-                    let bar = indicatif::ProgressBar::new(total);
+                    // Hidden until the MultiProgress takes it: a bar drawn on its own first
+                    // leaves a frame that nothing clears.
+                    let bar = indicatif::ProgressBar::with_draw_target(
+                        Some(total),
+                        indicatif::ProgressDrawTarget::hidden(),
+                    );
                     bar.set_style(
                         // wide_bar takes what the terminal's width leaves.
                         indicatif::ProgressStyle::with_template(
                             "{prefix:>20.bold} [{wide_bar}] {human_pos}/{human_len} rows \
-                             {rate:>16} {eta:<12}",
+                             {rate:>16} {eta}",
                         )
                         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
                         .with_key("rate", rate)
@@ -220,7 +225,10 @@ impl Progress {
                     bar
                 }
                 None => {
-                    let bar = indicatif::ProgressBar::new_spinner();
+                    let bar = indicatif::ProgressBar::with_draw_target(
+                        None,
+                        indicatif::ProgressDrawTarget::hidden(),
+                    );
                     bar.set_style(
                         indicatif::ProgressStyle::with_template(
                             "{prefix:>20.bold} {spinner} {human_pos} rows {rate:>14}",
@@ -247,16 +255,18 @@ impl Progress {
     /// Ends the bar with one line that stays: rows, seconds and whether the table was copied.
     pub fn done(&self, rows: u64, ok: bool) {
         if let Some(bar) = &self.bar {
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{prefix:>20.bold} {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar.finish_with_message(format!(
-                "{} rows in {:.1} s, {}",
-                thousands(rows),
-                self.started.elapsed().as_secs_f64(),
-                if ok { "ok" } else { "FAILED" }
-            ));
+            // The bar goes, and a line that stays is printed above the others (a finished bar
+            // would be redrawn over by the next log line).
+            bar.finish_and_clear();
+            if let Some(multi) = BARS.get() {
+                let _ = multi.println(format!(
+                    "{:>20} {} rows in {:.1} s, {}",
+                    self.table,
+                    thousands(rows),
+                    self.started.elapsed().as_secs_f64(),
+                    if ok { "ok" } else { "FAILED" }
+                ));
+            }
         }
     }
 

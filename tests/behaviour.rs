@@ -383,7 +383,7 @@ fn passwords_never_appear_in_the_output() {
         &dst,
         "t, not_there",
         &format!(
-            "\n[logging]\nLOG_TO_FILE = true\nLOG_FILE = {}\nLOG_LEVEL = TRACE",
+            "\n[logging]\nLOG_TO_FILE = true\nLOG_FILE = {}",
             log_file.display()
         ),
     );

@@ -162,6 +162,15 @@ fn python_tool_copy(source: Kind, transfer_mode: &str, encoding: &str) {
     // The report is where --report says, relative to the working directory (a command-line path).
     let report = std::fs::read_to_string(places.elsewhere.join("rapport.json")).unwrap();
     assert!(report.contains("\"exit_status\": 0"), "{report}");
+    let mode = if transfer_mode.ends_with("DUMP") {
+        "DUMP"
+    } else {
+        "DIRECT"
+    };
+    assert!(
+        report.contains(&format!("\"transfer_mode\": \"{mode}\"")),
+        "the old mode name as the tool calls it: {report}"
+    );
 }
 
 #[test]
@@ -548,23 +557,155 @@ fn progress_bars_end_as_one_line_per_table_with_separators_and_no_early_eta() {
         "WRITE_MODE = truncate\nPARALLEL_TABLES = 1",
     );
     let command = format!(
-        "{} --config {}",
+        "stty cols 100 rows 50; {} --config {}",
         env!("CARGO_BIN_EXE_source-to-staging"),
         ini.display()
     );
-    // `script` gives the tool a terminal, so it draws bars.
+    // `script` gives the tool a terminal of 100 columns, so it draws bars; pyte, a terminal
+    // emulator, shows what stays on the screen.
     let out = Command::new("script")
         .args(["-qec", &command, "/dev/null"])
         .current_dir(dir.path())
         .stdin(Stdio::null())
         .output()
         .expect("script (util-linux)");
-    let screen = String::from_utf8_lossy(&out.stdout);
-    assert!(screen.contains("12,345 rows in "), "{screen}");
-    assert!(screen.contains(" s, ok"), "{screen}");
+    let mut render = Command::new("python3")
+        .args([
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/support/render_terminal.py"
+            ),
+            "100",
+            "50",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 with pyte");
+    {
+        use std::io::Write;
+        render.stdin.take().unwrap().write_all(&out.stdout).unwrap();
+    }
+    let rendered = render.wait_with_output().unwrap();
+    assert!(rendered.status.success(), "pyte: {rendered:?}");
+    let screen = String::from_utf8_lossy(&rendered.stdout);
+    let lines: Vec<&str> = screen.lines().collect();
+    // One final line per table, with thousands separators, in the order they ended; then the
+    // summary on a line of its own. No bar is left on the screen, and no ETA before rows move.
+    let goed = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("goed 12,345 rows in ") && l.ends_with(", ok"));
+    let fout = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("fout 0 rows in ") && l.ends_with(", FAILED"));
+    let summary = lines.iter().position(|l| l.starts_with("table "));
     assert!(
-        screen.contains("0 rows in ") && screen.contains(" s, FAILED"),
+        goed.is_some() && fout.is_some() && goed < summary && fout < summary,
         "{screen}"
     );
-    assert!(!screen.contains("ETA 0s"), "{screen}");
+    assert!(
+        !screen.contains("/12,345 rows") && !screen.contains("/3 rows"),
+        "a bar was left on the screen:\n{screen}"
+    );
+    assert!(!screen.contains("ETA 0"), "{screen}");
+}
+
+#[test]
+fn errors_in_the_ini_file_itself_still_reach_its_log_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = dir.path().join("c.ini");
+    std::fs::write(
+        &ini,
+        "[database-source]\nSRC_DSN = x\n[database-destination]\nDST_DSN = y\n[settings]\n\
+         ; één tabel per regel\nSRC_TABLES = t\nWRITE_MOOD = append\n[logging]\n\
+         LOG_TO_FILE = true\nLOG_FILE = logs/x.log\n",
+    )
+    .unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let run = run_tool(elsewhere.path(), &["--config", ini.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    let log = std::fs::read_to_string(dir.path().join("logs/x.log")).expect("the log file");
+    assert!(
+        log.contains("line 8: unknown key WRITE_MOOD; did you mean WRITE_MODE?")
+            && log.trim_end().ends_with("finished with exit status 2"),
+        "{log}"
+    );
+    // A log file that cannot be one: a configuration error, not a silent run without a log.
+    std::fs::write(
+        &ini,
+        format!(
+            "[database-source]\nSRC_DSN = x\n[database-destination]\nDST_DSN = y\n[settings]\n\
+             SRC_TABLES = t\n[logging]\nLOG_TO_FILE = true\nLOG_FILE = {}\n",
+            elsewhere.path().display()
+        ),
+    )
+    .unwrap();
+    let run = run_tool(elsewhere.path(), &["--config", ini.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(
+        run.stderr.contains("that is a folder, not a file"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn problems_of_both_sides_come_together_and_the_shadow_warning_survives_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = dir.path().join("c.ini");
+    std::fs::write(
+        &ini,
+        "[database-source]\nSRC_DRIVER = PostgreSQL Unicode\nSRC_HOST = h\nSRC_PORT = 54321x\n\
+         [database-destination]\nDST_DRIVER = oracle+oracledb\nDST_HOST = h\n[settings]\n\
+         SRC_TABLES = t\n",
+    )
+    .unwrap();
+    let run = run_tool(
+        dir.path(),
+        &["--config", ini.to_str().unwrap(), "-q"],
+        &[("SRC_HOST", "elders")],
+    );
+    assert_eq!(run.code, 2, "{}", run.output());
+    for needle in [
+        "SRC_PORT = '54321x'",
+        "DST_DRIVER = 'oracle+oracledb' means Oracle, but no ODBC driver for it is installed",
+        // A warning, so -q keeps it.
+        "SRC_HOST = 'h' in ",
+    ] {
+        assert!(
+            run.stderr.contains(needle),
+            "no '{needle}' in {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn dump_needs_only_the_source() {
+    let src = TestDb::new(Kind::Sqlite, "py_dumponly");
+    src.exec("CREATE TABLE t (id integer)");
+    src.exec("INSERT INTO t VALUES (1)");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = dir.path().join("c.ini");
+    // The target's driver is not installed on the machine that dumps.
+    std::fs::write(
+        &ini,
+        format!(
+            "[database-source]\n{}\n[database-destination]\nDST_DRIVER = mssql+pyodbc\n\
+             DST_HOST = elders\n[settings]\nSRC_TABLES = t\nCLEANUP_PARQUET_FILES = false\n",
+            src.ini_keys("SRC")
+        ),
+    )
+    .unwrap();
+    let run = run_tool(
+        dir.path(),
+        &["dump", "--config", ini.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(
+        PathBuf::from(run.stdout.trim()).exists(),
+        "the manifest: {}",
+        run.stdout
+    );
 }

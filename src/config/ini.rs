@@ -54,16 +54,36 @@ fn decode(path: &Path, bytes: &[u8]) -> (String, Option<String>) {
     }
 }
 
-/// The line (1-based) where `key` is set in `text`, for messages.
-fn line_of(text: &str, key: &str) -> Option<usize> {
+/// The lines (1-based) where `key` is set in `text`, for messages.
+fn lines_of(text: &str, key: &str) -> Vec<usize> {
     text.lines()
-        .position(|line| {
+        .enumerate()
+        .filter(|(_, line)| {
             let line = line.trim_start();
-            line.len() > key.len()
-                && line[..key.len()].eq_ignore_ascii_case(key)
+            line.get(..key.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(key))
                 && line[key.len()..].trim_start().starts_with(['=', ':'])
         })
-        .map(|i| i + 1)
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// The text as Python's configparser reads it: a line whose first non-blank character is `;` or
+/// `#` is a comment, also when it is indented (rust-ini would take it for the start of a key and
+/// swallow the lines after it); an indented line continues the value above it. Line numbers
+/// stay as they were.
+fn without_comment_lines(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let start = line.trim_start();
+            if start.starts_with(';') || start.starts_with('#') {
+                ""
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The known key `key` is most likely a misspelling of, if any (`WRITE_MOOD` -> `WRITE_MODE`).
@@ -103,9 +123,10 @@ impl IniFile {
         let options = ParseOption {
             enabled_quote: false,
             enabled_escape: false,
+            enabled_indented_mutiline_value: true,
             ..ParseOption::default()
         };
-        let ini = Ini::load_from_str_opt(text, options).map_err(|e| {
+        let ini = Ini::load_from_str_opt(&without_comment_lines(text), options).map_err(|e| {
             ConfigError::new(format!(
                 "the configuration file {} is not valid INI: line {}, column {}: {}; it needs \
                  sections such as [settings] with lines KEY = value",
@@ -118,13 +139,26 @@ impl IniFile {
         let mut values = Dict::new();
         let mut unknown = Vec::new();
         let mut errors = Vec::new();
-        let at = |key: &str| {
-            line_of(text, key).map_or(format!("{}", path.display()), |line| {
-                format!("{} line {line}", path.display())
-            })
+        let at = |key: &str| match lines_of(text, key).first() {
+            Some(line) => format!("{} line {line}", path.display()),
+            None => format!("{}", path.display()),
         };
+        let mut seen = std::collections::HashSet::new();
         for (section, properties) in ini.iter() {
             for (key, value) in properties.iter() {
+                if !seen.insert(key.trim().to_ascii_uppercase()) {
+                    let lines: Vec<String> = lines_of(text, key.trim())
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect();
+                    errors.push(format!(
+                        "{}: {} is set more than once (lines {}); keep one",
+                        path.display(),
+                        key.trim(),
+                        lines.join(" and ")
+                    ));
+                    continue;
+                }
                 let upper = key.trim().to_ascii_uppercase();
                 let value = value.trim();
                 let Some(section) = section else {
@@ -272,6 +306,40 @@ mod tests {
         assert_eq!(
             note.unwrap(),
             "t.ini is not UTF-8 (line 2); read as Windows-1252"
+        );
+    }
+
+    #[test]
+    fn indented_comments_are_comments_and_indented_lines_continue_a_value() {
+        let ini = IniFile::parse(
+            Path::new("t.ini"),
+            "[settings]\nSRC_TABLES = t,\n    t2\n  ; append, never replace\nWRITE_MODE = append\n\
+             ; één tabel\n",
+        )
+        .unwrap();
+        assert_eq!(
+            ini.values.get("SRC_TABLES").and_then(|v| v.as_str()),
+            Some("t,\nt2")
+        );
+        assert_eq!(
+            ini.values.get("WRITE_MODE").and_then(|v| v.as_str()),
+            Some("append")
+        );
+        // A Dutch comment before an unknown key: no panic on a character boundary.
+        let ini = IniFile::parse(Path::new("t.ini"), "[settings]\n; één tabel\nFOO = 1\n").unwrap();
+        assert_eq!(
+            ini.unknown,
+            vec!["[settings] FOO (t.ini line 3)".to_string()]
+        );
+        let err = IniFile::parse(
+            Path::new("t.ini"),
+            "[settings]\nROW_LIMIT = 1\nrow_limit = 2\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "t.ini: row_limit is set more than once (lines 2 and 3); keep one"
         );
     }
 

@@ -308,9 +308,10 @@ pub struct RawValues {
     pub unknown_keys: Vec<String>,
     /// The INI file's folder: relative paths in the file are relative to it.
     pub config_dir: Option<PathBuf>,
-    /// What was noticed while loading (an INI file's encoding, INI values that shadow
-    /// environment variables), for the log.
+    /// What was noticed while loading (an INI file's encoding), for the log.
     pub notes: Vec<String>,
+    /// What should be warned about: INI values that shadow environment variables.
+    pub warnings: Vec<String>,
 }
 
 impl RawValues {
@@ -328,13 +329,14 @@ impl RawValues {
         }
         let mut unknown_keys = Vec::new();
         let mut notes = Vec::new();
+        let mut warnings = Vec::new();
         let mut config_dir = None;
         if let Some(path) = &sources.config_file {
             let ini = IniFile::read(path)?;
             unknown_keys = ini.unknown.clone();
             notes.extend(ini.notes.iter().cloned());
             if sources.environment {
-                notes.extend(ini.shadowed_environment());
+                warnings.extend(ini.shadowed_environment());
             }
             config_dir = Some(
                 path.parent()
@@ -375,7 +377,38 @@ impl RawValues {
             unknown_keys,
             config_dir,
             notes,
+            warnings,
         })
+    }
+
+    /// The `[logging]` keys of an INI file that could not be read as a whole (a key in the wrong
+    /// section, a misspelled key, ...), read line by line, so that the error about the file can
+    /// still reach its `LOG_FILE`.
+    pub fn logging_of_unreadable(path: &std::path::Path) -> RawValues {
+        let mut raw = RawValues::from_pairs([]);
+        let origin = format!("configuration file {}", path.display());
+        if let Ok(bytes) = std::fs::read(path) {
+            let text =
+                match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)) {
+                    Ok(text) => text.to_string(),
+                    Err(_) => encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned(),
+                };
+            for line in text.lines() {
+                let Some((key, value)) = line.split_once(['=', ':']) else {
+                    continue;
+                };
+                let key = key.trim().to_ascii_uppercase();
+                if keys::section_of(&key) == Some("logging") && !value.trim().is_empty() {
+                    raw.set(&key, value.trim().to_string(), &origin);
+                }
+            }
+        }
+        raw.config_dir = Some(
+            path.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), PathBuf::from),
+        );
+        raw
     }
 
     /// Builds values directly (for the library API and tests); `from` names their origin.
@@ -399,6 +432,7 @@ impl RawValues {
             unknown_keys: Vec::new(),
             config_dir: None,
             notes: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -474,8 +508,9 @@ impl<'a> Checker<'a> {
         Some(Duration::from_secs_f64(v))
     }
 
-    /// A path setting: relative paths from the INI file are relative to the file's folder
-    /// (scheduled runs start in unexpected working directories); others to the working directory.
+    /// A path setting: relative paths from the INI file, and the defaults when there is an INI
+    /// file, are relative to the file's folder (scheduled runs start in unexpected working
+    /// directories); paths from the environment or the command line to the working directory.
     fn path(&self, key: &str, value: &str) -> PathBuf {
         let path = PathBuf::from(value);
         match &self.raw.config_dir {
@@ -484,7 +519,7 @@ impl<'a> Checker<'a> {
                     && self
                         .raw
                         .origin(key)
-                        .is_some_and(|o| o.starts_with("configuration file")) =>
+                        .is_some_and(|o| o.starts_with("configuration file") || o == "default") =>
             {
                 dir.join(path)
             }

@@ -158,10 +158,20 @@ fn mask_password_attributes(text: &str) -> String {
             i += 1;
         }
         let value_len = if bytes.get(i) == Some(&b'{') {
-            text[i..].find('}').map_or(text.len() - i, |end| end + 1)
+            // Braced: up to the '}' that is not doubled ("}}" is a brace inside the value).
+            let mut j = i + 1;
+            loop {
+                match bytes.get(j) {
+                    None => break text.len() - i,
+                    Some(b'}') if bytes.get(j + 1) == Some(&b'}') => j += 2,
+                    Some(b'}') => break j + 1 - i,
+                    Some(_) => j += 1,
+                }
+            }
         } else {
+            // Plain: up to the ';' (spaces belong to the value), a quote or the line's end.
             text[i..]
-                .find(|c: char| c == ';' || c == '\'' || c == '"' || c.is_whitespace())
+                .find([';', '\'', '"', '\n', '\r'])
                 .unwrap_or(text.len() - i)
         };
         if value_len > 0 {
@@ -187,6 +197,14 @@ mod tests {
             "password = ***; x"
         );
         assert_eq!(mask_password_attributes("no secret here"), "no secret here");
+        assert_eq!(
+            mask_password_attributes("UID=u;PWD=Gr33n Apple;Server=s"),
+            "UID=u;PWD=***;Server=s"
+        );
+        assert_eq!(
+            mask_password_attributes("PWD={Old;Pa}}ss w0rd};Server=s"),
+            "PWD=***;Server=s"
+        );
         assert_eq!(mask_password_attributes("mypwd=1"), "mypwd=1");
     }
 
