@@ -192,12 +192,23 @@ fn passwords_are_asked_with_hidden_input_on_a_terminal() {
     if Command::new("script").arg("--version").output().is_err() {
         panic!("the `script` command (util-linux) is needed to give the tool a terminal");
     }
-    let src = TestDb::new(Kind::Postgres, "prompt_src");
+    // A source that checks passwords: a MariaDB user whose password is the one to be typed
+    // (PostgreSQL here trusts every password, so it could not tell).
+    let src = TestDb::new(Kind::MariaDb, "prompt_src");
     src.exec("CREATE TABLE t (id integer)");
+    src.exec("INSERT INTO t VALUES (7)");
+    let typed = "Getypt-Geheim-1357";
+    let user = format!("s2s_prompt_{}", std::process::id());
+    src.exec(&format!("DROP USER IF EXISTS '{user}'@'%'"));
+    src.exec(&format!("CREATE USER '{user}'@'%' IDENTIFIED BY '{typed}'"));
+    src.exec(&format!("GRANT SELECT ON {}.* TO '{user}'@'%'", src.name));
     let dst = TestDb::new(Kind::Sqlite, "prompt_dst");
     let dir = tempfile::tempdir().unwrap();
     let ini = write_ini(dir.path(), &src, &dst, "t", "ASK_PASSWORD_IN_CLI = true");
-    let typed = "Getypt-Geheim-1357";
+    let text = std::fs::read_to_string(&ini)
+        .unwrap()
+        .replace("SRC_USERNAME = root", &format!("SRC_USERNAME = {user}"));
+    std::fs::write(&ini, text).unwrap();
     let command = format!(
         "{} --config {} -vv",
         env!("CARGO_BIN_EXE_source-to-staging"),
@@ -269,5 +280,10 @@ fn passwords_are_asked_with_hidden_input_on_a_terminal() {
         text.contains("PWD=***"),
         "the prompted password is used (and masked): {text}"
     );
-    assert!(dst.has_table(None, "t"));
+    // The user could only log in with the typed password.
+    assert_eq!(
+        dst.query("SELECT id FROM t"),
+        vec![vec![Some("7".to_string())]]
+    );
+    src.exec(&format!("DROP USER IF EXISTS '{user}'@'%'"));
 }
