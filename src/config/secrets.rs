@@ -86,7 +86,8 @@ pub fn redact(text: &str) -> String {
     let secrets = registry().read().unwrap_or_else(|e| e.into_inner());
     let public = public().read().unwrap_or_else(|e| e.into_inner());
     for secret in secrets.iter() {
-        if public.iter().any(|p| p == secret) || !out.contains(secret.as_str()) {
+        if secret.is_empty() || public.iter().any(|p| p == secret) || !out.contains(secret.as_str())
+        {
             continue;
         }
         out = mask_whole_words(&out, secret);
@@ -125,61 +126,74 @@ fn mask_whole_words(text: &str, secret: &str) -> String {
 }
 
 /// Masks the values of `PWD=`, `PASSWORD=` and `Password=` attributes (any case), both plain
-/// (`PWD=abc;`) and braced (`PWD={a;b}`).
+/// (`PWD=abc def;`: up to the `;`, a quote or the line's end), quoted (`PWD='abc'`) and braced
+/// (`PWD={a;b}}c}`, where `}}` is a brace inside the value).
 fn mask_password_attributes(text: &str) -> String {
-    const NAMES: [&str; 2] = ["pwd", "password"];
-    let lower = text.to_ascii_lowercase();
-    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < text.len() {
-        let hit = NAMES.iter().find_map(|name| {
-            let at_word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-            let rest = &lower[i..];
-            if !at_word_start || !rest.starts_with(name) {
-                return None;
-            }
-            let after = rest[name.len()..].trim_start();
-            after
-                .starts_with('=')
-                .then(|| name.len() + (rest.len() - name.len() - after.len()) + 1)
-        });
-        let Some(key_len) = hit else {
-            let ch = text[i..].chars().next().unwrap_or(' ');
-            out.push(ch);
-            i += ch.len_utf8();
-            continue;
-        };
-        out.push_str(&text[i..i + key_len]);
-        i += key_len;
-        // Skip spaces after '='.
-        while i < text.len() && bytes[i] == b' ' {
-            out.push(' ');
-            i += 1;
-        }
-        let value_len = if bytes.get(i) == Some(&b'{') {
-            // Braced: up to the '}' that is not doubled ("}}" is a brace inside the value).
-            let mut j = i + 1;
-            loop {
-                match bytes.get(j) {
-                    None => break text.len() - i,
-                    Some(b'}') if bytes.get(j + 1) == Some(&b'}') => j += 2,
-                    Some(b'}') => break j + 1 - i,
-                    Some(_) => j += 1,
-                }
-            }
+    let mut rest = text;
+    while let Some((before, key, value)) = next_password_attribute(rest) {
+        out.push_str(before);
+        out.push_str(key);
+        let value_len = if value.starts_with('{') {
+            braced_len(value.as_bytes())
+        } else if let Some(quote) = value.chars().next().filter(|c| *c == '\'' || *c == '"') {
+            // Quoted (as some messages echo it): up to the closing quote.
+            value[1..].find(quote).map_or(value.len(), |end| end + 2)
         } else {
-            // Plain: up to the ';' (spaces belong to the value), a quote or the line's end.
-            text[i..]
+            value
                 .find([';', '\'', '"', '\n', '\r'])
-                .unwrap_or(text.len() - i)
+                .unwrap_or(value.len())
         };
         if value_len > 0 {
             out.push_str(MASK);
         }
-        i += value_len;
+        rest = &value[value_len..];
     }
+    out.push_str(rest);
     out
+}
+
+/// The next `PWD=` / `PASSWORD=` attribute in `text` (a name at the start of a word, any case,
+/// spaces allowed around the `=`): the text before it, the name with the `=` and the spaces after
+/// it, and the rest, which starts with the value.
+fn next_password_attribute(text: &str) -> Option<(&str, &str, &str)> {
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    loop {
+        let (at, name) = ["pwd", "password"]
+            .iter()
+            .filter_map(|name| lower[from..].find(name).map(|at| (from + at, *name)))
+            .min_by_key(|(at, name)| (*at, std::cmp::Reverse(name.len())))?;
+        let word_start = !text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        let after_name = &text[at + name.len()..];
+        let after_spaces = after_name.trim_start();
+        if word_start && let Some(value) = after_spaces.strip_prefix('=') {
+            let value = value.trim_start_matches(' ');
+            let key_end = text.len() - value.len();
+            return Some((&text[..at], &text[at..key_end], value));
+        }
+        from = at + name.len();
+    }
+}
+
+/// The length of a braced value (`{...}` with `}}` inside), or all of it when the brace is not
+/// closed.
+fn braced_len(value: &[u8]) -> usize {
+    let mut k = 1;
+    while k < value.len() {
+        if value[k] == b'}' {
+            if value.get(k + 1) == Some(&b'}') {
+                k += 2;
+                continue;
+            }
+            return k + 1;
+        }
+        k += 1;
+    }
+    value.len()
 }
 
 #[cfg(test)]
@@ -205,6 +219,23 @@ mod tests {
             mask_password_attributes("PWD={Old;Pa}}ss w0rd};Server=s"),
             "PWD=***;Server=s"
         );
+        // At the end of the text, empty, unterminated, several, and names inside other words.
+        assert_eq!(mask_password_attributes("x PWD="), "x PWD=");
+        assert_eq!(mask_password_attributes("x PWD=;y"), "x PWD=;y");
+        assert_eq!(mask_password_attributes("x PWD=abcdef"), "x PWD=***");
+        assert_eq!(mask_password_attributes("x PWD={abc;def"), "x PWD=***");
+        assert_eq!(mask_password_attributes("x PWD={a}}b"), "x PWD=***");
+        assert_eq!(
+            mask_password_attributes("PWD={abcd}}e};UID=u"),
+            "PWD=***;UID=u"
+        );
+        assert_eq!(
+            mask_password_attributes("Pwd=a;Password = 'b';pwdx=c;uid=PWD"),
+            "Pwd=***;Password = ***;pwdx=c;uid=PWD"
+        );
+        assert_eq!(mask_password_attributes("é PWD=é;"), "é PWD=***;");
+        assert_eq!(mask_password_attributes("PWD=\"a;b\" x"), "PWD=*** x");
+        assert_eq!(mask_password_attributes("PWD='open"), "PWD=***");
         assert_eq!(mask_password_attributes("mypwd=1"), "mypwd=1");
     }
 
@@ -221,6 +252,24 @@ mod tests {
             redact("password Zomer2024 rejected; Zomer20245 x_Zomer2024 (Zomer2024)"),
             "password *** rejected; Zomer20245 x_Zomer2024 (***)"
         );
+    }
+
+    #[test]
+    fn every_public_value_is_kept_and_a_secret_is_exposed_only_on_purpose() {
+        let _a = Secret::new("lezer-een");
+        let _b = Secret::new("lezer-twee");
+        register_public("lezer-een");
+        register_public("lezer-twee");
+        register_public("lezer-een");
+        assert_eq!(
+            redact("UID=lezer-een UID=lezer-twee"),
+            "UID=lezer-een UID=lezer-twee"
+        );
+        assert_eq!(Secret::new("Xyz-123").expose(), "Xyz-123");
+        // Three characters are enough to be masked; shorter values would garble all output.
+        let _c = Secret::new("q7z");
+        let _d = Secret::new("k9");
+        assert_eq!(redact("q7z k9"), "*** k9");
     }
 
     #[test]
