@@ -975,6 +975,52 @@ mod tests {
     }
 
     #[test]
+    fn every_write_mode_and_schema_change_setting_is_read() {
+        for (text, mode) in [
+            ("REPLACE", WriteMode::Replace),
+            ("truncate", WriteMode::Truncate),
+            ("Append", WriteMode::Append),
+        ] {
+            assert_eq!(load(&[("WRITE_MODE", text)]).unwrap().write_mode, mode);
+        }
+        for (text, changes) in [("ADD", SchemaChanges::Add), ("fail", SchemaChanges::Fail)] {
+            let s = load(&[("SCHEMA_CHANGES", text)]).unwrap();
+            assert_eq!(s.schema_changes, changes);
+        }
+        let err = load(&[("SCHEMA_CHANGES", "ignore")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("expected add or fail"), "{err}");
+    }
+
+    #[test]
+    fn a_positive_row_limit_limits_and_equal_backoffs_are_allowed() {
+        assert_eq!(load(&[("ROW_LIMIT", "7")]).unwrap().row_limit, Some(7));
+        assert_eq!(load(&[("ROW_LIMIT", "1")]).unwrap().row_limit, Some(1));
+        let s = load(&[
+            ("DIRECT_BACKOFF_BASE_SECONDS", "2"),
+            ("DIRECT_BACKOFF_MAX_SECONDS", "2"),
+        ])
+        .unwrap();
+        assert_eq!(s.retry.backoff_base, s.retry.backoff_max);
+        let err = load(&[
+            ("DIRECT_BACKOFF_BASE_SECONDS", "3"),
+            ("DIRECT_BACKOFF_MAX_SECONDS", "2"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("larger than DIRECT_BACKOFF_MAX_SECONDS"),
+            "{err}"
+        );
+        assert!(err.starts_with("invalid configuration:"), "{err}");
+        let two = load(&[("WRITE_MODE", "x"), ("SCHEMA_CHANGES", "y")])
+            .unwrap_err()
+            .to_string();
+        assert!(two.contains("2 problems"), "{two}");
+    }
+
+    #[test]
     fn errors_name_key_value_and_what_is_accepted() {
         let err = load(&[("WRITE_MODE", "upsert"), ("SRC_CHUNK_SIZE", "lots")])
             .unwrap_err()
@@ -1008,5 +1054,155 @@ mod tests {
         };
         c.fail("DST_PASSWORD", "hunter2hunter2", "whatever");
         assert!(!c.errors[0].contains("hunter2"));
+    }
+
+    /// Loads from an INI file (text) plus command-line pairs, without the environment.
+    fn from_file(text: &str, overrides: &[(&str, &str)]) -> (tempfile::TempDir, RawValues) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.ini");
+        std::fs::write(&path, text).unwrap();
+        let raw = RawValues::load(&ConfigSources {
+            config_file: Some(path),
+            overrides: overrides
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            environment: false,
+        })
+        .unwrap();
+        (dir, raw)
+    }
+
+    #[test]
+    fn layers_say_where_each_value_came_from_and_the_command_line_wins() {
+        let (dir, raw) = from_file(
+            "[settings]\nSRC_TABLES = a\nROW_LIMIT = 5\n",
+            &[("row_limit", "7")],
+        );
+        assert_eq!(raw.get("SRC_TABLES"), Some("a"));
+        let file = format!("configuration file {}", dir.path().join("c.ini").display());
+        assert_eq!(raw.origin("SRC_TABLES"), Some(file.as_str()));
+        assert_eq!(raw.get("ROW_LIMIT"), Some("7"));
+        assert_eq!(raw.origin("ROW_LIMIT"), Some("command line"));
+        assert_eq!(raw.get("WRITE_MODE"), Some("replace"));
+        assert_eq!(raw.origin("WRITE_MODE"), Some("default"));
+        assert_eq!(raw.origin("SRC_DSN"), None);
+        assert_eq!(raw.config_dir.as_deref(), Some(dir.path()));
+        let mut raw = raw;
+        raw.set("ROW_LIMIT", "9".into(), "password prompt");
+        assert_eq!(
+            (raw.get("ROW_LIMIT"), raw.origin("ROW_LIMIT")),
+            (Some("9"), Some("password prompt"))
+        );
+    }
+
+    #[test]
+    fn an_unknown_set_key_is_refused_with_a_suggestion() {
+        let err = RawValues::load(&ConfigSources {
+            overrides: vec![("WRITE_MOOD".into(), "append".into())],
+            ..ConfigSources::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("--set WRITE_MOOD: unknown key; did you mean WRITE_MODE?"),
+            "{err}"
+        );
+        assert!(
+            RawValues::load(&ConfigSources {
+                overrides: vec![("write_mode".into(), "append".into())],
+                ..ConfigSources::default()
+            })
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn relative_paths_from_the_ini_file_and_its_defaults_are_beside_it() {
+        let (dir, raw) = from_file(
+            "[database-source]\nSRC_DSN = s\n[database-destination]\nDST_DSN = d\n\
+             [settings]\nSRC_TABLES = a\nPARQUET_DIR = pq\n[logging]\nLOG_FILE = /var/log/s.log\n",
+            &[],
+        );
+        let s = Settings::from_values(&raw).unwrap();
+        assert_eq!(PathBuf::from(&s.parquet_dir), dir.path().join("pq"));
+        assert_eq!(s.logging.file, PathBuf::from("/var/log/s.log"));
+        // The default LOG_FILE is beside the INI file too.
+        let (dir, raw) = from_file(
+            "[database-source]\nSRC_DSN = s\n[database-destination]\nDST_DSN = d\n\
+             [settings]\nSRC_TABLES = a\n",
+            &[("PARQUET_DIR", "cli")],
+        );
+        let s = Settings::from_values(&raw).unwrap();
+        assert_eq!(
+            s.logging.file,
+            dir.path().join("logs").join("source_to_staging.log")
+        );
+        // From the command line: relative to the working directory.
+        assert_eq!(s.parquet_dir, "cli");
+        // Without an INI file, the defaults stay relative.
+        let s = load(&[]).unwrap();
+        assert_eq!(s.parquet_dir, "data");
+    }
+
+    #[test]
+    fn the_logging_of_an_unreadable_ini_file_is_read_line_by_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.ini");
+        std::fs::write(
+            &path,
+            "SRC_DSN = before any section\n[logging]\nLOG_TO_FILE = true\nLOG_FILE = x.log\n\
+             LOG_LEVEL =\nnot a key line\nSRC_TABLES = a\n",
+        )
+        .unwrap();
+        let raw = RawValues::logging_of_unreadable(&path);
+        assert_eq!(raw.get("LOG_TO_FILE"), Some("true"));
+        assert_eq!(raw.get("LOG_FILE"), Some("x.log"));
+        // Empty values and other sections' keys are not taken.
+        assert_eq!(raw.get("LOG_LEVEL"), Some("INFO"));
+        assert_eq!(raw.get("SRC_TABLES"), None);
+        assert_eq!(raw.config_dir.as_deref(), Some(dir.path()));
+        let log = Settings::logging_from(&raw);
+        assert!(log.to_file);
+        assert_eq!(log.file, dir.path().join("x.log"));
+        // A [logging] value that does not parse keeps the defaults for the rest.
+        let (_dir, raw) = from_file("[logging]\nLOG_TO_FILE = true\nLOG_LEVEL = loud\n", &[]);
+        let log = Settings::logging_from(&raw);
+        assert!(log.to_file && log.level == log::LevelFilter::Info);
+    }
+
+    #[test]
+    fn seconds_must_be_finite_and_not_negative() {
+        for bad in ["-1", "NaN", "inf", "soon"] {
+            let err = load(&[("DIRECT_BACKOFF_MAX_SECONDS", bad)])
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("DIRECT_BACKOFF_MAX_SECONDS"), "{bad}: {err}");
+        }
+        let zero = load(&[
+            ("DIRECT_BACKOFF_BASE_SECONDS", "0"),
+            ("DIRECT_BACKOFF_MAX_SECONDS", "0"),
+        ])
+        .unwrap();
+        assert_eq!(zero.retry.backoff_max, Duration::ZERO);
+        let err = load(&[("DIRECT_BACKOFF_MAX_SECONDS", "0.25")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("larger than DIRECT_BACKOFF_MAX_SECONDS"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn modes_and_table_names_print_as_the_configuration_writes_them() {
+        assert_eq!(WriteMode::Truncate.to_string(), "truncate");
+        assert_eq!(WriteMode::Append.to_string(), "append");
+        assert_eq!(WriteMode::Replace.to_string(), "replace");
+        assert_eq!(TransferMode::Dump.to_string(), "DUMP");
+        assert_eq!(TransferMode::Direct.to_string(), "DIRECT");
+        let s = load(&[]).unwrap();
+        assert_eq!(s.tables[1].to_string(), "s.b");
+        assert_eq!(s.tables[0].to_string(), "a");
     }
 }
