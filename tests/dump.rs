@@ -22,7 +22,6 @@ fn run_ok(dir: &Path, ini: &Path, extra: &[&str]) -> common::Run {
     run
 }
 
-/// The files in a directory (names only), sorted.
 /// The names in `dir`, sorted. A missing directory is an error, not an empty list: cleaning up
 /// must remove the run's files, never the directory.
 fn files_in(dir: &Path) -> Vec<String> {
