@@ -19,12 +19,13 @@ if ((${#files[@]} == 0)); then
   )
 fi
 args=()
-tests=(--lib)
+# Only the library's unit tests are built and run (and, for the dialects, tests/dialects.rs with
+# its golden SQL): --cargo-arg applies to the build as well, so no integration test is linked.
+tests=(--cargo-arg=--lib)
 for f in "${files[@]}"; do
   args+=(--file "$f")
-  # The dialects' SQL is checked by the golden files of tests/dialects.rs.
-  [[ $f == src/dialect/* ]] && tests=(--lib --test dialects)
+  [[ $f == src/dialect/* ]] && tests=(--cargo-arg=--lib --cargo-arg=--test --cargo-arg=dialects)
 done
 # MUTANTS_ARGS: more options for cargo mutants (e.g. "-j 2", "--timeout 10", "-o DIR").
 read -r -a extra <<< "${MUTANTS_ARGS:-}"
-exec cargo mutants --no-shuffle "${args[@]}" "${extra[@]}" -- "${tests[@]}"
+exec cargo mutants --no-shuffle "${tests[@]}" "${args[@]}" "${extra[@]}"

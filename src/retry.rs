@@ -57,25 +57,12 @@ pub enum ErrorClass {
     Permanent,
 }
 
-/// The SQLSTATE and native error code of the first ODBC diagnostic in `error`'s chain.
+/// The SQLSTATE and native error code of the first ODBC diagnostic in `error`'s chain (which
+/// reaches the ODBC error inside arrow-odbc's `WriterError` too: it is that error's source).
 pub fn diagnostic(error: &anyhow::Error) -> Option<(String, i32)> {
-    error.chain().find_map(|cause| {
-        let odbc = cause.downcast_ref::<odbc_api::Error>().or_else(|| {
-            cause
-                .downcast_ref::<arrow_odbc::WriterError>()
-                .and_then(|w| match w {
-                    arrow_odbc::WriterError::BindParameterBuffers(e)
-                    | arrow_odbc::WriterError::ExecuteStatment(e)
-                    | arrow_odbc::WriterError::RebindBuffer(e)
-                    | arrow_odbc::WriterError::QueryQuotingCharacter(e)
-                    | arrow_odbc::WriterError::PreparingInsertStatement { source: e, .. } => {
-                        Some(e)
-                    }
-                    _ => None,
-                })
-        })?;
-        odbc_state(odbc)
-    })
+    error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<odbc_api::Error>().and_then(odbc_state))
 }
 
 /// The SQLSTATE and native error code of an ODBC error, if it carries a diagnostic record.
@@ -139,24 +126,82 @@ mod tests {
 
     #[test]
     fn classifies_by_state_and_native_code() {
-        assert_eq!(
-            classify_state("08S01", 0),
-            ErrorClass::Transient { reconnect: true }
-        );
-        assert_eq!(
-            classify_state("40P01", 0),
-            ErrorClass::Transient { reconnect: false }
-        );
-        assert_eq!(
-            classify_state("HY000", 1213),
-            ErrorClass::Transient { reconnect: false }
-        );
-        assert_eq!(
-            classify_state("HY000", 2013),
-            ErrorClass::Transient { reconnect: true }
-        );
-        assert_eq!(classify_state("22003", 0), ErrorClass::Permanent);
+        let lost = ErrorClass::Transient { reconnect: true };
+        let retry = ErrorClass::Transient { reconnect: false };
+        let states = [
+            ("08S01", lost),
+            ("08001", lost),
+            ("57P01", lost),
+            ("57P02", lost),
+            ("57P03", lost),
+            ("40001", retry),
+            ("40P01", retry),
+            ("40003", retry),
+            ("HYT00", retry),
+            ("HYT01", retry),
+            ("55P03", retry),
+            ("53300", retry),
+            ("22003", ErrorClass::Permanent),
+            ("42S02", ErrorClass::Permanent),
+        ];
+        for (state, class) in states {
+            assert_eq!(classify_state(state, 0), class, "{state}");
+        }
+        let lost_codes = [
+            2006, 2013, 1927, 1053, 2055, 233, 10053, 10054, 10060, 64, 3113, 3114, 3135, 12170,
+            12571, 12541, 12543, 1033, 1089,
+        ];
+        let retry_codes = [
+            1205, 1213, 40613, 40197, 40501, 49918, 49919, 49920, 10928, 10929, 4060, 4221, 60,
+            8177, 54,
+        ];
+        for native in lost_codes {
+            assert_eq!(classify_state("HY000", native), lost, "{native}");
+        }
+        for native in retry_codes {
+            assert_eq!(classify_state("HY000", native), retry, "{native}");
+        }
         assert_eq!(classify_state("42S02", 1146), ErrorClass::Permanent);
+        assert_eq!(classify_state("HY000", 0), ErrorClass::Permanent);
+    }
+
+    fn odbc_error(state: &[u8; 5], native: i32) -> odbc_api::Error {
+        let mut record = odbc_api::handles::Record::with_capacity(0);
+        record.state = odbc_api::handles::State(*state);
+        record.native_error = native;
+        odbc_api::Error::Diagnostics {
+            record,
+            function: "SQLExecute",
+        }
+    }
+
+    #[test]
+    fn the_diagnostic_is_found_anywhere_in_the_chain() {
+        let direct = anyhow::Error::new(odbc_error(b"08S01", 7)).context("writing batch 3");
+        assert_eq!(diagnostic(&direct), Some(("08S01".to_string(), 7)));
+        assert_eq!(classify(&direct), ErrorClass::Transient { reconnect: true });
+        let inside_writer = anyhow::Error::new(arrow_odbc::WriterError::ExecuteStatment(
+            odbc_error(b"HY000", 1213),
+        ))
+        .context("inserting");
+        assert_eq!(
+            diagnostic(&inside_writer),
+            Some(("HY000".to_string(), 1213))
+        );
+        assert_eq!(
+            classify(&inside_writer),
+            ErrorClass::Transient { reconnect: false }
+        );
+        let record =
+            odbc_api::Error::UnsupportedOdbcApiVersion(odbc_api::handles::Record::with_capacity(0));
+        assert_eq!(odbc_state(&record).map(|(_, n)| n), Some(0));
+        let none = odbc_api::Error::NoDiagnostics {
+            function: "SQLFetch",
+        };
+        assert_eq!(odbc_state(&none), None);
+        let plain = anyhow::anyhow!("no ODBC in here");
+        assert_eq!(diagnostic(&plain), None);
+        assert_eq!(classify(&plain), ErrorClass::Permanent);
     }
 
     #[test]

@@ -203,13 +203,14 @@ impl IniFile {
 }
 
 impl IniFile {
-    /// One note per key this file sets that is also set in the environment, differently: the
-    /// file wins (as in the Python tool), which surprises whoever passed `-e KEY=...`.
-    pub fn shadowed_environment(&self) -> Vec<String> {
+    /// One note per key this file sets that is also set in the environment (`env` looks a
+    /// variable up), differently: the file wins (as in the Python tool), which surprises whoever
+    /// passed `-e KEY=...`.
+    pub fn shadowed_environment(&self, env: impl Fn(&str) -> Option<String>) -> Vec<String> {
         self.values
             .iter()
             .filter_map(|(key, value)| {
-                let env = std::env::var(key).ok().filter(|e| !e.trim().is_empty())?;
+                let env = env(key).filter(|e| !e.trim().is_empty())?;
                 let value = value.as_str().unwrap_or_default();
                 if env.trim() == value {
                     return None;
@@ -352,5 +353,62 @@ mod tests {
             err.starts_with("t.ini line 1: SRC_DSN stands before"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_value_that_differs_from_the_environment_is_named_and_passwords_masked() {
+        let ini = IniFile::parse(
+            Path::new("t.ini"),
+            "[database-source]\nSRC_HOST = db1\nSRC_PASSWORD = geheim\nSRC_PORT = 5432\n\
+             SRC_DB = same\n",
+        )
+        .unwrap();
+        let env = |key: &str| match key {
+            "SRC_HOST" => Some("db2".to_string()),
+            "SRC_PASSWORD" => Some("anders".to_string()),
+            "SRC_PORT" => Some("  ".to_string()),
+            "SRC_DB" => Some(" same ".to_string()),
+            _ => None,
+        };
+        let mut notes = ini.shadowed_environment(env);
+        notes.sort();
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(
+            notes[0].starts_with(
+                "SRC_HOST = 'db1' in t.ini wins over the environment variable SRC_HOST='db2'"
+            ),
+            "{}",
+            notes[0]
+        );
+        assert!(notes[1].starts_with("SRC_PASSWORD = ***"), "{}", notes[1]);
+        assert!(!notes[1].contains("geheim") && !notes[1].contains("anders"));
+        assert_eq!(ini.shadowed_environment(|_| None), Vec::<String>::new());
+    }
+
+    #[test]
+    fn quotes_and_backslashes_are_taken_as_written() {
+        let ini = IniFile::parse(
+            Path::new("t.ini"),
+            "[settings]\nPARQUET_DIR = C:\\data\\new\\t\n[database-source]\nSRC_PASSWORD = \"pw;x\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            ini.values.get("PARQUET_DIR").and_then(|v| v.as_str()),
+            Some("C:\\data\\new\\t")
+        );
+        assert_eq!(
+            ini.values.get("SRC_PASSWORD").and_then(|v| v.as_str()),
+            Some("\"pw;x\"")
+        );
+    }
+
+    #[test]
+    fn short_keys_allow_fewer_typos() {
+        // A quarter of the name's length, at most 2: SRC_DB (6 letters) allows one.
+        assert_eq!(near_miss("SRC_DBX"), Some("SRC_DB"));
+        assert_eq!(near_miss("SRC_DXX"), None);
+        assert_eq!(near_miss("WRITE_MOOD"), Some("WRITE_MODE"));
+        assert_eq!(near_miss("WRITE_MXXE"), Some("WRITE_MODE"));
+        assert_eq!(near_miss("TOTALLY_ELSE"), None);
     }
 }

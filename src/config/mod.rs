@@ -336,7 +336,7 @@ impl RawValues {
             unknown_keys = ini.unknown.clone();
             notes.extend(ini.notes.iter().cloned());
             if sources.environment {
-                warnings.extend(ini.shadowed_environment());
+                warnings.extend(ini.shadowed_environment(|key| std::env::var(key).ok()));
             }
             config_dir = Some(
                 path.parent()
@@ -1018,6 +1018,82 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(two.contains("2 problems"), "{two}");
+    }
+
+    #[test]
+    fn log_levels_with_python_names_and_batch_memory_in_megabytes() {
+        for (text, level) in [
+            ("off", log::LevelFilter::Off),
+            ("NONE", log::LevelFilter::Off),
+            ("error", log::LevelFilter::Error),
+            ("CRITICAL", log::LevelFilter::Error),
+            ("Fatal", log::LevelFilter::Error),
+            ("WARNING", log::LevelFilter::Warn),
+            ("warn", log::LevelFilter::Warn),
+            ("info", log::LevelFilter::Info),
+            ("DEBUG", log::LevelFilter::Debug),
+            ("trace", log::LevelFilter::Trace),
+        ] {
+            let s = load(&[("LOG_LEVEL", text)]).unwrap();
+            assert_eq!(s.logging.level, level, "{text}");
+        }
+        let s = load(&[("BATCH_MEMORY_MB", "3")]).unwrap();
+        assert_eq!(s.batch_memory, 3 * 1024 * 1024);
+    }
+
+    /// A target given by driver and parts instead of the base's DSN.
+    fn load_target_parts(parts: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let mut pairs = vec![("SRC_DSN", "src"), ("SRC_TABLES", "a")];
+        pairs.extend_from_slice(parts);
+        Settings::from_values(&RawValues::from_pairs(pairs))
+    }
+
+    #[test]
+    fn ports_are_1_to_65535_and_parts_need_a_driver() {
+        for (text, port) in [("1", 1), ("5432", 5432), ("65535", 65535)] {
+            let s = load_target_parts(&[
+                ("DST_DRIVER", "{PostgreSQL Unicode}"),
+                ("DST_HOST", "h"),
+                ("DST_PORT", text),
+            ])
+            .unwrap();
+            assert_eq!(
+                s.target.connect,
+                Connect::Parts {
+                    driver: "PostgreSQL Unicode".into(),
+                    host: Some("h".into()),
+                    port: Some(port),
+                    database: None,
+                }
+            );
+        }
+        for bad in ["0", "65536", "-1", "x"] {
+            let err = load_target_parts(&[("DST_DRIVER", "d"), ("DST_PORT", bad)])
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(&format!("DST_PORT = '{bad}'")), "{err}");
+            assert!(err.contains("between 1 and 65535"), "{err}");
+        }
+        let err = load_target_parts(&[("DST_HOST", "h"), ("DST_DB", "d")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("DST_HOST/DST_DB is set but DST_DRIVER is not"),
+            "{err}"
+        );
+        let err = load_target_parts(&[]).unwrap_err().to_string();
+        assert!(!err.contains("is set but"), "{err}");
+    }
+
+    #[test]
+    fn a_table_needs_a_name_on_both_sides_of_its_dot() {
+        for bad in ["s.", ".t", " . "] {
+            let err = load(&[("SRC_TABLES", bad)]).unwrap_err().to_string();
+            assert!(err.contains("SRC_TABLES"), "{bad}: {err}");
+        }
+        let s = load(&[("SRC_TABLES", "db.s.t")]).unwrap();
+        assert_eq!(s.tables[0].schema.as_deref(), Some("db.s"));
+        assert_eq!(s.tables[0].name, "t");
     }
 
     #[test]
