@@ -711,6 +711,15 @@ mod tests {
         assert!(parse_decimal("1.234", 2).is_err());
         assert!(parse_decimal("abc", 2).is_err());
         assert!(parse_decimal("", 2).is_err());
+        assert!(parse_decimal(".", 2).is_err());
+        assert!(parse_decimal("1.x5", 2).is_err());
+        assert!(parse_decimal("1x.5", 2).is_err());
+        assert!(parse_decimal("1e", 2).is_err());
+        assert_eq!(parse_decimal("+1.5", 1).unwrap(), 15);
+        assert_eq!(parse_decimal(" -0.000 ", 2).unwrap(), 0);
+        assert_eq!(parse_decimal("-12.5e-1", 2).unwrap(), -125);
+        assert_eq!(parse_decimal("0.0500", 2).unwrap(), 5);
+        assert!(parse_decimal("1e38", 2).is_err());
         assert_eq!(
             parse_decimal("99999999999999999999999999999999999999", 0).unwrap(),
             99_999_999_999_999_999_999_999_999_999_999_999_999
@@ -795,6 +804,32 @@ mod iso_tests {
         assert_eq!(parse_iso_datetime("2021-02-29"), None);
         assert_eq!(parse_iso_datetime("infinity"), None);
         assert_eq!(parse_iso_datetime("2020-01-01 25:00:00"), None);
+        assert_eq!(
+            parse_iso_datetime("2024-02-29T12:34:56.123456789"),
+            Some((19_782, 45_296, 123_456_789))
+        );
+        // Every part of the shape is checked: a value that is not exactly a date or timestamp
+        // is refused (the caller names it), never read as some other value.
+        for not_iso in [
+            "2024-01x01",
+            "2024-01-01X12:00:00",
+            "2024-01-01 12:00",
+            "2024-01-01 12:00:0",
+            "2024-01-01 12-00:00",
+            "2024-01-01 12:00-00",
+            "2024-01-01 12:60:00",
+            "2024-01-01 12:00:60",
+            "2024-01-01 24:00:00",
+            "2024-01-01 12:00:00,5",
+            "2024-01-01 12:00:00.",
+            "2024-01-01 12:00:00.1234567891",
+            "2024-01-01 12:00:00.12a",
+            "224-01-01",
+            "1234567-01-01",
+            "2024-13-01",
+        ] {
+            assert_eq!(parse_iso_datetime(not_iso), None, "{not_iso}");
+        }
     }
 
     #[test]

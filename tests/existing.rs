@@ -116,7 +116,7 @@ fn truncate_and_append_cast_into_the_python_tools_column_types() {
         for needle in [
             "columns of the existing table:",
             "duur time without time zone",
-            "text values that are not valid time fail the table",
+            "text values that do not read as a time fail the table",
             "naam character varying(5)",
             "values longer than 5 characters fail the table",
             "bedrag double precision",
