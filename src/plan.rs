@@ -14,33 +14,36 @@ use std::sync::Arc;
 use arrow_odbc::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use serde::{Deserialize, Serialize};
 
-/// ODBC SQL type codes (sql.h / sqlext.h, plus the vendor codes we recognise).
+/// ODBC SQL type codes: the standard ones as odbc-sys defines them (sql.h / sqlext.h), plus
+/// the vendor codes we recognise.
 pub mod sql_type {
     #![allow(missing_docs)]
-    pub const CHAR: i16 = 1;
-    pub const NUMERIC: i16 = 2;
-    pub const DECIMAL: i16 = 3;
-    pub const INTEGER: i16 = 4;
-    pub const SMALLINT: i16 = 5;
-    pub const FLOAT: i16 = 6;
-    pub const REAL: i16 = 7;
-    pub const DOUBLE: i16 = 8;
-    pub const DATETIME: i16 = 9;
-    pub const VARCHAR: i16 = 12;
-    pub const TYPE_DATE: i16 = 91;
-    pub const TYPE_TIME: i16 = 92;
-    pub const TYPE_TIMESTAMP: i16 = 93;
-    pub const LONGVARCHAR: i16 = -1;
-    pub const BINARY: i16 = -2;
-    pub const VARBINARY: i16 = -3;
-    pub const LONGVARBINARY: i16 = -4;
-    pub const BIGINT: i16 = -5;
-    pub const TINYINT: i16 = -6;
-    pub const BIT: i16 = -7;
-    pub const WCHAR: i16 = -8;
-    pub const WVARCHAR: i16 = -9;
-    pub const WLONGVARCHAR: i16 = -10;
-    pub const GUID: i16 = -11;
+    use arrow_odbc::odbc_api::sys::SqlDataType;
+
+    pub const CHAR: i16 = SqlDataType::CHAR.0;
+    pub const NUMERIC: i16 = SqlDataType::NUMERIC.0;
+    pub const DECIMAL: i16 = SqlDataType::DECIMAL.0;
+    pub const INTEGER: i16 = SqlDataType::INTEGER.0;
+    pub const SMALLINT: i16 = SqlDataType::SMALLINT.0;
+    pub const FLOAT: i16 = SqlDataType::FLOAT.0;
+    pub const REAL: i16 = SqlDataType::REAL.0;
+    pub const DOUBLE: i16 = SqlDataType::DOUBLE.0;
+    pub const DATETIME: i16 = SqlDataType::DATETIME.0;
+    pub const VARCHAR: i16 = SqlDataType::VARCHAR.0;
+    pub const TYPE_DATE: i16 = SqlDataType::DATE.0;
+    pub const TYPE_TIME: i16 = SqlDataType::TIME.0;
+    pub const TYPE_TIMESTAMP: i16 = SqlDataType::TIMESTAMP.0;
+    pub const LONGVARCHAR: i16 = SqlDataType::EXT_LONG_VARCHAR.0;
+    pub const BINARY: i16 = SqlDataType::EXT_BINARY.0;
+    pub const VARBINARY: i16 = SqlDataType::EXT_VAR_BINARY.0;
+    pub const LONGVARBINARY: i16 = SqlDataType::EXT_LONG_VAR_BINARY.0;
+    pub const BIGINT: i16 = SqlDataType::EXT_BIG_INT.0;
+    pub const TINYINT: i16 = SqlDataType::EXT_TINY_INT.0;
+    pub const BIT: i16 = SqlDataType::EXT_BIT.0;
+    pub const WCHAR: i16 = SqlDataType::EXT_W_CHAR.0;
+    pub const WVARCHAR: i16 = SqlDataType::EXT_W_VARCHAR.0;
+    pub const WLONGVARCHAR: i16 = SqlDataType::EXT_W_LONG_VARCHAR.0;
+    pub const GUID: i16 = SqlDataType::EXT_GUID.0;
     /// SQL Server `sql_variant`.
     pub const SS_VARIANT: i16 = -150;
     /// SQL Server user-defined types (geometry, hierarchyid).
@@ -623,6 +626,22 @@ mod tests {
                 sql_type::name(code)
             );
         }
+        // SQL Server's driver reports its own types with these codes (msodbcsql.h).
+        assert_eq!(
+            generic_column_type(&meta(-152, 0, 0)),
+            Ok(text(None, false))
+        );
+        assert_eq!(
+            generic_column_type(&meta(-154, 16, 7)),
+            Ok(T::Time { precision: 7 })
+        );
+        assert_eq!(
+            generic_column_type(&meta(-155, 34, 7)),
+            Ok(T::TimestampTz { precision: 7 })
+        );
+        assert!(generic_column_type(&meta(-151, 0, 0)).is_err());
+        assert_eq!(sql_type::name(-150), "SS_VARIANT");
+        assert_eq!(sql_type::name(-151), "SS_UDT");
         let mut variant = meta(t::SS_VARIANT, 0, 0);
         variant.type_name = "sql_variant".into();
         assert_eq!(

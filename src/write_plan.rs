@@ -215,7 +215,6 @@ pub fn names_identifier(sql: &str, name: &str) -> bool {
                 if tokens.get(i + 1) == Some(&Tok::Punct('.')) {
                     i += 2;
                 } else {
-                    i += 1;
                     break;
                 }
             }
@@ -1037,6 +1036,26 @@ mod tests {
             "t1"
         ));
         assert!(!names_identifier("select a from x where t1 = 1", "t1"));
+        assert!(names_identifier("select a from t", "t"));
+        assert!(names_identifier("select a from x y, t", "t"));
+        assert!(names_identifier("select a from x as y join t on 1", "t"));
+        assert!(names_identifier("select a from [dbo].[T]", "t"));
+        assert!(!names_identifier("select a from x as y where t = 1", "t"));
+        assert!(!names_identifier("select a from x join y on 1", "t"));
+        // A string, a subquery's end or a clause's end stops the list of tables.
+        assert!(!names_identifier("select 'a from t' as c from x", "t"));
+        assert!(!names_identifier(
+            "select (select max(a) from x), t from y",
+            "t"
+        ));
+        assert!(!names_identifier("select a from x where b in (1, t)", "t"));
+        assert!(!names_identifier("select a from x; select t", "t"));
+        assert!(!names_identifier("select a from x order by b, t", "t"));
+        assert!(names_identifier(
+            "select a from x union select b from t",
+            "t"
+        ));
+        assert!(names_identifier("select a from tür$1", "tür$1"));
     }
 
     /// One column type of every shape that matters to `fit`, with a short name.
