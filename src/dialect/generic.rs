@@ -79,3 +79,18 @@ impl Dialect for Generic {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_without_precision_are_said_to_go_into_text() {
+        assert_eq!(
+            Generic.target_warnings(&ColumnType::UNCONSTRAINED_DECIMAL),
+            vec!["no declared precision: stored as its exact text (CLOB)".to_string()]
+        );
+        assert!(Generic.target_warnings(&ColumnType::Int64).is_empty());
+        assert!(Generic.matches_dbms("DB2/LINUXX8664") && Generic.matches_driver("IBM DB2 ODBC"));
+    }
+}

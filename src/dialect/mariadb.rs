@@ -473,4 +473,112 @@ mod tests {
             "RENAME TABLE `st`.`t` TO `st`.`t_s2s_old`, `st`.`t__s2s_new` TO `st`.`t`"
         );
     }
+
+    #[test]
+    fn every_declared_type_maps_to_its_column_type() {
+        use ColumnType as T;
+        let text = |length, fixed| T::Text { length, fixed };
+        let binary = |length, fixed| T::Binary { length, fixed };
+        let cases = [
+            ("tinyint(4)", T::Int8),
+            ("smallint(6)", T::Int16),
+            ("smallint(5) unsigned", T::Int32),
+            ("mediumint(9)", T::Int32),
+            ("mediumint(8) unsigned", T::Int32),
+            ("int(11)", T::Int32),
+            ("integer", T::Int32),
+            ("integer unsigned", T::Int64),
+            ("bigint(20)", T::Int64),
+            ("year(4)", T::Int16),
+            ("float", T::Float32),
+            ("double", T::Float64),
+            ("real", T::Float64),
+            (
+                "decimal(12,2)",
+                T::Decimal {
+                    precision: 12,
+                    scale: 2,
+                },
+            ),
+            (
+                "numeric(5)",
+                T::Decimal {
+                    precision: 5,
+                    scale: 0,
+                },
+            ),
+            (
+                "dec",
+                T::Decimal {
+                    precision: 10,
+                    scale: 0,
+                },
+            ),
+            (
+                "fixed(65,30)",
+                T::DecimalText {
+                    precision: Some(65),
+                    scale: Some(30),
+                },
+            ),
+            ("bit(1)", binary(Some(1), true)),
+            ("bit(9)", binary(Some(2), true)),
+            ("bit", binary(Some(1), true)),
+            ("char(10)", text(Some(10), true)),
+            ("varchar(255)", text(Some(255), false)),
+            ("tinytext", text(Some(255), false)),
+            ("text", text(None, false)),
+            ("enum('a','b')", text(None, false)),
+            ("binary(4)", binary(Some(4), true)),
+            ("varbinary(16)", binary(Some(16), false)),
+            ("tinyblob", binary(Some(255), false)),
+            ("blob", binary(None, false)),
+            ("mediumblob", binary(None, false)),
+            ("longblob", binary(None, false)),
+            ("date", T::Date),
+            ("datetime", T::Timestamp { precision: 0 }),
+            ("datetime(3)", T::Timestamp { precision: 3 }),
+            ("timestamp(6)", T::Timestamp { precision: 6 }),
+            ("time(6)", text(Some(17), false)),
+        ];
+        for (d, expected) in cases {
+            assert_eq!(declared(d), expected, "{d}");
+        }
+        // Without a declared type the driver's metadata decides; a type the mapping does not
+        // know that the driver reports as long binary (geometry) stays binary.
+        let mut meta = ColumnMeta {
+            name: "c".into(),
+            sql_type: crate::plan::sql_type::BIGINT,
+            column_size: 19,
+            decimal_digits: 0,
+            nullable: None,
+            type_name: "BIGINT".into(),
+            unsigned: false,
+            declared: None,
+        };
+        assert_eq!(MariaDb.column_type(&meta), Ok(T::Int64));
+        meta.declared = Some("geometry".into());
+        meta.sql_type = crate::plan::sql_type::LONGVARBINARY;
+        assert_eq!(MariaDb.column_type(&meta), Ok(binary(None, false)));
+    }
+
+    #[test]
+    fn the_connector_streams_in_utf8mb4() {
+        let tuning = DriverTuning {
+            fetch_rows: 1000,
+            max_text_size: 1,
+            trust_server_certificate: false,
+        };
+        assert_eq!(
+            MariaDb.driver_defaults("MariaDB Unicode", tuning),
+            vec![
+                ("NO_CACHE", "1".to_string()),
+                ("FORWARDONLY", "1".to_string()),
+                ("CHARSET", "utf8mb4".to_string())
+            ]
+        );
+        assert!(MariaDb.matches_dbms("MySQL") && MariaDb.matches_dbms("MariaDB"));
+        assert!(MariaDb.matches_driver("maodbc") && MariaDb.matches_driver("MySQL ODBC 8.0"));
+        assert!(!MariaDb.matches_dbms("PostgreSQL") && !MariaDb.matches_driver("PostgreSQL"));
+    }
 }

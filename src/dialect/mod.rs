@@ -103,7 +103,7 @@ pub fn for_dbms(dbms_name: &str) -> &'static dyn Dialect {
         .iter()
         .copied()
         .find(|d| d.matches_dbms(dbms_name))
-        .unwrap_or(&generic::Generic)
+        .expect("the generic dialect matches every DBMS")
 }
 
 /// The dialect a driver's registered name suggests, used before connecting to build the
@@ -113,7 +113,7 @@ pub fn for_driver(driver_name: &str) -> &'static dyn Dialect {
         .iter()
         .copied()
         .find(|d| d.matches_driver(driver_name))
-        .unwrap_or(&generic::Generic)
+        .expect("the generic dialect matches every driver")
 }
 
 /// Replaces the columns whose type `pick` selects by their text, made by `to_text`; the other
