@@ -4,7 +4,7 @@
 //! columns get buffers of `MAX_TEXT_SIZE` / `MAX_BINARY_SIZE` bytes.
 
 use super::Dialect;
-use crate::plan::ColumnType;
+use crate::plan::{ColumnType, decimal, type_arguments};
 
 /// Standard SQL for DBMSs without a dialect of their own.
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +41,63 @@ impl Dialect for Generic {
                 vec!["no declared precision: stored as its exact text (CLOB)".into()]
             }
             _ => Vec::new(),
+        }
+    }
+
+    /// The standard SQL type names `type_sql` writes (and their common synonyms), read back;
+    /// anything else holds text as far as this tool can tell.
+    fn target_column_type(&self, declared: &str) -> ColumnType {
+        let d = super::normalized_type(declared);
+        let args = type_arguments(&d);
+        let length = args.and_then(|(n, _)| u32::try_from(n).ok());
+        let fraction = args.map_or(6, |(p, _)| p.clamp(0, 9) as u8);
+        let base = d.split('(').next().unwrap_or_default().trim();
+        match base {
+            "boolean" => ColumnType::Boolean,
+            "smallint" => ColumnType::Int16,
+            "integer" | "int" => ColumnType::Int32,
+            "bigint" => ColumnType::Int64,
+            "real" => ColumnType::Float32,
+            "double precision" | "double" | "float" => ColumnType::Float64,
+            "decimal" | "numeric" => match args {
+                Some((p, s)) => decimal(p as usize, s.unwrap_or(0) as i16),
+                None => ColumnType::UNCONSTRAINED_DECIMAL,
+            },
+            "char" | "character" => ColumnType::Text {
+                length,
+                fixed: true,
+            },
+            "varchar" | "character varying" => ColumnType::Text {
+                length,
+                fixed: false,
+            },
+            "binary" => ColumnType::Binary {
+                length,
+                fixed: true,
+            },
+            "varbinary" => ColumnType::Binary {
+                length,
+                fixed: false,
+            },
+            "blob" => ColumnType::Binary {
+                length: None,
+                fixed: false,
+            },
+            "date" => ColumnType::Date,
+            "time" => ColumnType::Time {
+                precision: fraction,
+            },
+            "timestamp" if d.ends_with("with time zone") => ColumnType::TimestampTz {
+                precision: fraction,
+            },
+            "timestamp" => ColumnType::Timestamp {
+                precision: fraction,
+            },
+            // CLOB and every type this tool does not know.
+            _ => ColumnType::Text {
+                length: None,
+                fixed: false,
+            },
         }
     }
 
@@ -92,5 +149,40 @@ mod tests {
         );
         assert!(Generic.target_warnings(&ColumnType::Int64).is_empty());
         assert!(Generic.matches_dbms("DB2/LINUXX8664") && Generic.matches_driver("IBM DB2 ODBC"));
+    }
+
+    #[test]
+    fn existing_columns_are_read_by_their_standard_names() {
+        use ColumnType as T;
+        for (declared, expected) in [
+            ("INT", T::Int32),
+            ("double", T::Float64),
+            ("FLOAT", T::Float64),
+            (
+                "CHARACTER(3)",
+                T::Text {
+                    length: Some(3),
+                    fixed: true,
+                },
+            ),
+            (
+                "character varying(20)",
+                T::Text {
+                    length: Some(20),
+                    fixed: false,
+                },
+            ),
+            ("NUMERIC", T::UNCONSTRAINED_DECIMAL),
+            (
+                "XML",
+                T::Text {
+                    length: None,
+                    fixed: false,
+                },
+            ),
+            ("TIMESTAMP", T::Timestamp { precision: 6 }),
+        ] {
+            assert_eq!(Generic.target_column_type(declared), expected, "{declared}");
+        }
     }
 }

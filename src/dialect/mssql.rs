@@ -270,11 +270,10 @@ impl Dialect for SqlServer {
 
     fn target_warnings(&self, column_type: &ColumnType) -> Vec<String> {
         match column_type {
-            ColumnType::DecimalText { .. } => vec![
-                "SQL Server decimals hold at most 38 digits: stored as its exact text in \
-                 nvarchar(max)"
-                    .into(),
-            ],
+            ColumnType::DecimalText { .. } => vec![format!(
+                "SQL Server decimals hold at most 38 digits: stored as its exact text in {}",
+                self.type_sql(column_type)
+            )],
             ColumnType::Time { precision }
             | ColumnType::Timestamp { precision }
             | ColumnType::TimestampTz { precision }

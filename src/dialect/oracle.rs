@@ -54,7 +54,12 @@ fn number(precision: i64, scale: i64) -> ColumnType {
 /// The column type of an Oracle type as `ALL_TAB_COLUMNS` describes it (see
 /// `declared_types_sql`), e.g. `NUMBER(10,0)`, `NUMBER`, `VARCHAR2(100 CHAR)`.
 fn declared_type(declared: &str) -> ColumnType {
-    let d = declared.trim().to_ascii_uppercase();
+    // The catalog spells lengths with their semantics (`VARCHAR2(50 CHAR)`, `CHAR(2 BYTE)`).
+    let d = declared
+        .trim()
+        .to_ascii_uppercase()
+        .replace(" CHAR)", ")")
+        .replace(" BYTE)", ")");
     let args = type_arguments(&d);
     let length = args.and_then(|(n, _)| u32::try_from(n).ok());
     let text = |fixed: bool| ColumnType::Text { length, fixed };
