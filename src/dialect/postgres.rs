@@ -458,4 +458,70 @@ mod tests {
             Ok(ColumnType::Time { precision: 6 })
         );
     }
+
+    /// `format_type`'s spellings, as the source's catalog query and an existing target's
+    /// columns report them.
+    #[test]
+    fn format_type_spellings_map_to_column_types() {
+        use ColumnType as T;
+        let text = |length, fixed| T::Text { length, fixed };
+        let cases = [
+            ("boolean", T::Boolean),
+            ("smallint", T::Int16),
+            ("integer", T::Int32),
+            ("bigint", T::Int64),
+            ("real", T::Float32),
+            ("double precision", T::Float64),
+            ("date", T::Date),
+            (
+                "bytea",
+                T::Binary {
+                    length: None,
+                    fixed: false,
+                },
+            ),
+            ("uuid", text(Some(36), true)),
+            (
+                "numeric(18,5)",
+                T::Decimal {
+                    precision: 18,
+                    scale: 5,
+                },
+            ),
+            ("numeric", T::UNCONSTRAINED_DECIMAL),
+            ("character varying(20)", text(Some(20), false)),
+            ("character varying", text(None, false)),
+            ("character(3)", text(Some(3), true)),
+            ("character", text(None, false)),
+            (
+                "timestamp(3) with time zone",
+                T::TimestampTz { precision: 3 },
+            ),
+            ("timestamp with time zone", T::TimestampTz { precision: 6 }),
+            (
+                "timestamp(0) without time zone",
+                T::Timestamp { precision: 0 },
+            ),
+            ("timestamp without time zone", T::Timestamp { precision: 6 }),
+            ("time(2) without time zone", T::Time { precision: 2 }),
+            ("time without time zone", T::Time { precision: 6 }),
+            ("time with time zone", text(None, false)),
+            ("interval", text(None, false)),
+            ("jsonb", text(None, false)),
+            ("integer[]", text(None, false)),
+        ];
+        for (declared, expected) in cases {
+            let meta = ColumnMeta {
+                name: "c".into(),
+                sql_type: 0,
+                column_size: 0,
+                decimal_digits: 0,
+                nullable: None,
+                type_name: "x".into(),
+                unsigned: false,
+                declared: Some(declared.into()),
+            };
+            assert_eq!(Postgres.column_type(&meta), Ok(expected), "{declared}");
+        }
+    }
 }

@@ -353,4 +353,67 @@ mod tests {
             "DECIMAL_TEXT(18,5)"
         );
     }
+
+    #[test]
+    fn every_affinity_rule_in_order() {
+        use ColumnType as T;
+        let text = |length, fixed| T::Text { length, fixed };
+        let cases = [
+            (
+                "numeric(10,2)",
+                T::Decimal {
+                    precision: 10,
+                    scale: 2,
+                },
+            ),
+            ("decimal", T::UNCONSTRAINED_DECIMAL),
+            ("integer", T::Int64),
+            ("bigint", T::Int64),
+            ("point_int", T::Int64),
+            ("boolean", T::Boolean),
+            ("character(2)", text(Some(2), true)),
+            ("nchar(3)", text(Some(3), true)),
+            ("char(0)", text(None, false)),
+            ("char", text(None, false)),
+            ("nvarchar(5)", text(Some(5), false)),
+            ("clob", text(None, false)),
+            ("text", text(None, false)),
+            (
+                "varbinary(4)",
+                T::Binary {
+                    length: None,
+                    fixed: false,
+                },
+            ),
+            ("real", T::Float64),
+            ("float", T::Float64),
+            ("double precision", T::Float64),
+            ("date", T::Date),
+            ("datetime", T::Timestamp { precision: 6 }),
+            ("timestamp", T::Timestamp { precision: 6 }),
+            ("time", T::Time { precision: 6 }),
+            ("", text(None, false)),
+            ("money", text(None, false)),
+        ];
+        for (declared, expected) in cases {
+            assert_eq!(affinity_type(declared), expected, "{declared}");
+        }
+        // Without a declared type from the catalog, the driver's type name decides.
+        let meta = ColumnMeta {
+            name: "c".into(),
+            sql_type: 0,
+            column_size: 0,
+            decimal_digits: 0,
+            nullable: None,
+            type_name: "INTEGER".into(),
+            unsigned: false,
+            declared: None,
+        };
+        assert_eq!(Sqlite.column_type(&meta), Ok(T::Int64));
+        let declared = ColumnMeta {
+            declared: Some("TEXT".into()),
+            ..meta
+        };
+        assert_eq!(Sqlite.column_type(&declared), Ok(text(None, false)));
+    }
 }
