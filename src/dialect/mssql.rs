@@ -171,7 +171,6 @@ impl Dialect for SqlServer {
         if let Some(t) = meta.declared.as_deref().and_then(declared_type) {
             return Ok(t);
         }
-        let name = meta.type_name.to_ascii_lowercase();
         Ok(match meta.sql_type {
             // sql_variant: its text (a warning says so).
             sql_type::SS_VARIANT => ColumnType::Text {
@@ -183,12 +182,8 @@ impl Dialect for SqlServer {
                 length: None,
                 fixed: false,
             },
-            // rowversion / timestamp: 8 bytes, not a time.
-            sql_type::BINARY if name == "timestamp" || name == "rowversion" => ColumnType::Binary {
-                length: Some(8),
-                fixed: true,
-            },
-            // tinyint is 0..255.
+            // rowversion / timestamp arrive as SQL_BINARY of 8 bytes (not a time): the generic
+            // mapping. tinyint is 0..255, also where a driver does not say it is unsigned.
             sql_type::TINYINT => ColumnType::Int16,
             _ => generic_column_type(meta)?,
         })
@@ -544,6 +539,46 @@ mod tests {
         assert!(
             SqlServer
                 .driver_defaults("ODBC Driver 18 for SQL Server", tuning(false))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn driver_metadata_of_sql_servers_own_types() {
+        let meta = |sql_type, type_name: &str| ColumnMeta {
+            name: "c".into(),
+            sql_type,
+            column_size: 0,
+            decimal_digits: 0,
+            nullable: None,
+            type_name: type_name.into(),
+            unsigned: false,
+            declared: None,
+        };
+        // FreeTDS does not say that tinyint is unsigned.
+        assert_eq!(
+            SqlServer.column_type(&meta(sql_type::TINYINT, "tinyint")),
+            Ok(ColumnType::Int16)
+        );
+        let udt = meta(sql_type::SS_UDT, "geography");
+        assert_eq!(
+            SqlServer.source_warnings(
+                &udt,
+                &ColumnType::Binary {
+                    length: None,
+                    fixed: false
+                }
+            ),
+            vec!["geography is read as its serialised bytes (CLR type)".to_string()]
+        );
+        let variant = meta(sql_type::SS_VARIANT, "sql_variant");
+        assert!(
+            SqlServer.source_warnings(&variant, &ColumnType::Int32)[0]
+                .starts_with("sql_variant is read as its text")
+        );
+        assert!(
+            SqlServer
+                .source_warnings(&meta(sql_type::INTEGER, "int"), &ColumnType::Int32)
                 .is_empty()
         );
     }
