@@ -1222,14 +1222,26 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
             || sql.starts_with("EXEC ")
             || sql.starts_with("ALTER SESSION")
             || sql.starts_with("CREATE PRIVATE TEMPORARY")
-            // PostgreSQL's CREATE TABLE (LIKE ... INCLUDING ...), which sqlparser does not know.
+            // PostgreSQL's CREATE TABLE (LIKE ... INCLUDING ...) and CREATE DATABASE ...
+            // ENCODING, which sqlparser does not know.
             || sql.contains("(LIKE ")
+            || sql.contains(" TEMPLATE template0")
     };
     let mut out = Vec::new();
     let mut add = |what: &'static str, sql: String| {
         let parse = !procedural(&sql);
         out.push(Statement { what, sql, parse });
     };
+    if let Some(admin) = d.admin_database() {
+        add(
+            leak(match admin {
+                "" => "missing database: exists? (on the server, without a database)".into(),
+                _ => format!("missing database: exists? (on the database '{admin}')"),
+            }),
+            d.database_exists_sql("staging"),
+        );
+        add("missing database: create", d.create_database_sql("staging"));
+    }
     if d.has_schemas() {
         add("schema exists", d.schema_exists_sql("stg"));
         if let Some(sql) = d.create_schema_sql("stg") {

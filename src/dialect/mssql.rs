@@ -15,7 +15,7 @@
 
 use arrow_odbc::arrow::datatypes::DataType;
 
-use super::{ColumnDef, Dialect, DriverTuning, Swap};
+use super::{Dialect, DriverTuning, Swap};
 use crate::plan::{
     ColumnMeta, ColumnType, TargetColumn, decimal, generic_column_type, sql_type, type_arguments,
 };
@@ -328,13 +328,6 @@ impl Dialect for SqlServer {
         } else {
             "?".to_string()
         }
-    }
-
-    fn create_temporary_table_sql(&self, table_ref: &str, columns: &[ColumnDef]) -> String {
-        format!(
-            "CREATE TABLE {table_ref} ({})",
-            self.column_list_sql(columns)
-        )
     }
 
     fn temporary_table_ref(&self, _schema: Option<&str>, table: &str) -> String {

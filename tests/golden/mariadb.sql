@@ -1,6 +1,12 @@
 -- MariaDB/MySQL: generated SQL (tests/dialects.rs; UPDATE_GOLDEN=1 rewrites this file)
 -- swap runs in one transaction: false
 
+-- missing database: exists? (on the server, without a database)
+SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'staging';
+
+-- missing database: create
+CREATE DATABASE IF NOT EXISTS `staging` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+
 -- schema exists
 SELECT 1 FROM information_schema.schemata WHERE schema_name = 'stg';
 

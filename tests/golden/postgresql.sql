@@ -1,6 +1,12 @@
 -- PostgreSQL: generated SQL (tests/dialects.rs; UPDATE_GOLDEN=1 rewrites this file)
 -- swap runs in one transaction: true
 
+-- missing database: exists? (on the database 'postgres')
+SELECT 1 FROM pg_catalog.pg_database WHERE datname = 'staging';
+
+-- missing database: create (procedural: not parsed)
+CREATE DATABASE "staging" ENCODING 'UTF8' TEMPLATE template0;
+
 -- schema exists
 SELECT 1 FROM information_schema.schemata WHERE schema_name = 'stg';
 

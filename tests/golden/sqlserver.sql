@@ -1,6 +1,12 @@
 -- SQL Server: generated SQL (tests/dialects.rs; UPDATE_GOLDEN=1 rewrites this file)
 -- swap runs in one transaction: true
 
+-- missing database: exists? (on the database 'master')
+SELECT 1 FROM sys.databases WHERE name = N'staging';
+
+-- missing database: create
+CREATE DATABASE [staging];
+
 -- schema exists
 SELECT 1 FROM sys.schemas WHERE name = N'stg';
 
