@@ -750,6 +750,11 @@ mod tests {
         );
         assert_eq!(parse_timestamp_tz("2020-01-01T10:00:00Z").unwrap(), utc);
         assert_eq!(
+            parse_timestamp_tz("2020-01-01 12:30:00+02:30:00").unwrap(),
+            utc
+        );
+        assert!(parse_timestamp_tz("2020-01-01 12:00:00+2").is_err());
+        assert_eq!(
             parse_timestamp_tz("2020-01-01 10:00:00.000001+00").unwrap(),
             (utc.0, 1000)
         );

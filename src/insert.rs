@@ -135,20 +135,20 @@ impl InsertStrategy for RowByRow {
 /// A text parameter in the encoding of the platform's ODBC calls: UTF-8 on Linux and macOS,
 /// UTF-16 on Windows (where narrow text means the local code page, which cannot hold every
 /// character). `None` is NULL.
-#[cfg(not(target_os = "windows"))]
 pub fn text_param(text: Option<String>) -> Box<dyn InputParameter> {
-    use odbc_api::parameter::VarCharBox;
-    Box::new(text.map_or_else(VarCharBox::null, VarCharBox::from_string))
-}
-
-/// A text parameter in the encoding of the platform's ODBC calls: UTF-16 on Windows, where
-/// narrow text means the local code page. `None` is NULL.
-#[cfg(target_os = "windows")]
-pub fn text_param(text: Option<String>) -> Box<dyn InputParameter> {
-    use odbc_api::parameter::VarWCharBox;
-    Box::new(text.map_or_else(VarWCharBox::null, |t| {
-        VarWCharBox::from_vec(t.encode_utf16().collect())
-    }))
+    #[cfg(not(target_os = "windows"))]
+    let param = {
+        use odbc_api::parameter::VarCharBox;
+        text.map_or_else(VarCharBox::null, VarCharBox::from_string)
+    };
+    #[cfg(target_os = "windows")]
+    let param = {
+        use odbc_api::parameter::VarWCharBox;
+        text.map_or_else(VarWCharBox::null, |t| {
+            VarWCharBox::from_vec(t.encode_utf16().collect())
+        })
+    };
+    Box::new(param)
 }
 
 /// The values of one row as ODBC input parameters.

@@ -46,7 +46,7 @@ fn integer_by_digits(precision: i64) -> ColumnType {
 fn number(precision: i64, scale: i64) -> ColumnType {
     match scale {
         0 => integer_by_digits(precision),
-        s if s < 0 => integer_by_digits(precision - s),
+        ..=-1 => integer_by_digits(precision - scale),
         s => decimal(precision as usize, s as i16),
     }
 }
@@ -183,8 +183,7 @@ impl Dialect for Oracle {
         let name = meta.type_name.to_ascii_uppercase();
         Ok(match meta.sql_type {
             _ if name.starts_with("FLOAT") => ColumnType::UNCONSTRAINED_DECIMAL,
-            _ if name == "BINARY_FLOAT" => ColumnType::Float32,
-            _ if name == "BINARY_DOUBLE" => ColumnType::Float64,
+            // BINARY_FLOAT and BINARY_DOUBLE arrive as SQL_REAL and SQL_DOUBLE: the generic mapping.
             // NUMBER without precision: reported as a double, or with size 0 or 38 and no scale.
             _ if name == "NUMBER"
                 && (matches!(meta.sql_type, sql_type::DOUBLE | sql_type::FLOAT)
@@ -537,5 +536,86 @@ mod tests {
             ),
             vec![("DBQ".to_string(), "//db:1521/ORCL".to_string())]
         );
+    }
+
+    /// What the driver reports when the catalog is not read.
+    #[test]
+    fn driver_metadata_without_the_catalog() {
+        let meta = |sql_type, size, digits, type_name: &str| ColumnMeta {
+            name: "c".into(),
+            sql_type,
+            column_size: size,
+            decimal_digits: digits,
+            nullable: None,
+            type_name: type_name.into(),
+            unsigned: false,
+            declared: None,
+        };
+        let unconstrained = [
+            meta(sql_type::DOUBLE, 15, 0, "NUMBER"),
+            meta(sql_type::FLOAT, 38, 0, "NUMBER"),
+            meta(sql_type::DECIMAL, 0, 0, "NUMBER"),
+            meta(sql_type::DECIMAL, 38, -127, "NUMBER"),
+            meta(sql_type::DECIMAL, 38, 129, "NUMBER"),
+            meta(sql_type::FLOAT, 126, 0, "FLOAT"),
+        ];
+        for m in unconstrained {
+            assert_eq!(
+                Oracle.column_type(&m),
+                Ok(ColumnType::UNCONSTRAINED_DECIMAL),
+                "{m:?}"
+            );
+        }
+        assert_eq!(
+            Oracle.column_type(&meta(sql_type::DECIMAL, 12, 2, "NUMBER")),
+            Ok(ColumnType::Decimal {
+                precision: 12,
+                scale: 2
+            })
+        );
+        assert_eq!(
+            Oracle.column_type(&meta(sql_type::DECIMAL, 10, 0, "NUMBER")),
+            Ok(ColumnType::Int64)
+        );
+        assert_eq!(
+            Oracle.column_type(&meta(sql_type::REAL, 7, 0, "BINARY_FLOAT")),
+            Ok(ColumnType::Float32)
+        );
+        assert_eq!(
+            Oracle.column_type(&meta(sql_type::DOUBLE, 15, 0, "BINARY_DOUBLE")),
+            Ok(ColumnType::Float64)
+        );
+        // DATE holds a time of day, also where an ODBC 2 driver reports SQL_DATETIME.
+        assert_eq!(
+            Oracle.column_type(&meta(sql_type::DATETIME, 19, 0, "DATE")),
+            Ok(ColumnType::Timestamp { precision: 0 })
+        );
+        assert_eq!(
+            Oracle.column_type(&meta(sql_type::TYPE_TIMESTAMP, 29, 9, "TIMESTAMP(9)")),
+            Ok(ColumnType::Timestamp { precision: 9 })
+        );
+        assert_eq!(
+            Oracle.column_type(&meta(
+                sql_type::TYPE_TIMESTAMP,
+                35,
+                3,
+                "TIMESTAMP(3) WITH TIME ZONE"
+            )),
+            Ok(ColumnType::TimestampTz { precision: 3 })
+        );
+        let tuning = DriverTuning {
+            fetch_rows: 1,
+            max_text_size: 1,
+            trust_server_certificate: false,
+        };
+        assert_eq!(
+            Oracle.driver_defaults("Oracle 21 ODBC driver", tuning),
+            vec![("NUM", "US".to_string())]
+        );
+        // NUMBER(p,-s) holds integers of p + s digits; NUMBER(p,0) of p digits.
+        assert_eq!(number(2, -2), ColumnType::Int16);
+        assert_eq!(number(3, -2), ColumnType::Int32);
+        assert_eq!(number(9, 0), ColumnType::Int32);
+        assert_eq!(number(8, -2), ColumnType::Int64);
     }
 }
