@@ -618,4 +618,42 @@ mod tests {
         assert_eq!(number(9, 0), ColumnType::Int32);
         assert_eq!(number(8, -2), ColumnType::Int64);
     }
+
+    #[test]
+    fn oracle_values_are_read_as_exact_text_where_the_driver_would_change_them() {
+        let column = |column_type, source_type: &str| Column {
+            source_name: "C".into(),
+            name: "c".into(),
+            column_type,
+            nullable: true,
+            source_type: source_type.into(),
+        };
+        let local = column(
+            ColumnType::TimestampTz { precision: 6 },
+            "timestamp(6) with local time zone",
+        );
+        assert_eq!(
+            Oracle.select_expr("\"C\"", &local),
+            "TO_CHAR(SYS_EXTRACT_UTC(\"C\"), 'YYYY-MM-DD HH24:MI:SS.FF9')"
+        );
+        let zoned = column(
+            ColumnType::TimestampTz { precision: 6 },
+            "TIMESTAMP(6) WITH TIME ZONE",
+        );
+        assert_eq!(
+            Oracle.select_expr("\"C\"", &zoned),
+            "TO_CHAR(\"C\", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM')"
+        );
+        let big = column(ColumnType::Int64, "NUMBER(18,0)");
+        assert_eq!(Oracle.fetch_form(&big), FetchForm::Text);
+        assert_eq!(
+            Oracle.fetch_form(&column(ColumnType::Int32, "NUMBER(9,0)")),
+            FetchForm::Native
+        );
+        assert!(
+            Oracle
+                .missing_schema_advice("STG")
+                .contains("ask the DBA for user STG")
+        );
+    }
 }
