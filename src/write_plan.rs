@@ -311,7 +311,6 @@ fn text_length(t: &ColumnType) -> Option<u32> {
         ColumnType::DecimalText {
             precision: Some(p), ..
         } => u32::from(p) + 3,
-        ColumnType::Text { length, .. } => return length,
         ColumnType::Date => 13,
         ColumnType::Time { .. } => 18,
         ColumnType::Timestamp { .. } => 32,
@@ -376,20 +375,12 @@ pub fn fit(source: &ColumnType, target: &ColumnType) -> Fit {
             }
         }
         (T::Text { .. }, T::Binary { .. }) => warn("text is stored as its UTF-8 bytes"),
-        (_, T::Binary { .. }) => Fit::Refuse(format!(
-            "{} values cannot go into a binary column",
-            kind_name(source)
-        )),
         // ---------------------------------------------------------------- booleans
         (T::Boolean, _) if int_bits(target).is_some() || decimal_shape(target).is_some() => {
             Fit::Exact
         }
         (T::Boolean, T::Float32 | T::Float64) => Fit::Exact,
         (T::Text { .. }, T::Boolean) => warn("text values that are not booleans fail the table"),
-        (_, T::Boolean) => Fit::Refuse(format!(
-            "{} values cannot go into a boolean column",
-            kind_name(source)
-        )),
         // ---------------------------------------------------------------- integers
         (_, _) if int_bits(source).is_some() && int_bits(target).is_some() => {
             if int_bits(target) >= int_bits(source) {
@@ -400,7 +391,11 @@ pub fn fit(source: &ColumnType, target: &ColumnType) -> Fit {
         }
         (_, T::Float32 | T::Float64) if int_bits(source).is_some() => {
             let mantissa = if *target == T::Float32 { 24 } else { 53 };
-            if int_bits(source) < Some(mantissa) {
+            // 8 and 16 bits fit a float's 24-bit mantissa, 32 bits a double's 53.
+            if matches!(
+                (source, target),
+                (T::Int8 | T::Int16, _) | (T::Int32, T::Float64)
+            ) {
                 Fit::Exact
             } else {
                 Fit::Warn(format!(
@@ -424,9 +419,6 @@ pub fn fit(source: &ColumnType, target: &ColumnType) -> Fit {
             "stored as the decimal of its shortest text, rounded to the target's scale; NaN, \
              infinities and values beyond the target's precision fail the table",
         ),
-        (T::Float32 | T::Float64, _) if int_bits(target).is_some() => {
-            refuse("floating-point values cannot go into an integer column")
-        }
         // ---------------------------------------------------------------- decimals
         (_, _) if decimal_shape(source).is_some() && decimal_shape(target).is_some() => {
             let (Some((from_int, from_frac)), Some((to_int, to_frac))) =
@@ -1097,9 +1089,12 @@ mod tests {
             ("text(4)", text(Some(4))),
             ("text(10)", text(Some(10))),
             ("text(40)", text(Some(40))),
+            ("text(50)", text(Some(50))),
+            ("text(60)", text(Some(60))),
             ("text", text(None)),
             ("binary(16)", bin(Some(16), true)),
             ("varbinary(8)", bin(Some(8), false)),
+            ("varbinary(16)", bin(Some(16), false)),
             ("varbinary(100)", bin(Some(100), false)),
             ("blob", bin(None, false)),
             ("date", T::Date),
@@ -1331,6 +1326,19 @@ mod tests {
                 "refused: integer values cannot go into a date column"
             );
 
+            // A type this tool does not create is still refused when the values cannot go in.
+            let mut domain = existing(&[]);
+            domain.columns[0].declared = "birth_date".into();
+            domain.columns[0].column_type = ColumnType::Date;
+            let p = plan(WriteMode::Truncate, &domain);
+            assert_eq!(
+                p.refused,
+                vec![
+                    "column ID (src_id) cannot go into id birth_date: integer values cannot go \
+                      into a date column"
+                ]
+            );
+
             // A type this tool does not create: the target converts, with a warning.
             let mut foreign = existing(&[]);
             foreign.columns[1].declared = "citext".into();
@@ -1354,6 +1362,18 @@ mod tests {
                 }]
             );
             assert!(added.warnings[0].starts_with("name: new in the source; added"));
+            // Added columns take NULL in the rows already there, whatever the source says.
+            let strict = TableShape {
+                columns: vec![
+                    column("id", ColumnType::Int64),
+                    Column {
+                        nullable: false,
+                        ..column("name", super::text(Some(20)))
+                    },
+                ],
+            };
+            let p = WritePlan::new(&Postgres, options(WriteMode::Append), &strict, Some(&fewer));
+            assert!(p.side_columns()[1].nullable && p.added[0].nullable);
             assert_eq!(added.comparison[1].target, "added: character varying(20)");
             assert!(added.accepted().is_ok());
 
