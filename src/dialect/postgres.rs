@@ -524,4 +524,94 @@ mod tests {
             assert_eq!(Postgres.column_type(&meta), Ok(expected), "{declared}");
         }
     }
+
+    #[test]
+    fn psqlodbc_settings_reads_and_limits() {
+        let tuning = |fetch_rows| DriverTuning {
+            fetch_rows,
+            max_text_size: 65_536,
+            trust_server_certificate: false,
+        };
+        let settings = Postgres.driver_defaults("PostgreSQL Unicode", tuning(5000));
+        assert_eq!(
+            settings,
+            vec![
+                ("UseDeclareFetch", "1".to_string()),
+                ("Fetch", "5000".to_string()),
+                ("BoolsAsChar", "0".to_string()),
+                ("MaxLongVarcharSize", "65536".to_string()),
+                ("ByteaAsLongVarBinary", "1".to_string()),
+                ("TextAsLongVarchar", "1".to_string()),
+                ("UnknownsAsLongVarchar", "1".to_string()),
+                ("LFConversion", "0".to_string()),
+            ]
+        );
+        let fetch = |rows| Postgres.driver_defaults("", tuning(rows))[1].1.clone();
+        assert_eq!(
+            (fetch(1), fetch(10_000_000)),
+            ("100".into(), "100000".into())
+        );
+        assert_eq!(Postgres.max_name_length(), 63);
+        assert!(
+            Postgres
+                .prepare_batch_effect()
+                .contains("NUL characters removed")
+        );
+
+        let column = |column_type, source_type: &str| Column {
+            source_name: "c".into(),
+            name: "c".into(),
+            column_type,
+            nullable: true,
+            source_type: source_type.into(),
+        };
+        let text = ColumnType::Text {
+            length: None,
+            fixed: false,
+        };
+        // Text that is not character data is PostgreSQL's own text of the value.
+        assert_eq!(
+            Postgres.select_expr("\"u\"", &column(text, "uuid")),
+            "\"u\"::text"
+        );
+        assert_eq!(
+            Postgres.select_expr("\"t\"", &column(text, "text")),
+            "\"t\""
+        );
+        assert_eq!(
+            Postgres.select_expr("\"v\"", &column(text, "character varying(5)")),
+            "\"v\""
+        );
+        for read_as_text in [
+            ColumnType::Date,
+            ColumnType::Timestamp { precision: 6 },
+            ColumnType::Float32,
+            ColumnType::Float64,
+        ] {
+            assert_eq!(
+                Postgres.fetch_form(&column(read_as_text, "x")),
+                FetchForm::Text,
+                "{read_as_text:?}"
+            );
+        }
+        assert_eq!(
+            Postgres.fetch_form(&column(ColumnType::Int32, "integer")),
+            FetchForm::Native
+        );
+        // format_type's spellings of what type_sql writes are exact; others are not.
+        assert!(
+            Postgres.faithful_type("time without time zone", &ColumnType::Time { precision: 6 })
+        );
+        assert!(Postgres.faithful_type(
+            "timestamp without time zone",
+            &ColumnType::Timestamp { precision: 6 }
+        ));
+        assert!(Postgres.faithful_type(
+            "timestamp with time zone",
+            &ColumnType::TimestampTz { precision: 6 }
+        ));
+        assert!(Postgres.faithful_type("character varying", &text));
+        assert!(!Postgres.faithful_type("citext", &text));
+        assert!(!Postgres.faithful_type("integer", &ColumnType::Int64));
+    }
 }

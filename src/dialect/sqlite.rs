@@ -13,7 +13,7 @@ use arrow_odbc::arrow::{
     array::AsArray, compute::cast, datatypes::DataType, record_batch::RecordBatch,
 };
 
-use super::{ColumnDef, Dialect, DriverTuning};
+use super::{Dialect, DriverTuning};
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, RowByRow};
 use crate::plan::{ColumnMeta, ColumnType, LoadColumn, decimal, type_arguments};
@@ -161,13 +161,6 @@ impl Dialect for Sqlite {
         // Any column keeps any value as it comes (type affinity converts only without loss,
         // which the column type's own mapping already tells).
         true
-    }
-
-    fn create_temporary_table_sql(&self, table_ref: &str, columns: &[ColumnDef]) -> String {
-        format!(
-            "CREATE TEMP TABLE {table_ref} ({})",
-            self.column_list_sql(columns)
-        )
     }
 
     fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
@@ -415,5 +408,58 @@ mod tests {
             ..meta
         };
         assert_eq!(Sqlite.column_type(&declared), Ok(text(None, false)));
+    }
+
+    #[test]
+    fn a_file_one_writer_and_no_schemas() {
+        assert_eq!(
+            Sqlite.connection_parts("SQLite3", Some("ignored"), Some(1), Some("/data/a.db")),
+            vec![("Database".to_string(), "/data/a.db".to_string())]
+        );
+        assert!(
+            Sqlite
+                .connection_parts("SQLite3", Some("h"), None, None)
+                .is_empty()
+        );
+        let tuning = DriverTuning {
+            fetch_rows: 1,
+            max_text_size: 1,
+            trust_server_certificate: false,
+        };
+        assert_eq!(
+            Sqlite.driver_defaults("SQLite3", tuning),
+            vec![("Timeout", "60000".to_string())]
+        );
+        assert_eq!(Sqlite.max_writers(), 1);
+        assert_eq!(Sqlite.max_name_length(), usize::MAX);
+        assert_eq!(Sqlite.create_schema_sql("s"), None);
+        assert!(!Sqlite.has_schemas());
+        // Any column keeps any value as it comes.
+        assert!(Sqlite.faithful_type("whatever", &ColumnType::Int32));
+        assert_eq!(
+            Sqlite.target_warnings(&ColumnType::TimestampTz { precision: 6 }),
+            vec!["SQLite has no time zone type: the instant is stored as UTC text".to_string()]
+        );
+        assert!(Sqlite.target_warnings(&ColumnType::Int32).is_empty());
+        // Doubles through SQLite's own printf, text as blobs (sqliteodbc cuts at NUL).
+        let column = |column_type| crate::plan::Column {
+            source_name: "c".into(),
+            name: "c".into(),
+            column_type,
+            nullable: true,
+            source_type: "x".into(),
+        };
+        assert_eq!(
+            Sqlite.fetch_form(&column(ColumnType::Float64)),
+            FetchForm::Text
+        );
+        assert_eq!(
+            Sqlite.fetch_form(&column(ColumnType::UNCONSTRAINED_DECIMAL)),
+            FetchForm::Bytes
+        );
+        assert_eq!(
+            Sqlite.fetch_form(&column(ColumnType::Int64)),
+            FetchForm::Native
+        );
     }
 }
