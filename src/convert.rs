@@ -714,8 +714,8 @@ mod tests {
         assert!(parse_decimal(".", 2).is_err());
         assert!(parse_decimal("1.x5", 2).is_err());
         // A sign after the point would read as the sign of the digits.
-        assert!(parse_decimal(".+5", 1).is_err());
-        assert!(parse_decimal(".-5", 1).is_err());
+        assert!(parse_decimal(".+5", 2).is_err());
+        assert!(parse_decimal(".-5", 2).is_err());
         assert!(parse_decimal("1x.5", 2).is_err());
         assert!(parse_decimal("1e", 2).is_err());
         assert_eq!(parse_decimal("+1.5", 1).unwrap(), 15);
