@@ -1074,6 +1074,11 @@ mod tests {
             untouched,
             batch.project(&[0]).map(|_| batch.clone()).unwrap()
         );
+        // Values that did not come as text (a Parquet file's own timestamps) stay as they are.
+        let native: ArrayRef = Arc::new(TimestampMicrosecondArray::from(vec![Some(7), None]));
+        let typed = batch_of(vec![native.clone()]);
+        let kept = adapt_text_times(typed, &columns[..1], Some(6), false).unwrap();
+        assert_eq!(kept.column(0), &native);
         // A value that is not a timestamp is an error, not a silent change.
         let bad = batch_of(vec![texts(&[Some("yesterday")])]);
         assert!(adapt_text_times(bad, &columns[..1], Some(6), false).is_err());
