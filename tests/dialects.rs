@@ -1525,6 +1525,8 @@ fn types_at_their_limits() -> Vec<ColumnType> {
         (Some(65), Some(30)),
         (Some(65), Some(31)),
         (Some(66), Some(0)),
+        (Some(3997), Some(0)),
+        (Some(3998), Some(0)),
         (Some(997), Some(0)),
         (Some(998), Some(0)),
         (Some(1000), Some(0)),

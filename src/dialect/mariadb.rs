@@ -581,4 +581,37 @@ mod tests {
         assert!(MariaDb.matches_driver("maodbc") && MariaDb.matches_driver("MySQL ODBC 8.0"));
         assert!(!MariaDb.matches_dbms("PostgreSQL") && !MariaDb.matches_driver("PostgreSQL"));
     }
+
+    #[test]
+    fn existing_tables_by_engine_and_column_type() {
+        for engine in ["InnoDB", " innodb ", "", "XtraDB", "RocksDB", "TokuDB"] {
+            assert!(MariaDb.transactional_engine(engine), "{engine}");
+        }
+        for engine in ["MyISAM", "Aria", "MEMORY", "CSV", "ARCHIVE"] {
+            assert!(!MariaDb.transactional_engine(engine), "{engine}");
+        }
+        // What an existing column holds for sure, in characters of up to 4 bytes.
+        let text = |n| ColumnType::Text {
+            length: Some(n),
+            fixed: false,
+        };
+        let binary = |n| ColumnType::Binary {
+            length: Some(n),
+            fixed: false,
+        };
+        assert_eq!(MariaDb.target_column_type("tinytext"), text(63));
+        assert_eq!(MariaDb.target_column_type("TEXT"), text(16_383));
+        assert_eq!(MariaDb.target_column_type("mediumtext"), text(4_194_303));
+        assert_eq!(MariaDb.target_column_type("blob"), binary(65_535));
+        assert_eq!(MariaDb.target_column_type("mediumblob"), binary(16_777_215));
+        assert_eq!(MariaDb.target_column_type("int(11)"), ColumnType::Int32);
+        // COLUMN_TYPE's display widths, tinyint(1) for boolean and datetime(0) are the types
+        // this tool creates; other widths and types are not.
+        assert!(MariaDb.faithful_type("int(11)", &ColumnType::Int32));
+        assert!(MariaDb.faithful_type("tinyint(1)", &ColumnType::Boolean));
+        assert!(MariaDb.faithful_type("datetime", &ColumnType::Timestamp { precision: 0 }));
+        assert!(MariaDb.faithful_type("time", &ColumnType::Time { precision: 0 }));
+        assert!(!MariaDb.faithful_type("int(10) unsigned", &ColumnType::Int32));
+        assert!(!MariaDb.faithful_type("varchar(10)", &ColumnType::Int32));
+    }
 }

@@ -54,10 +54,6 @@ fn declared_type(declared: &str) -> Option<ColumnType> {
             length,
             fixed: false,
         },
-        "text" | "ntext" | "xml" | "sql_variant" => ColumnType::Text {
-            length: None,
-            fixed: false,
-        },
         "uniqueidentifier" => ColumnType::Text {
             length: Some(36),
             fixed: true,
@@ -86,6 +82,8 @@ fn declared_type(declared: &str) -> Option<ColumnType> {
         "datetimeoffset" => ColumnType::TimestampTz {
             precision: fraction,
         },
+        // text, ntext, xml, sql_variant, CLR types: text as far as this tool can tell (the
+        // caller's fallback).
         _ => return None,
     })
 }
