@@ -566,6 +566,14 @@ mod tests {
                 "{m:?}"
             );
         }
+        // A scale of 127 is Oracle's largest real one, not the "no scale" marker.
+        assert_eq!(
+            Oracle.column_type(&meta(sql_type::DECIMAL, 38, 127, "NUMBER")),
+            Ok(ColumnType::DecimalText {
+                precision: Some(127),
+                scale: Some(127)
+            })
+        );
         assert_eq!(
             Oracle.column_type(&meta(sql_type::DECIMAL, 12, 2, "NUMBER")),
             Ok(ColumnType::Decimal {
