@@ -370,6 +370,8 @@ mod tests {
             ("char", text(None, false)),
             ("nvarchar(5)", text(Some(5), false)),
             ("clob", text(None, false)),
+            ("clob(5)", text(Some(5), false)),
+            ("text(7)", text(Some(7), false)),
             ("text", text(None, false)),
             (
                 "varbinary(4)",
