@@ -98,7 +98,7 @@ pub mod sql_type {
 }
 
 /// What the ODBC driver (and, where asked, the catalog) says about one source column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnMeta {
     /// Column name as the source reports it.
     pub name: String,
@@ -117,6 +117,18 @@ pub struct ColumnMeta {
     /// The type as declared in the catalog, when the source dialect looked it up
     /// (e.g. `numeric(18,5)`, `character varying`, `int(10) unsigned`).
     pub declared: Option<String>,
+}
+
+impl ColumnMeta {
+    /// A column known only by its declared type (an existing target column as the catalog
+    /// spells it): no SQL type code, the declared type as type name too.
+    pub fn declared(declared: &str) -> Self {
+        ColumnMeta {
+            type_name: declared.to_string(),
+            declared: Some(declared.to_string()),
+            ..Default::default()
+        }
+    }
 }
 
 /// What values a column holds, independent of any DBMS.

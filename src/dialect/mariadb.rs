@@ -264,16 +264,7 @@ impl Dialect for MariaDb {
             "blob" => binary(65_535),
             "mediumblob" => binary(16_777_215),
             _ => self
-                .column_type(&ColumnMeta {
-                    name: String::new(),
-                    sql_type: 0,
-                    column_size: 0,
-                    decimal_digits: 0,
-                    nullable: None,
-                    type_name: declared.to_string(),
-                    unsigned: false,
-                    declared: Some(declared.to_string()),
-                })
+                .column_type(&ColumnMeta::declared(declared))
                 .unwrap_or(ColumnType::Text {
                     length: None,
                     fixed: false,

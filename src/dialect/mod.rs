@@ -390,20 +390,11 @@ pub trait Dialect: Send + Sync {
     /// What an existing target column of type `declared` (as the catalog spells it) holds, for
     /// judging what goes into it: by default the type's mapping as a source column.
     fn target_column_type(&self, declared: &str) -> ColumnType {
-        self.column_type(&ColumnMeta {
-            name: String::new(),
-            sql_type: 0,
-            column_size: 0,
-            decimal_digits: 0,
-            nullable: None,
-            type_name: declared.to_string(),
-            unsigned: false,
-            declared: Some(declared.to_string()),
-        })
-        .unwrap_or(ColumnType::Text {
-            length: None,
-            fixed: false,
-        })
+        self.column_type(&ColumnMeta::declared(declared))
+            .unwrap_or(ColumnType::Text {
+                length: None,
+                fixed: false,
+            })
     }
 
     /// Maps what the driver (and catalog) report to a column type; `Err` says why not.

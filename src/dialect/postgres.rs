@@ -511,16 +511,7 @@ mod tests {
             ("integer[]", text(None, false)),
         ];
         for (declared, expected) in cases {
-            let meta = ColumnMeta {
-                name: "c".into(),
-                sql_type: 0,
-                column_size: 0,
-                decimal_digits: 0,
-                nullable: None,
-                type_name: "x".into(),
-                unsigned: false,
-                declared: Some(declared.into()),
-            };
+            let meta = ColumnMeta::declared(declared);
             assert_eq!(Postgres.column_type(&meta), Ok(expected), "{declared}");
         }
     }
