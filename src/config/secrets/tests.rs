@@ -1,0 +1,84 @@
+
+use super::*;
+
+#[test]
+fn masks_password_attributes() {
+    assert_eq!(
+        mask_password_attributes("Driver={X};UID=u;PWD=geheim;Server=s"),
+        "Driver={X};UID=u;PWD=***;Server=s"
+    );
+    assert_eq!(
+        mask_password_attributes("password = {a;b}; x"),
+        "password = ***; x"
+    );
+    assert_eq!(mask_password_attributes("no secret here"), "no secret here");
+    assert_eq!(
+        mask_password_attributes("UID=u;PWD=Gr33n Apple;Server=s"),
+        "UID=u;PWD=***;Server=s"
+    );
+    assert_eq!(
+        mask_password_attributes("PWD={Old;Pa}}ss w0rd};Server=s"),
+        "PWD=***;Server=s"
+    );
+    // At the end of the text, empty, unterminated, several, and names inside other words.
+    assert_eq!(mask_password_attributes("x PWD="), "x PWD=");
+    assert_eq!(mask_password_attributes("x PWD=;y"), "x PWD=;y");
+    assert_eq!(mask_password_attributes("x PWD=abcdef"), "x PWD=***");
+    assert_eq!(mask_password_attributes("x PWD={abc;def"), "x PWD=***");
+    assert_eq!(mask_password_attributes("x PWD={a}}b"), "x PWD=***");
+    assert_eq!(
+        mask_password_attributes("PWD={abcd}}e};UID=u"),
+        "PWD=***;UID=u"
+    );
+    assert_eq!(
+        mask_password_attributes("Pwd=a;Password = 'b';pwdx=c;uid=PWD"),
+        "Pwd=***;Password = ***;pwdx=c;uid=PWD"
+    );
+    assert_eq!(mask_password_attributes("é PWD=é;"), "é PWD=***;");
+    assert_eq!(mask_password_attributes("PWD=\"a;b\" x"), "PWD=*** x");
+    assert_eq!(mask_password_attributes("PWD='open"), "PWD=***");
+    assert_eq!(mask_password_attributes("mypwd=1"), "mypwd=1");
+}
+
+#[test]
+fn masks_whole_words_only_and_never_user_names() {
+    let _s = Secret::new("postgres");
+    register_public("postgres");
+    assert_eq!(
+        redact("SRC_DRIVER = 'postgresql+psycopg2' UID=postgres;PWD=postgres;"),
+        "SRC_DRIVER = 'postgresql+psycopg2' UID=postgres;PWD=***;"
+    );
+    let _t = Secret::new("Zomer2024");
+    assert_eq!(
+        redact("password Zomer2024 rejected; Zomer20245 x_Zomer2024 (Zomer2024)"),
+        "password *** rejected; Zomer20245 x_Zomer2024 (***)"
+    );
+}
+
+#[test]
+fn every_public_value_is_kept_and_a_secret_is_exposed_only_on_purpose() {
+    let _a = Secret::new("lezer-een");
+    let _b = Secret::new("lezer-twee");
+    register_public("lezer-een");
+    register_public("lezer-twee");
+    register_public("lezer-een");
+    assert_eq!(
+        redact("UID=lezer-een UID=lezer-twee"),
+        "UID=lezer-een UID=lezer-twee"
+    );
+    assert_eq!(Secret::new("Xyz-123").expose(), "Xyz-123");
+    // Three characters are enough to be masked; shorter values would garble all output.
+    let _c = Secret::new("q7z");
+    let _d = Secret::new("k9");
+    assert_eq!(redact("q7z k9"), "*** k9");
+}
+
+#[test]
+fn masks_registered_values_and_hides_them_in_debug() {
+    let s = Secret::new("Sup3r-Geheim!");
+    assert_eq!(format!("{s:?} {s}"), "*** ***");
+    assert_eq!(
+        redact("login failed for Sup3r-Geheim!"),
+        "login failed for ***"
+    );
+}
