@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of the pure-logic modules with cargo-mutants: every mutant must be caught by
-# the unit tests (and, for the dialects, tests/dialects.rs with its golden SQL; no database is
-# needed for either), or be excluded in .cargo/mutants.toml with the reason it cannot be caught.
+# the unit tests (for the dialects with their golden SQL, src/dialect/golden_tests.rs; no
+# database is needed), or be excluded in .cargo/mutants.toml with the reason it cannot be caught.
 #   usage: scripts/mutants.sh [FILE ...]      (default: every pure-logic module)
 #   MUTANTS_ARGS="-j 2" scripts/mutants.sh src/convert.rs
 #   Results in mutants.out/ (missed.txt, caught.txt, unviable.txt, timeout.txt). A few seconds
@@ -12,19 +12,22 @@ command -v cargo-mutants >/dev/null || cargo install --locked cargo-mutants@27.1
 files=("$@")
 if ((${#files[@]} == 0)); then
   files=(
-    src/config/mod.rs src/config/ini.rs src/config/keys.rs src/config/secrets.rs
-    src/plan.rs src/write_plan.rs src/insert.rs src/convert.rs src/driver_names.rs src/retry.rs
+    src/config/mod.rs src/config/checker.rs src/config/raw.rs src/config/ini.rs src/config/keys.rs
+    src/config/secrets.rs
+    src/plan.rs src/write/write_plan.rs src/write/fit.rs src/write/existing.rs src/insert.rs
+    src/insert/literal.rs src/convert.rs src/read/decode.rs src/read/decode/arrays.rs
+    src/driver_names.rs src/retry.rs
     src/dialect/mod.rs src/dialect/postgres.rs src/dialect/mariadb.rs src/dialect/sqlite.rs
-    src/dialect/mssql.rs src/dialect/oracle.rs src/dialect/generic.rs
+    src/dialect/mssql.rs src/dialect/oracle.rs src/dialect/generic.rs src/dialect/names.rs
+    src/dialect/shared.rs
   )
 fi
 args=()
-# Only the library's unit tests are built and run (and, for the dialects, tests/dialects.rs with
-# its golden SQL): --cargo-arg applies to the build as well, so no integration test is linked.
+# Only the library's unit tests are built and run: --cargo-arg applies to the build as well, so
+# no integration test is linked.
 tests=(--cargo-arg=--lib)
 for f in "${files[@]}"; do
   args+=(--file "$f")
-  [[ $f == src/dialect/* ]] && tests=(--cargo-arg=--lib --cargo-arg=--test --cargo-arg=dialects)
 done
 # MUTANTS_ARGS: more options for cargo mutants (e.g. "-j 2", "--timeout 10", "-o DIR").
 read -r -a extra <<< "${MUTANTS_ARGS:-}"

@@ -15,10 +15,12 @@ use crate::{
     config::{Settings, TableName, secrets},
     endpoint::{self, Endpoint},
     plan::{Column, ColumnMeta, sql_type},
+    read::{self, BatchReader, ReadOptions},
     report::brief,
-    source::{self, BatchReader, ReadOptions},
-    target, transfer,
-    write_plan::WritePlan,
+    write::{
+        self, TargetSpec, WriteOptions,
+        write_plan::{Finish, WritePlan},
+    },
 };
 
 /// Rows of each table that `check` inserts (and rolls back).
@@ -89,10 +91,15 @@ impl CheckReport {
 pub fn check(settings: &Settings) -> anyhow::Result<CheckReport> {
     let ((source, mut source_conn), target) =
         endpoint::open_both(settings, endpoint::MissingTarget::Report)?;
+    let read = ReadOptions::from(settings);
+    let write = WriteOptions::from(settings);
     let tables = settings
         .tables
         .iter()
-        .map(|table| check_table(settings, &source, &mut source_conn, &target, table))
+        .map(|table| {
+            let spec = TargetSpec::new(&target, &write, &table.name);
+            check_table(&source, &mut source_conn, &read, &spec, table)
+        })
         .collect();
     let describe = |e: &Endpoint| {
         format!(
@@ -111,17 +118,16 @@ pub fn check(settings: &Settings) -> anyhow::Result<CheckReport> {
 }
 
 fn check_table(
-    settings: &Settings,
     source: &Endpoint,
     source_conn: &mut crate::odbc::Connection,
-    target: &Endpoint,
+    read: &ReadOptions,
+    spec: &TargetSpec<'_>,
     table: &TableName,
 ) -> TableCheck {
-    let d = target.dialect;
-    let spec = transfer::target_spec(settings, target, &table.name);
+    let d = spec.dialect;
     let mut report = TableCheck {
         source: table.to_string(),
-        target: spec.table_ref(&spec.table),
+        target: spec.table_ref.clone(),
         rows: None,
         columns: Vec::new(),
         write: None,
@@ -130,13 +136,7 @@ fn check_table(
         unsampled: None,
         problem: None,
     };
-    let plan = match source::describe(
-        source_conn,
-        source.dialect,
-        table,
-        source_settings_schema(settings),
-        ReadOptions::from(settings),
-    ) {
+    let plan = match read::describe(source_conn, source.dialect, table, read) {
         Ok(plan) => plan,
         Err(e) => {
             report.problem = Some(brief(&e));
@@ -144,8 +144,8 @@ fn check_table(
         }
     };
     report.rows = plan.row_count;
-    let write = match target::open(spec.connector, d)
-        .and_then(|conn| target::plan(&conn, &spec, &plan.shape))
+    let write = match write::open(spec.connector, d)
+        .and_then(|conn| write::plan(&conn, spec, &plan.shape))
     {
         Ok(write) => write,
         Err(e) => {
@@ -160,7 +160,7 @@ fn check_table(
             " NOT NULL"
         };
         let mut warnings = source.dialect.source_warnings(meta, &column.column_type);
-        if !write.target_exists || write.finish == crate::write_plan::Finish::Swap {
+        if !write.target_exists || write.finish == Finish::Swap {
             warnings.extend(d.target_warnings(&column.column_type));
         }
         report.columns.push(ColumnCheck {
@@ -174,10 +174,7 @@ fn check_table(
             warnings,
         });
     }
-    report.ddl = d.create_table_sql(
-        &spec.table_ref(&spec.suffixed(target::SIDE_SUFFIX)),
-        &write.side_columns(),
-    );
+    report.ddl = d.create_table_sql(&spec.side_ref, &write.side_columns());
     if let Err(e) = write.accepted() {
         report.problem = Some(brief(&e));
         report.write = Some(write);
@@ -199,7 +196,7 @@ fn check_table(
         .map_err(|e| e.context("reading the first rows"))
         .and_then(|batch| {
             let rows = batch.num_rows() as u64;
-            target::sample(&spec, &plan.shape, &write, batch)
+            write::sample(spec, &plan.shape, &write, batch)
                 .map_err(|e| e.context(format!("{} do not go in", first_rows(rows))))
                 .map(|skipped| (rows, skipped))
         });
@@ -210,10 +207,6 @@ fn check_table(
     }
     report.write = Some(write);
     report
-}
-
-fn source_settings_schema(settings: &Settings) -> Option<&str> {
-    settings.source.as_ref().and_then(|s| s.schema.as_deref())
 }
 
 /// "the first row", "the first 1000 rows".

@@ -24,26 +24,33 @@
 
 #![warn(missing_docs)]
 
+mod api;
 pub mod check;
 pub mod config;
-pub mod convert;
-pub mod dialect;
-pub mod driver_names;
-pub mod endpoint;
-pub mod insert;
+pub(crate) mod convert;
+pub(crate) mod dialect;
+pub(crate) mod driver_names;
+pub(crate) mod endpoint;
+pub(crate) mod error;
+pub(crate) mod insert;
 pub mod interrupt;
+pub(crate) mod journey;
 pub mod logging;
-pub mod odbc;
+pub(crate) mod odbc;
+pub(crate) mod pipeline;
 pub mod plan;
+pub(crate) mod progress;
+pub(crate) mod read;
 pub mod report;
-pub mod retry;
-pub mod source;
-pub mod spool;
-pub mod target;
-pub mod transfer;
-pub mod write_plan;
+pub(crate) mod retry;
+mod run;
+pub(crate) mod spool;
+pub(crate) mod write;
 
+pub use api::{Transfer, direct_transfer};
 pub use config::{ConfigError, ConfigSources, RawValues, Settings};
+pub use odbc::{choose_driver, data_sources, installed_drivers};
 pub use report::{RunReport, Status, TableReport};
 pub use retry::RetryPolicy;
-pub use transfer::{Transfer, direct_transfer};
+pub use run::{Dumped, dump, load, run};
+pub use spool::manifest;

@@ -121,7 +121,7 @@ pub fn init(
         .build();
     let max = logger.filter();
     if progress_bars {
-        let bars = crate::report::enable_progress_bars();
+        let bars = crate::progress::enable_progress_bars();
         indicatif_log_bridge::LogWrapper::new(bars, logger)
             .try_init()
             .context("logging was already initialised")?;

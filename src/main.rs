@@ -5,11 +5,10 @@ use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 
 use clap::{Args, Parser, Subcommand};
 use source_to_staging::{
-    ConfigError, ConfigSources, RawValues, RunReport, Settings, check,
+    ConfigError, ConfigSources, RawValues, RunReport, Settings, check, choose_driver,
     config::{Purpose, Side, secrets},
-    interrupt, logging, odbc,
+    data_sources, dump, installed_drivers, interrupt, load, logging,
     report::JsonReport,
-    transfer,
 };
 
 /// Copy application tables into a staging schema, through ODBC on both sides.
@@ -133,8 +132,8 @@ fn main() -> ExitCode {
         Command::Dump => run(&cli.common, Action::Dump),
         Command::Load { manifest } => run(&cli.common, Action::Load(manifest)),
         Command::Check => run(&cli.common, Action::Check),
-        Command::Drivers => list(odbc::installed_drivers().map(|d| d.into_iter().collect())),
-        Command::Dsns => list(odbc::data_sources().map(|d| {
+        Command::Drivers => list(installed_drivers().map(|d| d.into_iter().collect())),
+        Command::Dsns => list(data_sources().map(|d| {
             d.into_iter()
                 .map(|(name, driver)| format!("{name}\t{driver}"))
                 .collect()
@@ -281,12 +280,14 @@ impl Invocation<'_> {
                 logging::to_file_only(&report.to_string());
                 Ok(Outcome::Checked(report.exit_code()))
             }
-            Action::Run => Ok(Outcome::Report(self.summary(transfer::run(&settings)?))),
-            Action::Load(manifest) => Ok(Outcome::Report(
-                self.summary(transfer::load(&settings, &manifest)?),
+            Action::Run => Ok(Outcome::Report(
+                self.summary(source_to_staging::run(&settings)?),
             )),
+            Action::Load(manifest) => {
+                Ok(Outcome::Report(self.summary(load(&settings, &manifest)?)))
+            }
             Action::Dump => {
-                let dumped = transfer::dump(&settings)?;
+                let dumped = dump(&settings)?;
                 // The manifest's path is the only thing on standard output, for scripts.
                 eprintln!("{}", dumped.report);
                 logging::to_file_only(&dumped.report.to_string());
@@ -417,9 +418,7 @@ fn with_driver_problems(error: ConfigError, raw: &RawValues) -> ConfigError {
             let client = raw
                 .get(&key("ORACLE_CLIENT_PATH"))
                 .map(std::path::Path::new);
-            if let Err(e) =
-                odbc::choose_driver(p, driver, raw.get(&key("MSSQL_ODBC_DRIVER")), client)
-            {
+            if let Err(e) = choose_driver(p, driver, raw.get(&key("MSSQL_ODBC_DRIVER")), client) {
                 problems.push(format!("{e:#}"));
             }
         }

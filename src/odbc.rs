@@ -4,7 +4,7 @@
 
 use std::{fmt, sync::mpsc, thread, time::Duration};
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, anyhow};
 use arrow_odbc::odbc_api::{
     self, ConnectionOptions, Cursor, Environment, ResultSetMetadata, handles::Statement as _,
 };
@@ -462,16 +462,6 @@ pub fn column_type_name(cursor: &mut impl ResultSetMetadata, column: u16) -> Str
     }
     let units = (len.max(0) as usize / 2).min(buf.len());
     String::from_utf16_lossy(&buf[..units])
-}
-
-/// Opens `sql` and returns the cursor, with the SQL in the error.
-pub fn open_cursor<'c>(conn: &'c Connection, sql: &str) -> anyhow::Result<impl Cursor + 'c> {
-    log::debug!("SQL: {sql}");
-    match conn.execute(sql, (), None) {
-        Ok(Some(cursor)) => Ok(cursor),
-        Ok(None) => bail!("the query returned no result set: {sql}"),
-        Err(e) => Err(anyhow::Error::new(e).context(format!("the query failed: {sql}"))),
-    }
 }
 
 #[cfg(test)]

@@ -65,17 +65,20 @@ pub fn diagnostic(error: &anyhow::Error) -> Option<(String, i32)> {
         .find_map(|cause| cause.downcast_ref::<odbc_api::Error>().and_then(odbc_state))
 }
 
-/// The SQLSTATE and native error code of an ODBC error, if it carries a diagnostic record.
-pub fn odbc_state(error: &odbc_api::Error) -> Option<(String, i32)> {
+/// The diagnostic record an ODBC error carries, if any.
+pub fn record(error: &odbc_api::Error) -> Option<&odbc_api::handles::Record> {
     match error {
         odbc_api::Error::Diagnostics { record, .. }
         | odbc_api::Error::UnsupportedOdbcApiVersion(record)
         | odbc_api::Error::InvalidRowArraySize { record, .. }
-        | odbc_api::Error::UnableToRepresentNull(record) => {
-            Some((record.state.as_str().to_string(), record.native_error))
-        }
+        | odbc_api::Error::UnableToRepresentNull(record) => Some(record),
         _ => None,
     }
+}
+
+/// The SQLSTATE and native error code of an ODBC error, if it carries a diagnostic record.
+pub fn odbc_state(error: &odbc_api::Error) -> Option<(String, i32)> {
+    record(error).map(|record| (record.state.as_str().to_string(), record.native_error))
 }
 
 /// Classifies `error` by its SQLSTATE and native code.

@@ -18,8 +18,8 @@ use arrow_odbc::arrow::{
 };
 use common::{Kind, TestDb, ValueKind, run_tool, write_ini};
 use source_to_staging::{
+    manifest::{MANIFEST_FORMAT, Manifest, ManifestTable, PartFile},
     plan::{Column, ColumnType},
-    spool::{MANIFEST_FORMAT, Manifest, ManifestTable, PartFile},
 };
 
 /// Rows of every matrix table: two rows of values, then a row of NULLs.

@@ -1,4 +1,3 @@
-
 use super::*;
 
 #[test]
@@ -63,26 +62,4 @@ fn timestamps_with_offsets_become_utc() {
         parse_timestamp_tz("2020-01-01 10:00:00.000001+00").unwrap(),
         (utc.0, 1000)
     );
-}
-
-#[test]
-fn old_timestamps_keep_microseconds() {
-    let t = Timestamp {
-        year: 1500,
-        month: 1,
-        day: 1,
-        hour: 0,
-        minute: 0,
-        second: 0,
-        fraction: 123_456_000,
-    };
-    let (secs, nanos) = timestamp_parts(&t).unwrap();
-    assert_eq!(nanos, 123_456_000);
-    let array = timestamps(vec![Some((secs, nanos))], 6, None).unwrap();
-    let micros = array
-        .as_any()
-        .downcast_ref::<PrimitiveArray<TimestampMicrosecondType>>()
-        .unwrap()
-        .value(0);
-    assert_eq!(micros, secs * 1_000_000 + 123_456);
 }

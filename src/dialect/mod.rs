@@ -17,13 +17,15 @@ pub mod oracle;
 pub mod postgres;
 pub mod sqlite;
 
-use std::sync::Arc;
+mod names;
+mod shared;
+mod statements;
 
-use arrow_odbc::arrow::{
-    array::{Array, ArrayRef, StringArray},
-    datatypes::{DataType, Field, Schema},
-    record_batch::RecordBatch,
-};
+pub use names::{CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX, normalized_type, suffixed_name};
+pub use shared::{adapt_text_times, columns_as_text, common_source_warnings, without_time_zones};
+pub use statements::{DriverTuning, Merge, Swap};
+
+use arrow_odbc::arrow::{datatypes::DataType, record_batch::RecordBatch};
 
 use crate::{
     convert::FetchForm,
@@ -32,60 +34,6 @@ use crate::{
 };
 
 pub use crate::plan::ColumnDef;
-
-/// The statements that end a load into an existing table from the complete side table.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Merge {
-    /// Run first, each committing on its own (DDL where the DBMS commits DDL implicitly).
-    pub before: Vec<String>,
-    /// Run in one transaction: the table holds either what it held or everything.
-    pub transaction: Vec<String>,
-    /// Run after the commit, each on its own (dropping the side table where DDL commits).
-    pub after: Vec<String>,
-}
-
-/// Suffix of the side table every write mode loads into.
-pub const SIDE_SUFFIX: &str = "_s2s_new";
-
-/// Suffix the old table gets during a swap that renames it first (MariaDB).
-pub const OLD_SUFFIX: &str = "_s2s_old";
-
-/// Suffix of the table `check` inserts its sample into (and then rolls back or drops).
-pub const CHECK_SUFFIX: &str = "_s2s_check";
-
-/// The name of a table that belongs to `table` (its side table, old table, check's sample
-/// table): `table` + `suffix`, shortened with a hash of the whole name where the DBMS's names
-/// are shorter, so that it never becomes, or collides with, another table's name.
-pub fn suffixed_name(d: &dyn Dialect, table: &str, suffix: &str) -> String {
-    let max = d.max_name_length();
-    if table.len() + suffix.len() <= max {
-        return format!("{table}{suffix}");
-    }
-    // FNV-1a: the same name in every run and every version, so leftovers are found again.
-    let hash = table.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    let tag = format!("_{:08x}", hash as u32);
-    let mut keep = max.saturating_sub(suffix.len() + tag.len());
-    while !table.is_char_boundary(keep) {
-        keep -= 1;
-    }
-    format!("{}{tag}{suffix}", &table[..keep])
-}
-
-/// A type name for comparing: lower case, single spaces, no spaces around parentheses and commas.
-pub fn normalized_type(declared: &str) -> String {
-    declared
-        .to_ascii_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(" (", "(")
-        .replace("( ", "(")
-        .replace(" )", ")")
-        .replace(", ", ",")
-        .replace(" ,", ",")
-}
 
 /// The dialects, tried in order; the generic fallback last.
 pub static DIALECTS: &[&dyn Dialect] = &[
@@ -114,175 +62,6 @@ pub fn for_driver(driver_name: &str) -> &'static dyn Dialect {
         .copied()
         .find(|d| d.matches_driver(driver_name))
         .expect("the generic dialect matches every driver")
-}
-
-/// Replaces the columns whose type `pick` selects by their text, made by `to_text`; the other
-/// columns stay as they are, and a batch without such columns comes back untouched. Dialects use
-/// it in `prepare_batch` for values their driver binds badly.
-pub fn columns_as_text(
-    batch: RecordBatch,
-    pick: impl Fn(&DataType) -> bool,
-    to_text: impl Fn(&ArrayRef) -> anyhow::Result<StringArray>,
-) -> anyhow::Result<RecordBatch> {
-    let schema = batch.schema();
-    if !schema.fields().iter().any(|f| pick(f.data_type())) {
-        return Ok(batch);
-    }
-    let mut fields = Vec::with_capacity(schema.fields().len());
-    let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
-    for (field, column) in schema.fields().iter().zip(batch.columns()) {
-        if pick(field.data_type()) {
-            fields.push(Field::new(
-                field.name(),
-                DataType::Utf8,
-                field.is_nullable(),
-            ));
-            columns.push(Arc::new(to_text(column)?));
-        } else {
-            fields.push(field.as_ref().clone());
-            columns.push(column.clone());
-        }
-    }
-    Ok(RecordBatch::try_new(
-        Arc::new(Schema::new(fields)),
-        columns,
-    )?)
-}
-
-/// Prepares the values carried as text because they have more than six fractional digits (see
-/// `ColumnType::carried_as_text`) for a time or timestamp column of the target: an instant with an
-/// offset becomes the same instant in UTC without the offset where the column keeps no offset
-/// (`offsets`: the DBMS's time zone columns keep one), and fractional digits beyond `keep` (and
-/// beyond the column's own precision) are cut off, not rounded, so `9999-12-31 23:59:59.9999999`
-/// stays in 9999. Values going into text columns stay as they are.
-pub fn adapt_text_times(
-    batch: RecordBatch,
-    columns: &[LoadColumn],
-    keep: Option<u8>,
-    offsets: bool,
-) -> anyhow::Result<RecordBatch> {
-    let adapt = |c: &LoadColumn| -> Option<(bool, Option<u8>)> {
-        if !c.source.column_type.carried_as_text() {
-            return None;
-        }
-        let to_utc = matches!(c.source.column_type, ColumnType::TimestampTz { .. })
-            && !(offsets && matches!(c.target.column_type, ColumnType::TimestampTz { .. }));
-        match c.target.column_type {
-            // No more digits than the column keeps either (a timestamp(3) would round).
-            ColumnType::Time { precision }
-            | ColumnType::Timestamp { precision }
-            | ColumnType::TimestampTz { precision } => {
-                Some((to_utc, keep.map(|k| k.min(precision))))
-            }
-            _ => None,
-        }
-    };
-    if !columns.iter().any(|c| adapt(c).is_some()) {
-        return Ok(batch);
-    }
-    let schema = batch.schema();
-    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
-    for (array, column) in batch.columns().iter().zip(columns) {
-        match adapt(column) {
-            Some((to_utc, keep)) if array.data_type() == &DataType::Utf8 => {
-                let texts = array
-                    .as_any()
-                    .downcast_ref::<StringArray>()
-                    .expect("a Utf8 array");
-                let adapted = texts
-                    .iter()
-                    .map(|v| {
-                        v.map(|t| -> anyhow::Result<String> {
-                            let t = if to_utc {
-                                crate::convert::utc_text(t)?
-                            } else {
-                                t.to_string()
-                            };
-                            Ok(match keep {
-                                Some(k) => crate::convert::cut_fraction(&t, k).into_owned(),
-                                None => t,
-                            })
-                        })
-                        .transpose()
-                    })
-                    .collect::<anyhow::Result<StringArray>>()?;
-                arrays.push(Arc::new(adapted));
-            }
-            _ => arrays.push(array.clone()),
-        }
-    }
-    Ok(RecordBatch::try_new(schema, arrays)?)
-}
-
-/// Timestamps with a time zone (Arrow `Timestamp(unit, "UTC")`) as the same UTC instants
-/// without one, for targets whose columns keep no offset: drivers bind them as plain timestamps
-/// instead of text with an offset that the DBMS refuses (MariaDB in strict mode).
-pub fn without_time_zones(batch: RecordBatch) -> anyhow::Result<RecordBatch> {
-    let schema = batch.schema();
-    if !schema
-        .fields()
-        .iter()
-        .any(|f| matches!(f.data_type(), DataType::Timestamp(_, Some(_))))
-    {
-        return Ok(batch);
-    }
-    let mut fields = Vec::with_capacity(schema.fields().len());
-    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
-    for (field, array) in schema.fields().iter().zip(batch.columns()) {
-        match field.data_type() {
-            DataType::Timestamp(unit, Some(_)) => {
-                let naive = DataType::Timestamp(*unit, None);
-                // The values are UTC instants either way; only the type's time zone goes.
-                let data = array
-                    .to_data()
-                    .into_builder()
-                    .data_type(naive.clone())
-                    .build()?;
-                arrays.push(arrow_odbc::arrow::array::make_array(data));
-                fields.push(Field::new(field.name(), naive, field.is_nullable()));
-            }
-            _ => {
-                arrays.push(array.clone());
-                fields.push(field.as_ref().clone());
-            }
-        }
-    }
-    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?)
-}
-
-/// Warnings about reading a column type from any source.
-pub fn common_source_warnings(column_type: &ColumnType) -> Vec<String> {
-    match column_type {
-        ColumnType::TimestampTz { precision } if *precision <= 6 => vec![
-            "time zone offsets are normalised to UTC: the instant is kept, the offset not".into(),
-        ],
-        t if t.carried_as_text() => vec![
-            "more than 6 fractional digits: carried as its text (Arrow and Parquet timestamps \
-             hold microseconds, or nanoseconds only for 1677-2262)"
-                .into(),
-        ],
-        _ => Vec::new(),
-    }
-}
-
-/// How a side table replaces the target table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Swap {
-    /// Statements, in order.
-    pub statements: Vec<String>,
-    /// Run them in one transaction (the DBMS has transactional DDL).
-    pub transactional: bool,
-}
-
-/// Settings a dialect may use for the driver's connection attributes.
-#[derive(Debug, Clone, Copy)]
-pub struct DriverTuning {
-    /// Rows per fetch.
-    pub fetch_rows: usize,
-    /// Largest text value to expect, in bytes.
-    pub max_text_size: usize,
-    /// Trust the server's TLS certificate (SQL Server: `P_MSSQL_TRUST_SERVER_CERTIFICATE`).
-    pub trust_server_certificate: bool,
 }
 
 /// One DBMS's SQL and driver behaviour. See the module documentation.
@@ -710,6 +489,9 @@ pub trait Dialect: Send + Sync {
 }
 
 /// The trait's defaults as a DBMS without overrides gets them, and the helpers the dialects
-/// share. The dialects' own SQL is compared with golden files in tests/dialects.rs.
+/// share. The dialects' own SQL is compared with golden files in src/dialect/golden_tests.rs.
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod golden_tests;

@@ -1,6 +1,10 @@
+use std::sync::Arc;
 
 use super::*;
-use arrow_odbc::arrow::array::{Int32Array, TimestampMicrosecondArray};
+use arrow_odbc::arrow::{
+    array::{Array, ArrayRef, Int32Array, StringArray, TimestampMicrosecondArray},
+    datatypes::{Field, Schema},
+};
 
 /// A dialect that only says what it must: everything else is the trait's default.
 struct Bare;

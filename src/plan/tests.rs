@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn meta(sql_type: i16, size: usize, digits: i16) -> ColumnMeta {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn declared(d: &str) -> ColumnType {

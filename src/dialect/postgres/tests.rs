@@ -1,4 +1,3 @@
-
 use super::*;
 use arrow_odbc::arrow::datatypes::{Field, Schema};
 

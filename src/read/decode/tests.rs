@@ -1,5 +1,24 @@
-
 use super::*;
+use arrow_odbc::arrow::{
+    array::{BooleanArray, PrimitiveArray},
+    datatypes::{TimeUnit, TimestampMicrosecondType},
+};
+use arrow_odbc::odbc_api::Bit;
+use chrono::NaiveDate;
+
+/// The buffer the decoder of such a column reads.
+fn buffer_desc(column_type: &ColumnType, nullable: bool, fetch: Fetch) -> BufferDesc {
+    Decoder::new(column_type, nullable, fetch).buffer()
+}
+
+/// The decoder's conversion of a filled buffer.
+fn to_arrow(
+    column_type: &ColumnType,
+    fetch: Fetch,
+    slice: AnyColumnBufferSlice<'_>,
+) -> anyhow::Result<ArrayRef> {
+    Decoder::new(column_type, true, fetch).decode(slice)
+}
 use arrow_odbc::arrow::array::{
     Array, BinaryArray, Date32Array, Float32Array, Float64Array, Int8Array, Int16Array, Int32Array,
     Int64Array, StringArray, Time64MicrosecondArray, TimestampMicrosecondArray,
@@ -527,4 +546,26 @@ fn dates_times_and_timestamps() {
             "{t:?}"
         );
     }
+}
+
+#[test]
+fn old_timestamps_keep_microseconds() {
+    let t = Timestamp {
+        year: 1500,
+        month: 1,
+        day: 1,
+        hour: 0,
+        minute: 0,
+        second: 0,
+        fraction: 123_456_000,
+    };
+    let (secs, nanos) = timestamp_parts(&t).unwrap();
+    assert_eq!(nanos, 123_456_000);
+    let array = timestamps(vec![Some((secs, nanos))], 6, None).unwrap();
+    let micros = array
+        .as_any()
+        .downcast_ref::<PrimitiveArray<TimestampMicrosecondType>>()
+        .unwrap()
+        .value(0);
+    assert_eq!(micros, secs * 1_000_000 + 123_456);
 }

@@ -1,15 +1,8 @@
-//! The Parquet spool of DUMP mode: part files, the run manifest, and reading them back.
-//!
-//! Step 1 writes each table to `PARQUET_DIR/<table>_part0000.parquet`, `_part0001`, ... with
-//! `SRC_CHUNK_SIZE` rows per file (zstd-compressed, Arrow types kept, so pyarrow, DuckDB, Polars
-//! and Spark read them as decimals, dates, timestamps, ...). The manifest, written atomically
-//! (temporary file, then rename), names exactly the files this run wrote, with their row counts
-//! and the column types the load needs to create the same table DIRECT would. Step 2 reads only
-//! the files the manifest names, in order, so nothing else in the directory is ever loaded.
+//! Parquet part files: one table's batches written into files of `SRC_CHUNK_SIZE` rows, and read
+//! back in batches of about `BATCH_MEMORY_MB`.
 
 use std::{
     fs::{self, File},
-    io::Write,
     path::{Path, PathBuf},
 };
 
@@ -20,78 +13,11 @@ use parquet::{
     basic::{Compression, ZstdLevel},
     file::properties::WriterProperties,
 };
-use serde::{Deserialize, Serialize};
 
-use crate::plan::Column;
-
-/// Identifies the manifest format.
-pub const MANIFEST_FORMAT: &str = "source-to-staging manifest";
-
-/// The run manifest: what step 1 wrote and what step 2 needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
-    /// Always [`MANIFEST_FORMAT`].
-    pub format: String,
-    /// Version of the format (1).
-    pub version: u32,
-    /// The run that wrote it.
-    pub run_id: String,
-    /// When step 1 finished (RFC 3339, UTC).
-    pub created_at: String,
-    /// The source DBMS, as it reported itself.
-    pub source_dbms: String,
-    /// One entry per table dumped.
-    pub tables: Vec<ManifestTable>,
-}
-
-/// One table in the manifest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ManifestTable {
-    /// The entry of `SRC_TABLES`.
-    pub source: String,
-    /// The target table's name.
-    pub target_table: String,
-    /// Rows in all files together.
-    pub rows: u64,
-    /// The columns with their types, lengths, precision and nullability.
-    pub columns: Vec<Column>,
-    /// The part files, in order, relative to the manifest's directory.
-    pub files: Vec<PartFile>,
-}
-
-/// One Parquet part file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartFile {
-    /// File name, relative to the manifest's directory.
-    pub file: String,
-    /// Rows it holds.
-    pub rows: u64,
-}
-
-/// A new run id: UTC time plus a few random hex digits (`20261126T021524Z-3fa9`).
-pub fn new_run_id() -> String {
-    let now = chrono::Utc::now();
-    let noise = (now.timestamp_subsec_nanos() ^ std::process::id().rotate_left(16)) & 0xffff;
-    format!("{}-{noise:04x}", now.format("%Y%m%dT%H%M%SZ"))
-}
-
-/// `PARQUET_DIR` with `{date}` (YYYY-MM-DD) and `{run_id}` filled in.
-pub fn expand_dir(template: &str, run_id: &str) -> PathBuf {
-    let date = chrono::Local::now().format("%Y-%m-%d").to_string();
-    PathBuf::from(
-        template
-            .replace("{date}", &date)
-            .replace("{run_id}", run_id),
-    )
-}
-
-/// The manifest's file name for a run.
-pub fn manifest_name(run_id: &str) -> String {
-    format!("manifest_{run_id}.json")
-}
+use super::manifest::PartFile;
 
 /// A file-name-safe form of a table name.
-fn file_stem(table: &str) -> String {
+pub(super) fn file_stem(table: &str) -> String {
     table
         .chars()
         .map(|c| {
@@ -104,12 +30,12 @@ fn file_stem(table: &str) -> String {
         .collect()
 }
 
-fn part_name(stem: &str, index: usize, digits: usize) -> String {
+pub(super) fn part_name(stem: &str, index: usize, digits: usize) -> String {
     format!("{stem}_part{index:0digits$}.parquet")
 }
 
 /// Digits of the part number: four, more when the table needs more than 10,000 files.
-fn digits_for(files: u64) -> usize {
+pub(super) fn digits_for(files: u64) -> usize {
     let mut digits = 4;
     while files > 10u64.pow(digits as u32) {
         digits += 1;
@@ -240,47 +166,6 @@ impl PartWriter {
     }
 }
 
-/// Writes the manifest atomically (temporary file, flushed, then renamed); returns its path.
-pub fn write_manifest(dir: &Path, manifest: &Manifest) -> anyhow::Result<PathBuf> {
-    let path = dir.join(manifest_name(&manifest.run_id));
-    let tmp = dir.join(format!(".{}.tmp", manifest_name(&manifest.run_id)));
-    let write = || -> anyhow::Result<()> {
-        let mut file = File::create(&tmp)?;
-        file.write_all(serde_json::to_string_pretty(manifest)?.as_bytes())?;
-        file.write_all(b"\n")?;
-        file.sync_all()?;
-        fs::rename(&tmp, &path)?;
-        Ok(())
-    };
-    write().map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        e.context(format!("cannot write the manifest {}", path.display()))
-    })?;
-    Ok(path)
-}
-
-/// Reads a manifest; returns it with the directory its files are relative to.
-pub fn read_manifest(path: &Path) -> anyhow::Result<(Manifest, PathBuf)> {
-    let text = fs::read_to_string(path)
-        .with_context(|| format!("cannot read the manifest {}", path.display()))?;
-    let manifest: Manifest = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a source-to-staging manifest", path.display()))?;
-    if manifest.format != MANIFEST_FORMAT || manifest.version != 1 {
-        bail!(
-            "{} is a manifest of format '{}' version {}, this tool reads '{MANIFEST_FORMAT}' \
-             version 1",
-            path.display(),
-            manifest.format,
-            manifest.version
-        );
-    }
-    let dir = path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    Ok((manifest, dir))
-}
-
 /// Reads the part files in order and hands every batch to `send`, which returns `false` to stop.
 /// Batches hold at most `max_rows` rows and, judged by the file's uncompressed size plus a
 /// per-value overhead, about `batch_memory` bytes. Checks each file's row count against the manifest.
@@ -308,8 +193,8 @@ pub fn read_parts(
         // Decoded arrays and the insert's own copy cost more than the encoded size: count the
         // same per-value overhead as a fetch from a database, so batches match DIRECT's.
         let columns = meta.schema_descr().num_columns();
-        let row_cost = row_bytes * crate::source::COPIES_IN_FLIGHT
-            + columns * crate::source::BYTES_PER_VALUE_OVERHEAD;
+        let row_cost = row_bytes * crate::read::COPIES_IN_FLIGHT
+            + columns * crate::read::BYTES_PER_VALUE_OVERHEAD;
         let rows = (batch_memory / row_cost).clamp(1, max_rows.max(1));
         let reader = builder.with_batch_size(rows).build()?;
         let mut rows = 0u64;
@@ -330,26 +215,3 @@ pub fn read_parts(
     }
     Ok(())
 }
-
-/// Removes the run's part files and its manifest; the directory stays. Missing files are fine.
-pub fn remove_run_files(dir: &Path, tables: &[ManifestTable], manifest: Option<&Path>) {
-    for table in tables {
-        for part in &table.files {
-            let path = dir.join(&part.file);
-            if let Err(e) = fs::remove_file(&path)
-                && e.kind() != std::io::ErrorKind::NotFound
-            {
-                log::warn!("cannot remove {}: {e}", path.display());
-            }
-        }
-    }
-    if let Some(path) = manifest
-        && let Err(e) = fs::remove_file(path)
-        && e.kind() != std::io::ErrorKind::NotFound
-    {
-        log::warn!("cannot remove {}: {e}", path.display());
-    }
-}
-
-#[cfg(test)]
-mod tests;

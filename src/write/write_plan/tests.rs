@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn text(n: Option<u32>) -> ColumnType {

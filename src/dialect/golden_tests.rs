@@ -4,17 +4,16 @@
 //! sqlparser's dialect for that DBMS.
 //!
 //! Regenerate the golden files after an intended change with
-//! `UPDATE_GOLDEN=1 cargo test --test dialects`, and read the diff.
+//! `UPDATE_GOLDEN=1 cargo test --lib golden_tests`, and read the diff.
 
-use arrow_odbc::arrow::{datatypes::DataType, record_batch::RecordBatch};
-use source_to_staging::{
+use crate::{
     dialect::{
         Dialect, generic::Generic, mariadb::MariaDb, mssql::SqlServer, oracle::Oracle,
         postgres::Postgres, sqlite::Sqlite,
     },
-    plan::{Column, ColumnMeta, ColumnType, sql_type as t},
-    write_plan::{LoadColumn, TargetColumn},
+    plan::{Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, sql_type as t},
 };
+use arrow_odbc::arrow::{datatypes::DataType, record_batch::RecordBatch};
 
 /// What a driver reports for one column: SQL type, column size, decimal digits, type name,
 /// unsigned, and (when the dialect reads the catalog) the declared type.
@@ -675,7 +674,7 @@ fn generic_metadata_maps_losslessly() {
 
 #[test]
 fn dialects_are_picked_by_dbms_and_driver_name() {
-    use source_to_staging::dialect::{for_dbms, for_driver};
+    use crate::dialect::{for_dbms, for_driver};
     for (dbms, name) in [
         ("PostgreSQL", "PostgreSQL"),
         ("MariaDB", "MariaDB/MySQL"),
@@ -1273,7 +1272,7 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
         })
         .collect();
     let schema_of = |load: &[LoadColumn]| {
-        let shape = source_to_staging::plan::TableShape {
+        let shape = crate::plan::TableShape {
             columns: load.iter().map(|c| c.source.clone()).collect(),
         };
         let (batch, _) = d
@@ -1296,7 +1295,7 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
         insert_sql(d, &side, &existing, &schema_of(&existing)),
     );
     let names: Vec<String> = existing.iter().map(|c| d.quote(&c.target.name)).collect();
-    let added = [source_to_staging::dialect::ColumnDef {
+    let added = [crate::dialect::ColumnDef {
         name: "nieuw".into(),
         type_sql: d.type_sql(&text(Some(40), false)),
         nullable: true,
@@ -1360,7 +1359,7 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
 fn golden_text(d: &dyn Dialect) -> String {
     let swap = d.swap(Some("stg"), "clients_s2s_new", "clients", true);
     let mut text = format!(
-        "-- {}: generated SQL (tests/dialects.rs; UPDATE_GOLDEN=1 rewrites this file)\n-- swap runs in one transaction: {}\n\n",
+        "-- {}: generated SQL (src/dialect/golden_tests.rs; UPDATE_GOLDEN=1 rewrites this file)\n-- swap runs in one transaction: {}\n\n",
         d.name(),
         swap.transactional
     );
@@ -1386,11 +1385,11 @@ fn golden(file: &str, d: &dyn Dialect) {
         std::fs::write(&path, &text).unwrap();
     }
     let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!("{path} is missing: run UPDATE_GOLDEN=1 cargo test --test dialects")
+        panic!("{path} is missing: run UPDATE_GOLDEN=1 cargo test --lib golden_tests")
     });
     assert_eq!(
         text, want,
-        "{path} differs: run UPDATE_GOLDEN=1 cargo test --test dialects and read the diff"
+        "{path} differs: run UPDATE_GOLDEN=1 cargo test --lib golden_tests and read the diff"
     );
 }
 

@@ -1,0 +1,198 @@
+//! The raw values: the INI file, the environment and the command line layered by figment,
+//! every value still text and remembering where it came from.
+
+use super::*;
+
+/// Where settings come from (besides the defaults).
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSources {
+    /// The INI file (`--config`).
+    pub config_file: Option<PathBuf>,
+    /// Command-line values (`--set KEY=VALUE` and the flags), highest priority.
+    pub overrides: Vec<(String, String)>,
+    /// Read the process environment (variables named like the keys).
+    pub environment: bool,
+}
+
+/// A layer of plain `KEY -> text` values with a name for messages.
+struct Layer {
+    name: String,
+    values: Dict,
+}
+
+impl Layer {
+    fn new(name: &str, pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let values = pairs
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (k, Value::from(v.trim().to_string())))
+            .collect();
+        Layer {
+            name: name.to_string(),
+            values,
+        }
+    }
+}
+
+impl Provider for Layer {
+    fn metadata(&self) -> Metadata {
+        Metadata::named(self.name.clone())
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        Ok(Profile::Default.collect(self.values.clone()))
+    }
+}
+
+/// The merged text values with, per key, where the value came from.
+#[derive(Debug, Clone, Default)]
+pub struct RawValues {
+    values: BTreeMap<String, (String, String)>,
+    /// Keys in the INI file this tool does not know.
+    pub unknown_keys: Vec<String>,
+    /// The INI file's folder: relative paths in the file are relative to it.
+    pub config_dir: Option<PathBuf>,
+    /// What was noticed while loading (an INI file's encoding), for the log.
+    pub notes: Vec<String>,
+    /// What should be warned about: INI values that shadow environment variables.
+    pub warnings: Vec<String>,
+}
+
+impl RawValues {
+    /// Layers the sources (command line > INI > environment > defaults) with figment.
+    pub fn load(sources: &ConfigSources) -> Result<Self, ConfigError> {
+        let mut figment = Figment::new().merge(Layer::new(
+            "default",
+            keys::ALL
+                .iter()
+                .filter_map(|k| k.default.map(|d| (k.name.to_string(), d.to_string()))),
+        ));
+        if sources.environment {
+            let env = std::env::vars().filter(|(k, _)| keys::find(k).is_some());
+            figment = figment.merge(Layer::new("environment", env));
+        }
+        let mut unknown_keys = Vec::new();
+        let mut notes = Vec::new();
+        let mut warnings = Vec::new();
+        let mut config_dir = None;
+        if let Some(path) = &sources.config_file {
+            let ini = IniFile::read(path)?;
+            unknown_keys = ini.unknown.clone();
+            notes.extend(ini.notes.iter().cloned());
+            if sources.environment {
+                warnings.extend(ini.shadowed_environment(|key| std::env::var(key).ok()));
+            }
+            config_dir = Some(
+                path.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), PathBuf::from),
+            );
+            figment = figment.merge(ini);
+        }
+        let mut cli = Vec::new();
+        for (key, value) in &sources.overrides {
+            let upper = key.trim().to_ascii_uppercase();
+            if keys::find(&upper).is_none() {
+                let hint = ini::near_miss(&upper)
+                    .map(|k| format!("did you mean {k}? "))
+                    .unwrap_or_default();
+                return Err(ConfigError::new(format!(
+                    "--set {key}: unknown key; {hint}the keys are listed in config.ini.example \
+                     and the README"
+                )));
+            }
+            cli.push((upper, value.clone()));
+        }
+        figment = figment.merge(Layer::new("command line", cli));
+        let merged: BTreeMap<String, String> = figment
+            .extract()
+            .map_err(|e| ConfigError::new(format!("cannot combine the settings: {e}")))?;
+        let values = merged
+            .into_iter()
+            .map(|(k, v)| {
+                let from = figment
+                    .find_metadata(&k)
+                    .map_or_else(|| "unknown".to_string(), |m| m.name.to_string());
+                (k, (v, from))
+            })
+            .collect();
+        Ok(RawValues {
+            values,
+            unknown_keys,
+            config_dir,
+            notes,
+            warnings,
+        })
+    }
+
+    /// The `[logging]` keys of an INI file that could not be read as a whole (a key in the wrong
+    /// section, a misspelled key, ...), read line by line, so that the error about the file can
+    /// still reach its `LOG_FILE`.
+    pub fn logging_of_unreadable(path: &std::path::Path) -> RawValues {
+        let mut raw = RawValues::from_pairs([]);
+        let origin = format!("configuration file {}", path.display());
+        if let Ok(bytes) = std::fs::read(path) {
+            let text =
+                match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)) {
+                    Ok(text) => text.to_string(),
+                    Err(_) => encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned(),
+                };
+            for line in text.lines() {
+                let Some((key, value)) = line.split_once(['=', ':']) else {
+                    continue;
+                };
+                let key = key.trim().to_ascii_uppercase();
+                if keys::section_of(&key) == Some("logging") && !value.trim().is_empty() {
+                    raw.set(&key, value.trim().to_string(), &origin);
+                }
+            }
+        }
+        raw.config_dir = Some(
+            path.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), PathBuf::from),
+        );
+        raw
+    }
+
+    /// Builds values directly (for the library API and tests); `from` names their origin.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut values = BTreeMap::new();
+        for key in keys::ALL {
+            if let Some(d) = key.default {
+                values.insert(key.name.to_string(), (d.to_string(), "default".to_string()));
+            }
+        }
+        for (k, v) in pairs {
+            if !v.trim().is_empty() {
+                values.insert(
+                    k.to_ascii_uppercase(),
+                    (v.trim().to_string(), "library call".to_string()),
+                );
+            }
+        }
+        RawValues {
+            values,
+            unknown_keys: Vec::new(),
+            config_dir: None,
+            notes: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The text value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(|(v, _)| v.as_str())
+    }
+
+    /// Where the value of `key` came from ("configuration file x.ini", "environment", ...).
+    pub fn origin(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(|(_, o)| o.as_str())
+    }
+
+    /// Replaces a value (used for passwords typed at the prompt).
+    pub fn set(&mut self, key: &str, value: String, origin: &str) {
+        self.values
+            .insert(key.to_string(), (value, origin.to_string()));
+    }
+}

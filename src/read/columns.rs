@@ -1,0 +1,125 @@
+//! A table's columns as the driver describes them, with a hint for a table that is not found.
+
+use std::collections::HashMap;
+
+use anyhow::{anyhow, bail};
+use arrow_odbc::odbc_api::{self, ColumnDescription, Nullability, ResultSetMetadata};
+
+use crate::{
+    dialect::Dialect,
+    odbc::{self, Connection},
+    plan::{Column, ColumnMeta},
+};
+
+/// Column metadata from an empty result of `SELECT *`.
+pub(super) fn describe_columns(
+    conn: &Connection,
+    dialect: &dyn Dialect,
+    schema: Option<&str>,
+    name: &str,
+    table_ref: &str,
+) -> anyhow::Result<Vec<ColumnMeta>> {
+    let sql = format!("SELECT * FROM {table_ref} WHERE 1 = 0");
+    let mut cursor = match conn.execute(&sql, (), None) {
+        Ok(Some(c)) => c,
+        Ok(None) => bail!("{table_ref} returned no result set"),
+        Err(e) => {
+            // The SQLSTATE says so for most drivers (42S02, PostgreSQL 42P01); sqliteodbc only
+            // says HY000, so the catalog is asked as well.
+            let missing = matches!(
+                crate::retry::odbc_state(&e),
+                Some((ref s, _)) if s == "42S02" || s == "42P01"
+            ) || odbc::query_text(conn, &dialect.table_exists_sql(schema, name))
+                .is_ok_and(|rows| rows.is_empty());
+            let hint = if missing {
+                let similar = similar_tables(conn, schema, name);
+                if similar.is_empty() {
+                    "the table does not exist or the user may not read it".to_string()
+                } else {
+                    format!(
+                        "the table does not exist, but {} does: names are case-sensitive here, \
+                         write it in SRC_TABLES as it is spelled there",
+                        similar.join(", ")
+                    )
+                }
+            } else {
+                "cannot read the table".to_string()
+            };
+            return Err(anyhow!("{hint}: {table_ref}\n{e}"));
+        }
+    };
+    let count = cursor.num_result_cols()? as u16;
+    let mut metas = Vec::with_capacity(count as usize);
+    for index in 1..=count {
+        let mut description = ColumnDescription::default();
+        cursor.describe_col(index, &mut description)?;
+        let data_type = description.data_type;
+        metas.push(ColumnMeta {
+            name: description.name_to_string()?,
+            sql_type: data_type.data_type().0,
+            column_size: data_type.column_size().map_or(0, |s| s.get()),
+            decimal_digits: data_type.decimal_digits(),
+            nullable: match description.nullability {
+                Nullability::NoNulls => Some(false),
+                Nullability::Nullable => Some(true),
+                Nullability::Unknown => None,
+            },
+            type_name: odbc::column_type_name(&mut cursor, index),
+            unsigned: cursor.column_is_unsigned(index).unwrap_or(false),
+            declared: None,
+        });
+    }
+    Ok(metas)
+}
+
+/// Tables and views whose name differs from `name` only in case, from the ODBC catalog
+/// (`SQLTables`), qualified with their schema: the hint for a table that is "not found".
+fn similar_tables(conn: &Connection, schema: Option<&str>, name: &str) -> Vec<String> {
+    let Ok(rows) = conn.tables("", schema.unwrap_or("%"), "%", "") else {
+        return Vec::new();
+    };
+    let text = |v: &odbc_api::parameter::VarCharArray<128>| {
+        v.as_str()
+            .ok()
+            .flatten()
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let mut found = Vec::new();
+    for row in rows.flatten() {
+        let table = row
+            .table
+            .as_str()
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .to_string();
+        if table != name && table.to_lowercase() == name.to_lowercase() {
+            let schema = text(&row.schema);
+            found.push(if schema.is_empty() {
+                format!("'{table}'")
+            } else {
+                format!("'{schema}.{table}'")
+            });
+        }
+        if found.len() >= 3 {
+            break;
+        }
+    }
+    found
+}
+
+pub(super) fn check_unique_names(columns: &[Column]) -> anyhow::Result<()> {
+    let mut seen = HashMap::new();
+    for c in columns {
+        if let Some(other) = seen.insert(c.name.clone(), c.source_name.clone()) {
+            bail!(
+                "columns '{other}' and '{}' both become '{}' in the target; set \
+                 LOWERCASE_COLUMNS = false",
+                c.source_name,
+                c.name
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! Reading a source table: describe it, size the buffers, stream it as Arrow record batches.
+//!
+//! Buffers are sized from the plan, not from what the driver guesses: bounded columns by their
+//! declared length, unbounded ones (TEXT, CLOB, BLOB, unconstrained NUMERIC) by the largest value
+//! in the table, measured with one `MAX(length)` query that also counts the rows. A value larger
+//! than its buffer (the data changed meanwhile) fails loudly; nothing is truncated.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, bail};
+
+use crate::{
+    config::{Settings, TableName},
+    convert,
+    dialect::Dialect,
+    odbc::{self, Connection},
+    plan::{Column, ColumnMeta, TableShape},
+};
+
+mod columns;
+pub mod decode;
+mod reader;
+mod size;
+
+use columns::{check_unique_names, describe_columns};
+use decode::Decoder;
+pub use reader::{BatchReader, OdbcSource};
+use size::{buffer_bytes, count_and_measure};
+
+/// What a driver keeps per fetched value besides our buffer (psqlODBC: about 230 bytes for its
+/// copy of the row set), counted against `BATCH_MEMORY_MB` so that a batch's memory is bounded
+/// whatever the driver.
+pub const BYTES_PER_VALUE_OVERHEAD: usize = 256;
+
+/// How many copies of a batch's data exist at once: the fetch buffer, the Arrow arrays being
+/// filled, one waiting in the channel, one per writer (two by default), and the writers' statement
+/// parameters. Rows per batch are `BATCH_MEMORY_MB` divided by this many times the row size, so
+/// the run's peak memory stays near `BATCH_MEMORY_MB` however wide the rows are.
+pub const COPIES_IN_FLIGHT: usize = 6;
+
+/// What the reader needs from the settings.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// `SRC_SCHEMA`: the schema of tables named without one.
+    pub schema: Option<String>,
+    /// `SRC_CHUNK_SIZE`: most rows per batch.
+    pub chunk_size: usize,
+    /// `ROW_LIMIT`.
+    pub row_limit: Option<u64>,
+    /// `LOG_ROW_COUNT`.
+    pub count_rows: bool,
+    /// `LOWERCASE_COLUMNS`.
+    pub lowercase_columns: bool,
+    /// `MAX_TEXT_SIZE`.
+    pub max_text_size: usize,
+    /// `MAX_BINARY_SIZE`.
+    pub max_binary_size: usize,
+    /// `BATCH_MEMORY_MB` in bytes.
+    pub batch_memory: usize,
+}
+
+impl From<&Settings> for ReadOptions {
+    fn from(s: &Settings) -> Self {
+        ReadOptions {
+            schema: s.source.as_ref().and_then(|s| s.schema.clone()),
+            chunk_size: s.chunk_size,
+            row_limit: s.row_limit,
+            count_rows: s.log_row_count,
+            lowercase_columns: s.lowercase_columns,
+            max_text_size: s.max_text_size,
+            max_binary_size: s.max_binary_size,
+            batch_memory: s.batch_memory,
+        }
+    }
+}
+
+/// A described source table, ready to be read.
+#[derive(Debug, Clone)]
+pub struct SourceTable {
+    /// Quoted, qualified reference.
+    pub table_ref: String,
+    /// What the driver (and catalog) reported, per column.
+    pub metas: Vec<ColumnMeta>,
+    /// The copy's columns.
+    pub shape: TableShape,
+    /// How each column is fetched and decoded (its buffer and its conversion).
+    pub decoders: Vec<Decoder>,
+    /// Rows the table holds (at most `ROW_LIMIT`), when counted.
+    pub row_count: Option<u64>,
+    /// Rows per fetched batch.
+    pub rows_per_batch: usize,
+    /// The SELECT statement.
+    pub select_sql: String,
+    /// The SELECT list (each column read as the reader expects it).
+    pub select_list: Vec<String>,
+}
+
+/// Describes `table` on `conn`: columns, types, buffer sizes, row count.
+pub fn describe(
+    conn: &Connection,
+    dialect: &dyn Dialect,
+    table: &TableName,
+    options: &ReadOptions,
+) -> anyhow::Result<SourceTable> {
+    let schema = table
+        .schema
+        .as_deref()
+        .or(options.schema.as_deref())
+        .map(|s| dialect.fold_name(s));
+    let name = dialect.fold_name(&table.name);
+    let table_ref = dialect.table_ref(schema.as_deref(), &name);
+    let mut metas = describe_columns(conn, dialect, schema.as_deref(), &name, &table_ref)?;
+    if let Some(sql) = dialect.declared_types_sql(schema.as_deref(), &name) {
+        let declared: HashMap<String, String> = odbc::query_text(conn, &sql)
+            .context("reading the declared column types from the catalog")?
+            .into_iter()
+            .filter_map(|row| match row.as_slice() {
+                [Some(n), Some(t)] => Some((n.clone(), t.clone())),
+                _ => None,
+            })
+            .collect();
+        for meta in &mut metas {
+            meta.declared = declared.get(&meta.name).cloned();
+        }
+    }
+    let mut columns = Vec::with_capacity(metas.len());
+    let mut problems = Vec::new();
+    for meta in &metas {
+        match dialect.column_type(meta) {
+            Ok(column_type) => columns.push(Column {
+                source_name: meta.name.clone(),
+                name: if options.lowercase_columns {
+                    meta.name.to_lowercase()
+                } else {
+                    meta.name.clone()
+                },
+                column_type,
+                nullable: meta.nullable != Some(false),
+                source_type: meta
+                    .declared
+                    .clone()
+                    .unwrap_or_else(|| meta.type_name.clone()),
+            }),
+            Err(why) => problems.push(format!("column {}: {why}", meta.name)),
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{} column(s) cannot be copied without loss: {}",
+            problems.len(),
+            problems.join("; ")
+        );
+    }
+    check_unique_names(&columns)?;
+    let quoted: Vec<String> = columns
+        .iter()
+        .map(|c| dialect.quote(&c.source_name))
+        .collect();
+    let select_list: Vec<String> = columns
+        .iter()
+        .zip(&quoted)
+        .map(|(c, q)| dialect.select_expr(q, c))
+        .collect();
+    let (row_count, measured) =
+        count_and_measure(conn, dialect, &table_ref, &columns, &quoted, options)?;
+    let mut decoders = Vec::with_capacity(columns.len());
+    for (column, measured) in columns.iter().zip(measured) {
+        let fetch = convert::Fetch {
+            max_bytes: buffer_bytes(column, measured, options)?,
+            form: dialect.fetch_form(column),
+        };
+        decoders.push(Decoder::new(&column.column_type, column.nullable, fetch));
+    }
+    let bytes_per_row: usize = decoders
+        .iter()
+        .map(|d| d.buffer().bytes_per_row() * COPIES_IN_FLIGHT + BYTES_PER_VALUE_OVERHEAD)
+        .sum::<usize>()
+        .max(1);
+    let rows_per_batch = (options.batch_memory / bytes_per_row).clamp(1, options.chunk_size);
+    let row_count = row_count.map(|n| options.row_limit.map_or(n, |l| n.min(l)));
+    Ok(SourceTable {
+        select_sql: dialect.select_sql(&table_ref, &select_list, options.row_limit),
+        select_list,
+        table_ref,
+        metas,
+        shape: TableShape { columns },
+        decoders,
+        row_count,
+        rows_per_batch,
+    })
+}
+
+impl SourceTable {
+    /// The same table limited to its first `rows` rows (at most the configured `ROW_LIMIT`), read
+    /// in one batch: `check`'s sample.
+    pub fn first_rows(&self, dialect: &dyn Dialect, rows: u64) -> SourceTable {
+        let rows = self.row_count.map_or(rows, |n| n.min(rows)).max(1);
+        SourceTable {
+            select_sql: dialect.select_sql(&self.table_ref, &self.select_list, Some(rows)),
+            rows_per_batch: self.rows_per_batch.max(1),
+            row_count: Some(rows),
+            ..self.clone()
+        }
+    }
+}

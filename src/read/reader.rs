@@ -1,0 +1,174 @@
+//! Streaming a described table as record batches, and the ODBC side of a table's journey.
+
+use anyhow::{anyhow, bail};
+use arrow_odbc::{
+    arrow::{datatypes::SchemaRef, record_batch::RecordBatch},
+    odbc_api::{
+        self, BlockCursor, Cursor, CursorImpl,
+        buffers::{ColumnarBuffer, ColumnarDynBuffer},
+        handles::StatementImpl,
+    },
+};
+
+use super::{Decoder, ReadOptions, SourceTable, describe};
+use crate::{
+    config::TableName,
+    endpoint::Endpoint,
+    error::TableError,
+    journey::{BatchSource, Described},
+    odbc::Connection,
+    pipeline::Outlet,
+};
+
+/// Streams a table as record batches.
+pub struct BatchReader<'c> {
+    cursor: BlockCursor<CursorImpl<StatementImpl<'c>>, ColumnarDynBuffer>,
+    decoders: Vec<Decoder>,
+    names: Vec<String>,
+    schema: SchemaRef,
+}
+
+impl<'c> BatchReader<'c> {
+    /// Executes the table's SELECT and binds each column's buffer.
+    pub fn open(conn: &'c Connection, table: &SourceTable) -> anyhow::Result<Self> {
+        let cursor = match conn.execute(&table.select_sql, (), None) {
+            Ok(Some(c)) => c,
+            Ok(None) => bail!("the query returned no result set: {}", table.select_sql),
+            Err(e) => {
+                return Err(anyhow::Error::new(e)
+                    .context(format!("the query failed: {}", table.select_sql)));
+            }
+        };
+        let descs = table.decoders.iter().map(Decoder::buffer);
+        let buffer = ColumnarBuffer::try_from_descs(table.rows_per_batch, descs).map_err(|e| {
+            anyhow!(
+                "cannot allocate the read buffer ({} rows): {e}; lower BATCH_MEMORY_MB",
+                table.rows_per_batch
+            )
+        })?;
+        Ok(BatchReader {
+            cursor: cursor.bind_buffer(buffer)?,
+            decoders: table.decoders.clone(),
+            names: table
+                .shape
+                .columns
+                .iter()
+                .map(|c| c.source_name.clone())
+                .collect(),
+            schema: table.shape.arrow_schema(),
+        })
+    }
+
+    /// The next batch, or `None` at the end.
+    pub fn next_batch(&mut self) -> anyhow::Result<Option<RecordBatch>> {
+        let buffer = match self.cursor.fetch_with_truncation_check(true) {
+            Ok(Some(buffer)) => buffer,
+            Ok(None) => return Ok(None),
+            Err(odbc_api::Error::TooLargeValueForBuffer {
+                indicator,
+                buffer_index,
+            }) => {
+                let size = indicator.map_or("unknown".to_string(), |n| format!("{n} bytes"));
+                bail!(
+                    "column {} holds a value ({size}) larger than its read buffer; the table \
+                     changed while it was read, or the driver reports a size that is too small",
+                    self.names.get(buffer_index).map_or("?", String::as_str)
+                );
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("fetching rows from the source")),
+        };
+        let mut arrays = Vec::with_capacity(self.decoders.len());
+        for (i, decoder) in self.decoders.iter().enumerate() {
+            arrays.push(
+                decoder
+                    .decode(buffer.column(i))
+                    .map_err(|e| e.context(format!("column {}", self.names[i])))?,
+            );
+        }
+        Ok(Some(RecordBatch::try_new(self.schema.clone(), arrays)?))
+    }
+}
+
+/// A table read through ODBC: the source of DIRECT and of a dump. It uses (and keeps) its
+/// worker's connection, opening it when the first table needs it.
+pub struct OdbcSource<'a> {
+    endpoint: &'a Endpoint,
+    conn: &'a mut Option<Connection>,
+    table: &'a TableName,
+    options: &'a ReadOptions,
+    described: Option<SourceTable>,
+}
+
+impl<'a> OdbcSource<'a> {
+    /// Reads `table` from `endpoint` on the worker's connection `conn`.
+    pub fn new(
+        endpoint: &'a Endpoint,
+        conn: &'a mut Option<Connection>,
+        table: &'a TableName,
+        options: &'a ReadOptions,
+    ) -> Self {
+        OdbcSource {
+            endpoint,
+            conn,
+            table,
+            options,
+            described: None,
+        }
+    }
+
+    fn conn(&self) -> &Connection {
+        self.conn.as_ref().expect("ready() opened the connection")
+    }
+}
+
+impl BatchSource for OdbcSource<'_> {
+    fn ready(&mut self, fresh: bool) -> Result<(), TableError> {
+        let usable = self
+            .conn
+            .as_ref()
+            .is_some_and(|c| !c.is_dead().unwrap_or(true));
+        if fresh || !usable {
+            *self.conn = Some(
+                self.endpoint
+                    .connector
+                    .connect()
+                    .map_err(TableError::source)?,
+            );
+        }
+        Ok(())
+    }
+
+    fn describe(&mut self) -> Result<Described, TableError> {
+        let plan = describe(self.conn(), self.endpoint.dialect, self.table, self.options)
+            .map_err(TableError::source)?;
+        log::info!(
+            "{}: {} columns, {} rows, {} rows per batch",
+            self.table,
+            plan.shape.columns.len(),
+            plan.row_count
+                .map_or("uncounted".to_string(), |n| n.to_string()),
+            plan.rows_per_batch
+        );
+        let described = Described {
+            shape: plan.shape.clone(),
+            rows: plan.row_count,
+        };
+        self.described = Some(plan);
+        Ok(described)
+    }
+
+    fn read(&mut self, out: &Outlet<'_>) -> Result<(), TableError> {
+        let plan = self.described.as_ref().expect("described before reading");
+        let conn = self.conn.as_ref().expect("ready() opened the connection");
+        let read = || -> anyhow::Result<()> {
+            let mut batches = BatchReader::open(conn, plan)?;
+            while let Some(batch) = batches.next_batch()? {
+                if !out.send(batch) {
+                    break;
+                }
+            }
+            Ok(())
+        };
+        read().map_err(TableError::source)
+    }
+}

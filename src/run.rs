@@ -1,0 +1,208 @@
+//! A run: connect, then take every table on its journey ([`crate::journey::copy`]), side by
+//! side on `PARALLEL_TABLES` workers. DIRECT goes from the source straight into the target;
+//! DUMP goes into Parquet part files first (step 1, then the manifest), then from them into the
+//! target (step 2, also on its own as `load`). A table that fails is reported and the run goes
+//! on; an interrupt stops it cleanly.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::{
+    config::{ConfigError, Settings, TransferMode},
+    endpoint::{self, Endpoint},
+    journey,
+    odbc::Connection,
+    pipeline::in_parallel,
+    read::{OdbcSource, ReadOptions},
+    report::{RunReport, TableReport},
+    spool::{self, Manifest, ManifestTable, PartSink, PartsSource, SpoolOptions},
+    write::{TargetSpec, TargetTable, WriteOptions},
+};
+
+/// Runs the whole transfer described by `settings`.
+pub fn run(settings: &Settings) -> anyhow::Result<RunReport> {
+    let ((source, _probe), target) =
+        endpoint::open_both(settings, endpoint::MissingTarget::Create)?;
+    match settings.transfer_mode {
+        TransferMode::Direct => Ok(direct(settings, &source, &target)),
+        TransferMode::Dump => dump_and_load(settings, &source, &target),
+    }
+}
+
+/// DIRECT: every table from the source straight into the target.
+fn direct(settings: &Settings, source: &Endpoint, target: &Endpoint) -> RunReport {
+    let read = ReadOptions::from(settings);
+    let write = WriteOptions::from(settings);
+    let tables = in_parallel(
+        settings.parallel_tables,
+        &settings.tables,
+        |conn: &mut Option<Connection>, table| {
+            let spec = TargetSpec::new(target, &write, &table.name);
+            journey::table(&table.to_string(), spec.display.clone(), |report| {
+                let mut from = OdbcSource::new(source, conn, table, &read);
+                let mut into = |described: &journey::Described| prepare(&spec, described);
+                journey::copy(&mut from, &mut into, write.retry, report)
+            })
+        },
+    );
+    RunReport { tables }
+}
+
+/// DUMP: step 1 for every table, the manifest, then step 2; the run's files are removed
+/// afterwards when `CLEANUP_PARQUET_FILES`, also when loading failed or was interrupted.
+fn dump_and_load(
+    settings: &Settings,
+    source: &Endpoint,
+    target: &Endpoint,
+) -> anyhow::Result<RunReport> {
+    let dumped = dump_from(settings, source)?;
+    let mut report = dumped.report;
+    if let Some(manifest_path) = &dumped.manifest_path {
+        let loaded = load_tables(settings, target, &dumped.dir, &dumped.manifest);
+        if settings.cleanup_parquet_files {
+            spool::remove_run_files(&dumped.dir, &dumped.manifest.tables, Some(manifest_path));
+        }
+        for load in loaded {
+            if let Some(entry) = report.tables.iter_mut().find(|t| t.source == load.source) {
+                entry.rows_written = load.rows_written;
+                entry.elapsed += load.elapsed;
+                entry.retries = load.retries;
+                entry.changed_values = load.changed_values;
+                entry.status = load.status;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// What step 1 produced.
+pub struct Dumped {
+    /// The manifest, `None` when no table could be dumped.
+    pub manifest_path: Option<PathBuf>,
+    /// The directory of the part files (`PARQUET_DIR`, placeholders filled in).
+    pub dir: PathBuf,
+    /// The manifest's content.
+    pub manifest: Manifest,
+    /// Per table: rows read and written to Parquet.
+    pub report: RunReport,
+}
+
+/// DUMP step 1 on its own (`dump`): every table into Parquet part files, then the manifest.
+pub fn dump(settings: &Settings) -> anyhow::Result<Dumped> {
+    let (source, _probe) = endpoint::open_source(settings)?;
+    dump_from(settings, &source)
+}
+
+fn dump_from(settings: &Settings, source: &Endpoint) -> anyhow::Result<Dumped> {
+    let run_id = spool::new_run_id();
+    let dir = spool::expand_dir(&settings.parquet_dir, &run_id);
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        ConfigError::new(format!(
+            "PARQUET_DIR = '{}': cannot create the directory {} ({e}); choose a writable \
+             directory",
+            settings.parquet_dir,
+            dir.display()
+        ))
+    })?;
+    let read = ReadOptions::from(settings);
+    let write = WriteOptions::from(settings);
+    let parts = SpoolOptions::from(settings);
+    let results = in_parallel(
+        settings.parallel_tables,
+        &settings.tables,
+        |conn: &mut Option<Connection>, table| {
+            let mut dumped = None;
+            let display = TargetSpec::display_name(&write, &table.name);
+            let report = journey::table(&table.to_string(), display, |report| {
+                let mut from = OdbcSource::new(source, conn, table, &read);
+                let mut into = |described: &journey::Described| {
+                    Ok(PartSink::new(
+                        &dir,
+                        table.to_string(),
+                        table.name.clone(),
+                        described,
+                        parts,
+                    ))
+                };
+                dumped = Some(journey::copy(&mut from, &mut into, write.retry, report)?);
+                Ok(())
+            });
+            (report, dumped)
+        },
+    );
+    let mut manifest = Manifest::new(run_id, source.dbms.clone());
+    let mut report = RunReport::default();
+    for (entry, dumped) in results {
+        report.tables.push(entry);
+        manifest.tables.extend(dumped);
+    }
+    if manifest.tables.is_empty() {
+        return Ok(Dumped {
+            manifest_path: None,
+            dir,
+            manifest,
+            report,
+        });
+    }
+    manifest.created_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let manifest_path = match spool::write_manifest(&dir, &manifest) {
+        Ok(path) => path,
+        Err(e) => {
+            spool::remove_run_files(&dir, &manifest.tables, None);
+            return Err(e.context("the run stops before loading"));
+        }
+    };
+    log::info!("manifest: {}", manifest_path.display());
+    Ok(Dumped {
+        manifest_path: Some(manifest_path),
+        dir,
+        manifest,
+        report,
+    })
+}
+
+/// DUMP step 2 on its own (`load --manifest`): loads the tables a manifest names, then removes
+/// the files when `CLEANUP_PARQUET_FILES`.
+pub fn load(settings: &Settings, manifest_path: &Path) -> anyhow::Result<RunReport> {
+    let (manifest, dir) = spool::read_manifest(manifest_path)
+        .map_err(|e| ConfigError::new(format!("--manifest {}: {e:#}", manifest_path.display())))?;
+    let target = endpoint::open_target(settings)?;
+    let tables = load_tables(settings, &target, &dir, &manifest);
+    if settings.cleanup_parquet_files {
+        spool::remove_run_files(&dir, &manifest.tables, Some(manifest_path));
+    }
+    Ok(RunReport { tables })
+}
+
+/// Step 2: every table of the manifest from its part files into the target.
+fn load_tables(
+    settings: &Settings,
+    target: &Endpoint,
+    dir: &Path,
+    manifest: &Manifest,
+) -> Vec<TableReport> {
+    let write = WriteOptions::from(settings);
+    let parts = SpoolOptions::from(settings);
+    in_parallel(
+        settings.parallel_tables,
+        &manifest.tables,
+        |_: &mut (), table: &ManifestTable| {
+            let spec = TargetSpec::new(target, &write, &table.target_table);
+            journey::table(&table.source, spec.display.clone(), |report| {
+                let mut from = PartsSource::new(dir, table, parts);
+                let mut into = |described: &journey::Described| prepare(&spec, described);
+                journey::copy(&mut from, &mut into, write.retry, report)
+            })
+        },
+    )
+}
+
+/// The target table, prepared for what the source describes.
+fn prepare<'a>(
+    spec: &TargetSpec<'a>,
+    described: &journey::Described,
+) -> anyhow::Result<TargetTable<'a>> {
+    TargetTable::prepare(spec.clone(), &described.shape)
+        .with_context(|| format!("preparing the target table {}", spec.display))
+}

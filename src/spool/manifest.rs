@@ -1,0 +1,154 @@
+//! The run manifest: what step 1 of DUMP wrote (the part files of each table, their row counts,
+//! the columns with their types) and what step 2 needs; the file format other tools may read.
+
+use std::{
+    fs::{self, File},
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::plan::Column;
+
+/// Identifies the manifest format.
+pub const MANIFEST_FORMAT: &str = "source-to-staging manifest";
+
+/// The run manifest: what step 1 wrote and what step 2 needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`MANIFEST_FORMAT`].
+    pub format: String,
+    /// Version of the format (1).
+    pub version: u32,
+    /// The run that wrote it.
+    pub run_id: String,
+    /// When step 1 finished (RFC 3339, UTC).
+    pub created_at: String,
+    /// The source DBMS, as it reported itself.
+    pub source_dbms: String,
+    /// One entry per table dumped.
+    pub tables: Vec<ManifestTable>,
+}
+
+impl Manifest {
+    /// An empty manifest of the run `run_id` from a `source_dbms` source.
+    pub fn new(run_id: String, source_dbms: String) -> Self {
+        Manifest {
+            format: MANIFEST_FORMAT.to_string(),
+            version: 1,
+            run_id,
+            created_at: String::new(),
+            source_dbms,
+            tables: Vec::new(),
+        }
+    }
+}
+
+/// One table in the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestTable {
+    /// The entry of `SRC_TABLES`.
+    pub source: String,
+    /// The target table's name.
+    pub target_table: String,
+    /// Rows in all files together.
+    pub rows: u64,
+    /// The columns with their types, lengths, precision and nullability.
+    pub columns: Vec<Column>,
+    /// The part files, in order, relative to the manifest's directory.
+    pub files: Vec<PartFile>,
+}
+
+/// One Parquet part file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartFile {
+    /// File name, relative to the manifest's directory.
+    pub file: String,
+    /// Rows it holds.
+    pub rows: u64,
+}
+
+/// A new run id: UTC time plus a few random hex digits (`20261126T021524Z-3fa9`).
+pub fn new_run_id() -> String {
+    let now = chrono::Utc::now();
+    let noise = (now.timestamp_subsec_nanos() ^ std::process::id().rotate_left(16)) & 0xffff;
+    format!("{}-{noise:04x}", now.format("%Y%m%dT%H%M%SZ"))
+}
+
+/// `PARQUET_DIR` with `{date}` (YYYY-MM-DD) and `{run_id}` filled in.
+pub fn expand_dir(template: &str, run_id: &str) -> PathBuf {
+    let date = chrono::Local::now().format("%Y-%m-%d").to_string();
+    PathBuf::from(
+        template
+            .replace("{date}", &date)
+            .replace("{run_id}", run_id),
+    )
+}
+
+/// The manifest's file name for a run.
+pub fn manifest_name(run_id: &str) -> String {
+    format!("manifest_{run_id}.json")
+}
+
+/// Writes the manifest atomically (temporary file, flushed, then renamed); returns its path.
+pub fn write_manifest(dir: &Path, manifest: &Manifest) -> anyhow::Result<PathBuf> {
+    let path = dir.join(manifest_name(&manifest.run_id));
+    let tmp = dir.join(format!(".{}.tmp", manifest_name(&manifest.run_id)));
+    let write = || -> anyhow::Result<()> {
+        let mut file = File::create(&tmp)?;
+        file.write_all(serde_json::to_string_pretty(manifest)?.as_bytes())?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        fs::rename(&tmp, &path)?;
+        Ok(())
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        e.context(format!("cannot write the manifest {}", path.display()))
+    })?;
+    Ok(path)
+}
+
+/// Reads a manifest; returns it with the directory its files are relative to.
+pub fn read_manifest(path: &Path) -> anyhow::Result<(Manifest, PathBuf)> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("cannot read the manifest {}", path.display()))?;
+    let manifest: Manifest = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a source-to-staging manifest", path.display()))?;
+    if manifest.format != MANIFEST_FORMAT || manifest.version != 1 {
+        bail!(
+            "{} is a manifest of format '{}' version {}, this tool reads '{MANIFEST_FORMAT}' \
+             version 1",
+            path.display(),
+            manifest.format,
+            manifest.version
+        );
+    }
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    Ok((manifest, dir))
+}
+
+/// Removes the run's part files and its manifest; the directory stays. Missing files are fine.
+pub fn remove_run_files(dir: &Path, tables: &[ManifestTable], manifest: Option<&Path>) {
+    for table in tables {
+        for part in &table.files {
+            let path = dir.join(&part.file);
+            if let Err(e) = fs::remove_file(&path)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                log::warn!("cannot remove {}: {e}", path.display());
+            }
+        }
+    }
+    if let Some(path) = manifest
+        && let Err(e) = fs::remove_file(path)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        log::warn!("cannot remove {}: {e}", path.display());
+    }
+}

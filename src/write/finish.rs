@@ -1,0 +1,159 @@
+//! The last step of a load: the side table's row count checked, then the swap, or one
+//! transaction that (empties and) fills the target table from it; retried after transient
+//! errors.
+
+use std::{sync::atomic::Ordering, thread};
+
+use anyhow::bail;
+
+use super::{TargetTable, count_rows, exists, write_plan::Finish};
+use crate::{
+    odbc,
+    retry::{self, ErrorClass},
+};
+
+impl TargetTable<'_> {
+    /// Checks the rows written against `rows_read`, then ends the load on the target table as
+    /// planned: swap, or one transaction that (empties and) fills it from the side table. The
+    /// end step is retried after transient errors.
+    pub(super) fn complete(mut self, rows_read: u64) -> anyhow::Result<u64> {
+        let written = self.rows_written();
+        if written != rows_read {
+            self.drop_side_table();
+            bail!("wrote {written} rows but read {rows_read}");
+        }
+        let retry = self.ctx.spec.options.retry;
+        let mut waits = retry.backoff();
+        let mut tried = false;
+        loop {
+            let error = match self.finish_once(rows_read, tried) {
+                Ok(()) => break,
+                Err(e) => e,
+            };
+            tried = true;
+            let wait = match retry::classify(&error) {
+                ErrorClass::Transient { .. } => waits.next().flatten(),
+                ErrorClass::Permanent => None,
+            };
+            let Some(wait) = wait else {
+                self.drop_side_table();
+                let what = match self.plan.finish {
+                    Finish::Swap => "swapping the new table in",
+                    Finish::Refresh => "refreshing the table from the side table",
+                    Finish::Append => "appending the side table's rows",
+                };
+                return Err(error.context(what));
+            };
+            self.ctx.shared.retries.fetch_add(1, Ordering::SeqCst);
+            log::warn!(
+                "{}: transient error at the end of the load, retrying in {:.1} s: {}",
+                &self.ctx.spec.table,
+                wait.as_secs_f64(),
+                crate::config::secrets::redact(&format!("{error:#}"))
+            );
+            thread::sleep(wait);
+            self.reconnect();
+        }
+        self.side_table = false;
+        let _ = self.conn.set_autocommit(true);
+        Ok(written)
+    }
+
+    /// Checks the side table's row count and ends the load. On a retry (`retry`), a side table
+    /// that is gone means the previous attempt went through before the error (the side table is
+    /// dropped in the same transaction, or right after its commit).
+    fn finish_once(&mut self, rows_read: u64, retry: bool) -> anyhow::Result<()> {
+        let spec = &self.ctx.spec;
+        let d = spec.dialect;
+        let side = spec.side.clone();
+        let side_ref = spec.side_ref.clone();
+        let target_ref = spec.table_ref.clone();
+        if retry
+            && !exists(
+                &self.conn,
+                &d.table_exists_sql(spec.schema.as_deref(), &side),
+            )?
+        {
+            let _ = self.conn.rollback();
+            log::info!("{}: the load had been completed", spec.table);
+            return Ok(());
+        }
+        if retry && let Some(base) = self.append_base {
+            // The copy was committed when the target holds its rows and the side table's.
+            let now = count_rows(&self.conn, &target_ref)?;
+            let _ = self.conn.rollback();
+            if now == base + rows_read {
+                log::info!("{}: the rows had been appended", spec.table);
+                self.run_autocommit(&[d.drop_table_sql(&side_ref)])?;
+                return Ok(());
+            }
+        }
+        let counted = count_rows(&self.conn, &side_ref)?;
+        // End the read before writing: a read lock held into the swap deadlocks two tables
+        // swapping at once on SQLite (each holds a read lock the other's commit waits for).
+        let _ = self.conn.rollback();
+        if counted != rows_read {
+            bail!("the side table {side_ref} holds {counted} rows, expected {rows_read}");
+        }
+        match self.plan.finish {
+            Finish::Swap => {
+                let swap = d.swap(
+                    spec.schema.as_deref(),
+                    &side,
+                    &spec.table,
+                    self.plan.target_exists,
+                );
+                if swap.transactional {
+                    self.run_transaction(&swap.statements)
+                } else {
+                    self.run_autocommit(&swap.statements)
+                }
+            }
+            Finish::Refresh | Finish::Append => {
+                let merge = d.merge(
+                    &target_ref,
+                    &side_ref,
+                    &self.ctx.columns,
+                    &self.plan.added,
+                    self.plan.finish == Finish::Refresh,
+                );
+                self.run_autocommit(&merge.before)?;
+                self.run_transaction(&merge.transaction)?;
+                if let Err(e) = self.run_autocommit(&merge.after) {
+                    log::warn!(
+                        "{}: the rows are in, but the side table could not be dropped (the next \
+                         run will): {e:#}",
+                        self.ctx.spec.table
+                    );
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs `statements` in one transaction and commits; rolls back on an error.
+    fn run_transaction(&self, statements: &[String]) -> anyhow::Result<()> {
+        let result = statements
+            .iter()
+            .try_for_each(|sql| odbc::execute(&self.conn, sql))
+            .and_then(|()| Ok(self.conn.commit()?));
+        if result.is_err() {
+            let _ = self.conn.rollback();
+        }
+        result
+    }
+
+    /// Runs `statements` one by one, each committed on its own.
+    fn run_autocommit(&self, statements: &[String]) -> anyhow::Result<()> {
+        if statements.is_empty() {
+            return Ok(());
+        }
+        let _ = self.conn.rollback();
+        self.conn.set_autocommit(true)?;
+        let result = statements
+            .iter()
+            .try_for_each(|sql| odbc::execute(&self.conn, sql));
+        let _ = self.conn.set_autocommit(false);
+        result
+    }
+}

@@ -1,0 +1,196 @@
+//! Writing a table: plan it, load a side table (batches in their own transactions, retried after
+//! transient errors), check the row count, and end with one short step on the target table.
+//!
+//! Every write mode loads into a side table (`<table>_s2s_new`) and touches the target table only
+//! at the end ([`write_plan`] decides how): `replace` swaps the side table in, `truncate`
+//! empties the table and copies the side table into it in one transaction, `append` copies it in
+//! one transaction. So a table whose copy fails or is killed holds exactly what it held before,
+//! in every write mode, and readers see the old rows until the end.
+
+use std::sync::Mutex;
+
+use anyhow::{Context, bail};
+
+use crate::{
+    config::Settings,
+    dialect::Dialect,
+    endpoint::Endpoint,
+    odbc::{self, Connection, Connector},
+    plan::TableShape,
+    retry::RetryPolicy,
+};
+
+mod batch;
+mod existing;
+mod finish;
+mod fit;
+mod sample;
+mod table;
+pub mod write_plan;
+
+pub use sample::sample;
+pub use table::TargetTable;
+use write_plan::{ExistingTable, PlanOptions, WritePlan};
+
+pub use crate::dialect::{CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX};
+
+/// Suffix of the empty copy of an existing table that `check` tries a refresh on.
+pub const COPY_SUFFIX: &str = "_s2s_copy";
+
+/// What the writer needs from the settings, taken once per run.
+#[derive(Debug, Clone)]
+pub struct WriteOptions {
+    /// `DST_SCHEMA`, as configured.
+    pub schema: Option<String>,
+    /// `WRITE_MODE`, `SCHEMA_CHANGES`, `LOWERCASE_COLUMNS`.
+    pub plan: PlanOptions,
+    /// Retries of a batch and of the last step; restarts of a table.
+    pub retry: RetryPolicy,
+    /// `WRITERS_PER_TABLE`.
+    pub writers: usize,
+}
+
+impl From<&Settings> for WriteOptions {
+    fn from(s: &Settings) -> Self {
+        WriteOptions {
+            schema: s.target.schema.clone(),
+            plan: PlanOptions {
+                write_mode: s.write_mode,
+                schema_changes: s.schema_changes,
+                lowercase_columns: s.lowercase_columns,
+            },
+            retry: s.retry,
+            writers: s.writers_per_table,
+        }
+    }
+}
+
+/// Where the target table lives and how it is written; its names decided once, as the target
+/// stores them (Oracle: `staging` is `STAGING`).
+#[derive(Clone)]
+pub struct TargetSpec<'a> {
+    /// Opens (and re-opens) connections.
+    pub connector: &'a Connector,
+    /// The target's dialect.
+    pub dialect: &'static dyn Dialect,
+    /// `DST_SCHEMA` (as the target stores it).
+    pub schema: Option<String>,
+    /// The table's name in the target (as the target stores it: see `Dialect::fold_name`).
+    pub table: String,
+    /// The table, qualified and quoted.
+    pub table_ref: String,
+    /// The side table's name (see `dialect::suffixed_name`).
+    pub side: String,
+    /// The side table, qualified and quoted.
+    pub side_ref: String,
+    /// `schema.table` as configured, for the report.
+    pub display: String,
+    /// How the table is written.
+    pub options: &'a WriteOptions,
+}
+
+impl<'a> TargetSpec<'a> {
+    /// The target table for the source table `table` on `target`.
+    pub fn new(target: &'a Endpoint, options: &'a WriteOptions, table: &str) -> Self {
+        let d = target.dialect;
+        let schema = options.schema.as_deref().map(|s| d.fold_name(s));
+        let folded = d.fold_name(table);
+        let side = crate::dialect::suffixed_name(d, &folded, SIDE_SUFFIX);
+        TargetSpec {
+            connector: &target.connector,
+            dialect: d,
+            table_ref: d.table_ref(schema.as_deref(), &folded),
+            side_ref: d.table_ref(schema.as_deref(), &side),
+            display: Self::display_name(options, table),
+            schema,
+            table: folded,
+            side,
+            options,
+        }
+    }
+
+    /// `schema.table` as configured (not folded), for the report.
+    pub fn display_name(options: &WriteOptions, table: &str) -> String {
+        match &options.schema {
+            Some(s) => format!("{s}.{table}"),
+            None => table.to_string(),
+        }
+    }
+
+    /// The table's name with `suffix` (the old table of a swap, `check`'s sample, ...),
+    /// shortened where the DBMS's names are shorter (see `dialect::suffixed_name`).
+    pub fn suffixed(&self, suffix: &str) -> String {
+        crate::dialect::suffixed_name(self.dialect, &self.table, suffix)
+    }
+
+    /// `schema.table`, quoted, for the table with `suffix` (the old table of a swap, `check`'s
+    /// sample, ...), shortened where the DBMS's names are shorter.
+    pub fn suffixed_ref(&self, suffix: &str) -> String {
+        self.dialect
+            .table_ref(self.schema.as_deref(), &self.suffixed(suffix))
+    }
+}
+
+/// Opens a target connection with the dialect's session settings (autocommit on).
+pub fn open(connector: &Connector, dialect: &dyn Dialect) -> anyhow::Result<Connection> {
+    let conn = connector.connect()?;
+    for sql in dialect.target_session_sql() {
+        odbc::execute(&conn, &sql)?;
+    }
+    Ok(conn)
+}
+
+/// Reads the target table from the catalog and decides what writing `shape` into it does.
+pub fn plan(
+    conn: &Connection,
+    spec: &TargetSpec<'_>,
+    shape: &TableShape,
+) -> anyhow::Result<WritePlan> {
+    let existing = ExistingTable::read(conn, spec.dialect, spec.schema.as_deref(), &spec.table)
+        .context("reading the target table's columns from the catalog")?;
+    Ok(WritePlan::new(
+        spec.dialect,
+        spec.options.plan,
+        shape,
+        existing.as_ref(),
+    ))
+}
+
+/// Creates the target schema when it is missing and the DBMS can create one.
+pub(crate) fn ensure_schema(
+    conn: &Connection,
+    d: &dyn Dialect,
+    schema: Option<&str>,
+) -> anyhow::Result<()> {
+    let Some(schema) = schema.filter(|_| d.has_schemas()) else {
+        return Ok(());
+    };
+    // Tables copied in parallel would race to create it (PostgreSQL answers a concurrent
+    // CREATE SCHEMA IF NOT EXISTS with a unique violation): one at a time.
+    static CREATING: Mutex<()> = Mutex::new(());
+    let _one = CREATING.lock().unwrap_or_else(|e| e.into_inner());
+    if exists(conn, &d.schema_exists_sql(schema))? {
+        return Ok(());
+    }
+    match d.create_schema_sql(schema) {
+        Some(sql) => odbc::execute(conn, &sql)
+            .with_context(|| format!("creating the target schema {schema}")),
+        None => bail!(
+            "the target schema {schema} does not exist: {}",
+            d.missing_schema_advice(schema)
+        ),
+    }
+}
+
+pub(crate) fn exists(conn: &Connection, sql: &str) -> anyhow::Result<bool> {
+    Ok(!odbc::query_text(conn, sql)?.is_empty())
+}
+
+/// `SELECT COUNT(*)` of a table.
+pub fn count_rows(conn: &Connection, table_ref: &str) -> anyhow::Result<u64> {
+    let rows = odbc::query_text(conn, &format!("SELECT COUNT(*) FROM {table_ref}"))?;
+    rows.first()
+        .and_then(|r| r.first().cloned().flatten())
+        .and_then(|v| v.trim().parse().ok())
+        .with_context(|| format!("counting the rows of {table_ref}"))
+}
