@@ -2,15 +2,13 @@
 //! the old example, Windows editors' encodings), a target database that does not exist yet,
 //! scheduled runs that must leave a trace, and the other surprises of issue 11, one test each.
 
-mod common;
-
 use std::{
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
-use common::{Kind, TestDb, mixed, run_tool};
+use crate::common::{Kind, TestDb, mixed, run_tool};
 
 fn new_database_name(tag: &str) -> String {
     format!("s2s_t_new_{tag}_{}", std::process::id())
@@ -22,7 +20,7 @@ fn python_tool_ini(source: &TestDb, target_db: &str, transfer_mode: &str) -> Str
     let (driver, host, port, user, db) = match source.kind {
         Kind::MariaDb => (
             "mysql+pymysql",
-            common::MARIADB_HOST,
+            crate::common::MARIADB_HOST,
             "3306",
             "root",
             source.name.clone(),
@@ -80,7 +78,7 @@ fn python_tool_ini(source: &TestDb, target_db: &str, transfer_mode: &str) -> Str
          LOG_ROTATE_BYTES = 5000000\r\n\
          LOG_BACKUP_COUNT = 3\r\n\
          LOG_FORMAT = %(asctime)s - %(name)s - %(levelname)s - %(message)s\r\n",
-        pg = common::PG_HOST,
+        pg = crate::common::PG_HOST,
     )
 }
 
@@ -201,7 +199,7 @@ fn a_target_database_that_cannot_be_created_is_named() {
              DST_HOST = {}\nDST_PORT = 5432\nDST_DB = {missing}\nDST_USERNAME = {role}\n\
              [settings]\nSRC_TABLES = t\n",
             src.ini_keys("SRC"),
-            common::PG_HOST
+            crate::common::PG_HOST
         ),
     )
     .unwrap();
@@ -340,7 +338,7 @@ fn a_table_name_in_another_case_gets_a_hint() {
     src.exec("CREATE TABLE \"Burgers\" (id integer)");
     let dst = TestDb::new(Kind::Sqlite, "py_case");
     let dir = tempfile::tempdir().unwrap();
-    let ini = common::write_ini(dir.path(), &src, &dst, "burgers", "");
+    let ini = crate::common::write_ini(dir.path(), &src, &dst, "burgers", "");
     let run = run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
     assert_eq!(run.code, 1, "{}", run.output());
     assert!(
@@ -388,7 +386,7 @@ fn masking_never_changes_other_words() {
             "[database-source]\nSRC_DRIVER = postgresql+psycopg2\nSRC_HOST = {}\n\
              SRC_PORT = 5432\nSRC_DB = {}\nSRC_USERNAME = postgres\nSRC_PASSWORD = postgres\n\
              [database-destination]\n{}\n[settings]\nSRC_TABLES = t\n",
-            common::PG_HOST,
+            crate::common::PG_HOST,
             src.name,
             dst.ini_keys("DST")
         ),
@@ -439,7 +437,7 @@ fn big_copy(tag: &str) -> (TestDb, TestDb, tempfile::TempDir, PathBuf) {
     dst.exec("CREATE TABLE staging.t (id integer, v text)");
     dst.exec("INSERT INTO staging.t VALUES (-1, 'oud')");
     let dir = tempfile::tempdir().unwrap();
-    let ini = common::write_ini(dir.path(), &src, &dst, "t", "SRC_CHUNK_SIZE = 5000");
+    let ini = crate::common::write_ini(dir.path(), &src, &dst, "t", "SRC_CHUNK_SIZE = 5000");
     (src, dst, dir, ini)
 }
 
@@ -458,12 +456,12 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 fn a_second_interrupt_still_writes_the_summary_and_report_and_drops_the_side_table() {
     let (_src, dst, dir, ini) = big_copy("int2");
     // The inserts wait until the test lets them go, so both interrupts land during the load.
-    let pause = common::pause_side_table_inserts(&dst);
+    let pause = crate::common::pause_side_table_inserts(&dst);
     let child = spawn(
         dir.path(),
         &["--config", ini.to_str().unwrap(), "--report", "r.json"],
     );
-    common::wait_until_paused(&dst);
+    crate::common::wait_until_paused(&dst);
     signal(&child, "INT");
     signal(&child, "INT");
     drop(pause);
@@ -549,7 +547,7 @@ fn progress_bars_end_as_one_line_per_table_with_separators_and_no_early_eta() {
     dst.exec("CREATE SCHEMA staging");
     dst.exec("CREATE TABLE staging.fout (id integer, naam varchar(2))");
     let dir = tempfile::tempdir().unwrap();
-    let ini = common::write_ini(
+    let ini = crate::common::write_ini(
         dir.path(),
         &src,
         &dst,

@@ -1,20 +1,18 @@
 //! DUMP mode: Parquet part files, the manifest, cleanup, the `dump` and `load` commands, and
 //! DUMP giving the same target tables as DIRECT.
 
-mod common;
-
 use std::{
     fs,
     path::{Path, PathBuf},
 };
 
-use common::{Kind, TestDb, ValueKind, mixed, run_tool, write_ini};
+use crate::common::{Kind, TestDb, ValueKind, mixed, run_tool, write_ini};
 
 fn ini_with(dir: &Path, src: &TestDb, dst: &TestDb, tables: &str, settings: &str) -> PathBuf {
     write_ini(dir, src, dst, tables, settings)
 }
 
-fn run_ok(dir: &Path, ini: &Path, extra: &[&str]) -> common::Run {
+fn run_ok(dir: &Path, ini: &Path, extra: &[&str]) -> crate::common::Run {
     let mut args = vec!["--config", ini.to_str().unwrap()];
     args.extend_from_slice(extra);
     let run = run_tool(dir, &args, &[]);
@@ -337,7 +335,7 @@ fn dump_then_load_elsewhere_with_only_the_target_configured() {
     let moved = dir.path().join("elders");
     fs::rename(&parquet, &moved).unwrap();
     let moved_manifest = moved.join(manifest.file_name().unwrap());
-    let target_only = common::write_target_ini(dir.path(), &dst, "");
+    let target_only = crate::common::write_target_ini(dir.path(), &dst, "");
     let run = run_tool(
         dir.path(),
         &[
@@ -404,7 +402,7 @@ fn pyarrow_reads_the_files_with_the_expected_types_and_values() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|v| v.as_str().map(|s| common::normalise(s, *kind)))
+            .map(|v| v.as_str().map(|s| crate::common::normalise(s, *kind)))
             .collect();
         let expected: Vec<Option<String>> = want.iter().map(|row| row[i].clone()).collect();
         if *kind == ValueKind::Float && *column == "f32" {
@@ -479,7 +477,7 @@ fn an_interrupted_load_removes_the_files_and_keeps_the_old_table() {
     );
     // The load's inserts wait until the test lets them go: the interrupt lands during the load,
     // after step 1 wrote every file and the manifest.
-    let pause = common::pause_side_table_inserts(&dst);
+    let pause = crate::common::pause_side_table_inserts(&dst);
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_source-to-staging"))
         .args(["--config", ini.to_str().unwrap()])
         .current_dir(dir.path())
@@ -487,7 +485,7 @@ fn an_interrupted_load_removes_the_files_and_keeps_the_old_table() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    common::wait_until_paused(&dst);
+    crate::common::wait_until_paused(&dst);
     assert!(
         files_in(&parquet)
             .iter()

@@ -2,8 +2,6 @@
 //! intact), SIGKILL during a replace, a truncate or an append (the table as it was, next run
 //! cleans up), a lost source connection (the table starts again).
 
-mod common;
-
 use std::{
     path::Path,
     process::{Child, Command, Stdio},
@@ -11,7 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{Kind, TestDb, write_ini};
+use crate::common::{Kind, TestDb, write_ini};
 
 const ROWS: u64 = 300_000;
 
@@ -210,7 +208,7 @@ fn sigkill_during_a_replace_leaves_the_old_table_and_the_next_run_cleans_up() {
         dst.has_table(Some("staging"), "t_s2s_new"),
         "expected a leftover"
     );
-    let run = common::run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
+    let run = crate::common::run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
     assert_eq!(run.code, 0, "{}", run.output());
     assert_eq!(all_rows(&dst, Some("staging")), all_rows(&src, None));
     assert!(
@@ -256,7 +254,7 @@ fn sigkill_during_truncate_or_append_leaves_the_table_as_it_was() {
         let _ = child.wait();
         assert_eq!(all_rows(&dst, schema), before, "{mode} into {kind:?}");
         // The next run removes the leftover and loads.
-        let run = common::run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
+        let run = crate::common::run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
         assert_eq!(run.code, 0, "{}", run.output());
         let mut want = if mode == "append" {
             before.clone()
@@ -321,9 +319,9 @@ fn an_interrupted_direct_copy_rolls_back_and_keeps_the_old_table() {
     let dir = tempfile::tempdir().unwrap();
     let ini = write_ini(dir.path(), &src, &dst, "t", "SRC_CHUNK_SIZE = 10000");
     // The inserts wait until the test lets them go, so the interrupt lands during the load.
-    let pause = common::pause_side_table_inserts(&dst);
+    let pause = crate::common::pause_side_table_inserts(&dst);
     let child = spawn(dir.path(), &ini);
-    common::wait_until_paused(&dst);
+    crate::common::wait_until_paused(&dst);
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -1,11 +1,9 @@
 //! Every bad input gets one clear message (what is wrong, what to do), the right exit status,
 //! and nothing written.
 
-mod common;
-
 use std::{io::Write, net::TcpListener, path::Path, time::Instant};
 
-use common::{Kind, Run, TestDb, run_tool, write_ini};
+use crate::common::{Kind, Run, TestDb, run_tool, write_ini};
 
 /// Runs with a minimal valid SQLite -> SQLite environment plus `env`, and `args`.
 fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -179,7 +177,7 @@ fn a_wrong_password_is_a_configuration_error_and_never_printed() {
         &["-vv"],
         &[
             ("SRC_DRIVER", "MariaDB Unicode"),
-            ("SRC_HOST", common::MARIADB_HOST),
+            ("SRC_HOST", crate::common::MARIADB_HOST),
             ("SRC_DB", &db.name),
             ("SRC_USERNAME", "root"),
             ("SRC_PASSWORD", secret),

@@ -1,8 +1,6 @@
 //! `check`: what a run would create, with warnings; nothing written.
 
-mod common;
-
-use common::{Kind, TestDb, run_tool, write_ini};
+use crate::common::{Kind, TestDb, run_tool, write_ini};
 
 #[test]
 fn check_shows_columns_types_ddl_and_warnings_and_writes_nothing() {

@@ -5,10 +5,9 @@
 //! source here produces (SQL Server's and Oracle's, carried as text) come in through hand-built
 //! Parquet files and a manifest, loaded with `load --manifest`.
 
-mod common;
-
 use std::{path::Path, sync::Arc};
 
+use crate::common::{Kind, TestDb, ValueKind, run_tool, write_ini};
 use arrow_odbc::arrow::{
     array::{
         ArrayRef, BinaryArray, Decimal128Array, Int64Array, StringArray, TimestampSecondArray,
@@ -16,7 +15,6 @@ use arrow_odbc::arrow::{
     datatypes::{Field, Schema},
     record_batch::RecordBatch,
 };
-use common::{Kind, TestDb, ValueKind, run_tool, write_ini};
 use source_to_staging::{
     manifest::{MANIFEST_FORMAT, Manifest, ManifestTable, PartFile},
     plan::{Column, ColumnType},
@@ -64,360 +62,64 @@ const fn col(
 const N: &str = "NULL";
 
 /// PostgreSQL's types, at their limits.
+#[rustfmt::skip]
 fn postgres_columns() -> Vec<Col> {
     use ValueKind as K;
     vec![
-        col(
-            "id",
-            "integer NOT NULL",
-            K::Integer,
-            ["1", "2", "3"],
-            [Some("1"), Some("2"), Some("3")],
-        ),
-        col(
-            "b",
-            "boolean",
-            K::Boolean,
-            ["true", "false", N],
-            [Some("1"), Some("0"), None],
-        ),
-        col(
-            "i2",
-            "smallint",
-            K::Integer,
-            ["-32768", "32767", N],
-            [Some("-32768"), Some("32767"), None],
-        ),
-        col(
-            "i8",
-            "bigint",
-            K::Integer,
-            ["-9223372036854775808", "9223372036854775807", N],
-            [
-                Some("-9223372036854775808"),
-                Some("9223372036854775807"),
-                None,
-            ],
-        ),
-        col(
-            "r",
-            "real",
-            K::Float,
-            ["1.5", "-0.25", N],
-            [Some("1.5"), Some("-0.25"), None],
-        ),
-        col(
-            "f",
-            "double precision",
-            K::Float,
-            ["1e-300", "-1.7976931348623157e308", N],
-            [Some("1e-300"), Some("-1.7976931348623157e308"), None],
-        ),
+        col("id", "integer NOT NULL", K::Integer, ["1", "2", "3"], [Some("1"), Some("2"), Some("3")]),
+        col("b", "boolean", K::Boolean, ["true", "false", N], [Some("1"), Some("0"), None]),
+        col("i2", "smallint", K::Integer, ["-32768", "32767", N], [Some("-32768"), Some("32767"), None]),
+        col("i8", "bigint", K::Integer, ["-9223372036854775808", "9223372036854775807", N], [Some("-9223372036854775808"), Some("9223372036854775807"), None]),
+        col("r", "real", K::Float, ["1.5", "-0.25", N], [Some("1.5"), Some("-0.25"), None]),
+        col("f", "double precision", K::Float, ["1e-300", "-1.7976931348623157e308", N], [Some("1e-300"), Some("-1.7976931348623157e308"), None]),
         // Unconstrained numeric of 69 digits: numeric in PostgreSQL, exact text elsewhere.
-        col(
-            "n_free",
-            "numeric",
-            K::Decimal,
-            [
-                "'123456789012345678901234567890123456789012345678901234567890.123456789'",
-                "'-0.000000000000000000000000000000000000000000000000000000000001'",
-                N,
-            ],
-            [
-                Some("123456789012345678901234567890123456789012345678901234567890.123456789"),
-                Some("-0.000000000000000000000000000000000000000000000000000000000001"),
-                None,
-            ],
-        ),
-        col(
-            "n_50",
-            "numeric(50,10)",
-            K::Decimal,
-            [
-                "'1234567890123456789012345678901234567890.0123456789'",
-                "'-0.0000000001'",
-                N,
-            ],
-            [
-                Some("1234567890123456789012345678901234567890.0123456789"),
-                Some("-0.0000000001"),
-                None,
-            ],
-        ),
-        col(
-            "n_38",
-            "numeric(38,0)",
-            K::Decimal,
-            ["'99999999999999999999999999999999999999'", "'-1'", N],
-            [
-                Some("99999999999999999999999999999999999999"),
-                Some("-1"),
-                None,
-            ],
-        ),
+        col("n_free", "numeric", K::Decimal, ["'123456789012345678901234567890123456789012345678901234567890.123456789'", "'-0.000000000000000000000000000000000000000000000000000000000001'", N], [Some("123456789012345678901234567890123456789012345678901234567890.123456789"), Some("-0.000000000000000000000000000000000000000000000000000000000001"), None]),
+        col("n_50", "numeric(50,10)", K::Decimal, ["'1234567890123456789012345678901234567890.0123456789'", "'-0.0000000001'", N], [Some("1234567890123456789012345678901234567890.0123456789"), Some("-0.0000000001"), None]),
+        col("n_38", "numeric(38,0)", K::Decimal, ["'99999999999999999999999999999999999999'", "'-1'", N], [Some("99999999999999999999999999999999999999"), Some("-1"), None]),
         // Negative scale (PostgreSQL 15): integers of 7 digits.
-        col(
-            "n_neg",
-            "numeric(5,-2)",
-            K::Decimal,
-            ["12345", "-9999949", N],
-            [Some("12300"), Some("-9999900"), None],
-        ),
+        col("n_neg", "numeric(5,-2)", K::Decimal, ["12345", "-9999949", N], [Some("12300"), Some("-9999900"), None]),
         // A scale larger than the precision: fractions with 5 digits.
-        col(
-            "n_frac",
-            "numeric(3,5)",
-            K::Decimal,
-            ["0.00999", "-0.00001", N],
-            [Some("0.00999"), Some("-0.00001"), None],
-        ),
-        col(
-            "d",
-            "date",
-            K::Date,
-            ["'0001-01-01'", "'9999-12-31'", N],
-            [Some("0001-01-01"), Some("9999-12-31"), None],
-        ),
-        col(
-            "t",
-            "time(6)",
-            K::Time,
-            ["'00:00:00'", "'23:59:59.999999'", N],
-            [Some("00:00:00.000000"), Some("23:59:59.999999"), None],
-        ),
-        col(
-            "ts",
-            "timestamp(6)",
-            K::Timestamp,
-            ["'0001-01-01 00:00:00'", "'9999-12-31 23:59:59.999999'", N],
-            [
-                Some("0001-01-01 00:00:00.000000"),
-                Some("9999-12-31 23:59:59.999999"),
-                None,
-            ],
-        ),
+        col("n_frac", "numeric(3,5)", K::Decimal, ["0.00999", "-0.00001", N], [Some("0.00999"), Some("-0.00001"), None]),
+        col("d", "date", K::Date, ["'0001-01-01'", "'9999-12-31'", N], [Some("0001-01-01"), Some("9999-12-31"), None]),
+        col("t", "time(6)", K::Time, ["'00:00:00'", "'23:59:59.999999'", N], [Some("00:00:00.000000"), Some("23:59:59.999999"), None]),
+        col("ts", "timestamp(6)", K::Timestamp, ["'0001-01-01 00:00:00'", "'9999-12-31 23:59:59.999999'", N], [Some("0001-01-01 00:00:00.000000"), Some("9999-12-31 23:59:59.999999"), None]),
         // Offsets: the instant is kept (in UTC where the target has no time zone type).
-        col(
-            "tstz",
-            "timestamptz",
-            K::Instant,
-            [
-                "'2024-06-01 12:00:00.123456+02'",
-                "'1999-12-31 23:30:00-05:30'",
-                N,
-            ],
-            [
-                Some("2024-06-01 10:00:00.123456"),
-                Some("2000-01-01 05:00:00.000000"),
-                None,
-            ],
-        ),
+        col("tstz", "timestamptz", K::Instant, ["'2024-06-01 12:00:00.123456+02'", "'1999-12-31 23:30:00-05:30'", N], [Some("2024-06-01 10:00:00.123456"), Some("2000-01-01 05:00:00.000000"), None]),
         // Types read as PostgreSQL's own text.
-        col(
-            "ttz",
-            "timetz",
-            K::Text,
-            ["'10:00:00+02'", "'23:59:59.5-11:30'", N],
-            [Some("10:00:00+02"), Some("23:59:59.5-11:30"), None],
-        ),
-        col(
-            "iv",
-            "interval",
-            K::Text,
-            ["'1 year 2 mons 3 days 04:05:06.789'", "'-00:00:01'", N],
-            [
-                Some("1 year 2 mons 3 days 04:05:06.789"),
-                Some("-00:00:01"),
-                None,
-            ],
-        ),
-        col(
-            "u",
-            "uuid",
-            K::Text,
-            [
-                "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'",
-                "'00000000-0000-0000-0000-000000000000'",
-                N,
-            ],
-            [
-                Some("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
-                Some("00000000-0000-0000-0000-000000000000"),
-                None,
-            ],
-        ),
-        col(
-            "j",
-            "json",
-            K::Text,
-            [r#"'{"a": [1, 2.50, "é"], "b": null}'"#, "'[]'", N],
-            [
-                Some(r#"{"a": [1, 2.50, "é"], "b": null}"#),
-                Some("[]"),
-                None,
-            ],
-        ),
-        col(
-            "e",
-            "stemming",
-            K::Text,
-            ["'blij'", "'boos'", N],
-            [Some("blij"), Some("boos"), None],
-        ),
-        col(
-            "bits",
-            "bit(5)",
-            K::Text,
-            ["B'10101'", "B'00000'", N],
-            [Some("10101"), Some("00000"), None],
-        ),
-        col(
-            "bin",
-            "bytea",
-            K::Binary,
-            ["'\\x00ff00'", "'\\x'", N],
-            [Some("00ff00"), Some(""), None],
-        ),
+        col("ttz", "timetz", K::Text, ["'10:00:00+02'", "'23:59:59.5-11:30'", N], [Some("10:00:00+02"), Some("23:59:59.5-11:30"), None]),
+        col("iv", "interval", K::Text, ["'1 year 2 mons 3 days 04:05:06.789'", "'-00:00:01'", N], [Some("1 year 2 mons 3 days 04:05:06.789"), Some("-00:00:01"), None]),
+        col("u", "uuid", K::Text, ["'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'", "'00000000-0000-0000-0000-000000000000'", N], [Some("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), Some("00000000-0000-0000-0000-000000000000"), None]),
+        col("j", "json", K::Text, [r#"'{"a": [1, 2.50, "é"], "b": null}'"#, "'[]'", N], [Some(r#"{"a": [1, 2.50, "é"], "b": null}"#), Some("[]"), None]),
+        col("e", "stemming", K::Text, ["'blij'", "'boos'", N], [Some("blij"), Some("boos"), None]),
+        col("bits", "bit(5)", K::Text, ["B'10101'", "B'00000'", N], [Some("10101"), Some("00000"), None]),
+        col("bin", "bytea", K::Binary, ["'\\x00ff00'", "'\\x'", N], [Some("00ff00"), Some(""), None]),
         // '' and NULL are different values.
-        col(
-            "txt",
-            "text",
-            K::Text,
-            ["''", "'é ë ß 😀'", N],
-            [Some(""), Some("é ë ß 😀"), None],
-        ),
-        col(
-            "vc",
-            "varchar(20)",
-            K::Text,
-            ["'x'", "''", N],
-            [Some("x"), Some(""), None],
-        ),
+        col("txt", "text", K::Text, ["''", "'é ë ß 😀'", N], [Some(""), Some("é ë ß 😀"), None]),
+        col("vc", "varchar(20)", K::Text, ["'x'", "''", N], [Some("x"), Some(""), None]),
     ]
 }
 
 /// MariaDB's types, at their limits.
+#[rustfmt::skip]
 fn mariadb_columns() -> Vec<Col> {
     use ValueKind as K;
     vec![
-        col(
-            "id",
-            "int NOT NULL",
-            K::Integer,
-            ["1", "2", "3"],
-            [Some("1"), Some("2"), Some("3")],
-        ),
+        col("id", "int NOT NULL", K::Integer, ["1", "2", "3"], [Some("1"), Some("2"), Some("3")]),
         // BOOLEAN is tinyint(1): a number.
-        col(
-            "bo",
-            "boolean",
-            K::Integer,
-            ["1", "127", N],
-            [Some("1"), Some("127"), None],
-        ),
-        col(
-            "tu",
-            "tinyint unsigned",
-            K::Integer,
-            ["255", "0", N],
-            [Some("255"), Some("0"), None],
-        ),
-        col(
-            "bu",
-            "bigint unsigned",
-            K::Decimal,
-            ["18446744073709551615", "0", N],
-            [Some("18446744073709551615"), Some("0"), None],
-        ),
-        col(
-            "fl",
-            "float",
-            K::Float,
-            ["1.5", "-0.25", N],
-            [Some("1.5"), Some("-0.25"), None],
-        ),
-        col(
-            "db",
-            "double",
-            K::Float,
-            ["2.718281828459045", "-1.7976931348623157e308", N],
-            [
-                Some("2.718281828459045"),
-                Some("-1.7976931348623157e308"),
-                None,
-            ],
-        ),
+        col("bo", "boolean", K::Integer, ["1", "127", N], [Some("1"), Some("127"), None]),
+        col("tu", "tinyint unsigned", K::Integer, ["255", "0", N], [Some("255"), Some("0"), None]),
+        col("bu", "bigint unsigned", K::Decimal, ["18446744073709551615", "0", N], [Some("18446744073709551615"), Some("0"), None]),
+        col("fl", "float", K::Float, ["1.5", "-0.25", N], [Some("1.5"), Some("-0.25"), None]),
+        col("db", "double", K::Float, ["2.718281828459045", "-1.7976931348623157e308", N], [Some("2.718281828459045"), Some("-1.7976931348623157e308"), None]),
         // The longest decimals: 65 digits, 30 after the point.
-        col(
-            "d65",
-            "decimal(65,30)",
-            K::Decimal,
-            [
-                "'12345678901234567890123456789012345.123456789012345678901234567890'",
-                "'-0.000000000000000000000000000001'",
-                N,
-            ],
-            [
-                Some("12345678901234567890123456789012345.12345678901234567890123456789"),
-                Some("-0.000000000000000000000000000001"),
-                None,
-            ],
-        ),
-        col(
-            "d65_0",
-            "decimal(65,0)",
-            K::Decimal,
-            [
-                "'99999999999999999999999999999999999999999999999999999999999999999'",
-                "'-1'",
-                N,
-            ],
-            [
-                Some("99999999999999999999999999999999999999999999999999999999999999999"),
-                Some("-1"),
-                None,
-            ],
-        ),
-        col(
-            "dt",
-            "datetime(6)",
-            K::Timestamp,
-            ["'0001-01-01 00:00:00'", "'9999-12-31 23:59:59.999999'", N],
-            [
-                Some("0001-01-01 00:00:00.000000"),
-                Some("9999-12-31 23:59:59.999999"),
-                None,
-            ],
-        ),
-        col(
-            "dd",
-            "date",
-            K::Date,
-            ["'0001-01-01'", "'9999-12-31'", N],
-            [Some("0001-01-01"), Some("9999-12-31"), None],
-        ),
+        col("d65", "decimal(65,30)", K::Decimal, ["'12345678901234567890123456789012345.123456789012345678901234567890'", "'-0.000000000000000000000000000001'", N], [Some("12345678901234567890123456789012345.12345678901234567890123456789"), Some("-0.000000000000000000000000000001"), None]),
+        col("d65_0", "decimal(65,0)", K::Decimal, ["'99999999999999999999999999999999999999999999999999999999999999999'", "'-1'", N], [Some("99999999999999999999999999999999999999999999999999999999999999999"), Some("-1"), None]),
+        col("dt", "datetime(6)", K::Timestamp, ["'0001-01-01 00:00:00'", "'9999-12-31 23:59:59.999999'", N], [Some("0001-01-01 00:00:00.000000"), Some("9999-12-31 23:59:59.999999"), None]),
+        col("dd", "date", K::Date, ["'0001-01-01'", "'9999-12-31'", N], [Some("0001-01-01"), Some("9999-12-31"), None]),
         // TIME is an interval: beyond 24 hours and negative, read as its text.
-        col(
-            "tm",
-            "time",
-            K::Text,
-            ["'838:59:59'", "'-838:59:59'", N],
-            [Some("838:59:59"), Some("-838:59:59"), None],
-        ),
-        col(
-            "tm6",
-            "time(6)",
-            K::Text,
-            ["'-00:00:00.000001'", "'24:00:00'", N],
-            [Some("-00:00:00.000001"), Some("24:00:00.000000"), None],
-        ),
-        col(
-            "y",
-            "year",
-            K::Integer,
-            ["1901", "2155", N],
-            [Some("1901"), Some("2155"), None],
-        ),
+        col("tm", "time", K::Text, ["'838:59:59'", "'-838:59:59'", N], [Some("838:59:59"), Some("-838:59:59"), None]),
+        col("tm6", "time(6)", K::Text, ["'-00:00:00.000001'", "'24:00:00'", N], [Some("-00:00:00.000001"), Some("24:00:00.000000"), None]),
+        col("y", "year", K::Integer, ["1901", "2155", N], [Some("1901"), Some("2155"), None]),
         // BIT(5) is one byte; MariaDB's HEX() of a BIT value drops leading zeros.
         Col {
             differs: |_| Some([Some("15"), Some("00"), None]),
@@ -429,84 +131,16 @@ fn mariadb_columns() -> Vec<Col> {
                 [Some("15"), Some("0"), None],
             )
         },
-        col(
-            "en",
-            "enum('aap','noot')",
-            K::Text,
-            ["'aap'", "'noot'", N],
-            [Some("aap"), Some("noot"), None],
-        ),
-        col(
-            "st",
-            "set('x','y','z')",
-            K::Text,
-            ["'x,z'", "''", N],
-            [Some("x,z"), Some(""), None],
-        ),
-        col(
-            "js",
-            "json",
-            K::Text,
-            [r#"'{"a": 1}'"#, "'[]'", N],
-            [Some(r#"{"a": 1}"#), Some("[]"), None],
-        ),
-        col(
-            "uu",
-            "uuid",
-            K::Text,
-            [
-                "'123e4567-e89b-12d3-a456-426614174000'",
-                "'00000000-0000-0000-0000-000000000000'",
-                N,
-            ],
-            [
-                Some("123e4567-e89b-12d3-a456-426614174000"),
-                Some("00000000-0000-0000-0000-000000000000"),
-                None,
-            ],
-        ),
-        col(
-            "ip",
-            "inet6",
-            K::Text,
-            ["'::ffff:1.2.3.4'", "'::'", N],
-            [Some("::ffff:1.2.3.4"), Some("::"), None],
-        ),
-        col(
-            "bn",
-            "binary(4)",
-            K::Binary,
-            ["x'00010000'", "x'ffffffff'", N],
-            [Some("00010000"), Some("ffffffff"), None],
-        ),
-        col(
-            "vb",
-            "varbinary(10)",
-            K::Binary,
-            ["x'00'", "x''", N],
-            [Some("00"), Some(""), None],
-        ),
-        col(
-            "bl",
-            "longblob",
-            K::Binary,
-            ["x'000102'", "x''", N],
-            [Some("000102"), Some(""), None],
-        ),
-        col(
-            "vc",
-            "varchar(10)",
-            K::Text,
-            ["''", "'é😀'", N],
-            [Some(""), Some("é😀"), None],
-        ),
-        col(
-            "tx",
-            "longtext",
-            K::Text,
-            ["'ß'", "''", N],
-            [Some("ß"), Some(""), None],
-        ),
+        col("en", "enum('aap','noot')", K::Text, ["'aap'", "'noot'", N], [Some("aap"), Some("noot"), None]),
+        col("st", "set('x','y','z')", K::Text, ["'x,z'", "''", N], [Some("x,z"), Some(""), None]),
+        col("js", "json", K::Text, [r#"'{"a": 1}'"#, "'[]'", N], [Some(r#"{"a": 1}"#), Some("[]"), None]),
+        col("uu", "uuid", K::Text, ["'123e4567-e89b-12d3-a456-426614174000'", "'00000000-0000-0000-0000-000000000000'", N], [Some("123e4567-e89b-12d3-a456-426614174000"), Some("00000000-0000-0000-0000-000000000000"), None]),
+        col("ip", "inet6", K::Text, ["'::ffff:1.2.3.4'", "'::'", N], [Some("::ffff:1.2.3.4"), Some("::"), None]),
+        col("bn", "binary(4)", K::Binary, ["x'00010000'", "x'ffffffff'", N], [Some("00010000"), Some("ffffffff"), None]),
+        col("vb", "varbinary(10)", K::Binary, ["x'00'", "x''", N], [Some("00"), Some(""), None]),
+        col("bl", "longblob", K::Binary, ["x'000102'", "x''", N], [Some("000102"), Some(""), None]),
+        col("vc", "varchar(10)", K::Text, ["''", "'é😀'", N], [Some(""), Some("é😀"), None]),
+        col("tx", "longtext", K::Text, ["'ß'", "''", N], [Some("ß"), Some(""), None]),
     ]
 }
 
@@ -535,7 +169,7 @@ fn create_source(db: &TestDb, columns: &[Col]) {
         .map(|row| {
             columns
                 .iter()
-                .map(|c| c.values[row].map(|v| common::normalise(v, c.kind)))
+                .map(|c| c.values[row].map(|v| crate::common::normalise(v, c.kind)))
                 .collect()
         })
         .collect();
@@ -554,7 +188,7 @@ fn expected(columns: &[Col], target: Kind) -> Vec<Vec<Option<String>>> {
                 .iter()
                 .map(|c| {
                     let values = (c.differs)(target).unwrap_or(c.values);
-                    values[row].map(|v| common::normalise(v, c.kind))
+                    values[row].map(|v| crate::common::normalise(v, c.kind))
                 })
                 .collect()
         })
@@ -1009,7 +643,7 @@ fn load_carried(target: Kind) {
     std::fs::create_dir(&data).unwrap();
     let manifest = hand_built_dump(&data, &columns);
     // `load` needs only the target; the source section may be missing.
-    let ini = common::write_target_ini(dir.path(), &dst, "CLEANUP_PARQUET_FILES = false");
+    let ini = crate::common::write_target_ini(dir.path(), &dst, "CLEANUP_PARQUET_FILES = false");
     let run = run_tool(
         dir.path(),
         &[
@@ -1031,7 +665,7 @@ fn load_carried(target: Kind) {
         .map(|row| {
             columns
                 .iter()
-                .map(|c| (c.want)(target)[row].map(|v| common::normalise(v, c.kind)))
+                .map(|c| (c.want)(target)[row].map(|v| crate::common::normalise(v, c.kind)))
                 .collect()
         })
         .collect();
@@ -1054,17 +688,20 @@ fn load_carried(target: Kind) {
     );
 }
 
-#[test]
-fn sql_server_and_oracle_types_load_into_postgres() {
-    load_carried(Kind::Postgres);
+/// One test per target: `into!(test_name, Kind)`.
+macro_rules! into {
+    ($($name:ident: $target:expr),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                load_carried($target);
+            }
+        )*
+    };
 }
 
-#[test]
-fn sql_server_and_oracle_types_load_into_mariadb() {
-    load_carried(Kind::MariaDb);
-}
-
-#[test]
-fn sql_server_and_oracle_types_load_into_sqlite() {
-    load_carried(Kind::Sqlite);
-}
+into!(
+    sql_server_and_oracle_types_load_into_postgres: Kind::Postgres,
+    sql_server_and_oracle_types_load_into_mariadb: Kind::MariaDb,
+    sql_server_and_oracle_types_load_into_sqlite: Kind::Sqlite,
+);

@@ -2,7 +2,6 @@
 //! 127.0.0.1:3306, SQLite files), reached over ODBC; running the binary as a user would; and
 //! reading values back as canonical text computed by the target DBMS itself, so the check does
 //! not depend on this tool's own reader.
-#![allow(dead_code)]
 
 use std::{
     path::{Path, PathBuf},

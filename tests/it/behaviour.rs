@@ -1,9 +1,7 @@
 //! Write modes, row limits, where settings come from, and what happens with bad input and
 //! missing tables, against the real databases.
 
-mod common;
-
-use common::{Kind, TestDb, run_tool, write_ini};
+use crate::common::{Kind, TestDb, run_tool, write_ini};
 
 /// A small source table `t(id, v)` with three rows.
 fn small_source(kind: Kind, tag: &str) -> TestDb {
@@ -153,7 +151,7 @@ fn configuration_from_the_environment_alone() {
     let dir = tempfile::tempdir().unwrap();
     let env = [
         ("SRC_DRIVER", "PostgreSQL Unicode"),
-        ("SRC_HOST", common::PG_HOST),
+        ("SRC_HOST", crate::common::PG_HOST),
         ("SRC_PORT", "5432"),
         ("SRC_DB", src.name.as_str()),
         ("SRC_USERNAME", "postgres"),
@@ -161,7 +159,7 @@ fn configuration_from_the_environment_alone() {
             "DST_CONNECTION_STRING",
             &format!(
                 "Driver={{PostgreSQL Unicode}};Server={};Port=5432;Database={};Uid=postgres;Pwd=;",
-                common::PG_HOST,
+                crate::common::PG_HOST,
                 dst.name
             ),
         ),

@@ -1,9 +1,7 @@
 //! DIRECT copies of the mixed-type table between every ordered pair of PostgreSQL, MariaDB and
 //! SQLite, with every value compared exactly after the copy.
 
-mod common;
-
-use common::{Kind, TestDb, mixed, run_tool, write_ini};
+use crate::common::{Kind, TestDb, mixed, run_tool, write_ini};
 
 fn copy_pair(source: Kind, target: Kind) {
     let src = TestDb::new(source, &format!("src{}", target.tag()));

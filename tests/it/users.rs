@@ -1,11 +1,9 @@
 //! What users meet around a copy: DSNs and the `drivers`/`dsns` listings, the JSON run report,
 //! the rotating log file, the password prompt, and the smoke scenario of the Docker image.
 
-mod common;
-
 use std::{path::Path, process::Command};
 
-use common::{Kind, TestDb, run_tool, write_ini};
+use crate::common::{Kind, TestDb, run_tool, write_ini};
 
 /// An odbc.ini with one DSN per test database, for unixODBC's `ODBCINI`.
 fn odbc_ini(dir: &Path, src: &TestDb) -> String {
@@ -15,7 +13,7 @@ fn odbc_ini(dir: &Path, src: &TestDb) -> String {
         format!(
             "[S2S_TEST_PG]\nDriver = PostgreSQL Unicode\nServername = {}\nPort = 5432\nDatabase = {}\n\n\
              [S2S_TEST_LITE]\nDriver = SQLite3\nDatabase = {}\n",
-            common::PG_HOST,
+            crate::common::PG_HOST,
             src.name,
             dir.join("lite.db").display()
         ),
@@ -62,7 +60,7 @@ fn drivers_and_dsns_are_listed_and_a_dsn_connects() {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.output());
-    let lite = common::query(
+    let lite = crate::common::query(
         &format!(
             "Driver={{SQLite3}};Database={};",
             dir.path().join("lite.db").display()

@@ -4,9 +4,7 @@
 //! exactly what it held before when a copy fails. `check` says beforehand what will happen, and
 //! its verdict agrees with the copy's.
 
-mod common;
-
-use common::{Kind, Run, TestDb, run_tool, write_ini};
+use crate::common::{Kind, Run, TestDb, run_tool, write_ini};
 
 /// A MariaDB application table: a TIME, a DATETIME(6), a VARCHAR(10), a DECIMAL(12,2) and a
 /// timestamp, two rows.
@@ -651,7 +649,7 @@ fn check_on_mariadb_without_a_database_says_it_could_not_try_the_sample() {
              DST_HOST = {}\nDST_PORT = 3306\nDST_USERNAME = root\nDST_SCHEMA = {schema}\n\
              [settings]\nSRC_TABLES = t\n",
             src.ini_keys("SRC"),
-            common::MARIADB_HOST
+            crate::common::MARIADB_HOST
         ),
     )
     .unwrap();
