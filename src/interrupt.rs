@@ -129,8 +129,3 @@ pub fn check() -> Result<(), Interrupted> {
         Ok(())
     }
 }
-
-/// Sets the flag, as a signal would (for the library API and tests).
-pub fn request() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}

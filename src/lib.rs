@@ -17,10 +17,12 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 //!
-//! Data flow: [`config`] -> [`source`] (describe, then stream Arrow batches; [`plan`] maps the
-//! column metadata; [`convert`] fills the arrays) -> [`target`] (create/swap/truncate, insert each
-//! batch in a transaction, [`retry`] transient errors) -> [`report`]. Everything that differs
-//! between DBMSs lives in [`dialect`], one file per DBMS.
+//! Every mode is one journey (`journey::copy`): batches come from a source (a table read through
+//! ODBC, or a dump's Parquet files) and go into a sink (the target table, or Parquet part files).
+//! [`config`] -> `run` (connect; tables side by side) -> `journey` (describe, open the sink,
+//! stream, finish or abandon; restarts) -> [`report`]. The ODBC source is `read`, the target
+//! table `write`, the Parquet files `spool`; everything that differs between DBMSs lives in
+//! `dialect`, one file per DBMS. The public API is what this page lists; the rest is internal.
 
 #![warn(missing_docs)]
 
