@@ -96,23 +96,7 @@ impl WritePlan {
         shape: &TableShape,
         existing: Option<&ExistingTable>,
     ) -> WritePlan {
-        let fresh = |target_exists: bool, views: Vec<String>| WritePlan {
-            finish: Finish::Swap,
-            target_exists,
-            load: shape
-                .columns
-                .iter()
-                .map(|c| LoadColumn {
-                    source: c.clone(),
-                    target: TargetColumn::new_for(dialect, c),
-                })
-                .collect(),
-            added: Vec::new(),
-            comparison: Vec::new(),
-            warnings: Vec::new(),
-            refused: Vec::new(),
-            views,
-        };
+        let fresh = |target_exists, views| WritePlan::fresh(dialect, shape, target_exists, views);
         let Some(existing) = existing else {
             return fresh(false, Vec::new());
         };
@@ -141,14 +125,14 @@ impl WritePlan {
         plan
     }
 
-    /// The plan for an existing table (a table, not a view).
-    fn for_existing(
+    /// A new definition from the source, swapped in.
+    fn fresh(
         dialect: &dyn Dialect,
-        options: PlanOptions,
         shape: &TableShape,
-        existing: &ExistingTable,
+        target_exists: bool,
+        views: Vec<String>,
     ) -> WritePlan {
-        let fresh = |target_exists: bool, views: Vec<String>| WritePlan {
+        WritePlan {
             finish: Finish::Swap,
             target_exists,
             load: shape
@@ -164,7 +148,17 @@ impl WritePlan {
             warnings: Vec::new(),
             refused: Vec::new(),
             views,
-        };
+        }
+    }
+
+    /// The plan for an existing table (a table, not a view).
+    fn for_existing(
+        dialect: &dyn Dialect,
+        options: PlanOptions,
+        shape: &TableShape,
+        existing: &ExistingTable,
+    ) -> WritePlan {
+        let fresh = |target_exists, views| WritePlan::fresh(dialect, shape, target_exists, views);
         match options.write_mode {
             WriteMode::Replace if existing.views.is_empty() => fresh(true, Vec::new()),
             WriteMode::Replace => {
