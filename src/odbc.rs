@@ -15,6 +15,10 @@ use crate::{
     driver_names::{self, Dbms},
 };
 
+mod data_sources;
+
+pub use data_sources::data_sources;
+
 /// An open connection (to the process-wide ODBC environment).
 pub type Connection = odbc_api::Connection<'static>;
 
@@ -29,15 +33,6 @@ pub fn installed_drivers() -> anyhow::Result<Vec<String>> {
         .drivers()?
         .into_iter()
         .map(|d| d.description)
-        .collect())
-}
-
-/// The data sources (DSNs) the ODBC driver manager knows: (name, driver).
-pub fn data_sources() -> anyhow::Result<Vec<(String, String)>> {
-    Ok(environment()?
-        .data_sources()?
-        .into_iter()
-        .map(|d| (d.server_name, d.driver))
         .collect())
 }
 

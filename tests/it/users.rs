@@ -5,6 +5,10 @@ use std::{path::Path, process::Command};
 
 use crate::common::{Kind, TestDb, run_tool, write_ini};
 
+/// A DSN name of 32 characters, the most Windows allows: longer than every driver's description
+/// (odbc-api's own listing cut such names to the longest description).
+const LONG_DSN: &str = "S2S_TEST_LITE_STAGING_GEMEENTE_X";
+
 /// An odbc.ini with one DSN per test database, for unixODBC's `ODBCINI`.
 fn odbc_ini(dir: &Path, src: &TestDb) -> String {
     let path = dir.join("odbc.ini");
@@ -12,7 +16,7 @@ fn odbc_ini(dir: &Path, src: &TestDb) -> String {
         &path,
         format!(
             "[S2S_TEST_PG]\nDriver = PostgreSQL Unicode\nServername = {}\nPort = 5432\nDatabase = {}\n\n\
-             [S2S_TEST_LITE]\nDriver = SQLite3\nDatabase = {}\n",
+             [{LONG_DSN}]\nDriver = SQLite3\nDatabase = {}\n",
             crate::common::PG_HOST,
             src.name,
             dir.join("lite.db").display()
@@ -47,6 +51,11 @@ fn drivers_and_dsns_are_listed_and_a_dsn_connects() {
         "{}",
         run.stdout
     );
+    assert!(
+        run.stdout.contains(&format!("{LONG_DSN}\tSQLite3")),
+        "{}",
+        run.stdout
+    );
 
     let run = run_tool(
         dir.path(),
@@ -55,7 +64,7 @@ fn drivers_and_dsns_are_listed_and_a_dsn_connects() {
             ("ODBCINI", ini.as_str()),
             ("SRC_DSN", "S2S_TEST_PG"),
             ("SRC_USERNAME", "postgres"),
-            ("DST_DSN", "S2S_TEST_LITE"),
+            ("DST_DSN", LONG_DSN),
             ("SRC_TABLES", "t"),
         ],
     );
