@@ -14,7 +14,7 @@
 # Wine 8.0 lacks bcryptprimitives.dll (ProcessPrng, which Rust's standard library imports): a
 # stub built here goes into the test prefix only (windows/stub/; never shipped).
 #
-#   usage: windows/wine-test.sh [EXE] [LINUX_BINARY]
+#   usage: [KEEP=1] windows/wine-test.sh [EXE] [LINUX_BINARY]
 #   defaults: target/x86_64-pc-windows-gnu/release/source-to-staging.exe, target/release/source-to-staging
 #   needs: wine (Debian's wine64), gcc-mingw-w64-x86-64, PostgreSQL on 127.0.0.1:5432 (user
 #   postgres), MariaDB on 127.0.0.1:3306 (root), psql, mariadb, sqlite3, unixODBC with the
@@ -24,7 +24,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 exe=$(realpath "${1:-$root/target/x86_64-pc-windows-gnu/release/source-to-staging.exe}")
 linux=$(realpath "${2:-$root/target/release/source-to-staging}")
 work=$(mktemp -d /tmp/s2s-wine.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# KEEP=1 keeps the work folder (INI files, outputs, copied rows) for a look afterwards.
+if [ -n "${KEEP:-}" ]; then echo "wine-test: work folder $work"; else trap 'rm -rf "$work"' EXIT; fi
 fail() { echo "wine-test: FAILED: $*" >&2; exit 1; }
 step() { echo "wine-test: $*"; }
 
@@ -121,7 +122,7 @@ ini() {
     "[database-destination]" "DST_DSN = $dst_dsn" "$schema_line" "" \
     "[settings]" "SRC_TABLES = $table" "TRANSFER_MODE = $mode" "WRITE_MODE = replace" \
     "PARQUET_DIR = $parquet" "" \
-    "[logging]" "LOG_FILE = $log" "LOG_LEVEL = INFO"
+    "[logging]" "LOG_TO_FILE = true" "LOG_FILE = $log" "LOG_LEVEL = INFO"
 }
 crlf_bom() { printf '\xef\xbb\xbf'; sed 's/$/\r/'; }
 cp1252() { iconv -f UTF-8 -t WINDOWS-1252 | sed 's/$/\r/'; }
