@@ -202,19 +202,24 @@ impl Connector {
 /// sources are configuration errors (exit 2); a server that cannot be reached is not, since a
 /// later run may well succeed.
 fn connect_error(side: &str, error: odbc_api::Error) -> anyhow::Error {
-    let message = secrets::redact(&error.to_string());
     let (state, native) = crate::retry::odbc_state(&error).unwrap_or_default();
-    let config = |hint: &str| -> anyhow::Error {
-        ConfigError::new(format!("cannot connect to the {side}: {hint}.\n{message}")).into()
-    };
-    if state == "28000" || state == "28P01" || native == 1045 {
-        return config("check the user name and password");
-    }
-    if state == "IM002" {
-        return config(
+    // The driver's diagnostic stays the cause (for the summary's one line and the log); the
+    // hint is the context, a ConfigError where the settings are what is wrong.
+    let config_hint = if state == "28000" || state == "28P01" || native == 1045 {
+        Some("check the user name and password")
+    } else if state == "IM002" {
+        Some(
             "the data source or driver name is not known to the ODBC driver manager (see \
              `source-to-staging dsns` and `source-to-staging drivers`)",
-        );
+        )
+    } else {
+        None
+    };
+    let error = anyhow::Error::new(error);
+    if let Some(hint) = config_hint {
+        return error.context(ConfigError::new(format!(
+            "cannot connect to the {side}: {hint}"
+        )));
     }
     let hint = match state.as_str() {
         "HYT00" | "HYT01" => "the server did not answer in time; check host, port and firewall",
@@ -223,7 +228,7 @@ fn connect_error(side: &str, error: odbc_api::Error) -> anyhow::Error {
         }
         _ => "check the connection settings",
     };
-    anyhow!("cannot connect to the {side}: {hint}.\n{message}")
+    error.context(format!("cannot connect to the {side}: {hint}"))
 }
 
 /// The ODBC driver `P_DRIVER` names: a registered driver (or a path to a driver library) as it

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use anyhow::{anyhow, bail};
+use anyhow::bail;
 use arrow_odbc::odbc_api::{self, ColumnDescription, Nullability, ResultSetMetadata};
 
 use crate::{
@@ -45,7 +45,7 @@ pub(super) fn describe_columns(
             } else {
                 "cannot read the table".to_string()
             };
-            return Err(anyhow!("{hint}: {table_ref}\n{e}"));
+            return Err(anyhow::Error::new(e).context(format!("{hint}: {table_ref}")));
         }
     };
     let count = cursor.num_result_cols()? as u16;

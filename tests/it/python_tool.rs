@@ -348,6 +348,13 @@ fn a_table_name_in_another_case_gets_a_hint() {
         "{}",
         run.output()
     );
+    // ... and the summary's one line still ends with what the server said.
+    assert!(
+        run.stdout
+            .contains("\"burgers\": ERROR: relation \"burgers\" does not exist"),
+        "{}",
+        run.output()
+    );
 }
 
 #[test]

@@ -261,7 +261,8 @@ pub(super) fn map_texts<T>(
                 .map(|b| {
                     let t = std::str::from_utf8(b).map_err(|_| {
                         anyhow!(
-                            "a value is not valid UTF-8 ({})",
+                            "a text value is not valid UTF-8 ({}); set the driver's client \
+                             character set to UTF-8",
                             String::from_utf8_lossy(b)
                         )
                     })?;
