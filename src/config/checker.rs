@@ -1,9 +1,9 @@
 //! Checking the raw values: each key parsed, every problem collected with the key, the value,
 //! where it came from and what is accepted.
 
-use std::{path::PathBuf, time::Duration};
+use std::{collections::HashSet, path::PathBuf, time::Duration};
 
-use super::*;
+use super::{Connect, Endpoint, LogSettings, RawValues, Secret, Side, TableName, secrets};
 
 /// Collects every problem, so the user can fix them all at once.
 pub(super) struct Checker<'a> {

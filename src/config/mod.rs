@@ -12,16 +12,7 @@ pub mod keys;
 mod raw;
 pub mod secrets;
 
-use std::{
-    collections::{BTreeMap, HashSet},
-    fmt,
-    path::PathBuf,
-};
-
-use figment::{
-    Figment, Metadata, Profile, Provider,
-    value::{Dict, Map, Value},
-};
+use std::{fmt, path::PathBuf};
 
 pub use self::{
     ini::IniFile,

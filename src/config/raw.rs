@@ -1,7 +1,14 @@
 //! The raw values: the INI file, the environment and the command line layered by figment,
 //! every value still text and remembering where it came from.
 
-use super::*;
+use std::{collections::BTreeMap, path::PathBuf};
+
+use figment::{
+    Figment, Metadata, Profile, Provider,
+    value::{Dict, Map, Value},
+};
+
+use super::{ConfigError, IniFile, ini, keys};
 
 /// Where settings come from (besides the defaults).
 #[derive(Debug, Clone, Default)]
