@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing of the pure-logic modules with cargo-mutants: every mutant must be caught by
-# the unit tests (for the dialects with their golden SQL, src/dialect/golden_tests.rs; no
+# the unit tests (for the dialects with their golden SQL, src/dialect/golden_tests/; no
 # database is needed), or be excluded in .cargo/mutants.toml with the reason it cannot be caught.
 #   usage: scripts/mutants.sh [FILE ...]      (default: every pure-logic module)
 #   MUTANTS_ARGS="-j 2" scripts/mutants.sh src/convert.rs

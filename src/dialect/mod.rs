@@ -489,7 +489,7 @@ pub trait Dialect: Send + Sync {
 }
 
 /// The trait's defaults as a DBMS without overrides gets them, and the helpers the dialects
-/// share. The dialects' own SQL is compared with golden files in src/dialect/golden_tests.rs.
+/// share. The dialects' own SQL is compared with golden files in src/dialect/golden_tests/.
 #[cfg(test)]
 mod tests;
 

@@ -2,7 +2,7 @@
 //!
 //! Not tested against a live server (none can run on the development machines): the mapping is
 //! built from the metadata these drivers document, and the generated SQL is checked against
-//! golden files and parsed with sqlparser's MsSqlDialect (`src/dialect/golden_tests.rs`).
+//! golden files and parsed with sqlparser's MsSqlDialect (`src/dialect/golden_tests/`).
 //!
 //! Driver facts: `varchar(max)`, `nvarchar(max)` and `varbinary(max)` are reported with size 0
 //! (their buffers are sized from the longest value, `DATALENGTH`); `tinyint` is unsigned (0-255);

@@ -3,7 +3,7 @@
 //! Not tested against a live server (none can run on the development machines): the mapping is
 //! built from the metadata the driver documents and from the catalog (`ALL_TAB_COLUMNS`), and
 //! the generated SQL is checked against golden files and parsed with sqlparser's OracleDialect
-//! where sqlparser understands it (`src/dialect/golden_tests.rs`).
+//! where sqlparser understands it (`src/dialect/golden_tests/`).
 //!
 //! What Oracle does differently: unquoted names are stored in upper case, so a name written in
 //! lower case in `SRC_TABLES` means the upper-case one; `NUMBER` without precision holds any

@@ -1,4 +1,4 @@
--- MariaDB/MySQL: generated SQL (src/dialect/golden_tests.rs; UPDATE_GOLDEN=1 rewrites this file)
+-- MariaDB/MySQL: generated SQL (src/dialect/golden_tests/; UPDATE_GOLDEN=1 rewrites this file)
 -- swap runs in one transaction: false
 
 -- missing database: exists? (on the server, without a database)

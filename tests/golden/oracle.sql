@@ -1,4 +1,4 @@
--- Oracle: generated SQL (src/dialect/golden_tests.rs; UPDATE_GOLDEN=1 rewrites this file)
+-- Oracle: generated SQL (src/dialect/golden_tests/; UPDATE_GOLDEN=1 rewrites this file)
 -- swap runs in one transaction: false
 
 -- schema exists

@@ -1,4 +1,4 @@
--- SQLite: generated SQL (src/dialect/golden_tests.rs; UPDATE_GOLDEN=1 rewrites this file)
+-- SQLite: generated SQL (src/dialect/golden_tests/; UPDATE_GOLDEN=1 rewrites this file)
 -- swap runs in one transaction: true
 
 -- table exists
