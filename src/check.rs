@@ -12,11 +12,12 @@
 use std::fmt;
 
 use crate::{
-    config::{Settings, TableName, secrets},
+    config::{Settings, secrets},
     endpoint::{self, Endpoint},
     plan::{Column, ColumnMeta, sql_type},
     read::{self, BatchReader, ReadOptions},
     report::brief,
+    select::Relation,
     write::{
         self, TargetSpec, WriteOptions,
         write_plan::{Finish, WritePlan},
@@ -60,6 +61,12 @@ pub struct TableCheck {
     pub unsampled: Option<String>,
     /// Why the table cannot be copied, if it cannot.
     pub problem: Option<String>,
+    /// Source columns `EXCLUDE_COLUMNS` leaves out.
+    pub excluded: Vec<String>,
+    /// Columns `PSEUDONYMIZE_COLUMNS` pseudonymises.
+    pub pseudonymized: Vec<String>,
+    /// `[column-types]` of the table: `column = TYPE`.
+    pub overrides: Vec<String>,
 }
 
 /// What `check` found.
@@ -71,7 +78,11 @@ pub struct CheckReport {
     pub source: String,
     /// The same for the target.
     pub target: String,
-    /// One entry per table, in `SRC_TABLES` order.
+    /// What `SRC_TABLES` and `SRC_TABLES_EXCLUDE` matched (one line each).
+    pub selection: Vec<String>,
+    /// Patterns that match nothing (tables, or columns).
+    pub warnings: Vec<String>,
+    /// One entry per table, in `SRC_TABLES` order, then the queries.
     pub tables: Vec<TableCheck>,
 }
 
@@ -91,16 +102,19 @@ impl CheckReport {
 pub fn check(settings: &Settings) -> anyhow::Result<CheckReport> {
     let ((source, mut source_conn), target) =
         endpoint::open_both(settings, endpoint::MissingTarget::Report)?;
+    let selection = crate::run::select_relations(settings, &source, &source_conn)?;
     let read = ReadOptions::from(settings);
     let write = WriteOptions::from(settings);
-    let tables = settings
-        .tables
+    let tables = selection
+        .relations
         .iter()
-        .map(|table| {
-            let spec = TargetSpec::new(&target, &write, &table.name);
-            check_table(&source, &mut source_conn, &read, &spec, table)
+        .map(|relation| {
+            let spec = TargetSpec::new(&target, &write, relation.target_name());
+            check_table(&source, &mut source_conn, &read, &spec, relation)
         })
         .collect();
+    let mut warnings = selection.warnings;
+    warnings.extend(read.columns.unmatched());
     let describe = |e: &Endpoint| {
         format!(
             "{} (dialect: {}) via {}",
@@ -111,6 +125,8 @@ pub fn check(settings: &Settings) -> anyhow::Result<CheckReport> {
     };
     Ok(CheckReport {
         write_mode: settings.write_mode,
+        selection: selection.notes,
+        warnings,
         source: describe(&source),
         target: describe(&target),
         tables,
@@ -122,11 +138,11 @@ fn check_table(
     source_conn: &mut crate::odbc::Connection,
     read: &ReadOptions,
     spec: &TargetSpec<'_>,
-    table: &TableName,
+    relation: &Relation,
 ) -> TableCheck {
     let d = spec.dialect;
     let mut report = TableCheck {
-        source: table.to_string(),
+        source: relation.label(),
         target: spec.table_ref.clone(),
         rows: None,
         columns: Vec::new(),
@@ -135,8 +151,16 @@ fn check_table(
         sampled: None,
         unsampled: None,
         problem: None,
+        excluded: Vec::new(),
+        pseudonymized: Vec::new(),
+        overrides: spec
+            .options
+            .overrides_for(&spec.name)
+            .iter()
+            .map(|o| format!("{} = {}", o.column, o.type_sql))
+            .collect(),
     };
-    let plan = match read::describe(source_conn, source.dialect, table, read) {
+    let plan = match read::describe(source_conn, source.dialect, relation, read) {
         Ok(plan) => plan,
         Err(e) => {
             report.problem = Some(brief(&e));
@@ -144,6 +168,15 @@ fn check_table(
         }
     };
     report.rows = plan.row_count;
+    report.excluded = plan.excluded.clone();
+    report.pseudonymized = plan
+        .shape
+        .columns
+        .iter()
+        .zip(&plan.pseudonyms)
+        .filter(|(_, p)| p.is_some())
+        .map(|(c, _)| c.source_name.clone())
+        .collect();
     let write = match write::open(spec.connector, d)
         .and_then(|conn| write::plan(&conn, spec, &plan.shape))
     {
@@ -271,6 +304,12 @@ impl fmt::Display for CheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "source: {}", secrets::redact(&self.source))?;
         writeln!(f, "target: {}", secrets::redact(&self.target))?;
+        for line in &self.selection {
+            writeln!(f, "{line}")?;
+        }
+        for warning in &self.warnings {
+            writeln!(f, "WARNING: {warning}")?;
+        }
         for t in &self.tables {
             writeln!(f)?;
             if let (Some(problem), true) = (&t.problem, t.columns.is_empty()) {
@@ -330,6 +369,18 @@ impl fmt::Display for CheckReport {
             line(f, &header)?;
             for row in &rows {
                 line(f, &row.iter().map(String::as_str).collect::<Vec<_>>())?;
+            }
+            for (what, list) in [
+                ("left out (EXCLUDE_COLUMNS, never selected)", &t.excluded),
+                (
+                    "pseudonymised (PSEUDONYMIZE_COLUMNS: hex HMAC-SHA-256)",
+                    &t.pseudonymized,
+                ),
+                ("[column-types]", &t.overrides),
+            ] {
+                if !list.is_empty() {
+                    writeln!(f, "  {what}: {}", list.join(", "))?;
+                }
             }
             let warnings: Vec<String> = t
                 .columns

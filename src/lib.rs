@@ -46,6 +46,7 @@ pub(crate) mod read;
 pub mod report;
 pub(crate) mod retry;
 mod run;
+pub(crate) mod select;
 pub(crate) mod spool;
 pub(crate) mod write;
 

@@ -15,6 +15,7 @@ use crate::{
     driver_names::{self, Dbms},
 };
 
+pub mod catalog;
 mod data_sources;
 
 pub use data_sources::data_sources;

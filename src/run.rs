@@ -16,36 +16,69 @@ use crate::{
     pipeline::in_parallel,
     read::{OdbcSource, ReadOptions},
     report::{RunReport, TableReport},
+    select::{self, Relation, Selection},
     spool::{self, Manifest, ManifestTable, PartSink, PartsSource, SpoolOptions},
     write::{TargetSpec, TargetTable, WriteOptions},
 };
 
 /// Runs the whole transfer described by `settings`.
 pub fn run(settings: &Settings) -> anyhow::Result<RunReport> {
-    let ((source, _probe), target) =
+    let ((source, probe), target) =
         endpoint::open_both(settings, endpoint::MissingTarget::Create)?;
+    let selection = select_relations(settings, &source, &probe)?;
     match settings.transfer_mode {
-        TransferMode::Direct => Ok(direct(settings, &source, &target)),
-        TransferMode::Dump => dump_and_load(settings, &source, &target),
+        TransferMode::Direct => Ok(direct(settings, &selection, &source, &target)),
+        TransferMode::Dump => dump_and_load(settings, &selection, &source, &target),
+    }
+}
+
+/// What the run copies ([`select::resolve`]), logged.
+pub fn select_relations(
+    settings: &Settings,
+    source: &Endpoint,
+    conn: &Connection,
+) -> anyhow::Result<Selection> {
+    let src_schema = settings.source.as_ref().and_then(|s| s.schema.as_deref());
+    let selection = select::resolve(
+        conn,
+        source.dialect,
+        &settings.tables,
+        &settings.shaping,
+        src_schema,
+    )?;
+    selection.log();
+    Ok(selection)
+}
+
+/// Warns about column patterns that matched no column of the tables they name.
+fn warn_unmatched(read: &ReadOptions) {
+    for warning in read.columns.unmatched() {
+        log::warn!("{warning}");
     }
 }
 
 /// DIRECT: every table from the source straight into the target.
-fn direct(settings: &Settings, source: &Endpoint, target: &Endpoint) -> RunReport {
+fn direct(
+    settings: &Settings,
+    selection: &Selection,
+    source: &Endpoint,
+    target: &Endpoint,
+) -> RunReport {
     let read = ReadOptions::from(settings);
     let write = WriteOptions::from(settings);
     let tables = in_parallel(
         settings.parallel_tables,
-        &settings.tables,
-        |conn: &mut Option<Connection>, table| {
-            let spec = TargetSpec::new(target, &write, &table.name);
-            journey::table(&table.to_string(), spec.display.clone(), |report| {
-                let mut from = OdbcSource::new(source, conn, table, &read);
+        &selection.relations,
+        |conn: &mut Option<Connection>, relation: &Relation| {
+            let spec = TargetSpec::new(target, &write, relation.target_name());
+            journey::table(&relation.label(), spec.display.clone(), |report| {
+                let mut from = OdbcSource::new(source, conn, relation, &read);
                 let mut into = |described: &journey::Described| prepare(&spec, described);
                 journey::copy(&mut from, &mut into, write.retry, report)
             })
         },
     );
+    warn_unmatched(&read);
     RunReport { tables }
 }
 
@@ -53,10 +86,11 @@ fn direct(settings: &Settings, source: &Endpoint, target: &Endpoint) -> RunRepor
 /// afterwards when `CLEANUP_PARQUET_FILES`, also when loading failed or was interrupted.
 fn dump_and_load(
     settings: &Settings,
+    selection: &Selection,
     source: &Endpoint,
     target: &Endpoint,
 ) -> anyhow::Result<RunReport> {
-    let dumped = dump_from(settings, source)?;
+    let dumped = dump_from(settings, selection, source)?;
     let mut report = dumped.report;
     if let Some(manifest_path) = &dumped.manifest_path {
         let loaded = load_tables(settings, target, &dumped.dir, &dumped.manifest);
@@ -90,11 +124,16 @@ pub struct Dumped {
 
 /// DUMP step 1 on its own (`dump`): every table into Parquet part files, then the manifest.
 pub fn dump(settings: &Settings) -> anyhow::Result<Dumped> {
-    let (source, _probe) = endpoint::open_source(settings)?;
-    dump_from(settings, &source)
+    let (source, probe) = endpoint::open_source(settings)?;
+    let selection = select_relations(settings, &source, &probe)?;
+    dump_from(settings, &selection, &source)
 }
 
-fn dump_from(settings: &Settings, source: &Endpoint) -> anyhow::Result<Dumped> {
+fn dump_from(
+    settings: &Settings,
+    selection: &Selection,
+    source: &Endpoint,
+) -> anyhow::Result<Dumped> {
     let run_id = spool::new_run_id();
     let dir = spool::expand_dir(&settings.parquet_dir, &run_id);
     std::fs::create_dir_all(&dir).map_err(|e| {
@@ -110,17 +149,17 @@ fn dump_from(settings: &Settings, source: &Endpoint) -> anyhow::Result<Dumped> {
     let parts = SpoolOptions::from(settings);
     let results = in_parallel(
         settings.parallel_tables,
-        &settings.tables,
-        |conn: &mut Option<Connection>, table| {
+        &selection.relations,
+        |conn: &mut Option<Connection>, relation: &Relation| {
             let mut dumped = None;
-            let display = TargetSpec::display_name(&write, &table.name);
-            let report = journey::table(&table.to_string(), display, |report| {
-                let mut from = OdbcSource::new(source, conn, table, &read);
+            let display = TargetSpec::display_name(&write, relation.target_name());
+            let report = journey::table(&relation.label(), display, |report| {
+                let mut from = OdbcSource::new(source, conn, relation, &read);
                 let mut into = |described: &journey::Described| {
                     Ok(PartSink::new(
                         &dir,
-                        table.to_string(),
-                        table.name.clone(),
+                        relation.label(),
+                        relation.target_name().to_string(),
                         described,
                         parts,
                     ))
@@ -131,6 +170,7 @@ fn dump_from(settings: &Settings, source: &Endpoint) -> anyhow::Result<Dumped> {
             (report, dumped)
         },
     );
+    warn_unmatched(&read);
     let mut manifest = Manifest::new(run_id, source.dbms.clone());
     let mut report = RunReport::default();
     for (entry, dumped) in results {
@@ -167,6 +207,26 @@ fn dump_from(settings: &Settings, source: &Endpoint) -> anyhow::Result<Dumped> {
 pub fn load(settings: &Settings, manifest_path: &Path) -> anyhow::Result<RunReport> {
     let (manifest, dir) = spool::read_manifest(manifest_path)
         .map_err(|e| ConfigError::new(format!("--manifest {}: {e:#}", manifest_path.display())))?;
+    let unknown: Vec<String> = settings
+        .shaping
+        .column_types
+        .iter()
+        .filter(|o| {
+            !manifest
+                .tables
+                .iter()
+                .any(|t| t.target_table.eq_ignore_ascii_case(&o.table))
+        })
+        .map(|o| format!("{}.{}", o.table, o.column))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(ConfigError::new(format!(
+            "[column-types] {}: the manifest {} has no such table",
+            unknown.join(", "),
+            manifest_path.display()
+        ))
+        .into());
+    }
     let target = endpoint::open_target(settings)?;
     let tables = load_tables(settings, &target, &dir, &manifest);
     if settings.cleanup_parquet_files {

@@ -18,7 +18,7 @@ impl<'a> Checker<'a> {
 
     pub(super) fn fail(&mut self, key: &str, value: &str, accepted: &str) {
         let origin = self.raw.origin(key).unwrap_or("default");
-        let shown = if key.ends_with("_PASSWORD") {
+        let shown = if super::keys::is_secret(key) {
             secrets::MASK
         } else {
             value
@@ -229,11 +229,14 @@ pub(super) fn endpoint(c: &mut Checker<'_>, side: Side) -> Option<Endpoint> {
     })
 }
 
-pub(super) fn tables(c: &mut Checker<'_>) -> Option<Vec<TableName>> {
+pub(super) fn tables(c: &mut Checker<'_>, has_queries: bool) -> Option<Vec<TableName>> {
     let Some(text) = c.text("SRC_TABLES") else {
+        if has_queries {
+            return Some(Vec::new());
+        }
         c.errors.push(
             "SRC_TABLES is not set: list the tables to copy, separated by commas (an entry may \
-             be schema.table)"
+             be schema.table, or a pattern such as app_*), or give queries in [queries]"
                 .to_string(),
         );
         return None;
@@ -268,18 +271,31 @@ pub(super) fn tables(c: &mut Checker<'_>) -> Option<Vec<TableName>> {
             }
             None => (None, entry.to_string()),
         };
-        if !targets.insert(name.to_lowercase()) {
+        if schema.as_deref().is_some_and(super::shaping::is_pattern) {
             c.fail(
                 "SRC_TABLES",
                 &text,
                 &format!(
-                    "two entries would both be copied into the target table '{name}'; copy them \
-                     in separate runs with different DST_SCHEMA values"
+                    "entry '{entry}': wildcards (* and ?) match table names only; name the \
+                     schema, or list the schemas' tables separately"
                 ),
             );
             return None;
         }
-        tables.push(TableName { schema, name });
+        let table = TableName { schema, name };
+        if !table.is_pattern() && !targets.insert(table.name.to_lowercase()) {
+            c.fail(
+                "SRC_TABLES",
+                &text,
+                &format!(
+                    "two entries would both be copied into the target table '{}'; copy them \
+                     in separate runs with different DST_SCHEMA values",
+                    table.name
+                ),
+            );
+            return None;
+        }
+        tables.push(table);
     }
     Some(tables)
 }

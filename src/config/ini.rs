@@ -10,7 +10,10 @@
 //! UTF-8 is read as Windows-1252 (what Notepad and Excel save as "ANSI" on Dutch systems), with a
 //! note saying so. Errors name the file and the line.
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
 
 use figment::{
     Metadata, Profile, Provider,
@@ -29,6 +32,20 @@ pub struct IniFile {
     pub unknown: Vec<String>,
     /// What was noticed while reading (the encoding), for the log.
     pub notes: Vec<String>,
+    /// The sections whose keys name tables (`[queries]`, `[column-types]`, see
+    /// [`keys::TABLE_SECTIONS`]), by section name in lower case.
+    pub sections: BTreeMap<String, Vec<SectionEntry>>,
+}
+
+/// One line of a section whose keys name tables or columns (`name = SELECT ...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionEntry {
+    /// The key as written (a table name keeps its case).
+    pub key: String,
+    /// The value, trimmed.
+    pub value: String,
+    /// Where it is set, for messages (`config.ini line 12`).
+    pub at: String,
 }
 
 /// The file's text: UTF-8 without a byte-order mark, or Windows-1252 when it is not UTF-8.
@@ -144,7 +161,29 @@ impl IniFile {
             None => format!("{}", path.display()),
         };
         let mut seen = std::collections::HashSet::new();
+        let mut sections: BTreeMap<String, Vec<SectionEntry>> = BTreeMap::new();
         for (section, properties) in ini.iter() {
+            if let Some(name) = section.map(|s| s.trim().to_ascii_lowercase())
+                && keys::TABLE_SECTIONS.contains(&name.as_str())
+            {
+                let entries = sections.entry(name.clone()).or_default();
+                for (key, value) in properties.iter() {
+                    let key = key.trim();
+                    if entries.iter().any(|e| e.key.eq_ignore_ascii_case(key)) {
+                        errors.push(format!(
+                            "{}: [{name}] {key} is set more than once; keep one",
+                            at(key)
+                        ));
+                    } else if !value.trim().is_empty() {
+                        entries.push(SectionEntry {
+                            key: key.to_string(),
+                            value: value.trim().to_string(),
+                            at: at(key),
+                        });
+                    }
+                }
+                continue;
+            }
             for (key, value) in properties.iter() {
                 if !seen.insert(key.trim().to_ascii_uppercase()) {
                     let lines: Vec<String> = lines_of(text, key.trim())
@@ -198,6 +237,7 @@ impl IniFile {
             values,
             unknown,
             notes: Vec::new(),
+            sections,
         })
     }
 }
@@ -215,7 +255,7 @@ impl IniFile {
                 if env.trim() == value {
                     return None;
                 }
-                let secret = key.ends_with("_PASSWORD");
+                let secret = keys::is_secret(key);
                 let show = |v: &str| {
                     if secret {
                         super::secrets::MASK.to_string()

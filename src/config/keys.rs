@@ -165,6 +165,30 @@ pub const ALL: &[Key] = &[
         "comma-separated tables to copy; an entry may be schema.table"
     ),
     key!(
+        "SRC_TABLES_EXCLUDE",
+        SET,
+        None,
+        "table patterns (* and ?) removed from the tables SRC_TABLES matched"
+    ),
+    key!(
+        "EXCLUDE_COLUMNS",
+        SET,
+        None,
+        "table.column patterns (*.bsn) never selected from the source"
+    ),
+    key!(
+        "PSEUDONYMIZE_COLUMNS",
+        SET,
+        None,
+        "table.column patterns whose values become hex HMAC-SHA-256 pseudonyms"
+    ),
+    key!(
+        "PSEUDONYMIZE_KEY",
+        SET,
+        None,
+        "the pseudonyms' secret key (never printed; keep it outside the INI file)"
+    ),
+    key!(
         "SRC_CHUNK_SIZE",
         SET,
         Some("100000"),
@@ -315,6 +339,15 @@ pub const ALL: &[Key] = &[
         "log line format with %(asctime)s, %(levelname)s, %(name)s, %(message)s"
     ),
 ];
+
+/// Sections whose keys are not settings but names: `[queries]` (`name = SELECT ...`) and
+/// `[column-types]` (`table.column = TYPE`). They can only be given in an INI file.
+pub const TABLE_SECTIONS: &[&str] = &["queries", "column-types"];
+
+/// Keys whose values are secrets: never printed, masked in every output.
+pub fn is_secret(name: &str) -> bool {
+    name.ends_with("_PASSWORD") || name == "PSEUDONYMIZE_KEY"
+}
 
 /// The key named `name` (upper case), if there is one.
 pub fn find(name: &str) -> Option<&'static Key> {

@@ -11,6 +11,7 @@ pub mod ini;
 pub mod keys;
 mod raw;
 pub mod secrets;
+pub mod shaping;
 
 use std::{fmt, path::PathBuf};
 
@@ -18,6 +19,7 @@ pub use self::{
     ini::IniFile,
     raw::{ConfigSources, RawValues},
     secrets::Secret,
+    shaping::{ColumnPattern, Query, Shaping, TypeOverride},
 };
 use crate::retry::RetryPolicy;
 use checker::{Checker, endpoint, logging_settings, tables};
@@ -170,8 +172,15 @@ impl fmt::Display for TransferMode {
 pub struct TableName {
     /// The schema written before the table (`schema.table`), else `SRC_SCHEMA`.
     pub schema: Option<String>,
-    /// The table name as written; also the target table's name.
+    /// The table name as written (or a pattern with `*` and `?`); also the target table's name.
     pub name: String,
+}
+
+impl TableName {
+    /// Is the name a pattern (`*`, `?`) to match against the source's catalog?
+    pub fn is_pattern(&self) -> bool {
+        shaping::is_pattern(&self.name)
+    }
 }
 
 impl fmt::Display for TableName {
@@ -207,8 +216,11 @@ pub struct Settings {
     pub source: Option<Endpoint>,
     /// `[database-destination]`.
     pub target: Endpoint,
-    /// `SRC_TABLES` (empty only for [`Purpose::Load`]).
+    /// `SRC_TABLES` (empty for [`Purpose::Load`], and when `[queries]` is all there is to copy);
+    /// entries may be patterns, matched when the run starts.
     pub tables: Vec<TableName>,
+    /// `SRC_TABLES_EXCLUDE`, `[queries]`, excluded and pseudonymised columns, `[column-types]`.
+    pub shaping: Shaping,
     /// `SRC_CHUNK_SIZE`.
     pub chunk_size: usize,
     /// `TRANSFER_MODE`.
@@ -300,8 +312,12 @@ impl Settings {
             raw,
             errors: Vec::new(),
         };
+        let has_queries = !raw.section("queries").is_empty();
         let (source, tables) = match purpose {
-            Purpose::Copy => (endpoint(&mut c, Side::Source).map(Some), tables(&mut c)),
+            Purpose::Copy => (
+                endpoint(&mut c, Side::Source).map(Some),
+                tables(&mut c, has_queries),
+            ),
             Purpose::Load => {
                 // A source section may be present (the same INI file), but is not used.
                 let mut quiet = Checker {
@@ -310,7 +326,7 @@ impl Settings {
                 };
                 (
                     Some(endpoint(&mut quiet, Side::Source)),
-                    Some(tables(&mut quiet).unwrap_or_default()),
+                    Some(tables(&mut quiet, true).unwrap_or_default()),
                 )
             }
         };
@@ -374,6 +390,10 @@ impl Settings {
         let writers_per_table = c.whole("WRITERS_PER_TABLE", 1);
         let login_timeout = c.whole("LOGIN_TIMEOUT_SECONDS", 1);
         let logging = logging_settings(&mut c);
+        let shaping = shaping::shaping(&mut c, purpose == Purpose::Copy);
+        if let (Some(tables), Some(shaping)) = (&tables, &shaping) {
+            collisions(&mut c, tables, &shaping.queries);
+        }
 
         if let (Some(base), Some(max)) = (backoff_base, backoff_max)
             && base > max
@@ -402,6 +422,7 @@ impl Settings {
                 source: source?,
                 target: target?,
                 tables: tables?,
+                shaping: shaping?,
                 chunk_size: usize::try_from(chunk_size?).ok()?,
                 transfer_mode: transfer_mode?,
                 write_mode: write_mode?,
@@ -427,6 +448,22 @@ impl Settings {
             })
         };
         all().ok_or_else(|| ConfigError::new("invalid configuration: a value is out of range"))
+    }
+}
+
+/// A query named like a table of `SRC_TABLES`: both would be copied into one target table.
+fn collisions(c: &mut Checker<'_>, tables: &[TableName], queries: &[Query]) {
+    for q in queries {
+        if let Some(t) = tables
+            .iter()
+            .find(|t| !t.is_pattern() && t.name.eq_ignore_ascii_case(&q.name))
+        {
+            c.errors.push(format!(
+                "[queries] {} and the table {t} of SRC_TABLES would both be copied into the \
+                 target table '{}'; rename the query",
+                q.name, q.name
+            ));
+        }
     }
 }
 

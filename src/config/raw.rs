@@ -8,7 +8,7 @@ use figment::{
     value::{Dict, Map, Value},
 };
 
-use super::{ConfigError, IniFile, ini, keys};
+use super::{ConfigError, IniFile, ini, ini::SectionEntry, keys};
 
 /// Where settings come from (besides the defaults).
 #[derive(Debug, Clone, Default)]
@@ -63,6 +63,8 @@ pub struct RawValues {
     pub notes: Vec<String>,
     /// What should be warned about: INI values that shadow environment variables.
     pub warnings: Vec<String>,
+    /// The INI file's sections whose keys name tables (`[queries]`, `[column-types]`).
+    pub sections: BTreeMap<String, Vec<SectionEntry>>,
 }
 
 impl RawValues {
@@ -82,9 +84,11 @@ impl RawValues {
         let mut notes = Vec::new();
         let mut warnings = Vec::new();
         let mut config_dir = None;
+        let mut sections = BTreeMap::new();
         if let Some(path) = &sources.config_file {
             let ini = IniFile::read(path)?;
             unknown_keys = ini.unknown.clone();
+            sections = ini.sections.clone();
             notes.extend(ini.notes.iter().cloned());
             if sources.environment {
                 warnings.extend(ini.shadowed_environment(|key| std::env::var(key).ok()));
@@ -129,6 +133,7 @@ impl RawValues {
             config_dir,
             notes,
             warnings,
+            sections,
         })
     }
 
@@ -184,7 +189,29 @@ impl RawValues {
             config_dir: None,
             notes: Vec::new(),
             warnings: Vec::new(),
+            sections: BTreeMap::new(),
         }
+    }
+
+    /// Adds the entries of a section whose keys name tables (`queries`, `column-types`), for the
+    /// library API and tests: `[("wijken", "SELECT ...")]`.
+    pub fn with_section<'a>(
+        mut self,
+        section: &str,
+        entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        let list = self.sections.entry(section.to_ascii_lowercase()).or_default();
+        list.extend(entries.into_iter().map(|(key, value)| SectionEntry {
+            key: key.trim().to_string(),
+            value: value.trim().to_string(),
+            at: format!("[{section}] (library call)"),
+        }));
+        self
+    }
+
+    /// The entries of the section `name` (lower case) whose keys name tables.
+    pub fn section(&self, name: &str) -> &[SectionEntry] {
+        self.sections.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The text value of `key`, if set.

@@ -50,6 +50,12 @@ impl Dialect for MariaDb {
         format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
     }
 
+    fn catalog_scope_sql(&self, schema: Option<&str>) -> String {
+        // Connector/ODBC lists databases as catalogs and refuses a schema argument.
+        let database = schema.map_or("DATABASE()".to_string(), |s| self.literal(s));
+        format!("SELECT {database}, ''")
+    }
+
     fn declared_types_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
         let schema_test = match schema {
             Some(s) => format!("TABLE_SCHEMA = {}", self.literal(s)),

@@ -166,6 +166,20 @@ pub trait Dialect: Send + Sync {
         None
     }
 
+    /// A query whose one row gives the catalog and schema arguments of the ODBC catalog
+    /// functions (`SQLTables`, `SQLColumns`) for the tables of `schema`, or of the schema that
+    /// unqualified names resolve to when `None`. NULL counts as empty.
+    fn catalog_scope_sql(&self, schema: Option<&str>) -> String {
+        let schema = schema.map_or("CURRENT_SCHEMA".to_string(), |s| self.literal(s));
+        format!("SELECT '', {schema}")
+    }
+
+    /// How a name from the catalog is written in `SRC_TABLES` (the inverse of
+    /// [`Dialect::fold_name`]): a table a pattern matched gets this name in the target.
+    fn written_name(&self, catalog_name: &str) -> String {
+        catalog_name.to_string()
+    }
+
     /// What an existing target column of type `declared` (as the catalog spells it) holds, for
     /// judging what goes into it: by default the type's mapping as a source column.
     fn target_column_type(&self, declared: &str) -> ColumnType {
@@ -364,35 +378,7 @@ pub trait Dialect: Send + Sync {
         added: &[ColumnDef],
         refresh: bool,
     ) -> Merge {
-        let alters: Vec<String> = added
-            .iter()
-            .map(|c| self.add_column_sql(target_ref, c))
-            .collect();
-        let list = columns.join(", ");
-        let mut rows = Vec::new();
-        if refresh {
-            rows.push(self.empty_table_sql(target_ref));
-        }
-        rows.push(format!(
-            "INSERT INTO {target_ref} ({list}) SELECT {list} FROM {side_ref}"
-        ));
-        let drop = self.drop_table_sql(side_ref);
-        if self.transactional_ddl() {
-            let mut transaction = alters;
-            transaction.extend(rows);
-            transaction.push(drop);
-            Merge {
-                before: Vec::new(),
-                transaction,
-                after: Vec::new(),
-            }
-        } else {
-            Merge {
-                before: alters,
-                transaction: rows,
-                after: vec![drop],
-            }
-        }
+        statements::merge(self, target_ref, side_ref, columns, added, refresh)
     }
 
     /// Drops a table if it exists.

@@ -102,6 +102,15 @@ impl Dialect for SqlServer {
         "SQL Server"
     }
 
+    fn catalog_scope_sql(&self, schema: Option<&str>) -> String {
+        // The driver's catalog argument is the database; `db.schema` names both.
+        match schema.map(|s| s.rsplit_once('.').unwrap_or(("", s))) {
+            Some(("", s)) => format!("SELECT DB_NAME(), {}", self.literal(s)),
+            Some((db, s)) => format!("SELECT {}, {}", self.literal(db), self.literal(s)),
+            None => "SELECT DB_NAME(), SCHEMA_NAME()".to_string(),
+        }
+    }
+
     fn matches_dbms(&self, dbms_name: &str) -> bool {
         dbms_name.to_ascii_lowercase().contains("sql server")
     }

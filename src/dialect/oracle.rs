@@ -155,6 +155,24 @@ impl Dialect for Oracle {
         }
     }
 
+    fn written_name(&self, catalog_name: &str) -> String {
+        // KLANTEN is written klanten (fold_name makes it KLANTEN again); Klanten stays.
+        if catalog_name.chars().any(char::is_alphabetic)
+            && self.fold_name(&catalog_name.to_lowercase()) == catalog_name
+        {
+            catalog_name.to_lowercase()
+        } else {
+            catalog_name.to_string()
+        }
+    }
+
+    fn catalog_scope_sql(&self, schema: Option<&str>) -> String {
+        let owner = schema.map_or("SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')".to_string(), |s| {
+            self.literal(s)
+        });
+        format!("SELECT NULL, {owner} FROM DUAL")
+    }
+
     fn declared_types_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {
         let owner = match schema {
             Some(s) => self.literal(s),

@@ -52,6 +52,11 @@ impl Dialect for Sqlite {
         vec![("Timeout", "60000".into())]
     }
 
+    fn catalog_scope_sql(&self, _schema: Option<&str>) -> String {
+        // sqliteodbc lists the main database's tables without catalog or schema.
+        "SELECT '', ''".to_string()
+    }
+
     fn has_schemas(&self) -> bool {
         false
     }

@@ -1,6 +1,8 @@
 //! What a dialect answers with: the statements that end a load, and the driver settings it may
 //! use.
 
+use super::{ColumnDef, Dialect};
+
 /// The statements that end a load into an existing table from the complete side table.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Merge {
@@ -30,4 +32,45 @@ pub struct DriverTuning {
     pub max_text_size: usize,
     /// Trust the server's TLS certificate (SQL Server: `P_MSSQL_TRUST_SERVER_CERTIFICATE`).
     pub trust_server_certificate: bool,
+}
+
+/// The default [`Dialect::merge`]: alters, (empty,) insert-select and drop, in one transaction
+/// where DDL is transactional; otherwise the alters before and the drop after it.
+pub(super) fn merge<D: Dialect + ?Sized>(
+    d: &D,
+    target_ref: &str,
+    side_ref: &str,
+    columns: &[String],
+    added: &[ColumnDef],
+    refresh: bool,
+) -> Merge {
+    let alters: Vec<String> = added
+        .iter()
+        .map(|c| d.add_column_sql(target_ref, c))
+        .collect();
+    let list = columns.join(", ");
+    let mut rows = Vec::new();
+    if refresh {
+        rows.push(d.empty_table_sql(target_ref));
+    }
+    rows.push(format!(
+        "INSERT INTO {target_ref} ({list}) SELECT {list} FROM {side_ref}"
+    ));
+    let drop = d.drop_table_sql(side_ref);
+    if d.transactional_ddl() {
+        let mut transaction = alters;
+        transaction.extend(rows);
+        transaction.push(drop);
+        Merge {
+            before: Vec::new(),
+            transaction,
+            after: Vec::new(),
+        }
+    } else {
+        Merge {
+            before: alters,
+            transaction: rows,
+            after: vec![drop],
+        }
+    }
 }

@@ -7,19 +7,56 @@ use arrow_odbc::odbc_api::{self, ColumnDescription, Nullability, ResultSetMetada
 
 use crate::{
     dialect::Dialect,
-    odbc::{self, Connection},
+    odbc::{
+        self, Connection,
+        catalog::{self, Scope},
+    },
     plan::{Column, ColumnMeta},
 };
 
-/// Column metadata from an empty result of `SELECT *`.
+/// The column names of a table from the catalog (`SQLColumns`), so that the columns
+/// `EXCLUDE_COLUMNS` leaves out are never selected, not even to describe the table (a column the
+/// reading user may not select stays out of reach). `None` when the catalog does not know the
+/// table (describing it with `SELECT *` then says why).
+pub(super) fn catalog_columns(
+    conn: &Connection,
+    dialect: &dyn Dialect,
+    schema: Option<&str>,
+    name: &str,
+) -> anyhow::Result<Option<Vec<String>>> {
+    let scope = Scope::query(conn, &dialect.catalog_scope_sql(schema))?;
+    let all = catalog::column_names(conn, &scope, name)?;
+    Ok((!all.is_empty()).then_some(all))
+}
+
+/// Column metadata of a query's result, from an empty result.
+pub(super) fn query_columns(conn: &Connection, from: &str) -> anyhow::Result<Vec<ColumnMeta>> {
+    let sql = format!("SELECT * FROM {from} WHERE 1 = 0");
+    match conn.execute(&sql, (), None)? {
+        Some(mut cursor) => metas_of(&mut cursor),
+        None => bail!("the query returned no result set"),
+    }
+}
+
+/// Column metadata from an empty result of `SELECT *`, or of the `kept` columns only.
 pub(super) fn describe_columns(
     conn: &Connection,
     dialect: &dyn Dialect,
     schema: Option<&str>,
     name: &str,
     table_ref: &str,
+    kept: Option<Vec<String>>,
 ) -> anyhow::Result<Vec<ColumnMeta>> {
-    let sql = format!("SELECT * FROM {table_ref} WHERE 1 = 0");
+    let list = match kept {
+        Some(columns) if columns.is_empty() => return Ok(Vec::new()),
+        Some(columns) => columns
+            .iter()
+            .map(|c| dialect.quote(c))
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => "*".to_string(),
+    };
+    let sql = format!("SELECT {list} FROM {table_ref} WHERE 1 = 0");
     let mut cursor = match conn.execute(&sql, (), None) {
         Ok(Some(c)) => c,
         Ok(None) => bail!("{table_ref} returned no result set"),
@@ -48,6 +85,11 @@ pub(super) fn describe_columns(
             return Err(anyhow::Error::new(e).context(format!("{hint}: {table_ref}")));
         }
     };
+    metas_of(&mut cursor)
+}
+
+/// What the driver says about each column of a result.
+fn metas_of(cursor: &mut impl ResultSetMetadata) -> anyhow::Result<Vec<ColumnMeta>> {
     let count = cursor.num_result_cols()? as u16;
     let mut metas = Vec::with_capacity(count as usize);
     for index in 1..=count {
@@ -64,7 +106,7 @@ pub(super) fn describe_columns(
                 Nullability::Nullable => Some(true),
                 Nullability::Unknown => None,
             },
-            type_name: odbc::column_type_name(&mut cursor, index),
+            type_name: odbc::column_type_name(cursor, index),
             unsigned: cursor.column_is_unsigned(index).unwrap_or(false),
             declared: None,
         });

@@ -5,25 +5,28 @@
 //! in the table, measured with one `MAX(length)` query that also counts the rows. A value larger
 //! than its buffer (the data changed meanwhile) fails loudly; nothing is truncated.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use anyhow::{Context, bail};
 
 use crate::{
-    config::{Settings, TableName},
+    config::Settings,
     convert,
     dialect::Dialect,
     odbc::{self, Connection},
     plan::{Column, ColumnMeta, TableShape},
+    select::{ColumnRules, Relation},
 };
 
 mod columns;
 pub mod decode;
+pub mod pseudonym;
 mod reader;
 mod size;
 
-use columns::{check_unique_names, describe_columns};
+use columns::{catalog_columns, check_unique_names, describe_columns};
 use decode::Decoder;
+use pseudonym::{PSEUDONYM_TYPE, Pseudonymizer};
 pub use reader::{BatchReader, OdbcSource};
 use size::{buffer_bytes, count_and_measure};
 
@@ -57,6 +60,8 @@ pub struct ReadOptions {
     pub max_binary_size: usize,
     /// `BATCH_MEMORY_MB` in bytes.
     pub batch_memory: usize,
+    /// `EXCLUDE_COLUMNS`, `PSEUDONYMIZE_COLUMNS` and the key, shared by the run's tables.
+    pub columns: Arc<ColumnRules>,
 }
 
 impl From<&Settings> for ReadOptions {
@@ -70,6 +75,7 @@ impl From<&Settings> for ReadOptions {
             max_text_size: s.max_text_size,
             max_binary_size: s.max_binary_size,
             batch_memory: s.batch_memory,
+            columns: Arc::new(ColumnRules::new(&s.shaping)),
         }
     }
 }
@@ -93,35 +99,74 @@ pub struct SourceTable {
     pub select_sql: String,
     /// The SELECT list (each column read as the reader expects it).
     pub select_list: Vec<String>,
+    /// Per column: the pseudonymizer of a `PSEUDONYMIZE_COLUMNS` column.
+    pub pseudonyms: Vec<Option<Pseudonymizer>>,
+    /// The source's columns `EXCLUDE_COLUMNS` leaves out (never selected).
+    pub excluded: Vec<String>,
 }
 
-/// Describes `table` on `conn`: columns, types, buffer sizes, row count.
+/// Describes `relation` on `conn`: columns, types, buffer sizes, row count. Columns of
+/// `EXCLUDE_COLUMNS` are left out of every statement sent to the source.
 pub fn describe(
     conn: &Connection,
     dialect: &dyn Dialect,
-    table: &TableName,
+    relation: &Relation,
     options: &ReadOptions,
 ) -> anyhow::Result<SourceTable> {
-    let schema = table
-        .schema
-        .as_deref()
-        .or(options.schema.as_deref())
-        .map(|s| dialect.fold_name(s));
-    let name = dialect.fold_name(&table.name);
-    let table_ref = dialect.table_ref(schema.as_deref(), &name);
-    let mut metas = describe_columns(conn, dialect, schema.as_deref(), &name, &table_ref)?;
-    if let Some(sql) = dialect.declared_types_sql(schema.as_deref(), &name) {
-        let declared: HashMap<String, String> = odbc::query_text(conn, &sql)
-            .context("reading the declared column types from the catalog")?
-            .into_iter()
-            .filter_map(|row| match row.as_slice() {
-                [Some(n), Some(t)] => Some((n.clone(), t.clone())),
-                _ => None,
-            })
-            .collect();
-        for meta in &mut metas {
-            meta.declared = declared.get(&meta.name).cloned();
+    let rules = &options.columns;
+    let mut excluded = Vec::new();
+    let (table_ref, metas) = match relation {
+        Relation::Table(table) => {
+            let schema = table
+                .schema
+                .as_deref()
+                .or(options.schema.as_deref())
+                .map(|s| dialect.fold_name(s));
+            let name = dialect.fold_name(&table.name);
+            let table_ref = dialect.table_ref(schema.as_deref(), &name);
+            let kept = if rules.excludes_from(relation) {
+                catalog_columns(conn, dialect, schema.as_deref(), &name)?.map(|all| {
+                    let (left_out, kept): (Vec<String>, Vec<String>) =
+                        all.into_iter().partition(|c| rules.excluded(relation, c));
+                    excluded = left_out;
+                    kept
+                })
+            } else {
+                None
+            };
+            let mut metas =
+                describe_columns(conn, dialect, schema.as_deref(), &name, &table_ref, kept)?;
+            if let Some(sql) = dialect.declared_types_sql(schema.as_deref(), &name) {
+                let declared: HashMap<String, String> = odbc::query_text(conn, &sql)
+                    .context("reading the declared column types from the catalog")?
+                    .into_iter()
+                    .filter_map(|row| match row.as_slice() {
+                        [Some(n), Some(t)] => Some((n.clone(), t.clone())),
+                        _ => None,
+                    })
+                    .collect();
+                for meta in &mut metas {
+                    meta.declared = declared.get(&meta.name).cloned();
+                }
+            }
+            (table_ref, metas)
         }
+        Relation::Query(query) => {
+            let from = format!("({}) s2s_query", query.sql);
+            let metas = columns::query_columns(conn, &from)
+                .with_context(|| format!("the query [queries] {} failed", query.name))?;
+            let (left_out, metas): (Vec<ColumnMeta>, Vec<ColumnMeta>) = metas
+                .into_iter()
+                .partition(|m| rules.excluded(relation, &m.name));
+            excluded = left_out.into_iter().map(|m| m.name).collect();
+            (from, metas)
+        }
+    };
+    if metas.is_empty() {
+        bail!(
+            "every column of {} is left out by EXCLUDE_COLUMNS; there is nothing to copy",
+            relation.label()
+        );
     }
     let mut columns = Vec::with_capacity(metas.len());
     let mut problems = Vec::new();
@@ -178,7 +223,21 @@ pub fn describe(
         .max(1);
     let rows_per_batch = (options.batch_memory / bytes_per_row).clamp(1, options.chunk_size);
     let row_count = row_count.map(|n| options.row_limit.map_or(n, |l| n.min(l)));
+    // Pseudonymised columns are read as they are and leave the reader as their pseudonyms.
+    let mut pseudonyms = Vec::with_capacity(columns.len());
+    for column in &mut columns {
+        let pseudonymizer = rules
+            .pseudonymized(relation, &column.source_name)
+            .then(|| rules.key().map(Pseudonymizer::new))
+            .flatten();
+        if pseudonymizer.is_some() {
+            column.column_type = PSEUDONYM_TYPE;
+        }
+        pseudonyms.push(pseudonymizer);
+    }
     Ok(SourceTable {
+        pseudonyms,
+        excluded,
         select_sql: dialect.select_sql(&table_ref, &select_list, options.row_limit),
         select_list,
         table_ref,

@@ -10,20 +10,21 @@ use arrow_odbc::{
     },
 };
 
-use super::{Decoder, ReadOptions, SourceTable, describe};
+use super::{Decoder, ReadOptions, SourceTable, describe, pseudonym::Pseudonymizer};
 use crate::{
-    config::TableName,
     endpoint::Endpoint,
     error::TableError,
     journey::{BatchSource, Described},
     odbc::Connection,
     pipeline::Outlet,
+    select::Relation,
 };
 
 /// Streams a table as record batches.
 pub struct BatchReader<'c> {
     cursor: BlockCursor<CursorImpl<StatementImpl<'c>>, ColumnarDynBuffer>,
     decoders: Vec<Decoder>,
+    pseudonyms: Vec<Option<Pseudonymizer>>,
     names: Vec<String>,
     schema: SchemaRef,
 }
@@ -49,6 +50,7 @@ impl<'c> BatchReader<'c> {
         Ok(BatchReader {
             cursor: cursor.bind_buffer(buffer)?,
             decoders: table.decoders.clone(),
+            pseudonyms: table.pseudonyms.clone(),
             names: table
                 .shape
                 .columns
@@ -78,12 +80,12 @@ impl<'c> BatchReader<'c> {
             Err(e) => return Err(anyhow::Error::new(e).context("fetching rows from the source")),
         };
         let mut arrays = Vec::with_capacity(self.decoders.len());
-        for (i, decoder) in self.decoders.iter().enumerate() {
-            arrays.push(
-                decoder
-                    .decode(buffer.column(i))
-                    .map_err(|e| e.context(format!("column {}", self.names[i])))?,
-            );
+        for (i, (decoder, pseudonym)) in self.decoders.iter().zip(&self.pseudonyms).enumerate() {
+            let decoded = decoder.decode(buffer.column(i)).and_then(|values| match pseudonym {
+                Some(p) => p.apply(&values),
+                None => Ok(values),
+            });
+            arrays.push(decoded.map_err(|e| e.context(format!("column {}", self.names[i])))?);
         }
         Ok(Some(RecordBatch::try_new(self.schema.clone(), arrays)?))
     }
@@ -94,23 +96,23 @@ impl<'c> BatchReader<'c> {
 pub struct OdbcSource<'a> {
     endpoint: &'a Endpoint,
     conn: &'a mut Option<Connection>,
-    table: &'a TableName,
+    relation: &'a Relation,
     options: &'a ReadOptions,
     described: Option<SourceTable>,
 }
 
 impl<'a> OdbcSource<'a> {
-    /// Reads `table` from `endpoint` on the worker's connection `conn`.
+    /// Reads `relation` from `endpoint` on the worker's connection `conn`.
     pub fn new(
         endpoint: &'a Endpoint,
         conn: &'a mut Option<Connection>,
-        table: &'a TableName,
+        relation: &'a Relation,
         options: &'a ReadOptions,
     ) -> Self {
         OdbcSource {
             endpoint,
             conn,
-            table,
+            relation,
             options,
             described: None,
         }
@@ -139,11 +141,11 @@ impl BatchSource for OdbcSource<'_> {
     }
 
     fn describe(&mut self) -> Result<Described, TableError> {
-        let plan = describe(self.conn(), self.endpoint.dialect, self.table, self.options)
+        let plan = describe(self.conn(), self.endpoint.dialect, self.relation, self.options)
             .map_err(TableError::source)?;
         log::info!(
             "{}: {} columns, {} rows, {} rows per batch",
-            self.table,
+            self.relation.label(),
             plan.shape.columns.len(),
             plan.row_count
                 .map_or("uncounted".to_string(), |n| n.to_string()),

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use anyhow::{Context, bail};
 
 use crate::{
-    config::Settings,
+    config::{Settings, TypeOverride},
     dialect::Dialect,
     endpoint::Endpoint,
     odbc::{self, Connection, Connector},
@@ -48,6 +48,19 @@ pub struct WriteOptions {
     pub retry: RetryPolicy,
     /// `WRITERS_PER_TABLE`.
     pub writers: usize,
+    /// `[column-types]`.
+    pub column_types: Vec<TypeOverride>,
+}
+
+impl WriteOptions {
+    /// The `[column-types]` overrides of the target table `table` (case is ignored).
+    pub fn overrides_for(&self, table: &str) -> Vec<TypeOverride> {
+        self.column_types
+            .iter()
+            .filter(|o| o.table.eq_ignore_ascii_case(table))
+            .cloned()
+            .collect()
+    }
 }
 
 impl From<&Settings> for WriteOptions {
@@ -61,6 +74,7 @@ impl From<&Settings> for WriteOptions {
             },
             retry: s.retry,
             writers: s.writers_per_table,
+            column_types: s.shaping.column_types.clone(),
         }
     }
 }
@@ -85,6 +99,8 @@ pub struct TargetSpec<'a> {
     pub side_ref: String,
     /// `schema.table` as configured, for the report.
     pub display: String,
+    /// The table's name as configured (`SRC_TABLES`, `[queries]`).
+    pub name: String,
     /// How the table is written.
     pub options: &'a WriteOptions,
 }
@@ -102,6 +118,7 @@ impl<'a> TargetSpec<'a> {
             table_ref: d.table_ref(schema.as_deref(), &folded),
             side_ref: d.table_ref(schema.as_deref(), &side),
             display: Self::display_name(options, table),
+            name: table.to_string(),
             schema,
             table: folded,
             side,
@@ -153,6 +170,7 @@ pub fn plan(
         spec.options.plan,
         shape,
         existing.as_ref(),
+        &spec.options.overrides_for(&spec.name),
     ))
 }
 

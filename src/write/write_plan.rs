@@ -22,15 +22,12 @@ use std::fmt;
 pub use super::existing::ExistingTable;
 use super::fit::{Fit, fit};
 use crate::{
-    config::{SchemaChanges, WriteMode},
-    dialect::Dialect,
-    plan::{ColumnDef, LoadColumn, TableShape, TargetColumn},
+    config::{SchemaChanges, TypeOverride, WriteMode},
+    dialect::{Dialect, normalized_type},
+    plan::{Column, ColumnDef, LoadColumn, TableShape, TargetColumn},
 };
 #[cfg(test)]
-use {
-    super::existing::names_identifier,
-    crate::plan::{Column, ColumnType},
-};
+use {super::existing::names_identifier, crate::plan::ColumnType};
 
 /// How a load ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,14 +86,41 @@ pub struct PlanOptions {
 }
 
 impl WritePlan {
-    /// Decides what writing `shape` into the target (`existing`, if it exists) does.
+    /// Decides what writing `shape` into the target (`existing`, if it exists) does, with the
+    /// table's `[column-types]` overrides.
     pub fn new(
         dialect: &dyn Dialect,
         options: PlanOptions,
         shape: &TableShape,
         existing: Option<&ExistingTable>,
+        overrides: &[TypeOverride],
     ) -> WritePlan {
-        let fresh = |target_exists, views| WritePlan::fresh(dialect, shape, target_exists, views);
+        let mut plan = WritePlan::for_target(dialect, options, shape, existing, overrides);
+        for o in overrides {
+            if !shape.columns.iter().any(|c| o.names(c)) {
+                let names: Vec<&str> = shape.columns.iter().map(|c| c.name.as_str()).collect();
+                plan.refused.push(format!(
+                    "[column-types] {}.{}: the source has no column {} (its columns: {})",
+                    o.table,
+                    o.column,
+                    o.column,
+                    names.join(", ")
+                ));
+            }
+        }
+        plan
+    }
+
+    fn for_target(
+        dialect: &dyn Dialect,
+        options: PlanOptions,
+        shape: &TableShape,
+        existing: Option<&ExistingTable>,
+        overrides: &[TypeOverride],
+    ) -> WritePlan {
+        let fresh = |target_exists, views| {
+            WritePlan::fresh(dialect, shape, target_exists, views, overrides)
+        };
         let Some(existing) = existing else {
             return fresh(false, Vec::new());
         };
@@ -109,7 +133,7 @@ impl WritePlan {
             ));
             return plan;
         }
-        let mut plan = WritePlan::for_existing(dialect, options, shape, existing);
+        let mut plan = WritePlan::for_existing(dialect, options, shape, existing, overrides);
         if plan.finish != Finish::Swap && !existing.transactional {
             plan.refused.push(format!(
                 "the table uses the {} storage engine, which cannot roll back, so {} would not be \
@@ -125,27 +149,30 @@ impl WritePlan {
         plan
     }
 
-    /// A new definition from the source, swapped in.
+    /// A new definition from the source (with the `[column-types]` overrides), swapped in.
     fn fresh(
         dialect: &dyn Dialect,
         shape: &TableShape,
         target_exists: bool,
         views: Vec<String>,
+        overrides: &[TypeOverride],
     ) -> WritePlan {
+        let mut warnings = Vec::new();
+        let load = shape
+            .columns
+            .iter()
+            .map(|c| LoadColumn {
+                source: c.clone(),
+                target: created(dialect, c, overrides, &mut warnings),
+            })
+            .collect();
         WritePlan {
             finish: Finish::Swap,
             target_exists,
-            load: shape
-                .columns
-                .iter()
-                .map(|c| LoadColumn {
-                    source: c.clone(),
-                    target: TargetColumn::new_for(dialect, c),
-                })
-                .collect(),
+            load,
             added: Vec::new(),
             comparison: Vec::new(),
-            warnings: Vec::new(),
+            warnings,
             refused: Vec::new(),
             views,
         }
@@ -157,13 +184,16 @@ impl WritePlan {
         options: PlanOptions,
         shape: &TableShape,
         existing: &ExistingTable,
+        overrides: &[TypeOverride],
     ) -> WritePlan {
-        let fresh = |target_exists, views| WritePlan::fresh(dialect, shape, target_exists, views);
+        let fresh = |target_exists, views| {
+            WritePlan::fresh(dialect, shape, target_exists, views, overrides)
+        };
+        let matched = |finish| WritePlan::matched(dialect, options, shape, existing, finish, overrides);
         match options.write_mode {
             WriteMode::Replace if existing.views.is_empty() => fresh(true, Vec::new()),
             WriteMode::Replace => {
-                let mut plan =
-                    WritePlan::matched(dialect, options, shape, existing, Finish::Refresh);
+                let mut plan = matched(Finish::Refresh);
                 let changed: Vec<String> = plan
                     .comparison
                     .iter()
@@ -191,12 +221,8 @@ impl WritePlan {
                 ));
                 plan
             }
-            WriteMode::Truncate => {
-                WritePlan::matched(dialect, options, shape, existing, Finish::Refresh)
-            }
-            WriteMode::Append => {
-                WritePlan::matched(dialect, options, shape, existing, Finish::Append)
-            }
+            WriteMode::Truncate => matched(Finish::Refresh),
+            WriteMode::Append => matched(Finish::Append),
         }
     }
 
@@ -207,6 +233,7 @@ impl WritePlan {
         shape: &TableShape,
         existing: &ExistingTable,
         finish: Finish,
+        overrides: &[TypeOverride],
     ) -> WritePlan {
         let mut plan = WritePlan {
             finish,
@@ -234,7 +261,7 @@ impl WritePlan {
             else {
                 let new = TargetColumn {
                     nullable: true,
-                    ..TargetColumn::new_for(dialect, column)
+                    ..created(dialect, column, overrides, &mut plan.warnings)
                 };
                 let (target, verdict) = match options.schema_changes {
                     SchemaChanges::Add => {
@@ -273,7 +300,19 @@ impl WritePlan {
                 continue;
             };
             let faithful = dialect.faithful_type(&target.declared, &target.column_type);
-            let verdict = if faithful
+            let asked = overrides.iter().find(|o| o.names(column));
+            let verdict = if let Some(o) = asked {
+                if same_type(dialect, &target.declared, &o.type_sql) {
+                    // What `[column-types]` asks for is what the table has.
+                    Fit::Exact
+                } else {
+                    Fit::Warn(format!(
+                        "[column-types] asks for {}, but the existing table keeps its type \
+                         (WRITE_MODE = {} keeps the table's definition)",
+                        o.type_sql, options.write_mode
+                    ))
+                }
+            } else if faithful
                 && dialect.type_sql(&column.column_type) == dialect.type_sql(&target.column_type)
             {
                 // What this tool would create anyway.
@@ -382,6 +421,42 @@ impl WritePlan {
             Err(anyhow::Error::new(Refused(self.refused.join("; "))))
         }
     }
+}
+
+/// The column this tool creates for `column`: derived from the source, or the type
+/// `[column-types]` asks for, into which the target casts the values (sent as text where the
+/// dialect casts parameters); a cast that can lose information is warned about.
+fn created(
+    dialect: &dyn Dialect,
+    column: &Column,
+    overrides: &[TypeOverride],
+    warnings: &mut Vec<String>,
+) -> TargetColumn {
+    let derived = TargetColumn::new_for(dialect, column);
+    let Some(o) = overrides.iter().find(|o| o.names(column)) else {
+        return derived;
+    };
+    let column_type = dialect.target_column_type(&o.type_sql);
+    if let Fit::Warn(why) | Fit::Refuse(why) = fit(&column.column_type, &column_type) {
+        warnings.push(format!(
+            "{}: {} into {} ([column-types]): {why}",
+            column.source_name, column.source_type, o.type_sql
+        ));
+    }
+    TargetColumn {
+        declared: o.type_sql.clone(),
+        column_type,
+        cast: None,
+        ..derived
+    }
+}
+
+/// Do the declared types `a` and `b` name the same type (`varchar(20)` and `character
+/// varying(20)`)?
+fn same_type(dialect: &dyn Dialect, a: &str, b: &str) -> bool {
+    let (ta, tb) = (dialect.target_column_type(a), dialect.target_column_type(b));
+    normalized_type(a) == normalized_type(b)
+        || ta == tb && dialect.faithful_type(a, &ta) && dialect.faithful_type(b, &tb)
 }
 
 /// Target columns that no source column goes into.

@@ -6,6 +6,7 @@ mod common;
 mod bad_input;
 mod behaviour;
 mod check;
+mod choosing;
 mod direct_pairs;
 mod docs;
 mod dump;

@@ -44,12 +44,12 @@ fn options(write_mode: WriteMode) -> PlanOptions {
 }
 
 fn plan(write_mode: WriteMode, existing: &ExistingTable) -> WritePlan {
-    WritePlan::new(&Postgres, options(write_mode), &shape(), Some(existing))
+    WritePlan::new(&Postgres, options(write_mode), &shape(), Some(existing), &[])
 }
 
 #[test]
 fn a_new_table_is_created_and_an_unviewed_one_swapped() {
-    let new = WritePlan::new(&Postgres, options(WriteMode::Append), &shape(), None);
+    let new = WritePlan::new(&Postgres, options(WriteMode::Append), &shape(), None, &[]);
     assert_eq!(new.finish, Finish::Swap);
     assert!(!new.target_exists);
     assert!(new.accepted().is_ok());
@@ -227,7 +227,7 @@ fn new_and_missing_columns_follow_the_settings() {
             },
         ],
     };
-    let p = WritePlan::new(&Postgres, options(WriteMode::Append), &strict, Some(&fewer));
+    let p = WritePlan::new(&Postgres, options(WriteMode::Append), &strict, Some(&fewer), &[]);
     assert!(p.side_columns()[1].nullable && p.added[0].nullable);
     assert_eq!(added.comparison[1].target, "added: character varying(20)");
     assert!(added.accepted().is_ok());
@@ -236,7 +236,7 @@ fn new_and_missing_columns_follow_the_settings() {
         schema_changes: SchemaChanges::Fail,
         ..options(WriteMode::Append)
     };
-    let refused = WritePlan::new(&Postgres, fail, &shape(), Some(&fewer));
+    let refused = WritePlan::new(&Postgres, fail, &shape(), Some(&fewer), &[]);
     assert!(refused.added.is_empty());
     assert_eq!(refused.refused.len(), 1);
     assert!(refused.refused[0].contains("column name is new in the source"));
@@ -274,7 +274,7 @@ fn new_and_missing_columns_follow_the_settings() {
         lowercase_columns: true,
         ..options(WriteMode::Truncate)
     };
-    let p = WritePlan::new(&Postgres, folded, &shape(), Some(&upper));
+    let p = WritePlan::new(&Postgres, folded, &shape(), Some(&upper), &[]);
     assert!(p.added.is_empty() && p.warnings.is_empty(), "{p:?}");
     assert_eq!(p.load[0].target.name, "ID");
 }

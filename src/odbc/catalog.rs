@@ -1,0 +1,118 @@
+//! The ODBC catalog functions: the tables and views of a schema (`SQLTables`) and the columns of
+//! a table (`SQLColumns`). Their schema and table arguments are patterns (`_` matches any
+//! character), so the rows are filtered by exact names afterwards.
+
+use anyhow::Context;
+use arrow_odbc::odbc_api::parameter::VarCharArray;
+
+use super::Connection;
+
+/// Where the catalog functions look: their catalog and schema arguments (see
+/// `Dialect::catalog_scope_sql`: MariaDB names databases as catalogs, SQLite has neither).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// The catalog argument (`""`: not restricted by catalog).
+    pub catalog: String,
+    /// The schema argument (`""`: the DBMS has no schemas here).
+    pub schema: String,
+}
+
+impl Scope {
+    /// The scope the query `sql` (`Dialect::catalog_scope_sql`) answers: one row of catalog and
+    /// schema, NULL counting as empty.
+    pub fn query(conn: &Connection, sql: &str) -> anyhow::Result<Scope> {
+        let row = super::query_text(conn, sql)
+            .context("asking the source where its tables are listed")?
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let part = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
+        Ok(Scope {
+            catalog: part(0),
+            schema: part(1),
+        })
+    }
+}
+
+/// A table or view the catalog lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogTable {
+    /// Its name, as the catalog spells it.
+    pub name: String,
+    /// `TABLE`, `VIEW`, ...
+    pub kind: String,
+}
+
+fn text<const N: usize>(v: &VarCharArray<N>) -> String {
+    v.as_str()
+        .ok()
+        .flatten()
+        .map(str::to_string)
+        .unwrap_or_default()
+}
+
+/// Is a `TABLE_TYPE` one whose rows a user would copy (not a system table, synonym or index)?
+fn copyable(kind: &str) -> bool {
+    matches!(
+        kind.trim().to_ascii_uppercase().as_str(),
+        "TABLE" | "BASE TABLE" | "VIEW" | "MATERIALIZED VIEW" | "FOREIGN TABLE"
+    )
+}
+
+/// Is the schema a row reports the one asked for? (Drivers without schemas report none.)
+fn in_scope(reported: &str, scope: &Scope) -> bool {
+    reported.is_empty() || scope.schema.is_empty() || reported.eq_ignore_ascii_case(&scope.schema)
+}
+
+/// The tables and views in `scope`, in the catalog's order.
+pub fn tables(conn: &Connection, scope: &Scope) -> anyhow::Result<Vec<CatalogTable>> {
+    let schema = if scope.schema.is_empty() {
+        ""
+    } else {
+        &scope.schema
+    };
+    let rows = conn
+        .tables(&scope.catalog, schema, "%", "")
+        .context("listing the source's tables and views (SQLTables)")?;
+    let mut found = Vec::new();
+    for row in rows {
+        let row = row.context("listing the source's tables and views (SQLTables)")?;
+        let kind = text(&row.table_type);
+        if copyable(&kind) && in_scope(&text(&row.schema), scope) {
+            found.push(CatalogTable {
+                name: text(&row.table),
+                kind,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// The column names of the table `table` in `scope`, in table order (case-insensitively when the
+/// catalog has no exact match, as SQLite's names are).
+pub fn column_names(conn: &Connection, scope: &Scope, table: &str) -> anyhow::Result<Vec<String>> {
+    let rows = conn
+        .columns(&scope.catalog, &scope.schema, table, "%")
+        .with_context(|| format!("listing the columns of {table} (SQLColumns)"))?;
+    let mut columns: Vec<(String, i32, String)> = Vec::new();
+    for row in rows {
+        let row = row.with_context(|| format!("listing the columns of {table} (SQLColumns)"))?;
+        if in_scope(&text(&row.schema), scope) {
+            columns.push((text(&row.table), row.ordinal_position, text(&row.column_name)));
+        }
+    }
+    let exact = columns.iter().any(|(t, _, _)| t == table);
+    let mut columns: Vec<(i32, String)> = columns
+        .into_iter()
+        .filter(|(t, _, _)| {
+            if exact {
+                t == table
+            } else {
+                t.eq_ignore_ascii_case(table)
+            }
+        })
+        .map(|(_, position, name)| (position, name))
+        .collect();
+    columns.sort_by_key(|(position, _)| *position);
+    Ok(columns.into_iter().map(|(_, name)| name).collect())
+}
