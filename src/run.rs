@@ -23,8 +23,7 @@ use crate::{
 
 /// Runs the whole transfer described by `settings`.
 pub fn run(settings: &Settings) -> anyhow::Result<RunReport> {
-    let ((source, probe), target) =
-        endpoint::open_both(settings, endpoint::MissingTarget::Create)?;
+    let ((source, probe), target) = endpoint::open_both(settings, endpoint::MissingTarget::Create)?;
     let selection = select_relations(settings, &source, &probe)?;
     match settings.transfer_mode {
         TransferMode::Direct => Ok(direct(settings, &selection, &source, &target)),

@@ -200,11 +200,14 @@ impl RawValues {
         section: &str,
         entries: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Self {
-        let list = self.sections.entry(section.to_ascii_lowercase()).or_default();
+        let list = self
+            .sections
+            .entry(section.to_ascii_lowercase())
+            .or_default();
         list.extend(entries.into_iter().map(|(key, value)| SectionEntry {
             key: key.trim().to_string(),
             value: value.trim().to_string(),
-            at: format!("[{section}] (library call)"),
+            at: "library call".to_string(),
         }));
         self
     }

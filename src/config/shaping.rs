@@ -148,7 +148,8 @@ fn queries(c: &mut Checker<'_>) -> Option<Vec<Query>> {
         match query(c.raw.config_dir.as_deref(), &e) {
             Ok(q) => queries.push(q),
             Err(why) => {
-                c.errors.push(format!("{}: [queries] {}: {why}", e.at, e.key));
+                c.errors
+                    .push(format!("{}: [queries] {}: {why}", e.at, e.key));
                 ok = false;
             }
         }
@@ -160,9 +161,11 @@ fn queries(c: &mut Checker<'_>) -> Option<Vec<Query>> {
 /// before anything is opened.
 fn query(config_dir: Option<&std::path::Path>, e: &SectionEntry) -> Result<Query, String> {
     if e.key.contains('.') || is_pattern(&e.key) {
-        return Err("a query's name is the target table's name: a plain name without a schema \
+        return Err(
+            "a query's name is the target table's name: a plain name without a schema \
                     or wildcards (DST_SCHEMA says where it goes)"
-            .to_string());
+                .to_string(),
+        );
     }
     let (sql, file) = match e.value.strip_prefix('@') {
         Some(path) => {
@@ -240,17 +243,13 @@ pub(super) fn shaping(c: &mut Checker<'_>, copying: bool) -> Option<Shaping> {
     let exclude_columns = column_patterns(c, "EXCLUDE_COLUMNS");
     let pseudonymize_columns = column_patterns(c, "PSEUDONYMIZE_COLUMNS");
     let pseudonymize_key = c.text("PSEUDONYMIZE_KEY").map(Secret::new);
-    if pseudonymize_columns
-        .as_ref()
-        .is_some_and(|p| !p.is_empty())
-        && pseudonymize_key.is_none()
-    {
+    if pseudonymize_columns.as_ref().is_some_and(|p| !p.is_empty()) && pseudonymize_key.is_none() {
         c.errors.push(
             "PSEUDONYMIZE_COLUMNS is set but PSEUDONYMIZE_KEY is not: set PSEUDONYMIZE_KEY to a \
              long random secret (e.g. the output of `openssl rand -hex 32`), preferably as an \
              environment variable, and keep it: the same key gives the same pseudonyms in every \
              run"
-                .to_string(),
+            .to_string(),
         );
         return None;
     }
@@ -263,3 +262,6 @@ pub(super) fn shaping(c: &mut Checker<'_>, copying: bool) -> Option<Shaping> {
         column_types: column_types?,
     })
 }
+
+#[cfg(test)]
+mod tests;

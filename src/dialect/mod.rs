@@ -174,6 +174,12 @@ pub trait Dialect: Send + Sync {
         format!("SELECT '', {schema}")
     }
 
+    /// A query of `[queries]` as a table expression: `(SELECT ...) s2s_query`, which is what
+    /// it is described, counted, measured and read from.
+    fn query_ref(&self, sql: &str) -> String {
+        format!("({sql}) s2s_query")
+    }
+
     /// How a name from the catalog is written in `SRC_TABLES` (the inverse of
     /// [`Dialect::fold_name`]): a table a pattern matched gets this name in the target.
     fn written_name(&self, catalog_name: &str) -> String {
@@ -188,6 +194,12 @@ pub trait Dialect: Send + Sync {
                 length: None,
                 fixed: false,
             })
+    }
+
+    /// A type as a user writes it (`varchar(7)`, `int`) as the catalog spells it (PostgreSQL:
+    /// `character varying(7)`, `integer`), so that [`Dialect::target_column_type`] knows it.
+    fn catalog_spelling(&self, declared: &str) -> String {
+        declared.trim().to_string()
     }
 
     /// Maps what the driver (and catalog) report to a column type; `Err` says why not.

@@ -167,9 +167,10 @@ impl Dialect for Oracle {
     }
 
     fn catalog_scope_sql(&self, schema: Option<&str>) -> String {
-        let owner = schema.map_or("SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')".to_string(), |s| {
-            self.literal(s)
-        });
+        let owner = schema.map_or(
+            "SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')".to_string(),
+            |s| self.literal(s),
+        );
         format!("SELECT NULL, {owner} FROM DUAL")
     }
 

@@ -16,7 +16,7 @@ use arrow_odbc::arrow::{
     record_batch::RecordBatch,
 };
 
-use super::{ColumnDef, Dialect, DriverTuning};
+use super::{ColumnDef, Dialect, DriverTuning, normalized_type};
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, UnnestArrays};
 use crate::plan::{
@@ -64,6 +64,29 @@ impl Dialect for Postgres {
              ORDER BY a.attnum",
             self.literal(&self.table_ref(schema, table))
         ))
+    }
+
+    fn catalog_spelling(&self, declared: &str) -> String {
+        let d = normalized_type(declared);
+        let (name, args) = d.split_at(d.find('(').unwrap_or(d.len()));
+        let (args, rest) = args.split_at(args.find(')').map_or(0, |i| i + 1));
+        let zone = |with: &str| format!("{}{args} {with} time zone{rest}", &name[..name.len() - 2]);
+        match name {
+            "varchar" => format!("character varying{args}{rest}"),
+            "char" | "bpchar" => format!("character{args}{rest}"),
+            "int" | "int4" => "integer".to_string(),
+            "int8" => "bigint".to_string(),
+            "int2" => "smallint".to_string(),
+            "decimal" => format!("numeric{args}{rest}"),
+            "float" | "float8" => "double precision".to_string(),
+            "float4" => "real".to_string(),
+            "bool" => "boolean".to_string(),
+            "timestamptz" | "timetz" => zone("with"),
+            "timestamp" | "time" if !rest.contains("zone") => {
+                format!("{name}{args} without time zone")
+            }
+            _ => d,
+        }
     }
 
     fn column_type(&self, meta: &ColumnMeta) -> Result<ColumnType, String> {

@@ -98,7 +98,11 @@ pub fn column_names(conn: &Connection, scope: &Scope, table: &str) -> anyhow::Re
     for row in rows {
         let row = row.with_context(|| format!("listing the columns of {table} (SQLColumns)"))?;
         if in_scope(&text(&row.schema), scope) {
-            columns.push((text(&row.table), row.ordinal_position, text(&row.column_name)));
+            columns.push((
+                text(&row.table),
+                row.ordinal_position,
+                text(&row.column_name),
+            ));
         }
     }
     let exact = columns.iter().any(|(t, _, _)| t == table);

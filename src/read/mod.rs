@@ -152,7 +152,7 @@ pub fn describe(
             (table_ref, metas)
         }
         Relation::Query(query) => {
-            let from = format!("({}) s2s_query", query.sql);
+            let from = dialect.query_ref(&query.sql);
             let metas = columns::query_columns(conn, &from)
                 .with_context(|| format!("the query [queries] {} failed", query.name))?;
             let (left_out, metas): (Vec<ColumnMeta>, Vec<ColumnMeta>) = metas

@@ -83,3 +83,6 @@ impl Pseudonymizer {
         Ok(Arc::new(out.finish()))
     }
 }
+
+#[cfg(test)]
+mod tests;

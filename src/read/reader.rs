@@ -81,10 +81,12 @@ impl<'c> BatchReader<'c> {
         };
         let mut arrays = Vec::with_capacity(self.decoders.len());
         for (i, (decoder, pseudonym)) in self.decoders.iter().zip(&self.pseudonyms).enumerate() {
-            let decoded = decoder.decode(buffer.column(i)).and_then(|values| match pseudonym {
-                Some(p) => p.apply(&values),
-                None => Ok(values),
-            });
+            let decoded = decoder
+                .decode(buffer.column(i))
+                .and_then(|values| match pseudonym {
+                    Some(p) => p.apply(&values),
+                    None => Ok(values),
+                });
             arrays.push(decoded.map_err(|e| e.context(format!("column {}", self.names[i])))?);
         }
         Ok(Some(RecordBatch::try_new(self.schema.clone(), arrays)?))
@@ -141,8 +143,13 @@ impl BatchSource for OdbcSource<'_> {
     }
 
     fn describe(&mut self) -> Result<Described, TableError> {
-        let plan = describe(self.conn(), self.endpoint.dialect, self.relation, self.options)
-            .map_err(TableError::source)?;
+        let plan = describe(
+            self.conn(),
+            self.endpoint.dialect,
+            self.relation,
+            self.options,
+        )
+        .map_err(TableError::source)?;
         log::info!(
             "{}: {} columns, {} rows, {} rows per batch",
             self.relation.label(),

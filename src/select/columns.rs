@@ -75,14 +75,20 @@ impl ColumnRules {
     pub fn excluded(&self, relation: &Relation, column: &str) -> bool {
         self.exclude
             .iter()
-            .fold(false, |hit, r| r.matches(relation, Some(column)) || hit)
+            // Every pattern is asked (not just up to the first hit), so each knows it matched.
+            .filter(|r| r.matches(relation, Some(column)))
+            .count()
+            > 0
     }
 
     /// Is the source column `column` of `relation` pseudonymised?
     pub fn pseudonymized(&self, relation: &Relation, column: &str) -> bool {
         self.pseudonymize
             .iter()
-            .fold(false, |hit, r| r.matches(relation, Some(column)) || hit)
+            // Every pattern is asked (not just up to the first hit), so each knows it matched.
+            .filter(|r| r.matches(relation, Some(column)))
+            .count()
+            > 0
     }
 
     /// `PSEUDONYMIZE_KEY`.

@@ -6,7 +6,7 @@ use arrow_odbc::arrow::record_batch::RecordBatch;
 
 use super::{
     CHECK_SUFFIX, COPY_SUFFIX, TargetSpec, ensure_schema, exists, open,
-    table::insert_columns,
+    table::{casts_from_catalog, insert_columns},
     write_plan::{Finish, WritePlan},
 };
 use crate::{odbc, plan::TableShape};
@@ -42,8 +42,8 @@ pub fn sample(
     };
     let copy_ref = d.temporary_table_ref(spec.schema.as_deref(), &spec.suffixed(COPY_SUFFIX));
     let target_ref = spec.table_ref.clone();
-    let (columns, params) = insert_columns(d, shape, &plan.load)?;
-    let (batch, _) = d.prepare_batch(batch, &plan.load)?;
+    let mut load = plan.load.clone();
+    let (batch, _) = d.prepare_batch(batch, &load)?;
     let mut temporary = Vec::new();
     let mut attempt = || -> anyhow::Result<Option<String>> {
         if transactional {
@@ -52,6 +52,7 @@ pub fn sample(
                 &conn,
                 &d.create_table_sql(&sample_ref, &plan.side_columns()),
             )?;
+            casts_from_catalog(&conn, d, spec.schema.as_deref(), &sample_name, &mut load)?;
         } else {
             let created = odbc::execute(
                 &conn,
@@ -69,6 +70,7 @@ pub fn sample(
             }
             temporary.push(sample_ref.clone());
         }
+        let (columns, params) = insert_columns(d, shape, &load)?;
         d.insert_strategy()
             .insert(&conn, &sample_ref, &columns, &params, &batch)
             .context("inserting the sample")?;
@@ -91,7 +93,7 @@ pub fn sample(
         }
         let list = columns
             .iter()
-            .zip(&plan.load)
+            .zip(&load)
             .filter(|(_, c)| add_here || !plan.added.iter().any(|a| a.name == c.target.name))
             .map(|(q, _)| q.as_str())
             .collect::<Vec<_>>()

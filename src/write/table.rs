@@ -49,7 +49,7 @@ impl<'a> TargetTable<'a> {
         let d = spec.dialect;
         let conn = open(spec.connector, d)?;
         ensure_schema(&conn, d, spec.schema.as_deref())?;
-        let plan = plan(&conn, &spec, shape)?;
+        let mut plan = plan(&conn, &spec, shape)?;
         plan.accepted()?;
         for warning in &plan.warnings {
             log::warn!("{}: {warning}", spec.table);
@@ -69,6 +69,7 @@ impl<'a> TargetTable<'a> {
         } else {
             None
         };
+        casts_from_catalog(&conn, d, spec.schema.as_deref(), &spec.side, &mut plan.load)?;
         conn.set_autocommit(false)?;
         let (columns, params) = insert_columns(d, shape, &plan.load)?;
         Ok(TargetTable {
@@ -194,6 +195,38 @@ impl<'a> TargetTable<'a> {
             self.side_table = false;
         }
     }
+}
+
+/// Where the dialect casts each parameter to its column's type (PostgreSQL) but a column's cast
+/// is not known (a `[column-types]` type as written), the catalog of the table just created says
+/// it: `varchar(7)` is cast to `pg_catalog."varchar"`, so that the INSERT checks the length
+/// instead of an explicit cast to `varchar(7)` cutting values short.
+pub(super) fn casts_from_catalog(
+    conn: &Connection,
+    d: &dyn Dialect,
+    schema: Option<&str>,
+    table: &str,
+    load: &mut [LoadColumn],
+) -> anyhow::Result<()> {
+    let casts = d.cast_type(&crate::plan::ColumnType::Int32).is_some();
+    if !casts || load.iter().all(|c| c.target.cast.is_some()) {
+        return Ok(());
+    }
+    let created = odbc::query_text(conn, &d.table_columns_sql(schema, table))
+        .with_context(|| format!("reading the column types of {table} from the catalog"))?;
+    for row in created {
+        let name = row.first().cloned().flatten().unwrap_or_default();
+        if let Some(c) = load
+            .iter_mut()
+            .find(|c| c.target.name == name && c.target.cast.is_none())
+        {
+            c.target.cast = row.get(2).cloned().flatten().filter(|t| !t.is_empty());
+            if let Some(declared) = row.get(1).cloned().flatten() {
+                c.target.column_type = d.target_column_type(&declared);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The side table's column names (quoted) and the SQL of each inserted value, in batch order.

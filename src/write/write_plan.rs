@@ -189,7 +189,8 @@ impl WritePlan {
         let fresh = |target_exists, views| {
             WritePlan::fresh(dialect, shape, target_exists, views, overrides)
         };
-        let matched = |finish| WritePlan::matched(dialect, options, shape, existing, finish, overrides);
+        let matched =
+            |finish| WritePlan::matched(dialect, options, shape, existing, finish, overrides);
         match options.write_mode {
             WriteMode::Replace if existing.views.is_empty() => fresh(true, Vec::new()),
             WriteMode::Replace => {
@@ -436,7 +437,7 @@ fn created(
     let Some(o) = overrides.iter().find(|o| o.names(column)) else {
         return derived;
     };
-    let column_type = dialect.target_column_type(&o.type_sql);
+    let column_type = dialect.target_column_type(&dialect.catalog_spelling(&o.type_sql));
     if let Fit::Warn(why) | Fit::Refuse(why) = fit(&column.column_type, &column_type) {
         warnings.push(format!(
             "{}: {} into {} ([column-types]): {why}",
@@ -454,9 +455,13 @@ fn created(
 /// Do the declared types `a` and `b` name the same type (`varchar(20)` and `character
 /// varying(20)`)?
 fn same_type(dialect: &dyn Dialect, a: &str, b: &str) -> bool {
-    let (ta, tb) = (dialect.target_column_type(a), dialect.target_column_type(b));
-    normalized_type(a) == normalized_type(b)
-        || ta == tb && dialect.faithful_type(a, &ta) && dialect.faithful_type(b, &tb)
+    let (a, b) = (dialect.catalog_spelling(a), dialect.catalog_spelling(b));
+    let (ta, tb) = (
+        dialect.target_column_type(&a),
+        dialect.target_column_type(&b),
+    );
+    normalized_type(&a) == normalized_type(&b)
+        || ta == tb && dialect.faithful_type(&a, &ta) && dialect.faithful_type(&b, &tb)
 }
 
 /// Target columns that no source column goes into.

@@ -61,6 +61,21 @@ SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OP
 -- select with ROW_LIMIT
 SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS" FETCH FIRST 1000 ROWS ONLY;
 
+-- where the catalog lists tables (SRC_TABLES patterns, EXCLUDE_COLUMNS): current schema
+SELECT '', CURRENT_SCHEMA;
+
+-- where the catalog lists tables: SRC_SCHEMA
+SELECT '', 'app';
+
+-- [queries]: describe
+SELECT * FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query WHERE 1 = 0;
+
+-- [queries]: row count
+SELECT COUNT(*) FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query;
+
+-- [queries]: select with ROW_LIMIT
+SELECT "ID", "NAME" FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query FETCH FIRST 1000 ROWS ONLY;
+
 -- swap (table exists)
 DROP TABLE IF EXISTS "stg"."clients";
 

@@ -82,6 +82,21 @@ SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OP
 -- declared types
 SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 'CLIENTS' ORDER BY ORDINAL_POSITION;
 
+-- where the catalog lists tables (SRC_TABLES patterns, EXCLUDE_COLUMNS): current schema
+SELECT DATABASE(), '';
+
+-- where the catalog lists tables: SRC_SCHEMA
+SELECT 'app', '';
+
+-- [queries]: describe
+SELECT * FROM (SELECT c.`ID`, c.`NAME` FROM `app`.`CLIENTS` c WHERE c.`ID` > 10) s2s_query WHERE 1 = 0;
+
+-- [queries]: row count
+SELECT COUNT(*) FROM (SELECT c.`ID`, c.`NAME` FROM `app`.`CLIENTS` c WHERE c.`ID` > 10) s2s_query;
+
+-- [queries]: select with ROW_LIMIT
+SELECT `ID`, `NAME` FROM (SELECT c.`ID`, c.`NAME` FROM `app`.`CLIENTS` c WHERE c.`ID` > 10) s2s_query LIMIT 1000;
+
 -- swap (table exists)
 DROP TABLE IF EXISTS `stg`.`clients_s2s_old`;
 

@@ -70,6 +70,21 @@ SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL"
 -- declared types
 SELECT column_name, data_type || CASE WHEN data_type = 'NUMBER' AND data_precision IS NOT NULL THEN '(' || data_precision || ',' || NVL(data_scale, 0) || ')' WHEN data_type = 'NUMBER' AND data_scale IS NOT NULL THEN '(*,' || data_scale || ')' WHEN data_type = 'FLOAT' THEN '(' || data_precision || ')' WHEN data_type IN ('VARCHAR2', 'NVARCHAR2', 'CHAR', 'NCHAR') THEN '(' || char_length || ')' WHEN data_type = 'RAW' THEN '(' || data_length || ')' ELSE '' END FROM all_tab_columns WHERE owner = 'app' AND table_name = 'CLIENTS' ORDER BY column_id;
 
+-- where the catalog lists tables (SRC_TABLES patterns, EXCLUDE_COLUMNS): current schema
+SELECT NULL, SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') FROM DUAL;
+
+-- where the catalog lists tables: SRC_SCHEMA
+SELECT NULL, 'APP' FROM DUAL;
+
+-- [queries]: describe
+SELECT * FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query WHERE 1 = 0;
+
+-- [queries]: row count
+SELECT COUNT(*) FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query;
+
+-- [queries]: select with ROW_LIMIT
+SELECT "ID", "NAME" FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query FETCH FIRST 1000 ROWS ONLY;
+
 -- swap (table exists) (procedural: not parsed)
 BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
 

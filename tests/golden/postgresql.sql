@@ -76,6 +76,21 @@ SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE"::text, "CODE"::text,
 -- declared types
 SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass('"app"."CLIENTS"') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum;
 
+-- where the catalog lists tables (SRC_TABLES patterns, EXCLUDE_COLUMNS): current schema
+SELECT '', CURRENT_SCHEMA;
+
+-- where the catalog lists tables: SRC_SCHEMA
+SELECT '', 'app';
+
+-- [queries]: describe
+SELECT * FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query WHERE 1 = 0;
+
+-- [queries]: row count
+SELECT COUNT(*) FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query;
+
+-- [queries]: select with ROW_LIMIT
+SELECT "ID", "NAME" FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query LIMIT 1000;
+
 -- swap (table exists)
 DROP TABLE IF EXISTS "stg"."clients";
 

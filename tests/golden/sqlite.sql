@@ -61,6 +61,21 @@ SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCO
 -- declared types
 SELECT name, type FROM pragma_table_info('CLIENTS', 'app') ORDER BY cid;
 
+-- where the catalog lists tables (SRC_TABLES patterns, EXCLUDE_COLUMNS): current schema
+SELECT '', '';
+
+-- where the catalog lists tables: SRC_SCHEMA
+SELECT '', '';
+
+-- [queries]: describe
+SELECT * FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query WHERE 1 = 0;
+
+-- [queries]: row count
+SELECT COUNT(*) FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query;
+
+-- [queries]: select with ROW_LIMIT
+SELECT "ID", "NAME" FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query LIMIT 1000;
+
 -- swap (table exists)
 DROP TABLE IF EXISTS "stg"."clients";
 

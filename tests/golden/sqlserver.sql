@@ -70,6 +70,21 @@ SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OP
 -- select with ROW_LIMIT
 SELECT TOP (1000) [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS];
 
+-- where the catalog lists tables (SRC_TABLES patterns, EXCLUDE_COLUMNS): current schema
+SELECT DB_NAME(), SCHEMA_NAME();
+
+-- where the catalog lists tables: SRC_SCHEMA
+SELECT DB_NAME(), N'app';
+
+-- [queries]: describe
+SELECT * FROM (SELECT c.[ID], c.[NAME] FROM [app].[CLIENTS] c WHERE c.[ID] > 10) s2s_query WHERE 1 = 0;
+
+-- [queries]: row count
+SELECT COUNT(*) FROM (SELECT c.[ID], c.[NAME] FROM [app].[CLIENTS] c WHERE c.[ID] > 10) s2s_query;
+
+-- [queries]: select with ROW_LIMIT
+SELECT TOP (1000) [ID], [NAME] FROM (SELECT c.[ID], c.[NAME] FROM [app].[CLIENTS] c WHERE c.[ID] > 10) s2s_query;
+
 -- swap (table exists) (procedural: not parsed)
 IF OBJECT_ID(N'[stg].[clients]', N'U') IS NOT NULL DROP TABLE [stg].[clients];
 

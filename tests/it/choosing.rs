@@ -40,7 +40,9 @@ pub fn municipal(kind: Kind, tag: &str) -> TestDb {
         "CREATE TABLE zk_relaties (id int NOT NULL, bsn bigint, soort varchar(10)){engine}"
     ));
     db.exec("INSERT INTO zk_relaties VALUES (1, 123456782, 'partner'), (2, NULL, 'kind')");
-    db.exec(&format!("CREATE TABLE zk_log (id int, regel varchar(20)){engine}"));
+    db.exec(&format!(
+        "CREATE TABLE zk_log (id int, regel varchar(20)){engine}"
+    ));
     db.exec("INSERT INTO zk_log VALUES (1, 'x')");
     db.exec(&format!("CREATE TABLE ander (id int){engine}"));
     db.exec(&format!(
@@ -309,9 +311,10 @@ fn a_failing_query_fails_its_table_only_with_the_dbms_message() {
         let run = run(dir.path(), &ini, &[], &[]);
         assert_eq!(run.code, 1, "{mode}: {}", run.output());
         assert!(
-            run.stdout
-                .contains("FAILED: reading the source: the query [queries] kapot failed: ERROR: \
-                           syntax error at or near"),
+            run.stdout.contains(
+                "FAILED: reading the source: the query [queries] kapot failed: ERROR: \
+                           syntax error at or near"
+            ),
             "{mode}: {}",
             run.output()
         );
@@ -354,5 +357,34 @@ fn a_missing_query_file_and_a_name_collision_are_configuration_errors() {
             "nothing is written: {}",
             run.output()
         );
+    }
+}
+
+#[test]
+fn patterns_that_leave_nothing_or_two_tables_for_one_target_stop_before_writing() {
+    let src = municipal(Kind::Postgres, "patnone");
+    src.exec("CREATE TABLE klanten (id int)");
+    let dst = TestDb::new(Kind::Postgres, "patnonedst");
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "SRC_TABLES = geen_*, zk_log\nSRC_TABLES_EXCLUDE = zk_*",
+            "nothing to copy: SRC_TABLES matched no table",
+        ),
+        // `Klanten` and `klanten` are two tables in PostgreSQL, one name in most targets.
+        (
+            "SRC_TABLES = klant*",
+            "Klanten and klanten would both be copied into the target table 'klanten'; leave \
+             one out with SRC_TABLES_EXCLUDE",
+        ),
+    ];
+    for (settings, says) in cases {
+        let ini = ini(dir.path(), &src.ini_keys("SRC"), &dst, settings, "");
+        for args in [&[][..], &["check"][..]] {
+            let run = run(dir.path(), &ini, args, &[]);
+            assert_eq!(run.code, 2, "{settings}: {}", run.output());
+            assert!(run.stderr.contains(says), "{settings}: {}", run.output());
+        }
+        assert!(staging_tables(&dst).is_empty());
     }
 }

@@ -327,7 +327,7 @@ fn admin_connection_string(kind: Kind) -> String {
     }
 }
 
-fn try_admin_exec(kind: Kind, sql: &str) -> Result<(), String> {
+pub fn try_admin_exec(kind: Kind, sql: &str) -> Result<(), String> {
     let conn = env()
         .connect_with_connection_string(
             &admin_connection_string(kind),
@@ -341,6 +341,15 @@ fn try_admin_exec(kind: Kind, sql: &str) -> Result<(), String> {
 
 fn admin_exec(kind: Kind, sql: &str) {
     try_admin_exec(kind, sql).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Runs a statement that returns no rows.
+pub fn exec(connection_string: &str, sql: &str) {
+    let conn = env()
+        .connect_with_connection_string(connection_string, ConnectionOptions::default())
+        .unwrap_or_else(|e| panic!("cannot connect: {e}"));
+    conn.execute(sql, (), None)
+        .unwrap_or_else(|e| panic!("{sql}\nfailed: {e}"));
 }
 
 /// Runs a query and returns every value as text.

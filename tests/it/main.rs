@@ -13,5 +13,6 @@ mod dump;
 mod existing;
 mod python_tool;
 mod reliability;
+mod shaping;
 mod types;
 mod users;

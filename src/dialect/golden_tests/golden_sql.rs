@@ -254,6 +254,31 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
     if let Some(sql) = d.declared_types_sql(Some("app"), "CLIENTS") {
         add("declared types", sql);
     }
+    add(
+        "where the catalog lists tables (SRC_TABLES patterns, EXCLUDE_COLUMNS): current schema",
+        d.catalog_scope_sql(None),
+    );
+    add(
+        "where the catalog lists tables: SRC_SCHEMA",
+        d.catalog_scope_sql(Some(&d.fold_name("app"))),
+    );
+    let query = d.query_ref(&format!(
+        "SELECT c.{id}, c.{name} FROM {source} c WHERE c.{id} > 10",
+        id = d.quote("ID"),
+        name = d.quote("NAME")
+    ));
+    add(
+        "[queries]: describe",
+        format!("SELECT * FROM {query} WHERE 1 = 0"),
+    );
+    add(
+        "[queries]: row count",
+        format!("SELECT COUNT(*) FROM {query}"),
+    );
+    add(
+        "[queries]: select with ROW_LIMIT",
+        d.select_sql(&query, &[d.quote("ID"), d.quote("NAME")], Some(1000)),
+    );
     for sql in d
         .swap(schema, "clients_s2s_new", "clients", true)
         .statements

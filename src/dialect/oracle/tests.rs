@@ -179,3 +179,13 @@ fn oracle_values_are_read_as_exact_text_where_the_driver_would_change_them() {
             .contains("ask the DBA for user STG")
     );
 }
+
+#[test]
+fn catalog_names_are_written_as_a_user_writes_them() {
+    let d = Oracle;
+    assert_eq!(d.written_name("KLANTEN"), "klanten");
+    assert_eq!(d.written_name("KLANTEN_2024"), "klanten_2024");
+    assert_eq!(d.written_name("Klanten"), "Klanten");
+    assert_eq!(d.fold_name(&d.written_name("KLANTEN")), "KLANTEN");
+    assert_eq!(d.written_name("2024"), "2024");
+}

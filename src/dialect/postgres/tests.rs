@@ -199,3 +199,36 @@ fn psqlodbc_settings_reads_and_limits() {
     assert!(!Postgres.faithful_type("citext", &text));
     assert!(!Postgres.faithful_type("integer", &ColumnType::Int64));
 }
+
+#[test]
+fn types_as_users_write_them_are_spelled_as_the_catalog_spells_them() {
+    let d = Postgres;
+    for (written, spelled) in [
+        ("varchar(7)", "character varying(7)"),
+        ("VARCHAR (7)", "character varying(7)"),
+        ("char(64)", "character(64)"),
+        ("int", "integer"),
+        ("int8", "bigint"),
+        ("decimal(10, 2)", "numeric(10,2)"),
+        ("float8", "double precision"),
+        ("bool", "boolean"),
+        ("timestamptz(3)", "timestamp(3) with time zone"),
+        ("timestamp", "timestamp without time zone"),
+        ("time(2)", "time(2) without time zone"),
+        ("timestamp(3) with time zone", "timestamp(3) with time zone"),
+        ("jsonb", "jsonb"),
+    ] {
+        assert_eq!(d.catalog_spelling(written), spelled, "{written}");
+    }
+    assert_eq!(
+        d.target_column_type(&d.catalog_spelling("decimal(10,2)")),
+        crate::plan::decimal(10, 2)
+    );
+    assert_eq!(
+        d.target_column_type(&d.catalog_spelling("varchar(5)")),
+        ColumnType::Text {
+            length: Some(5),
+            fixed: false
+        }
+    );
+}

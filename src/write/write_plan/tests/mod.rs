@@ -217,4 +217,5 @@ fn every_pair_of_types_fits_as_the_table_says() {
     assert_eq!(table.lines().count(), want.lines().count());
 }
 
+mod overrides;
 mod plans;

@@ -44,7 +44,13 @@ fn options(write_mode: WriteMode) -> PlanOptions {
 }
 
 fn plan(write_mode: WriteMode, existing: &ExistingTable) -> WritePlan {
-    WritePlan::new(&Postgres, options(write_mode), &shape(), Some(existing), &[])
+    WritePlan::new(
+        &Postgres,
+        options(write_mode),
+        &shape(),
+        Some(existing),
+        &[],
+    )
 }
 
 #[test]
@@ -227,7 +233,13 @@ fn new_and_missing_columns_follow_the_settings() {
             },
         ],
     };
-    let p = WritePlan::new(&Postgres, options(WriteMode::Append), &strict, Some(&fewer), &[]);
+    let p = WritePlan::new(
+        &Postgres,
+        options(WriteMode::Append),
+        &strict,
+        Some(&fewer),
+        &[],
+    );
     assert!(p.side_columns()[1].nullable && p.added[0].nullable);
     assert_eq!(added.comparison[1].target, "added: character varying(20)");
     assert!(added.accepted().is_ok());

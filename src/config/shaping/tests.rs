@@ -1,0 +1,135 @@
+use super::*;
+use crate::config::{RawValues, Settings};
+
+fn raw(pairs: &[(&str, &str)]) -> RawValues {
+    let mut all = vec![("SRC_DSN", "src"), ("DST_DSN", "dst")];
+    all.extend_from_slice(pairs);
+    RawValues::from_pairs(all)
+}
+
+fn error(raw: &RawValues) -> String {
+    Settings::from_values(raw).unwrap_err().to_string()
+}
+
+#[test]
+fn globs_match_ignoring_case() {
+    assert!(glob_matches("zk_*", "ZK_Adres"));
+    assert!(glob_matches("zk_r?laties", "zk_relaties"));
+    assert!(!glob_matches("zk_r?laties", "zk_rlaties"));
+    assert!(!glob_matches("zk_*", "xzk_a"));
+    assert!(is_pattern("a*") && is_pattern("a?") && !is_pattern("a_b"));
+}
+
+#[test]
+fn column_patterns_are_table_dot_column() {
+    let p = ColumnPattern::parse("*.BSN").unwrap();
+    assert!(p.matches_table(None, "Klanten") && p.matches_column("bsn"));
+    let p = ColumnPattern::parse("zaak.klanten.bsn").unwrap();
+    assert!(p.matches_table(Some("zaak"), "klanten"));
+    assert!(!p.matches_table(None, "klanten"));
+    assert_eq!(
+        ColumnPattern::parse("bsn").unwrap_err(),
+        "'bsn' is not table.column; write *.bsn for a column of every table"
+    );
+    let e = error(&raw(&[
+        ("SRC_TABLES", "a"),
+        ("EXCLUDE_COLUMNS", "a.x,,b.y"),
+    ]));
+    assert!(e.contains("EXCLUDE_COLUMNS = 'a.x,,b.y'"), "{e}");
+    assert!(e.contains("entry 2 is empty"), "{e}");
+}
+
+#[test]
+fn pseudonymising_needs_the_key_which_is_a_secret() {
+    let e = error(&raw(&[
+        ("SRC_TABLES", "a"),
+        ("PSEUDONYMIZE_COLUMNS", "*.bsn"),
+    ]));
+    assert!(
+        e.contains("PSEUDONYMIZE_COLUMNS is set but PSEUDONYMIZE_KEY is not"),
+        "{e}"
+    );
+    let s = Settings::from_values(&raw(&[
+        ("SRC_TABLES", "a"),
+        ("PSEUDONYMIZE_COLUMNS", "*.bsn, b.postcode"),
+        ("PSEUDONYMIZE_KEY", "a-long-and-secret-key"),
+    ]))
+    .unwrap();
+    assert_eq!(s.shaping.pseudonymize_columns.len(), 2);
+    assert_eq!(
+        format!("{:?}", s.shaping.pseudonymize_key),
+        "Some(***)",
+        "Debug never shows it"
+    );
+    assert_eq!(
+        crate::config::secrets::redact("key a-long-and-secret-key"),
+        "key ***"
+    );
+}
+
+#[test]
+fn queries_come_inline_or_from_a_file_beside_the_ini() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sql")).unwrap();
+    std::fs::write(
+        dir.path().join("sql/b.sql"),
+        "\u{feff}SELECT 2 AS y\nFROM t ;\n\n",
+    )
+    .unwrap();
+    let mut values =
+        raw(&[]).with_section("queries", [("a", "SELECT 1 AS x;"), ("B", "@sql/b.sql")]);
+    values.config_dir = Some(dir.path().to_path_buf());
+    let s = Settings::from_values(&values).unwrap();
+    assert!(s.tables.is_empty(), "SRC_TABLES may be left out");
+    let q = &s.shaping.queries;
+    assert_eq!(
+        (q[0].name.as_str(), q[0].sql.as_str()),
+        ("a", "SELECT 1 AS x")
+    );
+    assert_eq!(
+        (q[1].name.as_str(), q[1].sql.as_str()),
+        ("B", "SELECT 2 AS y\nFROM t")
+    );
+    assert_eq!(q[1].file, Some(dir.path().join("sql/b.sql")));
+}
+
+#[test]
+fn bad_queries_and_overrides_are_configuration_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut values = raw(&[("SRC_TABLES", "klanten")])
+        .with_section(
+            "queries",
+            [("weg", "@geen.sql"), ("s.q", "SELECT 1"), ("leeg", ";")],
+        )
+        .with_section("column-types", [("postcode", "varchar(6)"), ("*.x", "int")]);
+    values.config_dir = Some(dir.path().to_path_buf());
+    let e = error(&values);
+    for says in [
+        "[queries] weg: cannot read the query file",
+        "[queries] s.q: a query's name is the target table's name",
+        "[queries] leeg: the query is empty",
+        "[column-types] postcode: expected table.column = TYPE",
+        "[column-types] *.x: expected table.column = TYPE",
+    ] {
+        assert!(e.contains(says), "{says}\n{e}");
+    }
+    let collision =
+        raw(&[("SRC_TABLES", "klanten")]).with_section("queries", [("KLANTEN", "SELECT 1")]);
+    assert!(error(&collision).contains(
+        "[queries] KLANTEN and the table klanten of SRC_TABLES would both be copied into the \
+         target table 'KLANTEN'; rename the query"
+    ));
+}
+
+#[test]
+fn srctables_patterns_are_kept_for_the_catalog_and_not_in_schemas() {
+    let s = Settings::from_values(&raw(&[("SRC_TABLES", "zk_*, zk_*, s.a?, b")])).unwrap();
+    assert!(s.tables[0].is_pattern() && s.tables[2].is_pattern() && !s.tables[3].is_pattern());
+    let e = error(&raw(&[("SRC_TABLES", "s*.a")]));
+    assert!(
+        e.contains("wildcards (* and ?) match table names only"),
+        "{e}"
+    );
+    let e = error(&raw(&[]));
+    assert!(e.contains("or give queries in [queries]"), "{e}");
+}

@@ -1,0 +1,586 @@
+//! Shaping what is copied: `EXCLUDE_COLUMNS` (never selected: a reading user without the right to
+//! select the column can still copy the table), `PSEUDONYMIZE_COLUMNS` (hex HMAC-SHA-256 equal to
+//! one computed here, equal across tables, NULL kept, also in the Parquet parts), `[column-types]`
+//! overrides, and the bad inputs around them; PostgreSQL, MariaDB and SQLite sources, DIRECT and
+//! DUMP.
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use crate::{
+    choosing::{ini, klanten_in, municipal, run},
+    common::{Kind, TestDb, ValueKind, try_admin_exec},
+};
+
+const KEY: &str = "d3b07384d113edec49eaa6238ad5ff00-test-key";
+
+/// The pseudonym of `value`, computed here with the RustCrypto crates directly.
+fn hmac_hex(value: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(KEY.as_bytes()).unwrap();
+    mac.update(value.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A login that may read every column of `Klanten` except `geboren`; dropped at the end.
+struct Reader {
+    kind: Kind,
+    name: String,
+    /// The source database, where its grants are.
+    source: String,
+}
+
+impl Reader {
+    fn new(src: &TestDb) -> Reader {
+        let reader = Reader {
+            kind: src.kind,
+            name: format!("s2s_reader_{}", std::process::id()),
+            source: src.connection_string(),
+        };
+        reader.remove();
+        let name = &reader.name;
+        match src.kind {
+            Kind::Postgres => {
+                src.exec(&format!("CREATE ROLE {name} LOGIN"));
+                src.exec(&format!(
+                    "GRANT SELECT (id, naam, bsn, postcode) ON \"Klanten\" TO {name}"
+                ));
+            }
+            Kind::MariaDb => {
+                for host in ["%", "localhost", "127.0.0.1"] {
+                    src.exec(&format!("CREATE USER '{name}'@'{host}'"));
+                    src.exec(&format!(
+                        "GRANT SELECT (id, naam, bsn, postcode) ON {}.`Klanten` TO \
+                         '{name}'@'{host}'",
+                        src.name
+                    ));
+                }
+            }
+            Kind::Sqlite => unreachable!("SQLite has no users"),
+        }
+        reader
+    }
+
+    /// The INI lines that connect as this login.
+    fn ini_keys(&self, src: &TestDb) -> String {
+        let admin = match self.kind {
+            Kind::Postgres => "SRC_USERNAME = postgres",
+            _ => "SRC_USERNAME = root",
+        };
+        src.ini_keys("SRC")
+            .replace(admin, &format!("SRC_USERNAME = {}", self.name))
+    }
+
+    /// Drops the login (and, in PostgreSQL, first its grants in the source database).
+    fn remove(&self) {
+        match self.kind {
+            Kind::Postgres => {
+                let exists = !crate::common::query(
+                    &self.source,
+                    &format!("SELECT 1 FROM pg_roles WHERE rolname = '{}'", self.name),
+                )
+                .is_empty();
+                if exists {
+                    crate::common::exec(&self.source, &format!("DROP OWNED BY {}", self.name));
+                    let _ = try_admin_exec(self.kind, &format!("DROP ROLE {}", self.name));
+                }
+            }
+            _ => {
+                for host in ["%", "localhost", "127.0.0.1"] {
+                    let _ = try_admin_exec(
+                        self.kind,
+                        &format!("DROP USER IF EXISTS '{}'@'{host}'", self.name),
+                    );
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            self.remove();
+        }
+    }
+}
+
+#[test]
+fn excluded_columns_are_never_selected_from_postgres() {
+    excluded_columns_never_selected(Kind::Postgres);
+}
+
+#[test]
+fn excluded_columns_are_never_selected_from_mariadb() {
+    excluded_columns_never_selected(Kind::MariaDb);
+}
+
+/// The reading user may not select `geboren`: copying `Klanten` fails without
+/// `EXCLUDE_COLUMNS` and succeeds with it, so the column was never selected.
+fn excluded_columns_never_selected(kind: Kind) {
+    let src = municipal(kind, "excl");
+    let reader = Reader::new(&src);
+    let dst = TestDb::new(Kind::Postgres, &format!("excl{}", kind.tag()));
+    let dir = tempfile::tempdir().unwrap();
+    let source = reader.ini_keys(&src);
+    let plain = ini(dir.path(), &source, &dst, "SRC_TABLES = Klanten", "");
+    let refused = run(dir.path(), &plain, &[], &[]);
+    assert_eq!(refused.code, 1, "{}", refused.output());
+    assert!(
+        refused.output().to_lowercase().contains("denied"),
+        "{}",
+        refused.output()
+    );
+    for mode in ["DIRECT", "DUMP"] {
+        let ini = ini(
+            dir.path(),
+            &source,
+            &dst,
+            &format!("SRC_TABLES = Klanten\nEXCLUDE_COLUMNS = *.GEBOREN\nTRANSFER_MODE = {mode}"),
+            "",
+        );
+        let copied = run(dir.path(), &ini, &[], &[]);
+        assert_eq!(copied.code, 0, "{mode}: {}", copied.output());
+        let columns: Vec<String> = dst
+            .column_types(Some("staging"), "Klanten")
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(columns, ["id", "naam", "bsn", "postcode"], "{mode}");
+        let kept = [
+            ("id", ValueKind::Integer),
+            ("naam", ValueKind::Text),
+            ("bsn", ValueKind::Text),
+            ("postcode", ValueKind::Text),
+        ];
+        assert_eq!(
+            dst.canonical_rows(Some("staging"), "Klanten", &kept, "id"),
+            src.canonical_rows(None, "Klanten", &kept, "id"),
+            "{mode}"
+        );
+        let check = run(dir.path(), &ini, &["check"], &[]);
+        assert_eq!(check.code, 0, "{}", check.output());
+        // MariaDB's catalog shows a user only the columns they may select: for this reader,
+        // `geboren` is not there at all (and the pattern matches no column it can see).
+        let says = match kind {
+            Kind::MariaDb => "WARNING: EXCLUDE_COLUMNS: '*.GEBOREN' matches no column",
+            _ => "left out (EXCLUDE_COLUMNS, never selected): geboren",
+        };
+        assert!(check.stdout.contains(says), "{}", check.output());
+    }
+}
+
+/// `Klanten.bsn` is text and `zk_relaties.bsn` an integer: the same number gets the same
+/// pseudonym in both (the HMAC of its text), so the staging tables still join on it.
+fn pseudonyms_from(kind: Kind) {
+    let src = municipal(kind, "pseu");
+    let dst = TestDb::new(Kind::Postgres, &format!("pseu{}", kind.tag()));
+    let dir = tempfile::tempdir().unwrap();
+    for mode in ["DIRECT", "DUMP"] {
+        let ini = ini(
+            dir.path(),
+            &src.ini_keys("SRC"),
+            &dst,
+            &format!(
+                "SRC_TABLES = Klanten, zk_relaties\nPSEUDONYMIZE_COLUMNS = *.BSN\n\
+                 TRANSFER_MODE = {mode}"
+            ),
+            "",
+        );
+        let run = run(
+            dir.path(),
+            &ini,
+            &["--set", "LOG_LEVEL=DEBUG"],
+            &[("PSEUDONYMIZE_KEY", KEY)],
+        );
+        assert_eq!(run.code, 0, "{mode}: {}", run.output());
+        assert!(!run.output().contains(KEY), "the key was printed");
+        let bsn = [("id", ValueKind::Integer), ("bsn", ValueKind::Text)];
+        let expected = |rows: &[(&str, Option<&str>)]| -> Vec<Vec<Option<String>>> {
+            rows.iter()
+                .map(|(id, v)| vec![Some(id.to_string()), v.map(hmac_hex)])
+                .collect()
+        };
+        assert_eq!(
+            dst.canonical_rows(Some("staging"), "Klanten", &bsn, "id"),
+            expected(&[
+                ("1", Some("123456782")),
+                ("2", None),
+                ("3", Some("111222333"))
+            ]),
+            "{mode}"
+        );
+        assert_eq!(
+            dst.canonical_rows(Some("staging"), "zk_relaties", &bsn, "id"),
+            expected(&[("1", Some("123456782")), ("2", None)]),
+            "{mode}"
+        );
+        let joined = dst.query(
+            "SELECT k.id, r.soort FROM staging.\"Klanten\" k JOIN staging.zk_relaties r ON \
+             r.bsn = k.bsn",
+        );
+        assert_eq!(
+            joined,
+            vec![vec![Some("1".to_string()), Some("partner".to_string())]]
+        );
+        for table in ["Klanten", "zk_relaties"] {
+            let types = dst.column_types(Some("staging"), table);
+            let bsn = types.iter().find(|(c, _)| c == "bsn").unwrap();
+            assert_eq!(
+                bsn.1, "character(64)",
+                "{table}: the type says what it holds"
+            );
+        }
+    }
+}
+
+#[test]
+fn pseudonyms_are_hmac_sha256_equal_across_tables_from_postgres() {
+    pseudonyms_from(Kind::Postgres);
+}
+
+#[test]
+fn pseudonyms_are_hmac_sha256_equal_across_tables_from_mariadb() {
+    pseudonyms_from(Kind::MariaDb);
+}
+
+#[test]
+fn pseudonyms_are_hmac_sha256_equal_across_tables_from_sqlite() {
+    pseudonyms_from(Kind::Sqlite);
+}
+
+#[test]
+fn the_parquet_parts_of_a_dump_hold_only_the_pseudonyms() {
+    use arrow_odbc::arrow::array::AsArray;
+    let src = municipal(Kind::Sqlite, "pseupq");
+    let dst = TestDb::new(Kind::Postgres, "pseupqdst");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = ini(
+        dir.path(),
+        &src.ini_keys("SRC"),
+        &dst,
+        &format!(
+            "SRC_TABLES = Klanten\nPSEUDONYMIZE_COLUMNS = klanten.bsn\nPSEUDONYMIZE_KEY = {KEY}"
+        ),
+        "",
+    );
+    let run = run(dir.path(), &ini, &["dump"], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let part = dir.path().join("data/Klanten_part0000.parquet");
+    let file = std::fs::File::open(&part).unwrap_or_else(|e| panic!("{}: {e}", part.display()));
+    let bytes = std::fs::read(&part).unwrap();
+    assert!(
+        !bytes.windows(9).any(|w| w == b"123456782"),
+        "a BSN is in the part file"
+    );
+    let reader =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let mut values = Vec::new();
+    for batch in reader.build().unwrap() {
+        let batch = batch.unwrap();
+        let bsn = batch.column_by_name("bsn").unwrap().as_string::<i32>();
+        values.extend(bsn.iter().map(|v| v.map(str::to_string)));
+    }
+    assert_eq!(
+        values,
+        [
+            Some(hmac_hex("123456782")),
+            None,
+            Some(hmac_hex("111222333"))
+        ]
+    );
+    assert!(!run.output().contains(KEY), "the key was printed");
+}
+
+#[test]
+fn pseudonymising_needs_a_key_which_is_never_shown() {
+    let src = municipal(Kind::Sqlite, "pseukey");
+    let dst = TestDb::new(Kind::Postgres, "pseukeydst");
+    let dir = tempfile::tempdir().unwrap();
+    let without = ini(
+        dir.path(),
+        &src.ini_keys("SRC"),
+        &dst,
+        "SRC_TABLES = Klanten\nPSEUDONYMIZE_COLUMNS = *.bsn",
+        "",
+    );
+    let run1 = run(dir.path(), &without, &[], &[]);
+    assert_eq!(run1.code, 2, "{}", run1.output());
+    assert!(
+        run1.stderr
+            .contains("PSEUDONYMIZE_COLUMNS is set but PSEUDONYMIZE_KEY is not"),
+        "{}",
+        run1.output()
+    );
+    assert!(!dst.has_table(Some("staging"), "Klanten"));
+    // In the file and in the environment, different: the warning that the file wins masks both.
+    let with = ini(
+        dir.path(),
+        &src.ini_keys("SRC"),
+        &dst,
+        &format!("SRC_TABLES = Klanten\nPSEUDONYMIZE_COLUMNS = *.bsn\nPSEUDONYMIZE_KEY = {KEY}"),
+        "",
+    );
+    let other = "another-secret-key-value-0123456789";
+    for args in [&["check"][..], &["--set", "LOG_LEVEL=DEBUG"][..]] {
+        let run2 = run(dir.path(), &with, args, &[("PSEUDONYMIZE_KEY", other)]);
+        assert_eq!(run2.code, 0, "{}", run2.output());
+        assert!(
+            run2.stderr.contains("PSEUDONYMIZE_KEY = ***"),
+            "{}",
+            run2.output()
+        );
+        assert!(!run2.output().contains(KEY) && !run2.output().contains(other));
+    }
+}
+
+#[test]
+fn column_patterns_that_match_nothing_are_named() {
+    let src = municipal(Kind::Postgres, "nomatch");
+    let dst = TestDb::new(Kind::Postgres, "nomatchdst");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = ini(
+        dir.path(),
+        &src.ini_keys("SRC"),
+        &dst,
+        &format!(
+            "SRC_TABLES = Klanten\nEXCLUDE_COLUMNS = klanten.bestaat_niet, geen_tabel.x\n\
+             PSEUDONYMIZE_COLUMNS = *.bsn_oud\nPSEUDONYMIZE_KEY = {KEY}"
+        ),
+        "",
+    );
+    for args in [&[][..], &["check"][..]] {
+        let run = run(dir.path(), &ini, args, &[]);
+        assert_eq!(run.code, 0, "{}", run.output());
+        for says in [
+            "EXCLUDE_COLUMNS: 'klanten.bestaat_niet' matches no column of the tables it names",
+            "EXCLUDE_COLUMNS: 'geen_tabel.x' matches none of the tables copied",
+            "PSEUDONYMIZE_COLUMNS: '*.bsn_oud' matches no column of the tables it names",
+        ] {
+            assert!(run.output().contains(says), "{says}: {}", run.output());
+        }
+    }
+    assert_eq!(dst.count(Some("staging"), "Klanten"), 3);
+}
+
+/// `[column-types]` into PostgreSQL and MariaDB targets: the target gets the types as written
+/// and casts the values; DIRECT and DUMP.
+fn overrides_into(target: Kind) {
+    let src = municipal(Kind::Sqlite, &format!("ovr{}", target.tag()));
+    let dst = TestDb::new(target, "ovrdst");
+    let schema = dst.staging_schema();
+    let dir = tempfile::tempdir().unwrap();
+    let sections = "[column-types]\nKlanten.postcode = varchar(7)\nklanten.ID = bigint\n\
+                    zk_adres.huisnummer = decimal(10,2)\n";
+    for mode in ["DIRECT", "DUMP"] {
+        let ini = ini(
+            dir.path(),
+            &src.ini_keys("SRC"),
+            &dst,
+            &format!("SRC_TABLES = Klanten, zk_adres\nTRANSFER_MODE = {mode}"),
+            sections,
+        );
+        let run = run(dir.path(), &ini, &[], &[]);
+        assert_eq!(run.code, 0, "{mode}: {}", run.output());
+        let types = dst.column_types(schema.as_deref(), "Klanten");
+        let of = |types: &[(String, String)], c: &str| {
+            types.iter().find(|(n, _)| n == c).unwrap().1.clone()
+        };
+        let adres = dst.column_types(schema.as_deref(), "zk_adres");
+        match target {
+            Kind::Postgres => {
+                assert_eq!(of(&types, "postcode"), "character varying(7)");
+                assert_eq!(of(&types, "id"), "bigint");
+                assert_eq!(of(&adres, "huisnummer"), "numeric(10,2)");
+            }
+            _ => {
+                assert_eq!(of(&types, "postcode"), "varchar(7)");
+                assert!(of(&types, "id").starts_with("bigint"), "{types:?}");
+                assert_eq!(of(&adres, "huisnummer"), "decimal(10,2)");
+            }
+        }
+        let columns = [
+            ("id", ValueKind::Integer),
+            ("postcode", ValueKind::Text),
+            ("naam", ValueKind::Text),
+        ];
+        assert_eq!(
+            dst.canonical_rows(schema.as_deref(), "Klanten", &columns, "id"),
+            src.canonical_rows(None, "Klanten", &columns, "id"),
+            "{mode}"
+        );
+        assert_eq!(
+            dst.canonical_rows(
+                schema.as_deref(),
+                "zk_adres",
+                &[
+                    ("id", ValueKind::Integer),
+                    ("huisnummer", ValueKind::Decimal)
+                ],
+                "id"
+            ),
+            [
+                [Some("10".to_string()), Some("5".to_string())],
+                [Some("11".to_string()), Some("12".to_string())],
+                [Some("12".to_string()), None]
+            ]
+        );
+    }
+    let check = run(
+        dir.path(),
+        &ini(
+            dir.path(),
+            &src.ini_keys("SRC"),
+            &dst,
+            "SRC_TABLES = Klanten, zk_adres",
+            sections,
+        ),
+        &["check"],
+        &[],
+    );
+    assert_eq!(check.code, 0, "{}", check.output());
+    assert!(
+        check
+            .stdout
+            .contains("[column-types]: postcode = varchar(7), ID = bigint"),
+        "{}",
+        check.output()
+    );
+}
+
+#[test]
+fn column_type_overrides_into_postgres() {
+    overrides_into(Kind::Postgres);
+}
+
+#[test]
+fn column_type_overrides_into_mariadb() {
+    overrides_into(Kind::MariaDb);
+}
+
+#[test]
+fn bad_column_type_overrides_are_refused_before_writing() {
+    let src = municipal(Kind::Postgres, "ovrbad");
+    let dst = TestDb::new(Kind::Postgres, "ovrbaddst");
+    let dir = tempfile::tempdir().unwrap();
+    // A column the source does not have (here: one EXCLUDE_COLUMNS leaves out): that table
+    // fails before anything is written; the other is copied.
+    let ini1 = ini(
+        dir.path(),
+        &src.ini_keys("SRC"),
+        &dst,
+        "SRC_TABLES = Klanten, zk_adres\nEXCLUDE_COLUMNS = klanten.geboren",
+        "[column-types]\nklanten.geboren = date\n",
+    );
+    for args in [&["check"][..], &[][..]] {
+        let run1 = run(dir.path(), &ini1, args, &[]);
+        assert_eq!(run1.code, 1, "{}", run1.output());
+        assert!(
+            run1.stdout.contains(
+                "[column-types] klanten.geboren: the source has no column geboren (its \
+                 columns: id, naam, bsn, postcode)"
+            ),
+            "{}",
+            run1.output()
+        );
+    }
+    assert!(!dst.has_table(Some("staging"), "Klanten"));
+    assert_eq!(dst.count(Some("staging"), "zk_adres"), 3);
+    // A table that is not copied: a configuration error.
+    let ini2 = ini(
+        dir.path(),
+        &src.ini_keys("SRC"),
+        &dst,
+        "SRC_TABLES = zk_adres",
+        "[column-types]\nklanten.postcode = varchar(7)\n",
+    );
+    let run2 = run(dir.path(), &ini2, &[], &[]);
+    assert_eq!(run2.code, 2, "{}", run2.output());
+    assert!(
+        run2.stderr
+            .contains("[column-types] klanten.postcode: no such table is copied"),
+        "{}",
+        run2.output()
+    );
+    // A type too small for the values: check warns, and the target's cast fails the table with
+    // its own message; the table keeps what it held.
+    let ini3 = ini(
+        dir.path(),
+        &src.ini_keys("SRC"),
+        &dst,
+        "SRC_TABLES = zk_adres",
+        "[column-types]\nzk_adres.straat = varchar(5)\n",
+    );
+    let check = run(dir.path(), &ini3, &["check"], &[]);
+    assert!(
+        check
+            .stdout
+            .contains("straat: character varying(40) into varchar(5) ([column-types])"),
+        "{}",
+        check.output()
+    );
+    let run3 = run(dir.path(), &ini3, &[], &[]);
+    assert_eq!(run3.code, 1, "{}", run3.output());
+    assert!(
+        run3.stdout
+            .contains("value too long for type character varying(5)"),
+        "{}",
+        run3.output()
+    );
+    assert_eq!(dst.count(Some("staging"), "zk_adres"), 3);
+    assert_eq!(
+        dst.column_types(Some("staging"), "zk_adres")[2].1,
+        "character varying(40)"
+    );
+}
+
+#[test]
+fn check_shows_the_tables_patterns_matched_and_how_each_is_shaped() {
+    let src = municipal(Kind::Postgres, "chk");
+    let dst = TestDb::new(Kind::Postgres, "chkdst");
+    let dir = tempfile::tempdir().unwrap();
+    let klanten = klanten_in(Kind::Postgres);
+    let ini = ini(
+        dir.path(),
+        &src.ini_keys("SRC"),
+        &dst,
+        &format!(
+            "SRC_TABLES = k*, zk_*\nSRC_TABLES_EXCLUDE = zk_log, zk_v*\nEXCLUDE_COLUMNS = \
+             *.geboren\nPSEUDONYMIZE_COLUMNS = *.bsn\nPSEUDONYMIZE_KEY = {KEY}"
+        ),
+        &format!(
+            "[queries]\nnamen = SELECT id, naam, bsn, geboren FROM {klanten}\n\n\
+             [column-types]\nzk_adres.huisnummer = bigint\n"
+        ),
+    );
+    let check = run(dir.path(), &ini, &["check"], &[]);
+    assert_eq!(check.code, 0, "{}", check.output());
+    for says in [
+        "SRC_TABLES: 'k*' matches 1 table in schema public: Klanten",
+        "SRC_TABLES: 'zk_*' matches 4 tables in schema public: zk_adres, zk_log, zk_relaties, \
+         zk_v_namen",
+        "SRC_TABLES_EXCLUDE leaves out 2 tables: zk_log, zk_v_namen",
+        "copying 4 tables: Klanten, zk_adres, zk_relaties, namen (query)",
+        "table namen (query) -> \"staging\".\"namen\": 3 rows, 3 columns",
+        "pseudonymised (PSEUDONYMIZE_COLUMNS: hex HMAC-SHA-256): bsn",
+        "\"bsn\" character(64)",
+        "[column-types]: huisnummer = bigint",
+        "\"huisnummer\" bigint",
+        "4 table(s) checked: 4 can be copied, 0 cannot; nothing was written",
+    ] {
+        assert!(check.stdout.contains(says), "{says}: {}", check.output());
+    }
+    assert_eq!(
+        check
+            .stdout
+            .matches("left out (EXCLUDE_COLUMNS, never selected): geboren")
+            .count(),
+        2,
+        "Klanten and the query: {}",
+        check.output()
+    );
+    assert!(!dst.has_table(Some("staging"), "Klanten"));
+}
