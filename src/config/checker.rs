@@ -271,7 +271,7 @@ pub(super) fn tables(c: &mut Checker<'_>, has_queries: bool) -> Option<Vec<Table
             }
             None => (None, entry.to_string()),
         };
-        if schema.as_deref().is_some_and(super::shaping::is_pattern) {
+        if schema.as_deref().is_some_and(super::glob::is_pattern) {
             c.fail(
                 "SRC_TABLES",
                 &text,

@@ -7,6 +7,7 @@
 //! before any connection is opened or anything is written.
 
 mod checker;
+mod glob;
 pub mod ini;
 pub mod keys;
 mod raw;
@@ -179,7 +180,7 @@ pub struct TableName {
 impl TableName {
     /// Is the name a pattern (`*`, `?`) to match against the source's catalog?
     pub fn is_pattern(&self) -> bool {
-        shaping::is_pattern(&self.name)
+        glob::is_pattern(&self.name)
     }
 }
 

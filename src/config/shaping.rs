@@ -5,19 +5,8 @@
 
 use std::path::PathBuf;
 
-use wildmatch::WildMatch;
-
+pub use super::glob::{glob_matches, is_pattern};
 use super::{Secret, checker::Checker, ini::SectionEntry};
-
-/// Does `text` hold a glob wildcard (`*` or `?`)?
-pub fn is_pattern(text: &str) -> bool {
-    text.contains(['*', '?'])
-}
-
-/// Does the glob `pattern` (`*` any text, `?` one character) match `text`, ignoring case?
-pub fn glob_matches(pattern: &str, text: &str) -> bool {
-    WildMatch::new_case_insensitive(pattern).matches(text)
-}
 
 /// A query of `[queries]`: its result is copied into the table `name`.
 #[derive(Debug, Clone, PartialEq, Eq)]

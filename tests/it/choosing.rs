@@ -2,8 +2,6 @@
 //! names, views), `SRC_TABLES_EXCLUDE`, and queries of `[queries]` (inline and `@file.sql`), from
 //! PostgreSQL, MariaDB and SQLite sources, in DIRECT and DUMP, with the copied values compared.
 
-use std::path::Path;
-
 use crate::common::{Kind, Run, TestDb, ValueKind, run_tool};
 
 /// A municipal application's tables: `Klanten` (mixed case), `zk_adres`, `zk_relaties`, a log
@@ -60,28 +58,70 @@ pub fn klanten_in(kind: Kind) -> &'static str {
     }
 }
 
-/// An INI file from `src` into `dst`'s staging schema with `settings` lines and more sections.
-pub fn ini(dir: &Path, src_keys: &str, dst: &TestDb, settings: &str, sections: &str) -> String {
-    let schema = dst
-        .staging_schema()
-        .map(|s| format!("DST_SCHEMA = {s}\n"))
-        .unwrap_or_default();
-    let text = format!(
-        "[database-source]\n{src_keys}\n[database-destination]\n{}{schema}\n[settings]\n\
-         {settings}\n\n{sections}\n[logging]\nLOG_LEVEL = INFO\n",
-        dst.ini_keys("DST"),
-    );
-    let path = dir.join("config.ini");
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
+/// A source, a target and a working folder: one test's setting.
+pub struct Case {
+    pub src: TestDb,
+    pub dst: TestDb,
+    pub dir: tempfile::TempDir,
+    /// The `[database-source]` lines (another login's, for some tests).
+    pub source_keys: String,
 }
 
-/// Runs the tool with `args` and the INI at `ini`.
-pub fn run(dir: &Path, ini: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut all = args.to_vec();
-    all.extend(["--config", ini]);
-    run_tool(dir, &all, env)
+impl Case {
+    /// The municipal application in a `source` database, and an empty `target`.
+    pub fn new(source: Kind, target: Kind, tag: &str) -> Case {
+        Case::with(municipal(source, tag), target, tag)
+    }
+
+    /// `src` as the source, and an empty `target`.
+    pub fn with(src: TestDb, target: Kind, tag: &str) -> Case {
+        Case {
+            dst: TestDb::new(target, &format!("{tag}dst")),
+            source_keys: src.ini_keys("SRC"),
+            src,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// Writes the INI file (into the target's staging schema) with `settings` lines and more
+    /// sections; returns its path.
+    pub fn ini(&self, settings: &str, sections: &str) -> String {
+        let schema = self
+            .dst
+            .staging_schema()
+            .map(|s| format!("DST_SCHEMA = {s}\n"))
+            .unwrap_or_default();
+        let text = format!(
+            "[database-source]\n{}\n[database-destination]\n{}{schema}\n[settings]\n\
+             {settings}\n\n{sections}\n[logging]\nLOG_LEVEL = INFO\n",
+            self.source_keys,
+            self.dst.ini_keys("DST"),
+        );
+        let path = self.dir.path().join("config.ini");
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    /// Runs the tool with `args` and the INI at `ini`, in the working folder.
+    pub fn run(&self, ini: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut all = args.to_vec();
+        all.extend(["--config", ini]);
+        run_tool(self.dir.path(), &all, env)
+    }
 }
+
+/// One test per source DBMS, each calling `$body(kind)`.
+macro_rules! per_source {
+    ($body:ident: $($name:ident = $kind:expr),+ $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                $body($kind);
+            }
+        )+
+    };
+}
+pub(crate) use per_source;
 
 /// The tables in the staging schema of `dst` (PostgreSQL).
 fn staging_tables(dst: &TestDb) -> Vec<String> {
@@ -101,26 +141,22 @@ fn text_rows(rows: &[&[Option<&str>]]) -> Vec<Vec<Option<String>>> {
 }
 
 fn patterns_from(kind: Kind) {
-    let src = municipal(kind, "pat");
-    let dst = TestDb::new(Kind::Postgres, &format!("pat{}", kind.tag()));
-    let dir = tempfile::tempdir().unwrap();
+    let case = Case::new(kind, Kind::Postgres, "pat");
+    let (src, dst) = (&case.src, &case.dst);
     for mode in ["DIRECT", "DUMP"] {
-        let ini = ini(
-            dir.path(),
-            &src.ini_keys("SRC"),
-            &dst,
+        let ini = case.ini(
             &format!(
                 "SRC_TABLES = KLANT*, zk_*, zk_r?laties, geen_*\nSRC_TABLES_EXCLUDE = *_LOG\n\
                  TRANSFER_MODE = {mode}"
             ),
             "",
         );
-        let run = run(dir.path(), &ini, &[], &[]);
+        let run = case.run(&ini, &[], &[]);
         assert_eq!(run.code, 0, "{mode}: {}", run.output());
         // Mixed-case names keep their case; the view is copied; zk_relaties (matched twice)
         // once; the log table and the unmatched table are not.
         assert_eq!(
-            staging_tables(&dst),
+            staging_tables(dst),
             ["Klanten", "zk_adres", "zk_relaties", "zk_v_namen"],
             "{mode}: {}",
             run.output()
@@ -165,20 +201,11 @@ fn patterns_from(kind: Kind) {
     }
 }
 
-#[test]
-fn patterns_pick_tables_and_views_from_postgres() {
-    patterns_from(Kind::Postgres);
-}
-
-#[test]
-fn patterns_pick_tables_and_views_from_mariadb() {
-    patterns_from(Kind::MariaDb);
-}
-
-#[test]
-fn patterns_pick_tables_and_views_from_sqlite() {
-    patterns_from(Kind::Sqlite);
-}
+per_source!(patterns_from:
+    patterns_pick_tables_and_views_from_postgres = Kind::Postgres,
+    patterns_pick_tables_and_views_from_mariadb = Kind::MariaDb,
+    patterns_pick_tables_and_views_from_sqlite = Kind::Sqlite,
+);
 
 #[test]
 fn patterns_look_in_src_schema_and_in_the_schema_written_with_them() {
@@ -190,28 +217,22 @@ fn patterns_look_in_src_schema_and_in_the_schema_written_with_them() {
     // `_` is a wildcard in the catalog functions' arguments: zaak_2 must not be listed for zaak.
     src.exec("CREATE TABLE public.zk_c (id int)");
     src.exec("INSERT INTO zaak.zk_a VALUES (1)");
-    let dst = TestDb::new(Kind::Postgres, "patschemadst");
-    let dir = tempfile::tempdir().unwrap();
-    let ini = ini(
-        dir.path(),
-        &format!("{}SRC_SCHEMA = zaak\n", src.ini_keys("SRC")),
-        &dst,
-        "SRC_TABLES = zk_*, zaak_2.zk_*",
-        "",
-    );
-    let run = run(dir.path(), &ini, &[], &[]);
+    let mut case = Case::with(src, Kind::Postgres, "patschema");
+    case.source_keys.push_str("SRC_SCHEMA = zaak\n");
+    let dst = &case.dst;
+    let ini = case.ini("SRC_TABLES = zk_*, zaak_2.zk_*", "");
+    let run = case.run(&ini, &[], &[]);
     assert_eq!(run.code, 0, "{}", run.output());
-    assert_eq!(staging_tables(&dst), ["zk_a", "zk_b"], "{}", run.output());
+    assert_eq!(staging_tables(dst), ["zk_a", "zk_b"], "{}", run.output());
     assert_eq!(dst.count(Some("staging"), "zk_a"), 1);
 }
 
 fn queries_from(kind: Kind) {
-    let src = municipal(kind, "qry");
-    let dst = TestDb::new(Kind::Postgres, &format!("qry{}", kind.tag()));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("sql")).unwrap();
+    let case = Case::new(kind, Kind::Postgres, "qry");
+    let dst = &case.dst;
+    std::fs::create_dir(case.dir.path().join("sql")).unwrap();
     std::fs::write(
-        dir.path().join("sql/adressen.sql"),
+        case.dir.path().join("sql/adressen.sql"),
         "-- streets with a house number\nSELECT id, straat, huisnummer\nFROM zk_adres\nWHERE \
          huisnummer IS NOT NULL;\n",
     )
@@ -233,14 +254,8 @@ fn queries_from(kind: Kind) {
     for mode in ["DIRECT", "DUMP"] {
         // Queries alone (no SRC_TABLES), and next to a table.
         for tables in ["", "SRC_TABLES = zk_relaties\n"] {
-            let ini = ini(
-                dir.path(),
-                &src.ini_keys("SRC"),
-                &dst,
-                &format!("{tables}TRANSFER_MODE = {mode}"),
-                &sections,
-            );
-            let run = run(dir.path(), &ini, &[], &[]);
+            let ini = case.ini(&format!("{tables}TRANSFER_MODE = {mode}"), &sections);
+            let run = case.run(&ini, &[], &[]);
             assert_eq!(run.code, 0, "{mode} {tables}: {}", run.output());
             assert_eq!(
                 dst.canonical_rows(Some("staging"), "klant_adres", &columns, "id"),
@@ -267,48 +282,29 @@ fn queries_from(kind: Kind) {
             );
         }
         // ROW_LIMIT limits a query's rows like a table's.
-        let ini = ini(
-            dir.path(),
-            &src.ini_keys("SRC"),
-            &dst,
-            &format!("TRANSFER_MODE = {mode}\nROW_LIMIT = 1"),
-            &sections,
-        );
-        let run = run(dir.path(), &ini, &[], &[]);
+        let ini = case.ini(&format!("TRANSFER_MODE = {mode}\nROW_LIMIT = 1"), &sections);
+        let run = case.run(&ini, &[], &[]);
         assert_eq!(run.code, 0, "{}", run.output());
         assert_eq!(dst.count(Some("staging"), "klant_adres"), 1, "{mode}");
     }
 }
 
-#[test]
-fn queries_copy_a_join_with_a_where_from_postgres() {
-    queries_from(Kind::Postgres);
-}
-
-#[test]
-fn queries_copy_a_join_with_a_where_from_mariadb() {
-    queries_from(Kind::MariaDb);
-}
-
-#[test]
-fn queries_copy_a_join_with_a_where_from_sqlite() {
-    queries_from(Kind::Sqlite);
-}
+per_source!(queries_from:
+    queries_copy_a_join_with_a_where_from_postgres = Kind::Postgres,
+    queries_copy_a_join_with_a_where_from_mariadb = Kind::MariaDb,
+    queries_copy_a_join_with_a_where_from_sqlite = Kind::Sqlite,
+);
 
 #[test]
 fn a_failing_query_fails_its_table_only_with_the_dbms_message() {
-    let src = municipal(Kind::Postgres, "qbad");
-    let dst = TestDb::new(Kind::Postgres, "qbaddst");
-    let dir = tempfile::tempdir().unwrap();
+    let case = Case::new(Kind::Postgres, Kind::Postgres, "qbad");
+    let dst = &case.dst;
     for mode in ["DIRECT", "DUMP"] {
-        let ini = ini(
-            dir.path(),
-            &src.ini_keys("SRC"),
-            &dst,
+        let ini = case.ini(
             &format!("SRC_TABLES = zk_adres\nTRANSFER_MODE = {mode}"),
             "[queries]\nkapot = SELEC id FROM zk_adres\n",
         );
-        let run = run(dir.path(), &ini, &[], &[]);
+        let run = case.run(&ini, &[], &[]);
         assert_eq!(run.code, 1, "{mode}: {}", run.output());
         assert!(
             run.stdout.contains(
@@ -325,9 +321,8 @@ fn a_failing_query_fails_its_table_only_with_the_dbms_message() {
 
 #[test]
 fn a_missing_query_file_and_a_name_collision_are_configuration_errors() {
-    let src = municipal(Kind::Sqlite, "qcfg");
-    let dst = TestDb::new(Kind::Postgres, "qcfgdst");
-    let dir = tempfile::tempdir().unwrap();
+    let case = Case::new(Kind::Sqlite, Kind::Postgres, "qcfg");
+    let dst = &case.dst;
     let cases = [
         (
             "SRC_TABLES = zk_adres",
@@ -348,8 +343,8 @@ fn a_missing_query_file_and_a_name_collision_are_configuration_errors() {
         ),
     ];
     for (settings, sections, says) in cases {
-        let ini = ini(dir.path(), &src.ini_keys("SRC"), &dst, settings, sections);
-        let run = run(dir.path(), &ini, &[], &[]);
+        let ini = case.ini(settings, sections);
+        let run = case.run(&ini, &[], &[]);
         assert_eq!(run.code, 2, "{sections}: {}", run.output());
         assert!(run.stderr.contains(says), "{sections}: {}", run.output());
         assert!(
@@ -362,10 +357,9 @@ fn a_missing_query_file_and_a_name_collision_are_configuration_errors() {
 
 #[test]
 fn patterns_that_leave_nothing_or_two_tables_for_one_target_stop_before_writing() {
-    let src = municipal(Kind::Postgres, "patnone");
-    src.exec("CREATE TABLE klanten (id int)");
-    let dst = TestDb::new(Kind::Postgres, "patnonedst");
-    let dir = tempfile::tempdir().unwrap();
+    let case = Case::new(Kind::Postgres, Kind::Postgres, "patnone");
+    case.src.exec("CREATE TABLE klanten (id int)");
+    let dst = &case.dst;
     let cases = [
         (
             "SRC_TABLES = geen_*, zk_log\nSRC_TABLES_EXCLUDE = zk_*",
@@ -379,12 +373,12 @@ fn patterns_that_leave_nothing_or_two_tables_for_one_target_stop_before_writing(
         ),
     ];
     for (settings, says) in cases {
-        let ini = ini(dir.path(), &src.ini_keys("SRC"), &dst, settings, "");
+        let ini = case.ini(settings, "");
         for args in [&[][..], &["check"][..]] {
-            let run = run(dir.path(), &ini, args, &[]);
+            let run = case.run(&ini, args, &[]);
             assert_eq!(run.code, 2, "{settings}: {}", run.output());
             assert!(run.stderr.contains(says), "{settings}: {}", run.output());
         }
-        assert!(staging_tables(&dst).is_empty());
+        assert!(staging_tables(dst).is_empty());
     }
 }

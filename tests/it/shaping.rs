@@ -8,7 +8,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 use crate::{
-    choosing::{ini, klanten_in, municipal, run},
+    choosing::{Case, klanten_in, per_source},
     common::{Kind, TestDb, ValueKind, try_admin_exec},
 };
 
@@ -108,26 +108,21 @@ impl Drop for Reader {
     }
 }
 
-#[test]
-fn excluded_columns_are_never_selected_from_postgres() {
-    excluded_columns_never_selected(Kind::Postgres);
-}
-
-#[test]
-fn excluded_columns_are_never_selected_from_mariadb() {
-    excluded_columns_never_selected(Kind::MariaDb);
-}
+per_source!(excluded_columns_never_selected:
+    excluded_columns_are_never_selected_from_postgres = Kind::Postgres,
+    excluded_columns_are_never_selected_from_mariadb = Kind::MariaDb,
+);
 
 /// The reading user may not select `geboren`: copying `Klanten` fails without
 /// `EXCLUDE_COLUMNS` and succeeds with it, so the column was never selected.
 fn excluded_columns_never_selected(kind: Kind) {
-    let src = municipal(kind, "excl");
-    let reader = Reader::new(&src);
-    let dst = TestDb::new(Kind::Postgres, &format!("excl{}", kind.tag()));
-    let dir = tempfile::tempdir().unwrap();
-    let source = reader.ini_keys(&src);
-    let plain = ini(dir.path(), &source, &dst, "SRC_TABLES = Klanten", "");
-    let refused = run(dir.path(), &plain, &[], &[]);
+    let mut case = Case::new(kind, Kind::Postgres, "excl");
+    // Dropped before the databases: its grants go with it first.
+    let reader = Reader::new(&case.src);
+    case.source_keys = reader.ini_keys(&case.src);
+    let (src, dst) = (&case.src, &case.dst);
+    let plain = case.ini("SRC_TABLES = Klanten", "");
+    let refused = case.run(&plain, &[], &[]);
     assert_eq!(refused.code, 1, "{}", refused.output());
     assert!(
         refused.output().to_lowercase().contains("denied"),
@@ -135,14 +130,11 @@ fn excluded_columns_never_selected(kind: Kind) {
         refused.output()
     );
     for mode in ["DIRECT", "DUMP"] {
-        let ini = ini(
-            dir.path(),
-            &source,
-            &dst,
+        let ini = case.ini(
             &format!("SRC_TABLES = Klanten\nEXCLUDE_COLUMNS = *.GEBOREN\nTRANSFER_MODE = {mode}"),
             "",
         );
-        let copied = run(dir.path(), &ini, &[], &[]);
+        let copied = case.run(&ini, &[], &[]);
         assert_eq!(copied.code, 0, "{mode}: {}", copied.output());
         let columns: Vec<String> = dst
             .column_types(Some("staging"), "Klanten")
@@ -161,7 +153,7 @@ fn excluded_columns_never_selected(kind: Kind) {
             src.canonical_rows(None, "Klanten", &kept, "id"),
             "{mode}"
         );
-        let check = run(dir.path(), &ini, &["check"], &[]);
+        let check = case.run(&ini, &["check"], &[]);
         assert_eq!(check.code, 0, "{}", check.output());
         // MariaDB's catalog shows a user only the columns they may select: for this reader,
         // `geboren` is not there at all (and the pattern matches no column it can see).
@@ -176,22 +168,17 @@ fn excluded_columns_never_selected(kind: Kind) {
 /// `Klanten.bsn` is text and `zk_relaties.bsn` an integer: the same number gets the same
 /// pseudonym in both (the HMAC of its text), so the staging tables still join on it.
 fn pseudonyms_from(kind: Kind) {
-    let src = municipal(kind, "pseu");
-    let dst = TestDb::new(Kind::Postgres, &format!("pseu{}", kind.tag()));
-    let dir = tempfile::tempdir().unwrap();
+    let case = Case::new(kind, Kind::Postgres, "pseu");
+    let dst = &case.dst;
     for mode in ["DIRECT", "DUMP"] {
-        let ini = ini(
-            dir.path(),
-            &src.ini_keys("SRC"),
-            &dst,
+        let ini = case.ini(
             &format!(
                 "SRC_TABLES = Klanten, zk_relaties\nPSEUDONYMIZE_COLUMNS = *.BSN\n\
                  TRANSFER_MODE = {mode}"
             ),
             "",
         );
-        let run = run(
-            dir.path(),
+        let run = case.run(
             &ini,
             &["--set", "LOG_LEVEL=DEBUG"],
             &[("PSEUDONYMIZE_KEY", KEY)],
@@ -237,39 +224,25 @@ fn pseudonyms_from(kind: Kind) {
     }
 }
 
-#[test]
-fn pseudonyms_are_hmac_sha256_equal_across_tables_from_postgres() {
-    pseudonyms_from(Kind::Postgres);
-}
-
-#[test]
-fn pseudonyms_are_hmac_sha256_equal_across_tables_from_mariadb() {
-    pseudonyms_from(Kind::MariaDb);
-}
-
-#[test]
-fn pseudonyms_are_hmac_sha256_equal_across_tables_from_sqlite() {
-    pseudonyms_from(Kind::Sqlite);
-}
+per_source!(pseudonyms_from:
+    pseudonyms_are_hmac_sha256_equal_across_tables_from_postgres = Kind::Postgres,
+    pseudonyms_are_hmac_sha256_equal_across_tables_from_mariadb = Kind::MariaDb,
+    pseudonyms_are_hmac_sha256_equal_across_tables_from_sqlite = Kind::Sqlite,
+);
 
 #[test]
 fn the_parquet_parts_of_a_dump_hold_only_the_pseudonyms() {
     use arrow_odbc::arrow::array::AsArray;
-    let src = municipal(Kind::Sqlite, "pseupq");
-    let dst = TestDb::new(Kind::Postgres, "pseupqdst");
-    let dir = tempfile::tempdir().unwrap();
-    let ini = ini(
-        dir.path(),
-        &src.ini_keys("SRC"),
-        &dst,
+    let case = Case::new(Kind::Sqlite, Kind::Postgres, "pseupq");
+    let ini = case.ini(
         &format!(
             "SRC_TABLES = Klanten\nPSEUDONYMIZE_COLUMNS = klanten.bsn\nPSEUDONYMIZE_KEY = {KEY}"
         ),
         "",
     );
-    let run = run(dir.path(), &ini, &["dump"], &[]);
+    let run = case.run(&ini, &["dump"], &[]);
     assert_eq!(run.code, 0, "{}", run.output());
-    let part = dir.path().join("data/Klanten_part0000.parquet");
+    let part = case.dir.path().join("data/Klanten_part0000.parquet");
     let file = std::fs::File::open(&part).unwrap_or_else(|e| panic!("{}: {e}", part.display()));
     let bytes = std::fs::read(&part).unwrap();
     assert!(
@@ -297,17 +270,10 @@ fn the_parquet_parts_of_a_dump_hold_only_the_pseudonyms() {
 
 #[test]
 fn pseudonymising_needs_a_key_which_is_never_shown() {
-    let src = municipal(Kind::Sqlite, "pseukey");
-    let dst = TestDb::new(Kind::Postgres, "pseukeydst");
-    let dir = tempfile::tempdir().unwrap();
-    let without = ini(
-        dir.path(),
-        &src.ini_keys("SRC"),
-        &dst,
-        "SRC_TABLES = Klanten\nPSEUDONYMIZE_COLUMNS = *.bsn",
-        "",
-    );
-    let run1 = run(dir.path(), &without, &[], &[]);
+    let case = Case::new(Kind::Sqlite, Kind::Postgres, "pseukey");
+    let dst = &case.dst;
+    let without = case.ini("SRC_TABLES = Klanten\nPSEUDONYMIZE_COLUMNS = *.bsn", "");
+    let run1 = case.run(&without, &[], &[]);
     assert_eq!(run1.code, 2, "{}", run1.output());
     assert!(
         run1.stderr
@@ -317,16 +283,13 @@ fn pseudonymising_needs_a_key_which_is_never_shown() {
     );
     assert!(!dst.has_table(Some("staging"), "Klanten"));
     // In the file and in the environment, different: the warning that the file wins masks both.
-    let with = ini(
-        dir.path(),
-        &src.ini_keys("SRC"),
-        &dst,
+    let with = case.ini(
         &format!("SRC_TABLES = Klanten\nPSEUDONYMIZE_COLUMNS = *.bsn\nPSEUDONYMIZE_KEY = {KEY}"),
         "",
     );
     let other = "another-secret-key-value-0123456789";
     for args in [&["check"][..], &["--set", "LOG_LEVEL=DEBUG"][..]] {
-        let run2 = run(dir.path(), &with, args, &[("PSEUDONYMIZE_KEY", other)]);
+        let run2 = case.run(&with, args, &[("PSEUDONYMIZE_KEY", other)]);
         assert_eq!(run2.code, 0, "{}", run2.output());
         assert!(
             run2.stderr.contains("PSEUDONYMIZE_KEY = ***"),
@@ -339,13 +302,9 @@ fn pseudonymising_needs_a_key_which_is_never_shown() {
 
 #[test]
 fn column_patterns_that_match_nothing_are_named() {
-    let src = municipal(Kind::Postgres, "nomatch");
-    let dst = TestDb::new(Kind::Postgres, "nomatchdst");
-    let dir = tempfile::tempdir().unwrap();
-    let ini = ini(
-        dir.path(),
-        &src.ini_keys("SRC"),
-        &dst,
+    let case = Case::new(Kind::Postgres, Kind::Postgres, "nomatch");
+    let dst = &case.dst;
+    let ini = case.ini(
         &format!(
             "SRC_TABLES = Klanten\nEXCLUDE_COLUMNS = klanten.bestaat_niet, geen_tabel.x\n\
              PSEUDONYMIZE_COLUMNS = *.bsn_oud\nPSEUDONYMIZE_KEY = {KEY}"
@@ -353,7 +312,7 @@ fn column_patterns_that_match_nothing_are_named() {
         "",
     );
     for args in [&[][..], &["check"][..]] {
-        let run = run(dir.path(), &ini, args, &[]);
+        let run = case.run(&ini, args, &[]);
         assert_eq!(run.code, 0, "{}", run.output());
         for says in [
             "EXCLUDE_COLUMNS: 'klanten.bestaat_niet' matches no column of the tables it names",
@@ -369,21 +328,17 @@ fn column_patterns_that_match_nothing_are_named() {
 /// `[column-types]` into PostgreSQL and MariaDB targets: the target gets the types as written
 /// and casts the values; DIRECT and DUMP.
 fn overrides_into(target: Kind) {
-    let src = municipal(Kind::Sqlite, &format!("ovr{}", target.tag()));
-    let dst = TestDb::new(target, "ovrdst");
+    let case = Case::new(Kind::Sqlite, target, "ovr");
+    let (src, dst) = (&case.src, &case.dst);
     let schema = dst.staging_schema();
-    let dir = tempfile::tempdir().unwrap();
     let sections = "[column-types]\nKlanten.postcode = varchar(7)\nklanten.ID = bigint\n\
                     zk_adres.huisnummer = decimal(10,2)\n";
     for mode in ["DIRECT", "DUMP"] {
-        let ini = ini(
-            dir.path(),
-            &src.ini_keys("SRC"),
-            &dst,
+        let ini = case.ini(
             &format!("SRC_TABLES = Klanten, zk_adres\nTRANSFER_MODE = {mode}"),
             sections,
         );
-        let run = run(dir.path(), &ini, &[], &[]);
+        let run = case.run(&ini, &[], &[]);
         assert_eq!(run.code, 0, "{mode}: {}", run.output());
         let types = dst.column_types(schema.as_deref(), "Klanten");
         let of = |types: &[(String, String)], c: &str| {
@@ -429,15 +384,8 @@ fn overrides_into(target: Kind) {
             ]
         );
     }
-    let check = run(
-        dir.path(),
-        &ini(
-            dir.path(),
-            &src.ini_keys("SRC"),
-            &dst,
-            "SRC_TABLES = Klanten, zk_adres",
-            sections,
-        ),
+    let check = case.run(
+        &case.ini("SRC_TABLES = Klanten, zk_adres", sections),
         &["check"],
         &[],
     );
@@ -451,32 +399,23 @@ fn overrides_into(target: Kind) {
     );
 }
 
-#[test]
-fn column_type_overrides_into_postgres() {
-    overrides_into(Kind::Postgres);
-}
-
-#[test]
-fn column_type_overrides_into_mariadb() {
-    overrides_into(Kind::MariaDb);
-}
+per_source!(overrides_into:
+    column_type_overrides_into_postgres = Kind::Postgres,
+    column_type_overrides_into_mariadb = Kind::MariaDb,
+);
 
 #[test]
 fn bad_column_type_overrides_are_refused_before_writing() {
-    let src = municipal(Kind::Postgres, "ovrbad");
-    let dst = TestDb::new(Kind::Postgres, "ovrbaddst");
-    let dir = tempfile::tempdir().unwrap();
+    let case = Case::new(Kind::Postgres, Kind::Postgres, "ovrbad");
+    let dst = &case.dst;
     // A column the source does not have (here: one EXCLUDE_COLUMNS leaves out): that table
     // fails before anything is written; the other is copied.
-    let ini1 = ini(
-        dir.path(),
-        &src.ini_keys("SRC"),
-        &dst,
+    let ini1 = case.ini(
         "SRC_TABLES = Klanten, zk_adres\nEXCLUDE_COLUMNS = klanten.geboren",
         "[column-types]\nklanten.geboren = date\n",
     );
     for args in [&["check"][..], &[][..]] {
-        let run1 = run(dir.path(), &ini1, args, &[]);
+        let run1 = case.run(&ini1, args, &[]);
         assert_eq!(run1.code, 1, "{}", run1.output());
         assert!(
             run1.stdout.contains(
@@ -490,14 +429,11 @@ fn bad_column_type_overrides_are_refused_before_writing() {
     assert!(!dst.has_table(Some("staging"), "Klanten"));
     assert_eq!(dst.count(Some("staging"), "zk_adres"), 3);
     // A table that is not copied: a configuration error.
-    let ini2 = ini(
-        dir.path(),
-        &src.ini_keys("SRC"),
-        &dst,
+    let ini2 = case.ini(
         "SRC_TABLES = zk_adres",
         "[column-types]\nklanten.postcode = varchar(7)\n",
     );
-    let run2 = run(dir.path(), &ini2, &[], &[]);
+    let run2 = case.run(&ini2, &[], &[]);
     assert_eq!(run2.code, 2, "{}", run2.output());
     assert!(
         run2.stderr
@@ -507,14 +443,11 @@ fn bad_column_type_overrides_are_refused_before_writing() {
     );
     // A type too small for the values: check warns, and the target's cast fails the table with
     // its own message; the table keeps what it held.
-    let ini3 = ini(
-        dir.path(),
-        &src.ini_keys("SRC"),
-        &dst,
+    let ini3 = case.ini(
         "SRC_TABLES = zk_adres",
         "[column-types]\nzk_adres.straat = varchar(5)\n",
     );
-    let check = run(dir.path(), &ini3, &["check"], &[]);
+    let check = case.run(&ini3, &["check"], &[]);
     assert!(
         check
             .stdout
@@ -522,7 +455,7 @@ fn bad_column_type_overrides_are_refused_before_writing() {
         "{}",
         check.output()
     );
-    let run3 = run(dir.path(), &ini3, &[], &[]);
+    let run3 = case.run(&ini3, &[], &[]);
     assert_eq!(run3.code, 1, "{}", run3.output());
     assert!(
         run3.stdout
@@ -539,14 +472,10 @@ fn bad_column_type_overrides_are_refused_before_writing() {
 
 #[test]
 fn check_shows_the_tables_patterns_matched_and_how_each_is_shaped() {
-    let src = municipal(Kind::Postgres, "chk");
-    let dst = TestDb::new(Kind::Postgres, "chkdst");
-    let dir = tempfile::tempdir().unwrap();
+    let case = Case::new(Kind::Postgres, Kind::Postgres, "chk");
+    let dst = &case.dst;
     let klanten = klanten_in(Kind::Postgres);
-    let ini = ini(
-        dir.path(),
-        &src.ini_keys("SRC"),
-        &dst,
+    let ini = case.ini(
         &format!(
             "SRC_TABLES = k*, zk_*\nSRC_TABLES_EXCLUDE = zk_log, zk_v*\nEXCLUDE_COLUMNS = \
              *.geboren\nPSEUDONYMIZE_COLUMNS = *.bsn\nPSEUDONYMIZE_KEY = {KEY}"
@@ -556,7 +485,7 @@ fn check_shows_the_tables_patterns_matched_and_how_each_is_shaped() {
              [column-types]\nzk_adres.huisnummer = bigint\n"
         ),
     );
-    let check = run(dir.path(), &ini, &["check"], &[]);
+    let check = case.run(&ini, &["check"], &[]);
     assert_eq!(check.code, 0, "{}", check.output());
     for says in [
         "SRC_TABLES: 'k*' matches 1 table in schema public: Klanten",
