@@ -6,7 +6,7 @@ use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 use clap::{Args, Parser, Subcommand};
 use source_to_staging::{
     ConfigError, ConfigSources, RawValues, RunReport, Settings, check, choose_driver,
-    config::{Purpose, Side, secrets},
+    config::{Purpose, Side, TransferMode, secrets},
     data_sources, dump, installed_drivers, interrupt, load, logging,
     report::JsonReport,
 };
@@ -264,10 +264,12 @@ impl Invocation<'_> {
             log::warn!("unknown configuration key {key} is ignored");
         }
         let settings = load_settings(raw, purpose)?;
-        let modes = (
-            settings.transfer_mode.to_string(),
-            settings.write_mode.to_string(),
-        );
+        // `dump` and `load` are the two steps of DUMP, whatever TRANSFER_MODE says.
+        let transfer_mode = match action {
+            Action::Dump | Action::Load(_) => TransferMode::Dump,
+            _ => settings.transfer_mode,
+        };
+        let modes = (transfer_mode.to_string(), settings.write_mode.to_string());
         interrupt::set_modes(&modes.0, &modes.1);
         self.modes = Some(modes);
         if let Err(e) = interrupt::install() {

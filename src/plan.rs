@@ -289,6 +289,33 @@ pub struct Column {
     pub source_type: String,
 }
 
+/// Hex digits of one pseudonym (HMAC-SHA-256: 32 bytes).
+pub const PSEUDONYM_LENGTH: u32 = 64;
+
+/// What a pseudonymised column holds: exactly 64 hex digits.
+const PSEUDONYM_TYPE: ColumnType = ColumnType::Text {
+    length: Some(PSEUDONYM_LENGTH),
+    fixed: true,
+};
+
+/// How a pseudonymised column's source type ends (in `check`, and in a dump's manifest, where
+/// `load` finds it).
+const PSEUDONYMISED: &str = "(pseudonymised)";
+
+impl Column {
+    /// Makes it a column of pseudonyms (`PSEUDONYMIZE_COLUMNS`): 64 hex digits, and its source
+    /// type says so.
+    pub fn pseudonymise(&mut self) {
+        self.column_type = PSEUDONYM_TYPE;
+        self.source_type = format!("{} {PSEUDONYMISED}", self.source_type);
+    }
+
+    /// Does it hold pseudonyms?
+    pub fn is_pseudonym(&self) -> bool {
+        self.column_type == PSEUDONYM_TYPE && self.source_type.ends_with(PSEUDONYMISED)
+    }
+}
+
 /// The columns of one table, in source order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TableShape {

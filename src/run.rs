@@ -16,7 +16,7 @@ use crate::{
     pipeline::in_parallel,
     read::{OdbcSource, ReadOptions},
     report::{RunReport, TableReport},
-    select::{self, Relation, Selection},
+    select::{self, ColumnRules, Relation, Selection},
     spool::{self, Manifest, ManifestTable, PartSink, PartsSource, SpoolOptions},
     write::{TargetSpec, TargetTable, WriteOptions},
 };
@@ -223,6 +223,21 @@ pub fn load(settings: &Settings, manifest_path: &Path) -> anyhow::Result<RunRepo
             "[column-types] {}: the manifest {} has no such table",
             unknown.join(", "),
             manifest_path.display()
+        ))
+        .into());
+    }
+    let rules = ColumnRules::new(&settings.shaping, None);
+    let disagreements: Vec<String> = manifest
+        .tables
+        .iter()
+        .flat_map(|t| rules.disagreements(&t.target_table, &t.columns))
+        .collect();
+    if !disagreements.is_empty() {
+        return Err(ConfigError::new(format!(
+            "the files of {} were not dumped with these settings: {}; dump them again with \
+             these settings (or load them with the settings they were dumped with)",
+            manifest_path.display(),
+            disagreements.join("; ")
         ))
         .into());
     }

@@ -169,7 +169,16 @@ impl IniFile {
                 let entries = sections.entry(name.clone()).or_default();
                 for (key, value) in properties.iter() {
                     let key = key.trim();
-                    if entries.iter().any(|e| e.key.eq_ignore_ascii_case(key)) {
+                    if let Some(belongs) = keys::section_of(&key.to_ascii_uppercase()) {
+                        // A setting below [queries] (a section header forgotten or misplaced)
+                        // would be taken for a query, its value sent to the source as SQL.
+                        errors.push(format!(
+                            "{}: {} is in section [{name}], but belongs in [{belongs}]; move it \
+                             there (keys of [{name}] name tables)",
+                            at(key),
+                            key.to_ascii_uppercase()
+                        ));
+                    } else if entries.iter().any(|e| e.key.eq_ignore_ascii_case(key)) {
                         errors.push(format!(
                             "{}: [{name}] {key} is set more than once; keep one",
                             at(key)

@@ -167,7 +167,7 @@ fn next_password_attribute(text: &str) -> Option<(&str, &str, &str)> {
         let word_start = !text[..at]
             .chars()
             .next_back()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
         let after_name = &text[at + name.len()..];
         let after_spaces = after_name.trim_start();
         if word_start && let Some(value) = after_spaces.strip_prefix('=') {

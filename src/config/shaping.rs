@@ -177,7 +177,7 @@ fn query(config_dir: Option<&std::path::Path>, e: &SectionEntry) -> Result<Query
         }
         None => (e.value.clone(), None),
     };
-    let sql = sql.trim().trim_end_matches(';').trim_end().to_string();
+    let sql = statement(&sql);
     if sql.is_empty() {
         return Err("the query is empty; write a SELECT statement".to_string());
     }
@@ -186,6 +186,24 @@ fn query(config_dir: Option<&std::path::Path>, e: &SectionEntry) -> Result<Query
         sql,
         file,
     })
+}
+
+/// The statement of a query's text: without trailing blank and `--` comment lines, so that a
+/// `;` before them is found, and without that `;`.
+fn statement(text: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    while lines.last().is_some_and(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with("--")
+    }) {
+        lines.pop();
+    }
+    lines
+        .join("\n")
+        .trim()
+        .trim_end_matches(';')
+        .trim_end()
+        .to_string()
 }
 
 /// `[column-types]`: `table.column = TYPE`.
@@ -217,13 +235,19 @@ fn column_types(c: &mut Checker<'_>) -> Option<Vec<TypeOverride>> {
     ok.then_some(overrides)
 }
 
-/// Everything of [`Shaping`]; `copying` is false for `load`, which reads no source (only the
-/// type overrides matter then).
+/// Everything of [`Shaping`]; `copying` is false for `load`, which reads no source (the type
+/// overrides matter then, and the column patterns, which the files must agree with).
 pub(super) fn shaping(c: &mut Checker<'_>, copying: bool) -> Option<Shaping> {
     let column_types = column_types(c);
     if !copying {
+        // `load` reads no source: no key is needed, but the column patterns are, to check that
+        // the files were shaped as configured.
+        let exclude_columns = column_patterns(c, "EXCLUDE_COLUMNS");
+        let pseudonymize_columns = column_patterns(c, "PSEUDONYMIZE_COLUMNS");
         return Some(Shaping {
             column_types: column_types?,
+            exclude_columns: exclude_columns?,
+            pseudonymize_columns: pseudonymize_columns?,
             ..Shaping::default()
         });
     }

@@ -175,9 +175,10 @@ pub trait Dialect: Send + Sync {
     }
 
     /// A query of `[queries]` as a table expression: `(SELECT ...) s2s_query`, which is what
-    /// it is described, counted, measured and read from.
+    /// it is described, counted, measured and read from. The query stands on lines of its own,
+    /// so a `--` comment at its end does not swallow the parenthesis.
     fn query_ref(&self, sql: &str) -> String {
-        format!("({sql}) s2s_query")
+        format!("(\n{sql}\n) s2s_query")
     }
 
     /// How a name from the catalog is written in `SRC_TABLES` (the inverse of

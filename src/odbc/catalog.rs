@@ -52,10 +52,11 @@ fn text<const N: usize>(v: &VarCharArray<N>) -> String {
 }
 
 /// Is a `TABLE_TYPE` one whose rows a user would copy (not a system table, synonym or index)?
+/// psqlODBC calls a materialized view `MATVIEW`.
 fn copyable(kind: &str) -> bool {
     matches!(
         kind.trim().to_ascii_uppercase().as_str(),
-        "TABLE" | "BASE TABLE" | "VIEW" | "MATERIALIZED VIEW" | "FOREIGN TABLE"
+        "TABLE" | "BASE TABLE" | "VIEW" | "MATERIALIZED VIEW" | "MATVIEW" | "FOREIGN TABLE"
     )
 }
 

@@ -155,6 +155,12 @@ pub(super) fn check_unique_names(columns: &[Column]) -> anyhow::Result<()> {
     let mut seen = HashMap::new();
     for c in columns {
         if let Some(other) = seen.insert(c.name.clone(), c.source_name.clone()) {
+            if other == c.source_name {
+                bail!(
+                    "two columns are both named '{other}'; give them different names (AS in a \
+                     query)"
+                );
+            }
             bail!(
                 "columns '{other}' and '{}' both become '{}' in the target; set \
                  LOWERCASE_COLUMNS = false",

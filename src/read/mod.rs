@@ -26,7 +26,7 @@ mod size;
 
 use columns::{catalog_columns, check_unique_names, describe_columns};
 use decode::Decoder;
-use pseudonym::{PSEUDONYM_TYPE, Pseudonymizer};
+use pseudonym::Pseudonymizer;
 pub use reader::{BatchReader, OdbcSource};
 use size::{buffer_bytes, count_and_measure};
 
@@ -75,7 +75,10 @@ impl From<&Settings> for ReadOptions {
             max_text_size: s.max_text_size,
             max_binary_size: s.max_binary_size,
             batch_memory: s.batch_memory,
-            columns: Arc::new(ColumnRules::new(&s.shaping)),
+            columns: Arc::new(ColumnRules::new(
+                &s.shaping,
+                s.source.as_ref().and_then(|s| s.schema.as_deref()),
+            )),
         }
     }
 }
@@ -153,8 +156,22 @@ pub fn describe(
         }
         Relation::Query(query) => {
             let from = dialect.query_ref(&query.sql);
+            log::debug!("{}: read as SELECT ... FROM {from}", relation.label());
             let metas = columns::query_columns(conn, &from)
                 .with_context(|| format!("the query [queries] {} failed", query.name))?;
+            if let Some((i, m)) = metas
+                .iter()
+                .enumerate()
+                .find(|(_, m)| m.name.trim().is_empty() || m.name == "?column?")
+            {
+                bail!(
+                    "column {} of the query [queries] {} has no name (the DBMS calls it '{}'); \
+                     name it with AS",
+                    i + 1,
+                    query.name,
+                    m.name
+                );
+            }
             let (left_out, metas): (Vec<ColumnMeta>, Vec<ColumnMeta>) = metas
                 .into_iter()
                 .partition(|m| rules.excluded(relation, &m.name));
@@ -231,7 +248,7 @@ pub fn describe(
             .then(|| rules.key().map(Pseudonymizer::new))
             .flatten();
         if pseudonymizer.is_some() {
-            column.column_type = PSEUDONYM_TYPE;
+            column.pseudonymise();
         }
         pseudonyms.push(pseudonymizer);
     }

@@ -15,16 +15,7 @@ use arrow_odbc::arrow::{
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use crate::{config::Secret, plan::ColumnType};
-
-/// Hex digits of one pseudonym (SHA-256: 32 bytes).
-pub const PSEUDONYM_LENGTH: u32 = 64;
-
-/// What a pseudonymised column holds in the target: exactly 64 hex digits.
-pub const PSEUDONYM_TYPE: ColumnType = ColumnType::Text {
-    length: Some(PSEUDONYM_LENGTH),
-    fixed: true,
-};
+use crate::config::Secret;
 
 /// The keyed HMAC, ready for values.
 #[derive(Clone)]

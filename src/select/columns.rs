@@ -4,7 +4,10 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Relation;
-use crate::config::{ColumnPattern, Secret, Shaping};
+use crate::{
+    config::{ColumnPattern, Secret, Shaping},
+    plan::Column,
+};
 
 /// A pattern and whether it matched a table, and a column of that table.
 #[derive(Debug)]
@@ -16,10 +19,10 @@ struct Rule {
 }
 
 impl Rule {
-    fn matches(&self, relation: &Relation, column: Option<&str>) -> bool {
+    fn matches(&self, relation: &Relation, src_schema: Option<&str>, column: Option<&str>) -> bool {
         if !self
             .pattern
-            .matches_table(relation.schema(), relation.target_name())
+            .matches_table(relation.schema(src_schema), relation.target_name())
         {
             return false;
         }
@@ -41,6 +44,8 @@ pub struct ColumnRules {
     exclude: Vec<Rule>,
     pseudonymize: Vec<Rule>,
     key: Option<Secret>,
+    /// `SRC_SCHEMA`: the schema of tables named without one (`zaak.*.bsn` matches them there).
+    src_schema: Option<String>,
 }
 
 fn rules(key: &'static str, patterns: &[ColumnPattern]) -> Vec<Rule> {
@@ -56,19 +61,23 @@ fn rules(key: &'static str, patterns: &[ColumnPattern]) -> Vec<Rule> {
 }
 
 impl ColumnRules {
-    /// The rules of `shaping`.
-    pub fn new(shaping: &Shaping) -> Self {
+    /// The rules of `shaping`, for tables read from `src_schema` (`SRC_SCHEMA`) unless they
+    /// name their own.
+    pub fn new(shaping: &Shaping, src_schema: Option<&str>) -> Self {
         ColumnRules {
             exclude: rules("EXCLUDE_COLUMNS", &shaping.exclude_columns),
             pseudonymize: rules("PSEUDONYMIZE_COLUMNS", &shaping.pseudonymize_columns),
             key: shaping.pseudonymize_key.clone(),
+            src_schema: src_schema.map(str::to_string),
         }
     }
 
     /// May columns of `relation` be left out? (Then its columns are listed from the catalog
     /// instead of `SELECT *`, so that the excluded ones are never selected.)
     pub fn excludes_from(&self, relation: &Relation) -> bool {
-        self.exclude.iter().any(|r| r.matches(relation, None))
+        self.exclude
+            .iter()
+            .any(|r| r.matches(relation, self.src_schema.as_deref(), None))
     }
 
     /// Is the source column `column` of `relation` left out?
@@ -76,7 +85,7 @@ impl ColumnRules {
         self.exclude
             .iter()
             // Every pattern is asked (not just up to the first hit), so each knows it matched.
-            .filter(|r| r.matches(relation, Some(column)))
+            .filter(|r| r.matches(relation, self.src_schema.as_deref(), Some(column)))
             .count()
             > 0
     }
@@ -86,7 +95,7 @@ impl ColumnRules {
         self.pseudonymize
             .iter()
             // Every pattern is asked (not just up to the first hit), so each knows it matched.
-            .filter(|r| r.matches(relation, Some(column)))
+            .filter(|r| r.matches(relation, self.src_schema.as_deref(), Some(column)))
             .count()
             > 0
     }
@@ -94,6 +103,31 @@ impl ColumnRules {
     /// `PSEUDONYMIZE_KEY`.
     pub fn key(&self) -> Option<&Secret> {
         self.key.as_ref()
+    }
+
+    /// What in a dump's table `table` (its `columns`) disagrees with these rules: a column
+    /// that should have been left out, or pseudonymised and is not (`load` refuses such files).
+    pub fn disagreements(&self, table: &str, columns: &[Column]) -> Vec<String> {
+        let mut found = Vec::new();
+        for c in columns {
+            let holds = |r: &Rule| {
+                r.pattern.matches_table(None, table) && r.pattern.matches_column(&c.source_name)
+            };
+            if let Some(r) = self.exclude.iter().find(|r| holds(r)) {
+                found.push(format!(
+                    "{table}.{} is in the files ({} '{}' leaves it out)",
+                    c.source_name, r.key, r.pattern.text
+                ));
+            } else if let Some(r) = self.pseudonymize.iter().find(|r| holds(r))
+                && !c.is_pseudonym()
+            {
+                found.push(format!(
+                    "{table}.{} is not pseudonymised in the files ({} '{}')",
+                    c.source_name, r.key, r.pattern.text
+                ));
+            }
+        }
+        found
     }
 
     /// Patterns that matched a table but none of its columns (patterns that match no table at

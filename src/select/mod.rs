@@ -36,10 +36,11 @@ impl Relation {
         }
     }
 
-    /// The schema written with the table (`schema.table`), if any.
-    pub fn schema(&self) -> Option<&str> {
+    /// The schema it is read from: the one written with the table (`schema.table`), else
+    /// `src_schema` (`SRC_SCHEMA`); none for a query.
+    pub fn schema<'a>(&'a self, src_schema: Option<&'a str>) -> Option<&'a str> {
         match self {
-            Relation::Table(t) => t.schema.as_deref(),
+            Relation::Table(t) => t.schema.as_deref().or(src_schema),
             Relation::Query(_) => None,
         }
     }
@@ -103,9 +104,12 @@ impl Catalog<'_> {
 }
 
 /// Does an entry of `SRC_TABLES_EXCLUDE` match the table (`name`, or `schema.name` when the
-/// pattern has a dot)?
-fn excluded_by(pattern: &str, table: &TableName) -> bool {
-    match (&table.schema, pattern.contains('.')) {
+/// pattern has a dot; the schema is `src_schema` when the table has none of its own)?
+fn excluded_by(pattern: &str, table: &TableName, src_schema: Option<&str>) -> bool {
+    match (
+        table.schema.as_deref().or(src_schema),
+        pattern.contains('.'),
+    ) {
         (Some(s), true) => glob_matches(pattern, &format!("{s}.{}", table.name)),
         (None, true) => false,
         (_, false) => glob_matches(pattern, &table.name),
@@ -171,7 +175,7 @@ pub fn resolve(
             if let Some(p) = shaping
                 .tables_exclude
                 .iter()
-                .find(|p| excluded_by(p, &table))
+                .find(|p| excluded_by(p, &table, src_schema))
             {
                 used_excludes.insert(p.clone());
                 excluded.push(table.to_string());
@@ -200,7 +204,12 @@ pub fn resolve(
         .relations
         .extend(shaping.queries.iter().cloned().map(Relation::Query));
     check_targets(&selection.relations)?;
-    check_column_settings(&selection.relations, shaping, &mut selection.warnings)?;
+    check_column_settings(
+        &selection.relations,
+        shaping,
+        src_schema,
+        &mut selection.warnings,
+    )?;
     if selection.relations.is_empty() {
         return Err(ConfigError::new(
             "nothing to copy: SRC_TABLES matched no table (see the warnings above) and \
@@ -236,7 +245,8 @@ fn check_targets(relations: &[Relation]) -> Result<(), ConfigError> {
             let fix = if matches!(r, Relation::Query(_)) || matches!(other, Relation::Query(_)) {
                 "rename the query"
             } else {
-                "leave one out with SRC_TABLES_EXCLUDE"
+                "narrow the pattern (or list the table you want by its name instead), or copy \
+                 them in separate runs with different DST_SCHEMA values"
             };
             return Err(ConfigError::new(format!(
                 "{} and {} would both be copied into the target table '{}'; {fix}",
@@ -254,6 +264,7 @@ fn check_targets(relations: &[Relation]) -> Result<(), ConfigError> {
 fn check_column_settings(
     relations: &[Relation],
     shaping: &Shaping,
+    src_schema: Option<&str>,
     warnings: &mut Vec<String>,
 ) -> Result<(), ConfigError> {
     let unknown: Vec<String> = shaping
@@ -285,7 +296,7 @@ fn check_column_settings(
         for p in patterns {
             if !relations
                 .iter()
-                .any(|r| p.matches_table(r.schema(), r.target_name()))
+                .any(|r| p.matches_table(r.schema(src_schema), r.target_name()))
             {
                 warnings.push(format!(
                     "{key}: '{}' matches none of the tables copied",

@@ -263,7 +263,10 @@ fn with_fraction(source: &ColumnType, target: &ColumnType, note: Option<&str>) -
     if let (Some(from), Some(to)) = (fraction_digits(source), fraction_digits(target))
         && from > to
     {
-        why.push(format!("fractional digits beyond {to} are not kept"));
+        why.push(format!(
+            "fractional digits beyond {to} are lost (PostgreSQL rounds, which can carry into the \
+             next second or day; MariaDB and SQL Server cut them off)"
+        ));
     }
     if why.is_empty() {
         Fit::Exact

@@ -51,6 +51,9 @@ pub struct Comparison {
     pub target: String,
     /// "exact", a warning or why it is refused.
     pub verdict: String,
+    /// The column is as a new definition would make it (`exact`, or the type `[column-types]`
+    /// asks for): a replace need not change it.
+    pub same_definition: bool,
 }
 
 /// What writing one table will do.
@@ -100,7 +103,8 @@ impl WritePlan {
             if !shape.columns.iter().any(|c| o.names(c)) {
                 let names: Vec<&str> = shape.columns.iter().map(|c| c.name.as_str()).collect();
                 plan.refused.push(format!(
-                    "[column-types] {}.{}: the source has no column {} (its columns: {})",
+                    "[column-types] {}.{}: no column {} is copied (the columns copied: {}; \
+                     EXCLUDE_COLUMNS leaves columns out)",
                     o.table,
                     o.column,
                     o.column,
@@ -157,13 +161,13 @@ impl WritePlan {
         views: Vec<String>,
         overrides: &[TypeOverride],
     ) -> WritePlan {
-        let mut warnings = Vec::new();
+        let (mut warnings, mut refused) = (Vec::new(), Vec::new());
         let load = shape
             .columns
             .iter()
             .map(|c| LoadColumn {
                 source: c.clone(),
-                target: created(dialect, c, overrides, &mut warnings),
+                target: created(dialect, c, overrides, &mut warnings, &mut refused),
             })
             .collect();
         WritePlan {
@@ -173,7 +177,7 @@ impl WritePlan {
             added: Vec::new(),
             comparison: Vec::new(),
             warnings,
-            refused: Vec::new(),
+            refused,
             views,
         }
     }
@@ -198,7 +202,7 @@ impl WritePlan {
                 let changed: Vec<String> = plan
                     .comparison
                     .iter()
-                    .filter(|c| c.verdict != "exact")
+                    .filter(|c| !c.same_definition)
                     .map(|c| format!("{} ({})", c.source, c.verdict))
                     .collect();
                 let extra = extra_columns(existing, &plan.load);
@@ -262,7 +266,13 @@ impl WritePlan {
             else {
                 let new = TargetColumn {
                     nullable: true,
-                    ..created(dialect, column, overrides, &mut plan.warnings)
+                    ..created(
+                        dialect,
+                        column,
+                        overrides,
+                        &mut plan.warnings,
+                        &mut plan.refused,
+                    )
                 };
                 let (target, verdict) = match options.schema_changes {
                     SchemaChanges::Add => {
@@ -293,6 +303,7 @@ impl WritePlan {
                     source_type,
                     target,
                     verdict,
+                    same_definition: false,
                 });
                 plan.load.push(LoadColumn {
                     source: column.clone(),
@@ -301,19 +312,23 @@ impl WritePlan {
                 continue;
             };
             let faithful = dialect.faithful_type(&target.declared, &target.column_type);
+            // `[column-types]`: the existing column keeps its type; when that is the type asked
+            // for, the definition counts as unchanged (a table with views is refreshed in place),
+            // but its values still go in as `fit` says.
             let asked = overrides.iter().find(|o| o.names(column));
-            let verdict = if let Some(o) = asked {
-                if same_type(dialect, &target.declared, &o.type_sql) {
-                    // What `[column-types]` asks for is what the table has.
-                    Fit::Exact
-                } else {
-                    Fit::Warn(format!(
-                        "[column-types] asks for {}, but the existing table keeps its type \
-                         (WRITE_MODE = {} keeps the table's definition)",
-                        o.type_sql, options.write_mode
-                    ))
-                }
-            } else if faithful
+            let as_asked = asked.is_some_and(|o| same_type(dialect, &target.declared, &o.type_sql));
+            if let Some(o) = asked.filter(|_| !as_asked) {
+                plan.warnings.push(format!(
+                    "{}: [column-types] asks for {}, but the existing table keeps {} {} \
+                     (WRITE_MODE = {} keeps the table's definition)",
+                    column.source_name,
+                    o.type_sql,
+                    target.name,
+                    target.declared,
+                    options.write_mode
+                ));
+            }
+            let verdict = if faithful
                 && dialect.type_sql(&column.column_type) == dialect.type_sql(&target.column_type)
             {
                 // What this tool would create anyway.
@@ -331,6 +346,7 @@ impl WritePlan {
                     other => other,
                 }
             };
+            let same_definition = as_asked || verdict == Fit::Exact;
             let verdict = match verdict {
                 Fit::Exact => "exact".to_string(),
                 Fit::Warn(why) => {
@@ -353,6 +369,7 @@ impl WritePlan {
                 source_type,
                 target: format!("{} {}", target.name, target.declared),
                 verdict,
+                same_definition,
             });
             plan.load.push(LoadColumn {
                 source: column.clone(),
@@ -426,19 +443,28 @@ impl WritePlan {
 
 /// The column this tool creates for `column`: derived from the source, or the type
 /// `[column-types]` asks for, into which the target casts the values (sent as text where the
-/// dialect casts parameters); a cast that can lose information is warned about.
+/// dialect casts parameters); a cast that can lose information is warned about, and a type that
+/// cannot hold a pseudonym (64 hex digits) is refused.
 fn created(
     dialect: &dyn Dialect,
     column: &Column,
     overrides: &[TypeOverride],
     warnings: &mut Vec<String>,
+    refused: &mut Vec<String>,
 ) -> TargetColumn {
     let derived = TargetColumn::new_for(dialect, column);
     let Some(o) = overrides.iter().find(|o| o.names(column)) else {
         return derived;
     };
     let column_type = dialect.target_column_type(&dialect.catalog_spelling(&o.type_sql));
-    if let Fit::Warn(why) | Fit::Refuse(why) = fit(&column.column_type, &column_type) {
+    let fits = fit(&column.column_type, &column_type);
+    if column.is_pseudonym() && fits != Fit::Exact {
+        refused.push(format!(
+            "[column-types] {}.{} = {}: the column holds pseudonyms of 64 hex digits, which {} \
+             cannot hold exactly; leave the override out or give it room for 64 characters",
+            o.table, o.column, o.type_sql, o.type_sql
+        ));
+    } else if let Fit::Warn(why) | Fit::Refuse(why) = fits {
         warnings.push(format!(
             "{}: {} into {} ([column-types]): {why}",
             column.source_name, column.source_type, o.type_sql

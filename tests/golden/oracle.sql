@@ -77,13 +77,19 @@ SELECT NULL, SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') FROM DUAL;
 SELECT NULL, 'APP' FROM DUAL;
 
 -- [queries]: describe
-SELECT * FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query WHERE 1 = 0;
+SELECT * FROM (
+SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10
+) s2s_query WHERE 1 = 0;
 
 -- [queries]: row count
-SELECT COUNT(*) FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query;
+SELECT COUNT(*) FROM (
+SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10
+) s2s_query;
 
 -- [queries]: select with ROW_LIMIT
-SELECT "ID", "NAME" FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query FETCH FIRST 1000 ROWS ONLY;
+SELECT "ID", "NAME" FROM (
+SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10
+) s2s_query FETCH FIRST 1000 ROWS ONLY;
 
 -- swap (table exists) (procedural: not parsed)
 BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;

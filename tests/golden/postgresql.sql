@@ -83,13 +83,19 @@ SELECT '', CURRENT_SCHEMA;
 SELECT '', 'app';
 
 -- [queries]: describe
-SELECT * FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query WHERE 1 = 0;
+SELECT * FROM (
+SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10
+) s2s_query WHERE 1 = 0;
 
 -- [queries]: row count
-SELECT COUNT(*) FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query;
+SELECT COUNT(*) FROM (
+SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10
+) s2s_query;
 
 -- [queries]: select with ROW_LIMIT
-SELECT "ID", "NAME" FROM (SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10) s2s_query LIMIT 1000;
+SELECT "ID", "NAME" FROM (
+SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10
+) s2s_query LIMIT 1000;
 
 -- swap (table exists)
 DROP TABLE IF EXISTS "stg"."clients";

@@ -77,13 +77,19 @@ SELECT DB_NAME(), SCHEMA_NAME();
 SELECT DB_NAME(), N'app';
 
 -- [queries]: describe
-SELECT * FROM (SELECT c.[ID], c.[NAME] FROM [app].[CLIENTS] c WHERE c.[ID] > 10) s2s_query WHERE 1 = 0;
+SELECT * FROM (
+SELECT c.[ID], c.[NAME] FROM [app].[CLIENTS] c WHERE c.[ID] > 10
+) s2s_query WHERE 1 = 0;
 
 -- [queries]: row count
-SELECT COUNT(*) FROM (SELECT c.[ID], c.[NAME] FROM [app].[CLIENTS] c WHERE c.[ID] > 10) s2s_query;
+SELECT COUNT(*) FROM (
+SELECT c.[ID], c.[NAME] FROM [app].[CLIENTS] c WHERE c.[ID] > 10
+) s2s_query;
 
 -- [queries]: select with ROW_LIMIT
-SELECT TOP (1000) [ID], [NAME] FROM (SELECT c.[ID], c.[NAME] FROM [app].[CLIENTS] c WHERE c.[ID] > 10) s2s_query;
+SELECT TOP (1000) [ID], [NAME] FROM (
+SELECT c.[ID], c.[NAME] FROM [app].[CLIENTS] c WHERE c.[ID] > 10
+) s2s_query;
 
 -- swap (table exists) (procedural: not parsed)
 IF OBJECT_ID(N'[stg].[clients]', N'U') IS NOT NULL DROP TABLE [stg].[clients];

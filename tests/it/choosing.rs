@@ -217,13 +217,19 @@ fn patterns_look_in_src_schema_and_in_the_schema_written_with_them() {
     // `_` is a wildcard in the catalog functions' arguments: zaak_2 must not be listed for zaak.
     src.exec("CREATE TABLE public.zk_c (id int)");
     src.exec("INSERT INTO zaak.zk_a VALUES (1)");
+    src.exec("CREATE MATERIALIZED VIEW zaak.zk_mv AS SELECT 7 AS id");
     let mut case = Case::with(src, Kind::Postgres, "patschema");
     case.source_keys.push_str("SRC_SCHEMA = zaak\n");
     let dst = &case.dst;
     let ini = case.ini("SRC_TABLES = zk_*, zaak_2.zk_*", "");
     let run = case.run(&ini, &[], &[]);
     assert_eq!(run.code, 0, "{}", run.output());
-    assert_eq!(staging_tables(dst), ["zk_a", "zk_b"], "{}", run.output());
+    assert_eq!(
+        staging_tables(dst),
+        ["zk_a", "zk_b", "zk_mv"],
+        "{}",
+        run.output()
+    );
     assert_eq!(dst.count(Some("staging"), "zk_a"), 1);
 }
 
@@ -302,7 +308,8 @@ fn a_failing_query_fails_its_table_only_with_the_dbms_message() {
     for mode in ["DIRECT", "DUMP"] {
         let ini = case.ini(
             &format!("SRC_TABLES = zk_adres\nTRANSFER_MODE = {mode}"),
-            "[queries]\nkapot = SELEC id FROM zk_adres\n",
+            "[queries]\nkapot = SELEC id FROM zk_adres\nnaamloos = SELECT 1\n\
+             opmerking = SELECT id FROM zk_adres -- a comment at the end\n",
         );
         let run = case.run(&ini, &[], &[]);
         assert_eq!(run.code, 1, "{mode}: {}", run.output());
@@ -314,7 +321,16 @@ fn a_failing_query_fails_its_table_only_with_the_dbms_message() {
             "{mode}: {}",
             run.output()
         );
+        assert!(
+            run.stdout.contains(
+                "FAILED: reading the source: column 1 of the query [queries] naamloos has no \
+                 name (the DBMS calls it '?column?'); name it with AS"
+            ),
+            "{mode}: {}",
+            run.output()
+        );
         assert_eq!(dst.count(Some("staging"), "zk_adres"), 3, "{mode}");
+        assert_eq!(dst.count(Some("staging"), "opmerking"), 3, "{mode}");
         assert!(!dst.has_table(Some("staging"), "kapot"), "{mode}");
     }
 }
@@ -368,8 +384,8 @@ fn patterns_that_leave_nothing_or_two_tables_for_one_target_stop_before_writing(
         // `Klanten` and `klanten` are two tables in PostgreSQL, one name in most targets.
         (
             "SRC_TABLES = klant*",
-            "Klanten and klanten would both be copied into the target table 'klanten'; leave \
-             one out with SRC_TABLES_EXCLUDE",
+            "Klanten and klanten would both be copied into the target table 'klanten'; narrow \
+             the pattern",
         ),
     ];
     for (settings, says) in cases {

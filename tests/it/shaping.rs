@@ -419,8 +419,7 @@ fn bad_column_type_overrides_are_refused_before_writing() {
         assert_eq!(run1.code, 1, "{}", run1.output());
         assert!(
             run1.stdout.contains(
-                "[column-types] klanten.geboren: the source has no column geboren (its \
-                 columns: id, naam, bsn, postcode)"
+                "[column-types] klanten.geboren: no column geboren is copied (the columns copied: id, naam, bsn, postcode; EXCLUDE_COLUMNS leaves columns out)"
             ),
             "{}",
             run1.output()
@@ -512,4 +511,90 @@ fn check_shows_the_tables_patterns_matched_and_how_each_is_shaped() {
         check.output()
     );
     assert!(!dst.has_table(Some("staging"), "Klanten"));
+}
+
+#[test]
+fn schema_qualified_patterns_match_tables_read_from_src_schema() {
+    let mut case = Case::new(Kind::Postgres, Kind::Postgres, "schemapat");
+    case.source_keys.push_str("SRC_SCHEMA = public\n");
+    let ini = case.ini(
+        &format!(
+            "SRC_TABLES = Klanten, zk_*\nSRC_TABLES_EXCLUDE = public.zk_log, public.zk_v*, \
+             public.zk_a*\nEXCLUDE_COLUMNS = public.klanten.geboren\nPSEUDONYMIZE_COLUMNS = \
+             public.*.bsn\nPSEUDONYMIZE_KEY = {KEY}"
+        ),
+        "",
+    );
+    let run = case.run(&ini, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(!run.stderr.contains("matches none"), "{}", run.output());
+    let dst = &case.dst;
+    assert!(!dst.has_table(Some("staging"), "zk_log"));
+    let columns: Vec<String> = dst
+        .column_types(Some("staging"), "Klanten")
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(columns, ["id", "naam", "bsn", "postcode"]);
+    for table in ["Klanten", "zk_relaties"] {
+        let bsn = dst.query(&format!("SELECT bsn FROM staging.\"{table}\" WHERE id = 1"));
+        assert_eq!(bsn[0][0], Some(hmac_hex("123456782")), "{table}");
+    }
+}
+
+#[test]
+fn load_refuses_files_not_shaped_as_configured() {
+    let case = Case::new(Kind::Sqlite, Kind::Postgres, "loadshape");
+    let dst = &case.dst;
+    // Dumped without the settings...
+    let plain = case.ini("SRC_TABLES = Klanten", "");
+    let report = case.dir.path().join("dump.json");
+    let dumped = case.run(&plain, &["dump", "--report", report.to_str().unwrap()], &[]);
+    assert_eq!(dumped.code, 0, "{}", dumped.output());
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(report.contains("\"transfer_mode\": \"DUMP\""), "{report}");
+    let manifest = dumped
+        .stdout
+        .trim()
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_string();
+    // ...and loaded with them: refused before anything is written, whatever the key.
+    let shaped = case.ini(
+        "SRC_TABLES = Klanten\nPSEUDONYMIZE_COLUMNS = *.bsn\nEXCLUDE_COLUMNS = *.geboren",
+        "",
+    );
+    let load = case.run(&shaped, &["load", "--manifest", &manifest], &[]);
+    assert_eq!(load.code, 2, "{}", load.output());
+    for says in [
+        "Klanten.bsn is not pseudonymised in the files (PSEUDONYMIZE_COLUMNS '*.bsn')",
+        "Klanten.geboren is in the files (EXCLUDE_COLUMNS '*.geboren' leaves it out)",
+    ] {
+        assert!(load.stderr.contains(says), "{says}: {}", load.output());
+    }
+    assert!(!dst.has_table(Some("staging"), "Klanten"));
+    // Dumped with them, the files load without the key.
+    let with_key = case.ini(
+        &format!(
+            "SRC_TABLES = Klanten\nPSEUDONYMIZE_COLUMNS = *.bsn\nEXCLUDE_COLUMNS = *.geboren\n\
+             PSEUDONYMIZE_KEY = {KEY}"
+        ),
+        "",
+    );
+    let dumped = case.run(&with_key, &["dump"], &[]);
+    assert_eq!(dumped.code, 0, "{}", dumped.output());
+    let manifest = dumped
+        .stdout
+        .trim()
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_string();
+    let load = case.run(&shaped, &["load", "--manifest", &manifest], &[]);
+    assert_eq!(load.code, 0, "{}", load.output());
+    let bsn = dst.query("SELECT bsn FROM staging.\"Klanten\" WHERE id = 1");
+    assert_eq!(bsn[0][0], Some(hmac_hex("123456782")));
 }

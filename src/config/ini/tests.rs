@@ -159,3 +159,27 @@ fn short_keys_allow_fewer_typos() {
     assert_eq!(near_miss("WRITE_MXXE"), Some("WRITE_MODE"));
     assert_eq!(near_miss("TOTALLY_ELSE"), None);
 }
+
+#[test]
+fn a_setting_below_queries_is_refused_not_taken_for_a_query() {
+    let err = IniFile::parse(
+        Path::new("t.ini"),
+        "[settings]\nSRC_TABLES = a\n\n[queries]\nq = SELECT 1 AS x\nPSEUDONYMIZE_KEY = geheim-en-lang\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        err,
+        "t.ini line 6: PSEUDONYMIZE_KEY is in section [queries], but belongs in [settings]; move \
+         it there (keys of [queries] name tables)"
+    );
+    assert!(!err.contains("geheim"));
+    let ini = IniFile::parse(
+        Path::new("t.ini"),
+        "[queries]\nKlanten_Per_Wijk = SELECT 1 AS x\n[column-types]\nk.postcode = varchar(6)\n",
+    )
+    .unwrap();
+    assert_eq!(ini.sections["queries"][0].key, "Klanten_Per_Wijk");
+    assert_eq!(ini.sections["column-types"][0].value, "varchar(6)");
+    assert_eq!(ini.sections["column-types"][0].at, "t.ini line 4");
+}

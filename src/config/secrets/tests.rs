@@ -81,3 +81,16 @@ fn masks_registered_values_and_hides_them_in_debug() {
         "login failed for ***"
     );
 }
+
+#[test]
+fn a_key_named_like_a_password_attribute_is_not_one() {
+    // The warning that an INI value shadows the environment names SRC_PASSWORD; its values are
+    // masked already, and the words around them stay.
+    let warning = "SRC_PASSWORD = *** in t.ini wins over the environment variable \
+                   SRC_PASSWORD=***; remove the key from the file";
+    assert_eq!(redact(warning), warning);
+    assert_eq!(
+        redact("Driver=x;PWD=geheim12;UID=u"),
+        "Driver=x;PWD=***;UID=u"
+    );
+}

@@ -76,8 +76,14 @@ fn queries_come_inline_or_from_a_file_beside_the_ini() {
         "\u{feff}SELECT 2 AS y\nFROM t ;\n\n",
     )
     .unwrap();
-    let mut values =
-        raw(&[]).with_section("queries", [("a", "SELECT 1 AS x;"), ("B", "@sql/b.sql")]);
+    let mut values = raw(&[]).with_section(
+        "queries",
+        [
+            ("a", "SELECT 1 AS x;"),
+            ("B", "@sql/b.sql"),
+            ("c", "SELECT 3 AS z -- three\nFROM t;\n-- the end\n  \n"),
+        ],
+    );
     values.config_dir = Some(dir.path().to_path_buf());
     let s = Settings::from_values(&values).unwrap();
     assert!(s.tables.is_empty(), "SRC_TABLES may be left out");
@@ -91,6 +97,7 @@ fn queries_come_inline_or_from_a_file_beside_the_ini() {
         ("B", "SELECT 2 AS y\nFROM t")
     );
     assert_eq!(q[1].file, Some(dir.path().join("sql/b.sql")));
+    assert_eq!(q[2].sql, "SELECT 3 AS z -- three\nFROM t");
 }
 
 #[test]

@@ -24,7 +24,7 @@ fn every_type_becomes_the_pseudonym_of_its_text_and_null_stays_null() {
     assert_eq!(&same, &p.apply(&numbers).unwrap(), "text and number agree");
     let same = same.as_string::<i32>();
     assert_eq!(same.value(0), p.pseudonym(b"123456782"));
-    assert_eq!(same.value(0).len(), PSEUDONYM_LENGTH as usize);
+    assert_eq!(same.value(0).len(), crate::plan::PSEUDONYM_LENGTH as usize);
     assert!(same.is_null(1));
     let bytes: ArrayRef = Arc::new(BinaryArray::from(vec![Some(&b"\x00\xff"[..])]));
     assert_eq!(

@@ -114,7 +114,12 @@ fn an_existing_column_of_the_asked_type_is_exact_and_views_stay() {
     );
     assert!(plan.refused.is_empty(), "{:?}", plan.refused);
     assert_eq!(plan.finish, Finish::Refresh);
-    assert!(plan.comparison.iter().all(|c| c.verdict == "exact"));
+    assert!(plan.comparison.iter().all(|c| c.same_definition));
+    // The definition is as asked, but the values still go from varchar(10) into varchar(7).
+    assert_eq!(
+        plan.comparison[1].verdict,
+        "values longer than 7 characters fail the table"
+    );
     // Without the override the column would change (varchar(10) into varchar(7)): refused.
     let without = WritePlan::new(
         &Postgres,
@@ -139,8 +144,8 @@ fn an_existing_column_of_another_type_keeps_it_with_a_warning() {
     assert_eq!(plan.load[1].target.declared, "character varying(7)");
     assert!(
         plan.warnings[0].contains(
-            "[column-types] asks for char(6), but the existing table keeps its type (WRITE_MODE \
-             = truncate keeps the table's definition)"
+            "POSTCODE: [column-types] asks for char(6), but the existing table keeps postcode \
+             character varying(7) (WRITE_MODE = truncate keeps the table's definition)"
         ),
         "{:?}",
         plan.warnings
@@ -160,10 +165,37 @@ fn an_override_for_a_column_the_source_lacks_refuses_the_table() {
         assert_eq!(
             plan.refused,
             [
-                "[column-types] klanten.geboren: the source has no column geboren (its columns: \
-              id, postcode)"
+                "[column-types] klanten.geboren: no column geboren is copied (the columns copied: id, \
+              postcode; EXCLUDE_COLUMNS leaves columns out)"
             ]
         );
         assert!(plan.accepted().is_err());
+    }
+}
+
+#[test]
+fn a_pseudonym_column_takes_only_a_type_that_holds_64_characters() {
+    let mut shape = shape();
+    shape.columns[1].pseudonymise();
+    assert!(shape.columns[1].is_pseudonym());
+    assert_eq!(shape.columns[1].source_type, "varchar(10) (pseudonymised)");
+    for (type_sql, refused) in [
+        ("varchar(9)", true),
+        ("bigint", true),
+        ("varchar(64)", false),
+    ] {
+        let plan = WritePlan::new(
+            &Postgres,
+            options(WriteMode::Replace),
+            &shape,
+            None,
+            &asks("postcode", type_sql),
+        );
+        assert_eq!(
+            !plan.refused.is_empty(),
+            refused,
+            "{type_sql}: {:?}",
+            plan.refused
+        );
     }
 }

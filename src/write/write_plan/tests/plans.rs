@@ -142,7 +142,8 @@ fn truncate_and_append_keep_the_definition_and_judge_each_column() {
             source: "ID".into(),
             source_type: "src_id".into(),
             target: "id bigint".into(),
-            verdict: "exact".into()
+            verdict: "exact".into(),
+            same_definition: true,
         }
     );
     let appended = plan(WriteMode::Append, &existing(&[]));
