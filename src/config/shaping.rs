@@ -158,11 +158,9 @@ fn query(config_dir: Option<&std::path::Path>, e: &SectionEntry) -> Result<Query
     }
     let (sql, file) = match e.value.strip_prefix('@') {
         Some(path) => {
-            let path = PathBuf::from(path.trim());
-            let path = match config_dir {
-                Some(dir) if path.is_relative() => dir.join(path),
-                _ => path,
-            };
+            // Relative to the INI file's folder (an absolute path stays as it is).
+            let path =
+                config_dir.map_or_else(|| PathBuf::from(path.trim()), |d| d.join(path.trim()));
             let bytes = std::fs::read(&path).map_err(|err| {
                 format!(
                     "cannot read the query file {} ({err}); a relative path is relative to the \

@@ -148,3 +148,6 @@ impl ColumnRules {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -24,9 +24,11 @@ fn globs_match_ignoring_case() {
 fn column_patterns_are_table_dot_column() {
     let p = ColumnPattern::parse("*.BSN").unwrap();
     assert!(p.matches_table(None, "Klanten") && p.matches_column("bsn"));
+    assert!(!p.matches_column("bsn_partner"));
     let p = ColumnPattern::parse("zaak.klanten.bsn").unwrap();
     assert!(p.matches_table(Some("zaak"), "klanten"));
     assert!(!p.matches_table(None, "klanten"));
+    assert!(ColumnPattern::parse(".bsn").is_err() && ColumnPattern::parse("klanten. ").is_err());
     assert_eq!(
         ColumnPattern::parse("bsn").unwrap_err(),
         "'bsn' is not table.column; write *.bsn for a column of every table"
@@ -108,7 +110,15 @@ fn bad_queries_and_overrides_are_configuration_errors() {
             "queries",
             [("weg", "@geen.sql"), ("s.q", "SELECT 1"), ("leeg", ";")],
         )
-        .with_section("column-types", [("postcode", "varchar(6)"), ("*.x", "int")]);
+        .with_section(
+            "column-types",
+            [
+                ("postcode", "varchar(6)"),
+                ("*.x", "int"),
+                (".y", "int"),
+                ("t.", "int"),
+            ],
+        );
     values.config_dir = Some(dir.path().to_path_buf());
     let e = error(&values);
     for says in [
@@ -117,6 +127,8 @@ fn bad_queries_and_overrides_are_configuration_errors() {
         "[queries] leeg: the query is empty",
         "[column-types] postcode: expected table.column = TYPE",
         "[column-types] *.x: expected table.column = TYPE",
+        "[column-types] .y: expected table.column = TYPE",
+        "[column-types] t.: expected table.column = TYPE",
     ] {
         assert!(e.contains(says), "{says}\n{e}");
     }
@@ -139,4 +151,36 @@ fn srctables_patterns_are_kept_for_the_catalog_and_not_in_schemas() {
     );
     let e = error(&raw(&[]));
     assert!(e.contains("or give queries in [queries]"), "{e}");
+}
+
+#[test]
+fn overrides_and_column_patterns_are_read_for_load_too_without_a_key() {
+    use crate::config::Purpose;
+    let values = RawValues::from_pairs([
+        ("DST_DSN", "dst"),
+        ("EXCLUDE_COLUMNS", "*.geboren"),
+        ("PSEUDONYMIZE_COLUMNS", "*.bsn"),
+    ])
+    .with_section("column-types", [("Klanten.postcode", "varchar(6)")]);
+    let s = Settings::from_values_for(&values, Purpose::Load).unwrap();
+    assert_eq!(
+        s.shaping.column_types,
+        [TypeOverride {
+            table: "Klanten".into(),
+            column: "postcode".into(),
+            type_sql: "varchar(6)".into(),
+        }]
+    );
+    assert_eq!(s.shaping.exclude_columns.len(), 1);
+    assert_eq!(s.shaping.pseudonymize_columns.len(), 1);
+    let column = |source_name: &str, name: &str| crate::plan::Column {
+        source_name: source_name.into(),
+        name: name.into(),
+        column_type: crate::plan::ColumnType::Int32,
+        nullable: true,
+        source_type: "int".into(),
+    };
+    let o = &s.shaping.column_types[0];
+    assert!(o.names(&column("POSTCODE", "x")) && o.names(&column("x", "Postcode")));
+    assert!(!o.names(&column("x", "y")));
 }

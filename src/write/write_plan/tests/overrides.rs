@@ -199,3 +199,19 @@ fn a_pseudonym_column_takes_only_a_type_that_holds_64_characters() {
         );
     }
 }
+
+#[test]
+fn a_type_this_tool_does_not_create_is_the_same_when_spelled_the_same() {
+    let mut table = existing(&["staging.v"]);
+    table.columns[1].declared = "jsonb".into();
+    table.columns[1].column_type = Postgres.target_column_type("jsonb");
+    let plan = WritePlan::new(
+        &Postgres,
+        options(WriteMode::Replace),
+        &shape(),
+        Some(&table),
+        &asks("postcode", "JSONB"),
+    );
+    assert!(plan.refused.is_empty(), "{:?}", plan.refused);
+    assert!(plan.comparison[1].same_definition);
+}
