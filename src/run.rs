@@ -46,6 +46,14 @@ pub fn select_relations(
         src_schema,
     )?;
     selection.log();
+    if let Some(key) = &settings.shaping.pseudonymize_key
+        && key.expose().chars().count() < 16
+    {
+        log::warn!(
+            "PSEUDONYMIZE_KEY is shorter than 16 characters: a short key can be guessed, and \
+             with it every pseudonym; use a long random one (openssl rand -hex 32)"
+        );
+    }
     Ok(selection)
 }
 
@@ -226,11 +234,12 @@ pub fn load(settings: &Settings, manifest_path: &Path) -> anyhow::Result<RunRepo
         ))
         .into());
     }
-    let rules = ColumnRules::new(&settings.shaping, None);
+    let src_schema = settings.source.as_ref().and_then(|s| s.schema.as_deref());
+    let rules = ColumnRules::new(&settings.shaping, src_schema);
     let disagreements: Vec<String> = manifest
         .tables
         .iter()
-        .flat_map(|t| rules.disagreements(&t.target_table, &t.columns))
+        .flat_map(|t| rules.disagreements(&t.source, &t.target_table, &t.columns))
         .collect();
     if !disagreements.is_empty() {
         return Err(ConfigError::new(format!(

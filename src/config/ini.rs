@@ -169,14 +169,32 @@ impl IniFile {
                 let entries = sections.entry(name.clone()).or_default();
                 for (key, value) in properties.iter() {
                     let key = key.trim();
-                    if let Some(belongs) = keys::section_of(&key.to_ascii_uppercase()) {
+                    let upper = key.to_ascii_uppercase();
+                    let setting = keys::section_of(&upper)
+                        .map(|s| (upper.clone(), s))
+                        .or_else(|| {
+                            near_miss(&upper)
+                                .and_then(|k| keys::section_of(k).map(|s| (k.to_string(), s)))
+                        });
+                    if let Some((setting, belongs)) = setting {
                         // A setting below [queries] (a section header forgotten or misplaced)
                         // would be taken for a query, its value sent to the source as SQL.
+                        let meant = if setting == upper {
+                            upper.clone()
+                        } else {
+                            format!("{upper} (did you mean {setting}?)")
+                        };
                         errors.push(format!(
-                            "{}: {} is in section [{name}], but belongs in [{belongs}]; move it \
-                             there (keys of [{name}] name tables)",
+                            "{}: {meant} is in section [{name}], but belongs in [{belongs}]; move \
+                             it there (keys of [{name}] name tables)",
                             at(key),
-                            key.to_ascii_uppercase()
+                        ));
+                    } else if upper.ends_with("_KEY") || upper.ends_with("_PASSWORD") {
+                        errors.push(format!(
+                            "{}: {upper} in [{name}] looks like a secret, not a table; move it to \
+                             its section (a [{name}] entry named like this is refused so that its \
+                             value is never sent to the source)",
+                            at(key),
                         ));
                     } else if entries.iter().any(|e| e.key.eq_ignore_ascii_case(key)) {
                         errors.push(format!(

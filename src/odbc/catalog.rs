@@ -60,9 +60,13 @@ fn copyable(kind: &str) -> bool {
     )
 }
 
-/// Is the schema a row reports the one asked for? (Drivers without schemas report none.)
-fn in_scope(reported: &str, scope: &Scope) -> bool {
-    reported.is_empty() || scope.schema.is_empty() || reported.eq_ignore_ascii_case(&scope.schema)
+/// Are the catalog and schema a row reports the ones asked for? (The arguments are patterns:
+/// `app_db` also lists `appXdb`; drivers without catalogs or schemas report none.)
+fn in_scope(catalog: &str, schema: &str, scope: &Scope) -> bool {
+    let same = |reported: &str, asked: &str| {
+        reported.is_empty() || asked.is_empty() || reported.eq_ignore_ascii_case(asked)
+    };
+    same(catalog, &scope.catalog) && same(schema, &scope.schema)
 }
 
 /// The tables and views in `scope`, in the catalog's order.
@@ -79,7 +83,7 @@ pub fn tables(conn: &Connection, scope: &Scope) -> anyhow::Result<Vec<CatalogTab
     for row in rows {
         let row = row.context("listing the source's tables and views (SQLTables)")?;
         let kind = text(&row.table_type);
-        if copyable(&kind) && in_scope(&text(&row.schema), scope) {
+        if copyable(&kind) && in_scope(&text(&row.catalog), &text(&row.schema), scope) {
             found.push(CatalogTable {
                 name: text(&row.table),
                 kind,
@@ -98,7 +102,7 @@ pub fn column_names(conn: &Connection, scope: &Scope, table: &str) -> anyhow::Re
     let mut columns: Vec<(String, i32, String)> = Vec::new();
     for row in rows {
         let row = row.with_context(|| format!("listing the columns of {table} (SQLColumns)"))?;
-        if in_scope(&text(&row.schema), scope) {
+        if in_scope(&text(&row.catalog), &text(&row.schema), scope) {
             columns.push((
                 text(&row.table),
                 row.ordinal_position,

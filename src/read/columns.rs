@@ -1,24 +1,125 @@
-//! A table's columns as the driver describes them, with a hint for a table that is not found.
+//! A relation's columns as the driver describes them: a table's (those `EXCLUDE_COLUMNS` names
+//! never selected, a hint for a table that is not found) or a query's.
 
 use std::collections::HashMap;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use arrow_odbc::odbc_api::{self, ColumnDescription, Nullability, ResultSetMetadata};
 
 use crate::{
+    config::{Query, TableName},
     dialect::Dialect,
     odbc::{
         self, Connection,
         catalog::{self, Scope},
     },
     plan::{Column, ColumnMeta},
+    select::{ColumnRules, Relation},
 };
+
+use super::ReadOptions;
+
+/// What describing a relation found: the table expression to read from, the columns kept, and
+/// the columns `EXCLUDE_COLUMNS` left out.
+pub(super) type Found = (String, Vec<ColumnMeta>, Vec<String>);
+
+/// A table's columns (with their declared types where the dialect reads them from the catalog).
+/// When `EXCLUDE_COLUMNS` names the table, its columns are listed from the catalog and only the
+/// kept ones are ever selected; a table the catalog does not list then fails, rather than being
+/// described with `SELECT *`.
+pub(super) fn table_columns(
+    conn: &Connection,
+    dialect: &dyn Dialect,
+    relation: &Relation,
+    table: &TableName,
+    options: &ReadOptions,
+) -> anyhow::Result<Found> {
+    let rules = &options.columns;
+    let schema = table
+        .schema
+        .as_deref()
+        .or(options.schema.as_deref())
+        .map(|s| dialect.fold_name(s));
+    let schema = schema.as_deref();
+    let name = dialect.fold_name(&table.name);
+    let table_ref = dialect.table_ref(schema, &name);
+    let mut excluded = Vec::new();
+    let kept = if rules.excludes_from(relation) {
+        let Some(all) = catalog_columns(conn, dialect, schema, &name)? else {
+            bail!(
+                "EXCLUDE_COLUMNS applies to {table_ref}, but the catalog lists no such table in \
+                 {} (it does not exist there, or is found through the search path or a \
+                 synonym); name the schema it is in (schema.table in SRC_TABLES, or \
+                 SRC_SCHEMA), so that the excluded columns are never selected",
+                schema.map_or("the current schema".to_string(), |s| format!("schema {s}"))
+            );
+        };
+        let (left_out, kept): (Vec<String>, Vec<String>) =
+            all.into_iter().partition(|c| rules.excluded(relation, c));
+        excluded = left_out;
+        Some(kept)
+    } else {
+        None
+    };
+    let mut metas = describe_columns(conn, dialect, schema, &name, &table_ref, kept)?;
+    if let Some(sql) = dialect.declared_types_sql(schema, &name) {
+        let declared: HashMap<String, String> = odbc::query_text(conn, &sql)
+            .context("reading the declared column types from the catalog")?
+            .into_iter()
+            .filter_map(|row| match row.as_slice() {
+                [Some(n), Some(t)] => Some((n.clone(), t.clone())),
+                _ => None,
+            })
+            .collect();
+        for meta in &mut metas {
+            meta.declared = declared.get(&meta.name).cloned();
+        }
+    }
+    Ok((table_ref, metas, excluded))
+}
+
+/// A query's columns: its result described as a derived table (`Dialect::query_ref`), every
+/// column named, those `EXCLUDE_COLUMNS` names left out of the select list around it.
+pub(super) fn query_columns(
+    conn: &Connection,
+    dialect: &dyn Dialect,
+    relation: &Relation,
+    query: &Query,
+    rules: &ColumnRules,
+) -> anyhow::Result<Found> {
+    let from = dialect.query_ref(&query.sql);
+    log::debug!("{}: read as SELECT ... FROM {from}", relation.label());
+    let sql = format!("SELECT * FROM {from} WHERE 1 = 0");
+    let metas = match conn.execute(&sql, (), None) {
+        Ok(Some(mut cursor)) => metas_of(&mut cursor),
+        Ok(None) => Err(anyhow::anyhow!("the query returned no result set")),
+        Err(e) => Err(e.into()),
+    }
+    .with_context(|| format!("the query [queries] {} failed", query.name))?;
+    if let Some((i, m)) = metas
+        .iter()
+        .enumerate()
+        .find(|(_, m)| m.name.trim().is_empty() || m.name == "?column?")
+    {
+        bail!(
+            "column {} of the query [queries] {} has no name (the DBMS calls it '{}'); name it \
+             with AS",
+            i + 1,
+            query.name,
+            m.name
+        );
+    }
+    let (left_out, metas): (Vec<ColumnMeta>, Vec<ColumnMeta>) = metas
+        .into_iter()
+        .partition(|m| rules.excluded(relation, &m.name));
+    Ok((from, metas, left_out.into_iter().map(|m| m.name).collect()))
+}
 
 /// The column names of a table from the catalog (`SQLColumns`), so that the columns
 /// `EXCLUDE_COLUMNS` leaves out are never selected, not even to describe the table (a column the
 /// reading user may not select stays out of reach). `None` when the catalog does not know the
 /// table (describing it with `SELECT *` then says why).
-pub(super) fn catalog_columns(
+fn catalog_columns(
     conn: &Connection,
     dialect: &dyn Dialect,
     schema: Option<&str>,
@@ -29,17 +130,8 @@ pub(super) fn catalog_columns(
     Ok((!all.is_empty()).then_some(all))
 }
 
-/// Column metadata of a query's result, from an empty result.
-pub(super) fn query_columns(conn: &Connection, from: &str) -> anyhow::Result<Vec<ColumnMeta>> {
-    let sql = format!("SELECT * FROM {from} WHERE 1 = 0");
-    match conn.execute(&sql, (), None)? {
-        Some(mut cursor) => metas_of(&mut cursor),
-        None => bail!("the query returned no result set"),
-    }
-}
-
 /// Column metadata from an empty result of `SELECT *`, or of the `kept` columns only.
-pub(super) fn describe_columns(
+fn describe_columns(
     conn: &Connection,
     dialect: &dyn Dialect,
     schema: Option<&str>,

@@ -5,15 +5,15 @@
 //! in the table, measured with one `MAX(length)` query that also counts the rows. A value larger
 //! than its buffer (the data changed meanwhile) fails loudly; nothing is truncated.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use crate::{
     config::Settings,
     convert,
     dialect::Dialect,
-    odbc::{self, Connection},
+    odbc::Connection,
     plan::{Column, ColumnMeta, TableShape},
     select::{ColumnRules, Relation},
 };
@@ -24,7 +24,7 @@ pub mod pseudonym;
 mod reader;
 mod size;
 
-use columns::{catalog_columns, check_unique_names, describe_columns};
+use columns::{check_unique_names, query_columns, table_columns};
 use decode::Decoder;
 use pseudonym::Pseudonymizer;
 pub use reader::{BatchReader, OdbcSource};
@@ -117,67 +117,9 @@ pub fn describe(
     options: &ReadOptions,
 ) -> anyhow::Result<SourceTable> {
     let rules = &options.columns;
-    let mut excluded = Vec::new();
-    let (table_ref, metas) = match relation {
-        Relation::Table(table) => {
-            let schema = table
-                .schema
-                .as_deref()
-                .or(options.schema.as_deref())
-                .map(|s| dialect.fold_name(s));
-            let name = dialect.fold_name(&table.name);
-            let table_ref = dialect.table_ref(schema.as_deref(), &name);
-            let kept = if rules.excludes_from(relation) {
-                catalog_columns(conn, dialect, schema.as_deref(), &name)?.map(|all| {
-                    let (left_out, kept): (Vec<String>, Vec<String>) =
-                        all.into_iter().partition(|c| rules.excluded(relation, c));
-                    excluded = left_out;
-                    kept
-                })
-            } else {
-                None
-            };
-            let mut metas =
-                describe_columns(conn, dialect, schema.as_deref(), &name, &table_ref, kept)?;
-            if let Some(sql) = dialect.declared_types_sql(schema.as_deref(), &name) {
-                let declared: HashMap<String, String> = odbc::query_text(conn, &sql)
-                    .context("reading the declared column types from the catalog")?
-                    .into_iter()
-                    .filter_map(|row| match row.as_slice() {
-                        [Some(n), Some(t)] => Some((n.clone(), t.clone())),
-                        _ => None,
-                    })
-                    .collect();
-                for meta in &mut metas {
-                    meta.declared = declared.get(&meta.name).cloned();
-                }
-            }
-            (table_ref, metas)
-        }
-        Relation::Query(query) => {
-            let from = dialect.query_ref(&query.sql);
-            log::debug!("{}: read as SELECT ... FROM {from}", relation.label());
-            let metas = columns::query_columns(conn, &from)
-                .with_context(|| format!("the query [queries] {} failed", query.name))?;
-            if let Some((i, m)) = metas
-                .iter()
-                .enumerate()
-                .find(|(_, m)| m.name.trim().is_empty() || m.name == "?column?")
-            {
-                bail!(
-                    "column {} of the query [queries] {} has no name (the DBMS calls it '{}'); \
-                     name it with AS",
-                    i + 1,
-                    query.name,
-                    m.name
-                );
-            }
-            let (left_out, metas): (Vec<ColumnMeta>, Vec<ColumnMeta>) = metas
-                .into_iter()
-                .partition(|m| rules.excluded(relation, &m.name));
-            excluded = left_out.into_iter().map(|m| m.name).collect();
-            (from, metas)
-        }
+    let (table_ref, metas, excluded) = match relation {
+        Relation::Table(table) => table_columns(conn, dialect, relation, table, options)?,
+        Relation::Query(query) => query_columns(conn, dialect, relation, query, rules)?,
     };
     if metas.is_empty() {
         bail!(
@@ -243,10 +185,17 @@ pub fn describe(
     // Pseudonymised columns are read as they are and leave the reader as their pseudonyms.
     let mut pseudonyms = Vec::with_capacity(columns.len());
     for column in &mut columns {
-        let pseudonymizer = rules
-            .pseudonymized(relation, &column.source_name)
-            .then(|| rules.key().map(Pseudonymizer::new))
-            .flatten();
+        let pseudonymizer = match (
+            rules.pseudonymized(relation, &column.source_name),
+            rules.key(),
+        ) {
+            (false, _) => None,
+            (true, Some(key)) => Some(Pseudonymizer::new(key)),
+            (true, None) => bail!(
+                "column {} is to be pseudonymised, but PSEUDONYMIZE_KEY is not set",
+                column.source_name
+            ),
+        };
         if pseudonymizer.is_some() {
             column.pseudonymise();
         }

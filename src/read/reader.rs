@@ -81,13 +81,23 @@ impl<'c> BatchReader<'c> {
         };
         let mut arrays = Vec::with_capacity(self.decoders.len());
         for (i, (decoder, pseudonym)) in self.decoders.iter().zip(&self.pseudonyms).enumerate() {
-            let decoded = decoder
-                .decode(buffer.column(i))
-                .and_then(|values| match pseudonym {
-                    Some(p) => p.apply(&values),
-                    None => Ok(values),
-                });
-            arrays.push(decoded.map_err(|e| e.context(format!("column {}", self.names[i])))?);
+            let decoded = match pseudonym {
+                // A message about a value it cannot read would quote the value.
+                Some(p) => decoder
+                    .decode(buffer.column(i))
+                    .map_err(|_| {
+                        anyhow!(
+                            "a value of the pseudonymised column {} cannot be read (it is not \
+                             shown: pseudonymised values never are)",
+                            self.names[i]
+                        )
+                    })
+                    .and_then(|values| p.apply(&values)),
+                None => decoder
+                    .decode(buffer.column(i))
+                    .map_err(|e| e.context(format!("column {}", self.names[i]))),
+            };
+            arrays.push(decoded?);
         }
         Ok(Some(RecordBatch::try_new(self.schema.clone(), arrays)?))
     }

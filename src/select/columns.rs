@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Relation;
 use crate::{
-    config::{ColumnPattern, Secret, Shaping},
+    config::{ColumnPattern, Query, Secret, Shaping, TableName},
     plan::Column,
 };
 
@@ -105,20 +105,31 @@ impl ColumnRules {
         self.key.as_ref()
     }
 
-    /// What in a dump's table `table` (its `columns`) disagrees with these rules: a column
-    /// that should have been left out, or pseudonymised and is not (`load` refuses such files).
-    pub fn disagreements(&self, table: &str, columns: &[Column]) -> Vec<String> {
+    /// What in a dump's table disagrees with these rules: a column that should have been left
+    /// out, or pseudonymised and is not (`load` refuses such files). `source` names it as the
+    /// manifest does (`schema.table`, `table` or `name (query)`), `table` is the target table.
+    pub fn disagreements(&self, source: &str, table: &str, columns: &[Column]) -> Vec<String> {
+        let relation = match source.strip_suffix(" (query)") {
+            Some(name) => Relation::Query(Query {
+                name: name.to_string(),
+                sql: String::new(),
+                file: None,
+            }),
+            None => Relation::Table(TableName {
+                schema: source.rsplit_once('.').map(|(s, _)| s.to_string()),
+                name: table.to_string(),
+            }),
+        };
+        let schema = self.src_schema.as_deref();
         let mut found = Vec::new();
         for c in columns {
-            let holds = |r: &Rule| {
-                r.pattern.matches_table(None, table) && r.pattern.matches_column(&c.source_name)
-            };
-            if let Some(r) = self.exclude.iter().find(|r| holds(r)) {
+            let holds = |r: &&Rule| r.matches(&relation, schema, Some(&c.source_name));
+            if let Some(r) = self.exclude.iter().find(holds) {
                 found.push(format!(
                     "{table}.{} is in the files ({} '{}' leaves it out)",
                     c.source_name, r.key, r.pattern.text
                 ));
-            } else if let Some(r) = self.pseudonymize.iter().find(|r| holds(r))
+            } else if let Some(r) = self.pseudonymize.iter().find(holds)
                 && !c.is_pseudonym()
             {
                 found.push(format!(

@@ -181,7 +181,12 @@ pub fn resolve(
                 excluded.push(table.to_string());
                 continue;
             }
-            if seen.insert((table.schema.clone(), table.name.clone())) {
+            // One table named twice (`dbo.klanten` and `klant*` with SRC_SCHEMA = dbo) once.
+            let schema = table.schema.as_deref().or(src_schema);
+            if seen.insert((
+                schema.map(|s| dialect.fold_name(s)),
+                dialect.fold_name(&table.name),
+            )) {
                 selection.relations.push(Relation::Table(table));
             }
         }

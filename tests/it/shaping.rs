@@ -598,3 +598,68 @@ fn load_refuses_files_not_shaped_as_configured() {
     let bsn = dst.query("SELECT bsn FROM staging.\"Klanten\" WHERE id = 1");
     assert_eq!(bsn[0][0], Some(hmac_hex("123456782")));
 }
+
+#[test]
+fn an_excluded_column_is_never_selected_even_from_a_table_the_catalog_does_not_list_there() {
+    let case = Case::new(Kind::Postgres, Kind::Postgres, "searchpath");
+    // `oud.klanten_oud` is found through the search path, but it is not in current_schema().
+    case.src.exec("CREATE SCHEMA oud");
+    case.src
+        .exec("CREATE TABLE oud.klanten_oud (id int, bsn varchar(9), geboren date)");
+    case.src
+        .exec("INSERT INTO oud.klanten_oud VALUES (1, '123456782', '1960-01-31')");
+    case.src.exec(&format!(
+        "ALTER DATABASE {} SET search_path = public, oud",
+        case.src.name
+    ));
+    let plain = case.ini("SRC_TABLES = klanten_oud", "");
+    let copied = case.run(&plain, &[], &[]);
+    assert_eq!(
+        copied.code,
+        0,
+        "found through the search path: {}",
+        copied.output()
+    );
+    let ini = case.ini("SRC_TABLES = klanten_oud\nEXCLUDE_COLUMNS = *.geboren", "");
+    for args in [&["check"][..], &[][..]] {
+        let run = case.run(&ini, args, &[]);
+        assert_eq!(run.code, 1, "{}", run.output());
+        assert!(
+            run.stdout
+                .contains("EXCLUDE_COLUMNS applies to \"klanten_oud\", but the catalog"),
+            "{}",
+            run.output()
+        );
+    }
+    // The first copy stays as it was: with its geboren column, which the failed run left alone.
+    assert_eq!(
+        case.dst.column_types(Some("staging"), "klanten_oud").len(),
+        3
+    );
+}
+
+#[test]
+fn a_pseudonymised_value_that_cannot_be_read_is_never_shown() {
+    let src = TestDb::new(Kind::Sqlite, "pseubad");
+    // SQLite keeps what it is given: text in a decimal column, which the reader parses.
+    src.exec("CREATE TABLE t (id int, bsn decimal(12, 2))");
+    src.exec("INSERT INTO t VALUES (1, 123456782), (2, 'x98765432y')");
+    let case = Case::with(src, Kind::Postgres, "pseubad");
+    // Not pseudonymised, the message quotes the value, as it should for any other column.
+    let plain = case.run(&case.ini("SRC_TABLES = t", ""), &[], &[]);
+    assert_eq!(plain.code, 1, "{}", plain.output());
+    assert!(plain.output().contains("x98765432y"), "{}", plain.output());
+    let ini = case.ini(
+        &format!("SRC_TABLES = t\nPSEUDONYMIZE_COLUMNS = t.bsn\nPSEUDONYMIZE_KEY = {KEY}"),
+        "",
+    );
+    let run = case.run(&ini, &["-vv"], &[]);
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.stdout
+            .contains("a value of the pseudonymised column bsn cannot be read (it is not shown"),
+        "{}",
+        run.output()
+    );
+    assert!(!run.output().contains("98765432"), "{}", run.output());
+}

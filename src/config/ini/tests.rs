@@ -183,3 +183,23 @@ fn a_setting_below_queries_is_refused_not_taken_for_a_query() {
     assert_eq!(ini.sections["column-types"][0].value, "varchar(6)");
     assert_eq!(ini.sections["column-types"][0].at, "t.ini line 4");
 }
+
+#[test]
+fn a_misspelled_setting_or_a_secret_below_queries_is_refused_too() {
+    for (line, says) in [
+        (
+            "PSEUDONYMISE_KEY = geheim-en-lang",
+            "PSEUDONYMISE_KEY (did you mean PSEUDONYMIZE_KEY?) is in section [queries]",
+        ),
+        (
+            "APP_PASSWORD = geheim-en-lang",
+            "APP_PASSWORD in [queries] looks like a secret, not a table",
+        ),
+    ] {
+        let err = IniFile::parse(Path::new("t.ini"), &format!("[queries]\n{line}\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(says), "{err}");
+        assert!(!err.contains("geheim"), "{err}");
+    }
+}

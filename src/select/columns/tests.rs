@@ -79,7 +79,7 @@ fn every_pattern_knows_whether_it_matched_a_column() {
 
 #[test]
 fn files_that_disagree_with_the_rules_are_named() {
-    let r = rules(&["*.geboren"], &["*.bsn"], None);
+    let r = rules(&["*.geboren"], &["zaak.*.bsn"], Some("zaak"));
     let column = |name: &str| Column {
         source_name: name.into(),
         name: name.into(),
@@ -92,12 +92,35 @@ fn files_that_disagree_with_the_rules_are_named() {
     };
     let mut bsn = column("bsn");
     assert_eq!(
-        r.disagreements("klanten", &[column("id"), bsn.clone(), column("geboren")]),
+        r.disagreements(
+            "klanten",
+            "klanten",
+            &[column("id"), bsn.clone(), column("geboren")]
+        ),
         [
-            "klanten.bsn is not pseudonymised in the files (PSEUDONYMIZE_COLUMNS '*.bsn')",
+            "klanten.bsn is not pseudonymised in the files (PSEUDONYMIZE_COLUMNS 'zaak.*.bsn')",
             "klanten.geboren is in the files (EXCLUDE_COLUMNS '*.geboren' leaves it out)"
         ]
     );
+    // Read from another schema than SRC_SCHEMA: the schema-qualified pattern does not hold.
+    assert_eq!(
+        r.disagreements("elders.klanten", "klanten", &[bsn.clone()])
+            .len(),
+        0
+    );
+    assert_eq!(
+        r.disagreements("zaak.klanten", "klanten", &[bsn.clone()])
+            .len(),
+        1
+    );
+    assert_eq!(
+        r.disagreements("namen (query)", "namen", &[column("geboren")])
+            .len(),
+        1
+    );
     bsn.pseudonymise();
-    assert!(r.disagreements("klanten", &[column("id"), bsn]).is_empty());
+    assert!(
+        r.disagreements("klanten", "klanten", &[column("id"), bsn])
+            .is_empty()
+    );
 }
