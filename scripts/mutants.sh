@@ -15,7 +15,7 @@ if ((${#files[@]} == 0)); then
     src/config/mod.rs src/config/checker.rs src/config/raw.rs src/config/ini.rs src/config/keys.rs
     src/config/secrets.rs src/config/shaping.rs src/config/glob.rs src/select/columns.rs
     src/read/pseudonym.rs
-    src/plan.rs src/write/write_plan.rs src/write/fit.rs src/write/existing.rs src/insert.rs
+    src/plan.rs src/write/write_plan.rs src/write/column_types.rs src/write/fit.rs src/write/existing.rs src/insert.rs
     src/insert/literal.rs src/convert.rs src/read/decode.rs src/read/decode/arrays.rs
     src/driver_names.rs src/retry.rs
     src/dialect/mod.rs src/dialect/postgres.rs src/dialect/mariadb.rs src/dialect/sqlite.rs

@@ -21,6 +21,7 @@ use crate::{
 };
 
 mod batch;
+mod column_types;
 mod existing;
 mod finish;
 mod fit;
