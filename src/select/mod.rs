@@ -312,3 +312,6 @@ fn check_column_settings(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
