@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::{
-    config::{ConfigError, Settings, TransferMode},
+    config::{ConfigError, Settings, TransferMode, shaping::overrides_without_table},
     endpoint::{self, Endpoint},
     journey,
     odbc::Connection,
@@ -214,18 +214,10 @@ fn dump_from(
 pub fn load(settings: &Settings, manifest_path: &Path) -> anyhow::Result<RunReport> {
     let (manifest, dir) = spool::read_manifest(manifest_path)
         .map_err(|e| ConfigError::new(format!("--manifest {}: {e:#}", manifest_path.display())))?;
-    let unknown: Vec<String> = settings
-        .shaping
-        .column_types
-        .iter()
-        .filter(|o| {
-            !manifest
-                .tables
-                .iter()
-                .any(|t| t.target_table.eq_ignore_ascii_case(&o.table))
-        })
-        .map(|o| format!("{}.{}", o.table, o.column))
-        .collect();
+    let unknown = overrides_without_table(
+        &settings.shaping.column_types,
+        manifest.tables.iter().map(|t| t.target_table.as_str()),
+    );
     if !unknown.is_empty() {
         return Err(ConfigError::new(format!(
             "[column-types] {}: the manifest {} has no such table",

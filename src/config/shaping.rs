@@ -71,6 +71,19 @@ pub struct TypeOverride {
     pub type_sql: String,
 }
 
+/// The `[column-types]` entries (as `table.column`) whose table is none of `tables` (the target
+/// tables a run or a manifest has).
+pub fn overrides_without_table<'a>(
+    overrides: &[TypeOverride],
+    tables: impl Iterator<Item = &'a str> + Clone,
+) -> Vec<String> {
+    overrides
+        .iter()
+        .filter(|o| !tables.clone().any(|t| t.eq_ignore_ascii_case(&o.table)))
+        .map(|o| format!("{}.{}", o.table, o.column))
+        .collect()
+}
+
 /// What is copied and how it is shaped, besides `SRC_TABLES`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Shaping {

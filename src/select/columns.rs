@@ -82,19 +82,19 @@ impl ColumnRules {
 
     /// Is the source column `column` of `relation` left out?
     pub fn excluded(&self, relation: &Relation, column: &str) -> bool {
-        self.exclude
-            .iter()
-            // Every pattern is asked (not just up to the first hit), so each knows it matched.
-            .filter(|r| r.matches(relation, self.src_schema.as_deref(), Some(column)))
-            .count()
-            > 0
+        self.any_matches(&self.exclude, relation, column)
     }
 
     /// Is the source column `column` of `relation` pseudonymised?
     pub fn pseudonymized(&self, relation: &Relation, column: &str) -> bool {
-        self.pseudonymize
+        self.any_matches(&self.pseudonymize, relation, column)
+    }
+
+    /// Does one of `rules` match the column? Every rule is asked (not just up to the first
+    /// hit), so each knows it matched.
+    fn any_matches(&self, rules: &[Rule], relation: &Relation, column: &str) -> bool {
+        rules
             .iter()
-            // Every pattern is asked (not just up to the first hit), so each knows it matched.
             .filter(|r| r.matches(relation, self.src_schema.as_deref(), Some(column)))
             .count()
             > 0

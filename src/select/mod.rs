@@ -6,7 +6,10 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::{
-    config::{ConfigError, Query, Shaping, TableName, shaping::glob_matches},
+    config::{
+        ConfigError, Query, Shaping, TableName,
+        shaping::{glob_matches, overrides_without_table},
+    },
     dialect::Dialect,
     odbc::{
         Connection,
@@ -272,16 +275,10 @@ fn check_column_settings(
     src_schema: Option<&str>,
     warnings: &mut Vec<String>,
 ) -> Result<(), ConfigError> {
-    let unknown: Vec<String> = shaping
-        .column_types
-        .iter()
-        .filter(|o| {
-            !relations
-                .iter()
-                .any(|r| r.target_name().eq_ignore_ascii_case(&o.table))
-        })
-        .map(|o| format!("{}.{}", o.table, o.column))
-        .collect();
+    let unknown = overrides_without_table(
+        &shaping.column_types,
+        relations.iter().map(Relation::target_name),
+    );
     if !unknown.is_empty() {
         return Err(ConfigError::new(format!(
             "[column-types] {}: no such table is copied (the tables are: {}); use the target \
