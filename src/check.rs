@@ -67,6 +67,9 @@ pub struct TableCheck {
     pub pseudonymized: Vec<String>,
     /// `[column-types]` of the table: `column = TYPE`.
     pub overrides: Vec<String>,
+    /// How it is loaded besides the write mode: the incremental window (the watermark and the
+    /// rows to read), the merge keys, the partitions.
+    pub loading: Vec<String>,
 }
 
 /// What `check` found.
@@ -159,8 +162,11 @@ fn check_table(
             .iter()
             .map(|o| format!("{} = {}", o.column, o.type_sql))
             .collect(),
+        loading: Vec::new(),
     };
-    let plan = match read::describe(source_conn, source.dialect, relation, read) {
+    let plan = match crate::run::table_read(&spec.options.loads, Some(spec), relation)
+        .and_then(|rows| read::describe(source_conn, source.dialect, relation, read, &rows))
+    {
         Ok(plan) => plan,
         Err(e) => {
             report.problem = Some(brief(&e));
@@ -168,6 +174,7 @@ fn check_table(
         }
     };
     report.rows = plan.row_count;
+    report.loading = loading(spec, &plan);
     report.excluded = plan.excluded.clone();
     report.pseudonymized = plan
         .shape
@@ -177,9 +184,11 @@ fn check_table(
         .filter(|(_, p)| p.is_some())
         .map(|(c, _)| c.source_name.clone())
         .collect();
-    let write = match write::open(spec.connector, d)
-        .and_then(|conn| write::plan(&conn, spec, &plan.shape))
-    {
+    let write = match write::open(spec.connector, d).and_then(|conn| {
+        let write = write::plan(&conn, spec, &plan.shape)?;
+        write::merge_keys(&conn, spec, &write)?;
+        Ok(write)
+    }) {
         Ok(write) => write,
         Err(e) => {
             report.problem = Some(brief(&e));
@@ -240,6 +249,34 @@ fn check_table(
     }
     report.write = Some(write);
     report
+}
+
+/// The lines that say how `plan` is loaded besides the write mode.
+fn loading(spec: &TargetSpec<'_>, plan: &read::SourceTable) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(window) = &plan.window {
+        let rows = plan
+            .row_count
+            .map_or("uncounted (LOG_ROW_COUNT = false)".to_string(), |n| n.to_string());
+        lines.push(format!("{window}; rows to read: {rows}"));
+    }
+    if !spec.merge_keys.is_empty() {
+        lines.push(format!(
+            "upserted by [merge-keys] ({}); a new table gets a unique key on them",
+            spec.merge_keys.join(", ")
+        ));
+    } else if spec.incremental {
+        lines.push("the rows read are appended".to_string());
+    }
+    if let Some(p) = &plan.partitions {
+        lines.push(format!(
+            "read in up to {} partitions of {} (PARTITIONS), each on its own connection",
+            p.count, p.quoted
+        ));
+    } else if spec.options.loads.partition(&spec.name).is_some() {
+        lines.push("[partitions]: read through one connection, because of ROW_LIMIT".to_string());
+    }
+    lines
 }
 
 /// "the first row", "the first 1000 rows".
@@ -381,6 +418,9 @@ impl fmt::Display for CheckReport {
                 if !list.is_empty() {
                     writeln!(f, "  {what}: {}", list.join(", "))?;
                 }
+            }
+            for line in &t.loading {
+                writeln!(f, "  {line}")?;
             }
             let warnings: Vec<String> = t
                 .columns

@@ -9,16 +9,21 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::{
-    config::{ConfigError, Settings, TransferMode, shaping::overrides_without_table},
+    config::{
+        ConfigError, Settings, TransferMode, loads::Loads, shaping::overrides_without_table,
+    },
     endpoint::{self, Endpoint},
     journey,
     odbc::Connection,
     pipeline::in_parallel,
-    read::{OdbcSource, ReadOptions},
+    read::{
+        OdbcSource, ReadOptions,
+        window::{TableRead, Watermark},
+    },
     report::{RunReport, TableReport},
     select::{self, ColumnRules, Relation, Selection},
     spool::{self, Manifest, ManifestTable, PartSink, PartsSource, SpoolOptions},
-    write::{TargetSpec, TargetTable, WriteOptions},
+    write::{self, TargetSpec, TargetTable, WriteOptions},
 };
 
 /// Runs the whole transfer described by `settings`.
@@ -46,6 +51,23 @@ pub fn select_relations(
         src_schema,
     )?;
     selection.log();
+    let unknown = settings
+        .loads
+        .without_table(selection.relations.iter().map(Relation::target_name));
+    if !unknown.is_empty() {
+        return Err(ConfigError::new(format!(
+            "{}: no such table is copied (the tables are: {}); use the target table's name as in \
+             SRC_TABLES or [queries]",
+            unknown.join(", "),
+            selection
+                .relations
+                .iter()
+                .map(Relation::target_name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .into());
+    }
     if let Some(key) = &settings.shaping.pseudonymize_key
         && key.expose().chars().count() < 16
     {
@@ -55,6 +77,31 @@ pub fn select_relations(
         );
     }
     Ok(selection)
+}
+
+/// Which rows of `relation` are read, and how: the incremental window above the target table's
+/// watermark (`[incremental]`), and the partitions (`[partitions]`).
+pub(crate) fn table_read(
+    loads: &Loads,
+    target: Option<&TargetSpec<'_>>,
+    relation: &Relation,
+) -> anyhow::Result<TableRead> {
+    let name = relation.target_name();
+    let watermark = match (loads.incremental(name), target) {
+        (Some(column), Some(spec)) => Some(Watermark {
+            column: column.to_string(),
+            target_max: write::watermark(spec, column)?,
+            lookback: loads.lookback,
+        }),
+        (Some(_), None) => anyhow::bail!("an incremental table needs the target's watermark"),
+        (None, _) => None,
+    };
+    Ok(TableRead {
+        watermark,
+        partition: loads
+            .partition(name)
+            .map(|column| (column.to_string(), loads.partition_count)),
+    })
 }
 
 /// Warns about column patterns that matched no column of the tables they name.
@@ -79,7 +126,8 @@ fn direct(
         |conn: &mut Option<Connection>, relation: &Relation| {
             let spec = TargetSpec::new(target, &write, relation.target_name());
             journey::table(&relation.label(), spec.display.clone(), |report| {
-                let mut from = OdbcSource::new(source, conn, relation, &read);
+                let rows = table_read(&settings.loads, Some(&spec), relation)?;
+                let mut from = OdbcSource::new(source, conn, relation, &read, rows);
                 let mut into = |described: &journey::Described| prepare(&spec, described);
                 journey::copy(&mut from, &mut into, write.retry, report)
             })
@@ -97,7 +145,7 @@ fn dump_and_load(
     source: &Endpoint,
     target: &Endpoint,
 ) -> anyhow::Result<RunReport> {
-    let dumped = dump_from(settings, selection, source)?;
+    let dumped = dump_from(settings, selection, source, Some(target))?;
     let mut report = dumped.report;
     if let Some(manifest_path) = &dumped.manifest_path {
         let loaded = load_tables(settings, target, &dumped.dir, &dumped.manifest);
@@ -133,13 +181,20 @@ pub struct Dumped {
 pub fn dump(settings: &Settings) -> anyhow::Result<Dumped> {
     let (source, probe) = endpoint::open_source(settings)?;
     let selection = select_relations(settings, &source, &probe)?;
-    dump_from(settings, &selection, &source)
+    // Incremental tables read above the target's watermark: the target is needed for it.
+    let target = if settings.loads.incremental.is_empty() {
+        None
+    } else {
+        Some(endpoint::open_target(settings)?)
+    };
+    dump_from(settings, &selection, &source, target.as_ref())
 }
 
 fn dump_from(
     settings: &Settings,
     selection: &Selection,
     source: &Endpoint,
+    target: Option<&Endpoint>,
 ) -> anyhow::Result<Dumped> {
     let run_id = spool::new_run_id();
     let dir = spool::expand_dir(&settings.parquet_dir, &run_id);
@@ -161,7 +216,9 @@ fn dump_from(
             let mut dumped = None;
             let display = TargetSpec::display_name(&write, relation.target_name());
             let report = journey::table(&relation.label(), display, |report| {
-                let mut from = OdbcSource::new(source, conn, relation, &read);
+                let spec = target.map(|t| TargetSpec::new(t, &write, relation.target_name()));
+                let rows = table_read(&settings.loads, spec.as_ref(), relation)?;
+                let mut from = OdbcSource::new(source, conn, relation, &read, rows);
                 let mut into = |described: &journey::Described| {
                     Ok(PartSink::new(
                         &dir,

@@ -219,6 +219,18 @@ pub const ALL: &[Key] = &[
         "at most this many rows per table (0 or empty: all)"
     ),
     key!(
+        "INCREMENTAL_LOOKBACK",
+        SET,
+        Some("0"),
+        "[incremental] tables: re-read this much below the target's MAX (a number; seconds for dates and times)"
+    ),
+    key!(
+        "PARTITIONS",
+        SET,
+        Some("1"),
+        "[partitions] tables: source connections reading one table at once"
+    ),
+    key!(
         "LOG_ROW_COUNT",
         SET,
         Some("true"),
@@ -340,9 +352,17 @@ pub const ALL: &[Key] = &[
     ),
 ];
 
-/// Sections whose keys are not settings but names: `[queries]` (`name = SELECT ...`) and
-/// `[column-types]` (`table.column = TYPE`). They can only be given in an INI file.
-pub const TABLE_SECTIONS: &[&str] = &["queries", "column-types"];
+/// Sections whose keys are not settings but names: `[queries]` (`name = SELECT ...`),
+/// `[column-types]` (`table.column = TYPE`), `[incremental]` (`table = column`), `[merge-keys]`
+/// (`table = col1, col2`) and `[partitions]` (`table = column`). They can only be given in an
+/// INI file.
+pub const TABLE_SECTIONS: &[&str] = &[
+    "queries",
+    "column-types",
+    "incremental",
+    "merge-keys",
+    "partitions",
+];
 
 /// Keys whose values are secrets: never printed, masked in every output.
 pub fn is_secret(name: &str) -> bool {

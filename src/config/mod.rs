@@ -12,6 +12,7 @@ pub mod ini;
 pub mod keys;
 mod raw;
 pub mod secrets;
+pub mod loads;
 pub mod shaping;
 
 use std::{fmt, path::PathBuf};
@@ -222,6 +223,8 @@ pub struct Settings {
     pub tables: Vec<TableName>,
     /// `SRC_TABLES_EXCLUDE`, `[queries]`, excluded and pseudonymised columns, `[column-types]`.
     pub shaping: Shaping,
+    /// `[incremental]`, `[merge-keys]`, `[partitions]`, `INCREMENTAL_LOOKBACK`, `PARTITIONS`.
+    pub loads: loads::Loads,
     /// `SRC_CHUNK_SIZE`.
     pub chunk_size: usize,
     /// `TRANSFER_MODE`.
@@ -392,6 +395,7 @@ impl Settings {
         let login_timeout = c.whole("LOGIN_TIMEOUT_SECONDS", 1);
         let logging = logging_settings(&mut c);
         let shaping = shaping::shaping(&mut c, purpose == Purpose::Copy);
+        let loads = loads::loads(&mut c);
         if let (Some(tables), Some(shaping)) = (&tables, &shaping) {
             collisions(&mut c, tables, &shaping.queries);
         }
@@ -424,6 +428,7 @@ impl Settings {
                 target: target?,
                 tables: tables?,
                 shaping: shaping?,
+                loads: loads?,
                 chunk_size: usize::try_from(chunk_size?).ok()?,
                 transfer_mode: transfer_mode?,
                 write_mode: write_mode?,

@@ -3,6 +3,7 @@
 //! (SQL:2008), lengths `OCTET_LENGTH` (SQL-92); when the DBMS refuses the length query, unbounded
 //! columns get buffers of `MAX_TEXT_SIZE` / `MAX_BINARY_SIZE` bytes.
 
+use super::statements;
 use super::Dialect;
 use crate::plan::{ColumnType, decimal, type_arguments};
 
@@ -11,6 +12,23 @@ use crate::plan::{ColumnType, decimal, type_arguments};
 pub struct Generic;
 
 impl Dialect for Generic {
+    fn upsert_sql(
+        &self,
+        target_ref: &str,
+        side_ref: &str,
+        columns: &[String],
+        keys: &[String],
+    ) -> String {
+        // Standard SQL (SQL:2003).
+        statements::merge_statement(
+            &format!("{target_ref} d"),
+            &format!("{side_ref} s"),
+            columns,
+            keys,
+            "",
+        )
+    }
+
     fn name(&self) -> &'static str {
         "generic ODBC"
     }

@@ -20,6 +20,37 @@ use crate::plan::{
 pub struct MariaDb;
 
 impl Dialect for MariaDb {
+    fn upsert_sql(
+        &self,
+        target_ref: &str,
+        side_ref: &str,
+        columns: &[String],
+        keys: &[String],
+    ) -> String {
+        // With no column besides the keys, a key set to itself leaves the row as it is.
+        let updated: Vec<&String> = columns.iter().filter(|c| !keys.contains(c)).collect();
+        let sets: Vec<String> = if updated.is_empty() { &keys[..1] } else { &[] }
+            .iter()
+            .chain(updated)
+            .map(|c| format!("{c} = VALUES({c})"))
+            .collect();
+        let list = columns.join(", ");
+        format!(
+            "INSERT INTO {target_ref} ({list}) SELECT {list} FROM {side_ref} ON DUPLICATE KEY \
+             UPDATE {}",
+            sets.join(", ")
+        )
+    }
+
+    fn unique_keys_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let database = schema.map_or("DATABASE()".to_string(), |s| self.literal(s));
+        format!(
+            "SELECT index_name, column_name FROM information_schema.statistics WHERE non_unique \
+             = 0 AND table_schema = {database} AND table_name = {}",
+            self.literal(table)
+        )
+    }
+
     fn name(&self) -> &'static str {
         "MariaDB/MySQL"
     }

@@ -23,7 +23,7 @@ mod statements;
 
 pub use names::{CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX, normalized_type, suffixed_name};
 pub use shared::{adapt_text_times, columns_as_text, common_source_warnings, without_time_zones};
-pub use statements::{DriverTuning, Merge, Swap};
+pub use statements::{DriverTuning, Merge, RowsInto, Swap};
 
 use arrow_odbc::arrow::{datatypes::DataType, record_batch::RecordBatch};
 
@@ -31,6 +31,7 @@ use crate::{
     convert::FetchForm,
     insert::{InsertStrategy, ParameterArrays},
     plan::{Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, generic_column_type},
+    read::window::Bound,
 };
 
 pub use crate::plan::ColumnDef;
@@ -380,18 +381,59 @@ pub trait Dialect: Send + Sync {
         )
     }
 
-    /// Ends a load into an existing table: adds `added` columns, empties the table when
-    /// `refresh`, copies the side table's `columns` (quoted) into it and drops the side table;
-    /// the rows move in one transaction.
+    /// Ends a load into an existing table: adds `added` columns, then the side table's
+    /// `columns` (quoted) replace, join or are upserted into its rows (`into`), and the side
+    /// table is dropped; the rows move in one transaction.
     fn merge(
         &self,
         target_ref: &str,
         side_ref: &str,
         columns: &[String],
         added: &[ColumnDef],
-        refresh: bool,
+        into: RowsInto<'_>,
     ) -> Merge {
-        statements::merge(self, target_ref, side_ref, columns, added, refresh)
+        statements::merge(self, target_ref, side_ref, columns, added, into)
+    }
+
+    /// Upserts the side table's rows into the target by `keys` (all quoted): a row whose keys
+    /// the target holds updates that row, others are inserted.
+    fn upsert_sql(
+        &self,
+        target_ref: &str,
+        side_ref: &str,
+        columns: &[String],
+        keys: &[String],
+    ) -> String {
+        statements::insert_on_conflict(target_ref, side_ref, columns, keys)
+    }
+
+    /// Adds a unique key on `columns` (quoted) to the table `table_ref` just created (named
+    /// `table`, the target table it becomes), so that upserts find their rows.
+    fn unique_key_sql(&self, table_ref: &str, _table: &str, columns: &[String]) -> String {
+        format!("ALTER TABLE {table_ref} ADD UNIQUE ({})", columns.join(", "))
+    }
+
+    /// A query listing the unique keys of a table, primary key included: rows of (key name,
+    /// column name).
+    fn unique_keys_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let schema_test = match schema {
+            Some(s) => format!("tc.table_schema = {}", self.literal(s)),
+            None => "tc.table_schema = CURRENT_SCHEMA".to_string(),
+        };
+        format!(
+            "SELECT tc.constraint_name, k.column_name FROM information_schema.table_constraints \
+             tc JOIN information_schema.key_column_usage k ON k.constraint_name = \
+             tc.constraint_name AND k.table_schema = tc.table_schema AND k.table_name = \
+             tc.table_name WHERE tc.constraint_type IN ('UNIQUE', 'PRIMARY KEY') AND \
+             {schema_test} AND tc.table_name = {}",
+            self.literal(table)
+        )
+    }
+
+    /// A value of a window or partition bound (`WHERE column > value`), as a literal of the
+    /// column's type.
+    fn bound_literal(&self, bound: &Bound) -> String {
+        default_bound_literal(self, bound)
     }
 
     /// Drops a table if it exists.
@@ -494,3 +536,19 @@ mod tests;
 
 #[cfg(test)]
 mod golden_tests;
+
+/// [`Dialect::bound_literal`] in standard SQL (`DATE '...'`, `TIMESTAMP '...'`), for dialects
+/// that write some kinds their own way.
+pub fn default_bound_literal<D: Dialect + ?Sized>(d: &D, bound: &Bound) -> String {
+    match bound {
+        Bound::Int(v) => v.to_string(),
+        Bound::Number(n) => n.clone(),
+        Bound::Text(t) => d.literal(t),
+        Bound::Date(day) => format!("DATE '{}'", day.format("%Y-%m-%d")),
+        Bound::Timestamp(t) => format!("TIMESTAMP '{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
+        Bound::Instant(t) => format!(
+            "TIMESTAMP WITH TIME ZONE '{}+00:00'",
+            t.format("%Y-%m-%d %H:%M:%S%.f")
+        ),
+    }
+}

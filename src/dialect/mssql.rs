@@ -15,6 +15,8 @@
 
 use arrow_odbc::arrow::datatypes::DataType;
 
+use super::statements;
+use crate::read::window::Bound;
 use super::{Dialect, DriverTuning, Swap};
 use crate::plan::{
     ColumnMeta, ColumnType, TargetColumn, decimal, generic_column_type, sql_type, type_arguments,
@@ -98,6 +100,54 @@ fn is_freetds(driver: &str) -> bool {
 }
 
 impl Dialect for SqlServer {
+    fn upsert_sql(
+        &self,
+        target_ref: &str,
+        side_ref: &str,
+        columns: &[String],
+        keys: &[String],
+    ) -> String {
+        // HOLDLOCK: the MERGE's key range stays locked from its search to its insert.
+        statements::merge_statement(
+            &format!("{target_ref} WITH (HOLDLOCK) AS d"),
+            &format!("{side_ref} AS s"),
+            columns,
+            keys,
+            ";",
+        )
+    }
+
+    fn unique_keys_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let object = match schema {
+            Some(s) => format!("{}.{}", self.quote(s), self.quote(table)),
+            None => self.quote(table),
+        };
+        format!(
+            "SELECT i.name, c.name FROM sys.indexes i JOIN sys.index_columns ic ON ic.object_id = \
+             i.object_id AND ic.index_id = i.index_id AND ic.is_included_column = 0 JOIN \
+             sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id WHERE \
+             i.is_unique = 1 AND i.has_filter = 0 AND i.object_id = OBJECT_ID({})",
+            self.literal(&object)
+        )
+    }
+
+    fn bound_literal(&self, bound: &Bound) -> String {
+        // datetime2(7) and datetimeoffset(7) hold every fraction; a bare string or an ODBC
+        // escape would be read as datetime (1/300 s).
+        match bound {
+            Bound::Date(d) => format!("CAST('{}' AS date)", d.format("%Y-%m-%d")),
+            Bound::Timestamp(t) => format!(
+                "CAST('{}' AS datetime2(7))",
+                t.format("%Y-%m-%d %H:%M:%S%.f")
+            ),
+            Bound::Instant(t) => format!(
+                "CAST('{}+00:00' AS datetimeoffset(7))",
+                t.format("%Y-%m-%d %H:%M:%S%.f")
+            ),
+            other => crate::dialect::default_bound_literal(self, other),
+        }
+    }
+
     fn name(&self) -> &'static str {
         "SQL Server"
     }

@@ -19,6 +19,8 @@ use arrow_odbc::arrow::{
     array::AsArray, compute::cast, datatypes::DataType, record_batch::RecordBatch,
 };
 
+use super::statements;
+use crate::read::window::Bound;
 use super::{ColumnDef, Dialect, DriverTuning, Swap};
 use crate::{
     convert::FetchForm,
@@ -34,6 +36,42 @@ use types::{declared_type, number};
 pub struct Oracle;
 
 impl Dialect for Oracle {
+    fn upsert_sql(
+        &self,
+        target_ref: &str,
+        side_ref: &str,
+        columns: &[String],
+        keys: &[String],
+    ) -> String {
+        statements::merge_statement(
+            &format!("{target_ref} d"),
+            &format!("{side_ref} s"),
+            columns,
+            keys,
+            "",
+        )
+    }
+
+    fn unique_keys_sql(&self, schema: Option<&str>, table: &str) -> String {
+        let owner = schema.map_or("USER".to_string(), |s| self.literal(s));
+        format!(
+            "SELECT ic.index_name, ic.column_name FROM all_ind_columns ic JOIN all_indexes i ON \
+             i.owner = ic.index_owner AND i.index_name = ic.index_name WHERE i.uniqueness = \
+             'UNIQUE' AND ic.table_owner = {owner} AND ic.table_name = {}",
+            self.literal(table)
+        )
+    }
+
+    fn bound_literal(&self, bound: &Bound) -> String {
+        match bound {
+            Bound::Instant(t) => format!(
+                "TIMESTAMP '{} +00:00'",
+                t.format("%Y-%m-%d %H:%M:%S%.f")
+            ),
+            other => crate::dialect::default_bound_literal(self, other),
+        }
+    }
+
     fn name(&self) -> &'static str {
         "Oracle"
     }

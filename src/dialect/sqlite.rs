@@ -13,6 +13,7 @@ use arrow_odbc::arrow::{
     array::AsArray, compute::cast, datatypes::DataType, record_batch::RecordBatch,
 };
 
+use crate::read::window::Bound;
 use super::{Dialect, DriverTuning};
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, RowByRow};
@@ -23,6 +24,41 @@ use crate::plan::{ColumnMeta, ColumnType, LoadColumn, decimal, type_arguments};
 pub struct Sqlite;
 
 impl Dialect for Sqlite {
+    fn unique_key_sql(&self, table_ref: &str, table: &str, columns: &[String]) -> String {
+        // SQLite adds no constraint to a table; a unique index named after the target table
+        // (index names are the database's) does the same.
+        // The index is qualified by its schema; the table it is on is not.
+        let index = self.quote(&format!("{table}_s2s_key"));
+        let (index, on) = match table_ref.rsplit_once("\".\"") {
+            Some((schema, name)) => (format!("{schema}\".{index}"), format!("\"{name}")),
+            None => (index, table_ref.to_string()),
+        };
+        format!(
+            "CREATE UNIQUE INDEX {index} ON {on} ({})",
+            columns.join(", ")
+        )
+    }
+
+    fn unique_keys_sql(&self, _schema: Option<&str>, table: &str) -> String {
+        // Unique indexes, and the primary key (an INTEGER PRIMARY KEY has no index).
+        let t = self.literal(table);
+        format!(
+            "SELECT il.name, ii.name FROM pragma_index_list({t}) il, pragma_index_info(il.name) \
+             ii WHERE il.\"unique\" = 1 AND il.partial = 0 UNION ALL SELECT 'primary key', name \
+             FROM pragma_table_info({t}) WHERE pk > 0"
+        )
+    }
+
+    fn bound_literal(&self, bound: &Bound) -> String {
+        // Dates and times are text in SQLite, compared as text: written as SQLite writes them.
+        match bound {
+            Bound::Date(d) => format!("'{}'", d.format("%Y-%m-%d")),
+            Bound::Timestamp(t) => format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
+            Bound::Instant(t) => format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
+            other => crate::dialect::default_bound_literal(self, other),
+        }
+    }
+
     fn name(&self) -> &'static str {
         "SQLite"
     }

@@ -14,6 +14,17 @@ pub struct Merge {
     pub after: Vec<String>,
 }
 
+/// What the side table's rows do to the existing target table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowsInto<'a> {
+    /// Replace its rows (`truncate`, and `replace` of a table that views depend on).
+    Refresh,
+    /// Are added to its rows.
+    Append,
+    /// Are upserted by these key columns (quoted): inserted, or update the row with their keys.
+    Upsert(&'a [String]),
+}
+
 /// How a side table replaces the target table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Swap {
@@ -42,7 +53,7 @@ pub(super) fn merge<D: Dialect + ?Sized>(
     side_ref: &str,
     columns: &[String],
     added: &[ColumnDef],
-    refresh: bool,
+    into: RowsInto<'_>,
 ) -> Merge {
     let alters: Vec<String> = added
         .iter()
@@ -50,12 +61,16 @@ pub(super) fn merge<D: Dialect + ?Sized>(
         .collect();
     let list = columns.join(", ");
     let mut rows = Vec::new();
-    if refresh {
-        rows.push(d.empty_table_sql(target_ref));
+    match into {
+        RowsInto::Refresh => rows.push(d.empty_table_sql(target_ref)),
+        RowsInto::Append => {}
+        RowsInto::Upsert(keys) => rows.push(d.upsert_sql(target_ref, side_ref, columns, keys)),
     }
-    rows.push(format!(
-        "INSERT INTO {target_ref} ({list}) SELECT {list} FROM {side_ref}"
-    ));
+    if !matches!(into, RowsInto::Upsert(_)) {
+        rows.push(format!(
+            "INSERT INTO {target_ref} ({list}) SELECT {list} FROM {side_ref}"
+        ));
+    }
     let drop = d.drop_table_sql(side_ref);
     if d.transactional_ddl() {
         let mut transaction = alters;
@@ -73,4 +88,62 @@ pub(super) fn merge<D: Dialect + ?Sized>(
             after: vec![drop],
         }
     }
+}
+
+/// The columns of `columns` that are not among `keys` (both quoted).
+fn non_keys<'a>(columns: &'a [String], keys: &'a [String]) -> impl Iterator<Item = &'a String> {
+    columns.iter().filter(move |c| !keys.contains(c))
+}
+
+/// `INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE` (PostgreSQL, SQLite: `WHERE true` keeps
+/// SQLite from reading `ON` as a join's).
+pub(super) fn insert_on_conflict(
+    target_ref: &str,
+    side_ref: &str,
+    columns: &[String],
+    keys: &[String],
+) -> String {
+    let list = columns.join(", ");
+    let sets: Vec<String> = non_keys(columns, keys)
+        .map(|c| format!("{c} = EXCLUDED.{c}"))
+        .collect();
+    let action = if sets.is_empty() {
+        "DO NOTHING".to_string()
+    } else {
+        format!("DO UPDATE SET {}", sets.join(", "))
+    };
+    format!(
+        "INSERT INTO {target_ref} ({list}) SELECT {list} FROM {side_ref} WHERE true ON CONFLICT \
+         ({}) {action}",
+        keys.join(", ")
+    )
+}
+
+/// Standard SQL `MERGE` of the side table into the target by `keys` (SQL Server, Oracle, and
+/// others); `target_alias`/`source_alias` as the DBMS writes table aliases (`AS d`, or `d`), and
+/// `end` after the statement (SQL Server requires `;`).
+pub(super) fn merge_statement(
+    target: &str,
+    source: &str,
+    columns: &[String],
+    keys: &[String],
+    end: &str,
+) -> String {
+    let on: Vec<String> = keys.iter().map(|k| format!("d.{k} = s.{k}")).collect();
+    let sets: Vec<String> = non_keys(columns, keys)
+        .map(|c| format!("d.{c} = s.{c}"))
+        .collect();
+    let matched = if sets.is_empty() {
+        String::new()
+    } else {
+        format!(" WHEN MATCHED THEN UPDATE SET {}", sets.join(", "))
+    };
+    let values: Vec<String> = columns.iter().map(|c| format!("s.{c}")).collect();
+    format!(
+        "MERGE INTO {target} USING {source} ON ({}){matched} WHEN NOT MATCHED THEN INSERT ({}) \
+         VALUES ({}){end}",
+        on.join(" AND "),
+        columns.join(", "),
+        values.join(", ")
+    )
 }

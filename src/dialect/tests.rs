@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use super::*;
+use crate::dialect::RowsInto;
 use arrow_odbc::arrow::{
     array::{Array, ArrayRef, Int32Array, StringArray, TimestampMicrosecondArray},
     datatypes::{Field, Schema},
@@ -164,7 +165,7 @@ fn defaults_read_and_write_the_standard_way() {
         type_sql: "TEXT".into(),
         nullable: true,
     };
-    let merge = d.merge("\"t\"", "\"n\"", &["\"a\"".into()], &[added], true);
+    let merge = d.merge("\"t\"", "\"n\"", &["\"a\"".into()], &[added], RowsInto::Refresh);
     assert_eq!(
         merge,
         Merge {

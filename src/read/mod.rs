@@ -23,12 +23,14 @@ pub mod decode;
 pub mod pseudonym;
 mod reader;
 mod size;
+pub mod window;
 
 use columns::{check_unique_names, query_columns, table_columns};
 use decode::Decoder;
 use pseudonym::Pseudonymizer;
 pub use reader::{BatchReader, OdbcSource};
 use size::{buffer_bytes, count_and_measure};
+use window::{Kind, TableRead};
 
 /// What a driver keeps per fetched value besides our buffer (psqlODBC: about 230 bytes for its
 /// copy of the row set), counted against `BATCH_MEMORY_MB` so that a batch's memory is bounded
@@ -102,19 +104,89 @@ pub struct SourceTable {
     pub select_sql: String,
     /// The SELECT list (each column read as the reader expects it).
     pub select_list: Vec<String>,
+    /// The WHERE condition of an incremental load's window (`"changed" > TIMESTAMP '...'`).
+    pub filter: Option<String>,
+    /// What the window reads, for the log and `check` (incremental tables).
+    pub window: Option<String>,
+    /// How the table is read in partitions (`[partitions]`, `PARTITIONS` > 1, no `ROW_LIMIT`).
+    pub partitions: Option<Partitioning>,
     /// Per column: the pseudonymizer of a `PSEUDONYMIZE_COLUMNS` column.
     pub pseudonyms: Vec<Option<Pseudonymizer>>,
     /// The source's columns `EXCLUDE_COLUMNS` leaves out (never selected).
     pub excluded: Vec<String>,
 }
 
-/// Describes `relation` on `conn`: columns, types, buffer sizes, row count. Columns of
-/// `EXCLUDE_COLUMNS` are left out of every statement sent to the source.
+/// A partitioned read: the column (quoted), the kind of its values, how many partitions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partitioning {
+    /// The partition column, quoted.
+    pub quoted: String,
+    /// The kind of its values.
+    pub kind: Kind,
+    /// How many partitions (connections) at most.
+    pub count: usize,
+}
+
+/// The column `name` (as configured, any case) of `columns`, with its kind of values, for
+/// `purpose` (`[incremental]`, `[partitions]`).
+fn bounding_column<'c>(
+    columns: &'c [Column],
+    name: &str,
+    purpose: &str,
+    splits: bool,
+) -> anyhow::Result<(&'c Column, Kind)> {
+    let Some(column) = columns.iter().find(|c| {
+        c.source_name.eq_ignore_ascii_case(name) || c.name.eq_ignore_ascii_case(name)
+    }) else {
+        bail!(
+            "{purpose}: the column {name} is not among the columns copied ({}); name a column \
+             that is copied",
+            columns
+                .iter()
+                .map(|c| c.source_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    };
+    let kind = Kind::of(&column.column_type)
+        .filter(|k| !splits || k.splits())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{purpose}: the column {name} is {}; {}",
+                column.source_type,
+                if splits {
+                    "partitions need an integer, date or timestamp column"
+                } else {
+                    "a watermark needs a number, text, date or timestamp column"
+                }
+            )
+        })?;
+    Ok((column, kind))
+}
+
+/// How many copies of a batch are in flight when `partitions` readers fill batches at once:
+/// each partition has its fetch buffer and the arrays it fills.
+pub fn copies_in_flight(partitions: usize) -> usize {
+    COPIES_IN_FLIGHT + 2 * partitions.saturating_sub(1)
+}
+
+/// `FROM` what, with the WHERE condition `filter`.
+pub fn from_clause(table_ref: &str, filter: Option<&str>) -> String {
+    match filter {
+        Some(f) => format!("{table_ref} WHERE {f}"),
+        None => table_ref.to_string(),
+    }
+}
+
+/// Describes `relation` on `conn`: columns, types, buffer sizes, row count (of the incremental
+/// window, when `read` has one). Columns of `EXCLUDE_COLUMNS` are left out of every statement
+/// sent to the source.
 pub fn describe(
     conn: &Connection,
     dialect: &dyn Dialect,
     relation: &Relation,
     options: &ReadOptions,
+    read: &TableRead,
 ) -> anyhow::Result<SourceTable> {
     let rules = &options.columns;
     let (table_ref, metas, excluded) = match relation {
@@ -165,8 +237,30 @@ pub fn describe(
         .zip(&quoted)
         .map(|(c, q)| dialect.select_expr(q, c))
         .collect();
+    let (mut filter, mut window) = (None, None);
+    if let Some(watermark) = &read.watermark {
+        let (column, kind) =
+            bounding_column(&columns, &watermark.column, "[incremental]", false)?;
+        let after = watermark.after(kind)?.map(|b| dialect.bound_literal(&b));
+        if let Some(after) = &after {
+            filter = Some(format!("{} > {after}", dialect.quote(&column.source_name)));
+        }
+        window = Some(watermark.describe(after.as_deref()));
+    }
+    let partitions = match &read.partition {
+        Some((name, count)) if options.row_limit.is_none() => {
+            let (column, kind) = bounding_column(&columns, name, "[partitions]", true)?;
+            Some(Partitioning {
+                quoted: dialect.quote(&column.source_name),
+                kind,
+                count: *count,
+            })
+        }
+        _ => None,
+    };
+    let from = from_clause(&table_ref, filter.as_deref());
     let (row_count, measured) =
-        count_and_measure(conn, dialect, &table_ref, &columns, &quoted, options)?;
+        count_and_measure(conn, dialect, &from, &columns, &quoted, options)?;
     let mut decoders = Vec::with_capacity(columns.len());
     for (column, measured) in columns.iter().zip(measured) {
         let fetch = convert::Fetch {
@@ -177,7 +271,10 @@ pub fn describe(
     }
     let bytes_per_row: usize = decoders
         .iter()
-        .map(|d| d.buffer().bytes_per_row() * COPIES_IN_FLIGHT + BYTES_PER_VALUE_OVERHEAD)
+        .map(|d| {
+            d.buffer().bytes_per_row() * copies_in_flight(partitions.as_ref().map_or(1, |p| p.count))
+                + BYTES_PER_VALUE_OVERHEAD
+        })
         .sum::<usize>()
         .max(1);
     let rows_per_batch = (options.batch_memory / bytes_per_row).clamp(1, options.chunk_size);
@@ -204,7 +301,10 @@ pub fn describe(
     Ok(SourceTable {
         pseudonyms,
         excluded,
-        select_sql: dialect.select_sql(&table_ref, &select_list, options.row_limit),
+        select_sql: dialect.select_sql(&from, &select_list, options.row_limit),
+        filter,
+        window,
+        partitions,
         select_list,
         table_ref,
         metas,
@@ -221,9 +321,33 @@ impl SourceTable {
     pub fn first_rows(&self, dialect: &dyn Dialect, rows: u64) -> SourceTable {
         let rows = self.row_count.map_or(rows, |n| n.min(rows)).max(1);
         SourceTable {
-            select_sql: dialect.select_sql(&self.table_ref, &self.select_list, Some(rows)),
+            select_sql: dialect.select_sql(
+                &from_clause(&self.table_ref, self.filter.as_deref()),
+                &self.select_list,
+                Some(rows),
+            ),
             rows_per_batch: self.rows_per_batch.max(1),
             row_count: Some(rows),
+            ..self.clone()
+        }
+    }
+}
+
+impl SourceTable {
+    /// The same read with `condition` added to its WHERE clause (one partition).
+    pub fn within(&self, dialect: &dyn Dialect, condition: &str, row_limit: Option<u64>) -> Self {
+        let filter = match &self.filter {
+            Some(f) => format!("({f}) AND ({condition})"),
+            None => condition.to_string(),
+        };
+        SourceTable {
+            select_sql: dialect.select_sql(
+                &from_clause(&self.table_ref, Some(&filter)),
+                &self.select_list,
+                row_limit,
+            ),
+            filter: Some(filter),
+            partitions: None,
             ..self.clone()
         }
     }

@@ -10,8 +10,18 @@ use arrow_odbc::{
     },
 };
 
-use super::{Decoder, ReadOptions, SourceTable, describe, pseudonym::Pseudonymizer};
+use std::{
+    sync::atomic::{AtomicBool, Ordering},
+    thread,
+};
+
+use super::{
+    Decoder, Partitioning, ReadOptions, SourceTable, describe, from_clause,
+    pseudonym::Pseudonymizer,
+    window::{TableRead, ranges, split},
+};
 use crate::{
+    dialect::Dialect,
     endpoint::Endpoint,
     error::TableError,
     journey::{BatchSource, Described},
@@ -110,22 +120,26 @@ pub struct OdbcSource<'a> {
     conn: &'a mut Option<Connection>,
     relation: &'a Relation,
     options: &'a ReadOptions,
+    table_read: TableRead,
     described: Option<SourceTable>,
 }
 
 impl<'a> OdbcSource<'a> {
-    /// Reads `relation` from `endpoint` on the worker's connection `conn`.
+    /// Reads `relation` from `endpoint` on the worker's connection `conn`; `table_read` says
+    /// which rows (an incremental window) and how (partitions).
     pub fn new(
         endpoint: &'a Endpoint,
         conn: &'a mut Option<Connection>,
         relation: &'a Relation,
         options: &'a ReadOptions,
+        table_read: TableRead,
     ) -> Self {
         OdbcSource {
             endpoint,
             conn,
             relation,
             options,
+            table_read,
             described: None,
         }
     }
@@ -158,8 +172,12 @@ impl BatchSource for OdbcSource<'_> {
             self.endpoint.dialect,
             self.relation,
             self.options,
+            &self.table_read,
         )
         .map_err(TableError::source)?;
+        if let Some(window) = &plan.window {
+            log::info!("{}: {window}", self.relation.label());
+        }
         log::info!(
             "{}: {} columns, {} rows, {} rows per batch",
             self.relation.label(),
@@ -179,15 +197,96 @@ impl BatchSource for OdbcSource<'_> {
     fn read(&mut self, out: &Outlet<'_>) -> Result<(), TableError> {
         let plan = self.described.as_ref().expect("described before reading");
         let conn = self.conn.as_ref().expect("ready() opened the connection");
-        let read = || -> anyhow::Result<()> {
-            let mut batches = BatchReader::open(conn, plan)?;
-            while let Some(batch) = batches.next_batch()? {
-                if !out.send(batch) {
-                    break;
+        let d = self.endpoint.dialect;
+        let parts = match &plan.partitions {
+            Some(p) => partitions(conn, d, plan, p).map_err(TableError::source)?,
+            None => Vec::new(),
+        };
+        let stop = AtomicBool::new(false);
+        let [first, rest @ ..] = parts.as_slice() else {
+            return stream(conn, plan, out, &stop).map_err(TableError::source);
+        };
+        log::info!(
+            "{}: read in {} partitions",
+            self.relation.label(),
+            parts.len()
+        );
+        let connector = &self.endpoint.connector;
+        let stop = &stop;
+        thread::scope(|scope| {
+            let others: Vec<_> = rest
+                .iter()
+                .map(|part| {
+                    scope.spawn(move || {
+                        let conn = connector.connect()?;
+                        stream(&conn, part, out, stop)
+                    })
+                })
+                .collect();
+            let mut result = stream(conn, first, out, stop);
+            for handle in others {
+                let joined = handle
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow!("a partition's reading thread panicked")));
+                if result.is_ok() {
+                    result = joined;
                 }
             }
-            Ok(())
-        };
-        read().map_err(TableError::source)
+            result.map_err(TableError::source)
+        })
     }
+}
+
+/// Streams one read (a table, or one partition of it) into `out` until its end, until `out`
+/// takes no more, or until another partition failed (`stop`); a failure stops the others.
+fn stream(
+    conn: &Connection,
+    plan: &SourceTable,
+    out: &Outlet<'_>,
+    stop: &AtomicBool,
+) -> anyhow::Result<()> {
+    let read = || -> anyhow::Result<()> {
+        let mut batches = BatchReader::open(conn, plan)?;
+        while let Some(batch) = batches.next_batch()? {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            if !out.send(batch) {
+                stop.store(true, Ordering::SeqCst);
+                break;
+            }
+        }
+        Ok(())
+    };
+    let result = read();
+    if result.is_err() {
+        stop.store(true, Ordering::SeqCst);
+    }
+    result
+}
+
+/// The reads of `plan`'s partitions: ranges of equal width between the column's MIN and MAX
+/// (within the incremental window), the NULLs in the first. One read when the table is empty
+/// or holds one value.
+fn partitions(
+    conn: &Connection,
+    d: &dyn Dialect,
+    plan: &SourceTable,
+    p: &Partitioning,
+) -> anyhow::Result<Vec<SourceTable>> {
+    let from = from_clause(&plan.table_ref, plan.filter.as_deref());
+    let sql = format!("SELECT MIN({q}), MAX({q}) FROM {from}", q = p.quoted);
+    let row = crate::odbc::query_text(conn, &sql)?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let (Some(Some(min)), Some(Some(max))) = (row.first(), row.get(1)) else {
+        return Ok(Vec::new());
+    };
+    let bounds = split(&p.kind.parse(min)?, &p.kind.parse(max)?, p.count);
+    let literals: Vec<String> = bounds.iter().map(|b| d.bound_literal(b)).collect();
+    Ok(ranges(&p.quoted, &literals)
+        .iter()
+        .map(|condition| plan.within(d, condition, None))
+        .collect())
 }

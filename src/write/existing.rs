@@ -44,6 +44,14 @@ impl ExistingTable {
             "BASE TABLE" | "TABLE" | "SYSTEM VERSIONED"
         )
     }
+
+    /// The name of its column `name` (ignoring case), as the catalog spells it.
+    pub fn column_named(&self, name: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .map(|c| c.name.as_str())
+    }
 }
 
 impl ExistingTable {

@@ -8,6 +8,7 @@ use anyhow::bail;
 
 use super::{TargetTable, count_rows, exists, write_plan::Finish};
 use crate::{
+    dialect::RowsInto,
     odbc,
     retry::{self, ErrorClass},
 };
@@ -40,6 +41,9 @@ impl TargetTable<'_> {
                 let what = match self.plan.finish {
                     Finish::Swap => "swapping the new table in",
                     Finish::Refresh => "refreshing the table from the side table",
+                    Finish::Append if !self.upsert_keys.is_empty() => {
+                        "upserting the side table's rows"
+                    }
                     Finish::Append => "appending the side table's rows",
                 };
                 return Err(error.context(what));
@@ -110,12 +114,17 @@ impl TargetTable<'_> {
                 }
             }
             Finish::Refresh | Finish::Append => {
+                let into = match self.plan.finish {
+                    Finish::Refresh => RowsInto::Refresh,
+                    _ if !self.upsert_keys.is_empty() => RowsInto::Upsert(&self.upsert_keys),
+                    _ => RowsInto::Append,
+                };
                 let merge = d.merge(
                     &target_ref,
                     &side_ref,
                     &self.ctx.columns,
                     &self.plan.added,
-                    self.plan.finish == Finish::Refresh,
+                    into,
                 );
                 self.run_autocommit(&merge.before)?;
                 self.run_transaction(&merge.transaction)?;

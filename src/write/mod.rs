@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use anyhow::{Context, bail};
 
 use crate::{
-    config::{Settings, TypeOverride},
+    config::{Settings, TypeOverride, loads::Loads},
     dialect::Dialect,
     endpoint::Endpoint,
     odbc::{self, Connection, Connector},
@@ -30,6 +30,7 @@ mod table;
 pub mod write_plan;
 
 pub use sample::sample;
+pub(crate) use table::merge_keys;
 pub use table::TargetTable;
 use write_plan::{ExistingTable, PlanOptions, WritePlan};
 
@@ -51,6 +52,8 @@ pub struct WriteOptions {
     pub writers: usize,
     /// `[column-types]`.
     pub column_types: Vec<TypeOverride>,
+    /// `[incremental]` and `[merge-keys]`.
+    pub loads: std::sync::Arc<Loads>,
 }
 
 impl WriteOptions {
@@ -76,6 +79,7 @@ impl From<&Settings> for WriteOptions {
             retry: s.retry,
             writers: s.writers_per_table,
             column_types: s.shaping.column_types.clone(),
+            loads: std::sync::Arc::new(s.loads.clone()),
         }
     }
 }
@@ -104,6 +108,10 @@ pub struct TargetSpec<'a> {
     pub name: String,
     /// How the table is written.
     pub options: &'a WriteOptions,
+    /// The table is loaded incrementally (`[incremental]`): its new rows are added.
+    pub incremental: bool,
+    /// `[merge-keys]`: the incremental rows are upserted by these columns (as configured).
+    pub merge_keys: Vec<String>,
 }
 
 impl<'a> TargetSpec<'a> {
@@ -124,6 +132,8 @@ impl<'a> TargetSpec<'a> {
             table: folded,
             side,
             options,
+            incremental: options.loads.incremental(table).is_some(),
+            merge_keys: options.loads.merge_keys(table).to_vec(),
         }
     }
 
@@ -166,9 +176,14 @@ pub fn plan(
 ) -> anyhow::Result<WritePlan> {
     let existing = ExistingTable::read(conn, spec.dialect, spec.schema.as_deref(), &spec.table)
         .context("reading the target table's columns from the catalog")?;
+    let mut options = spec.options.plan;
+    if spec.incremental {
+        // New rows are added to what the table holds, whatever WRITE_MODE says.
+        options.write_mode = crate::config::WriteMode::Append;
+    }
     Ok(WritePlan::new(
         spec.dialect,
-        spec.options.plan,
+        options,
         shape,
         existing.as_ref(),
         &spec.options.overrides_for(&spec.name),
@@ -212,4 +227,29 @@ pub fn count_rows(conn: &Connection, table_ref: &str) -> anyhow::Result<u64> {
         .and_then(|r| r.first().cloned().flatten())
         .and_then(|v| v.trim().parse().ok())
         .with_context(|| format!("counting the rows of {table_ref}"))
+}
+
+/// The target table's `MAX(column)` as text (the watermark of an incremental load); `None` when
+/// the table does not exist yet or holds no value in that column.
+pub fn watermark(spec: &TargetSpec<'_>, column: &str) -> anyhow::Result<Option<String>> {
+    let d = spec.dialect;
+    let conn = open(spec.connector, d)?;
+    let Some(existing) = ExistingTable::read(&conn, d, spec.schema.as_deref(), &spec.table)
+        .context("reading the target table's columns from the catalog")?
+    else {
+        return Ok(None);
+    };
+    let Some(name) = existing.column_named(column) else {
+        bail!(
+            "[incremental] {}: the target table {} has no column {column} to read the watermark \
+             from; load the table in full once (remove it from [incremental]), or name a column \
+             it has",
+            spec.name,
+            spec.display
+        );
+    };
+    let sql = format!("SELECT MAX({}) FROM {}", d.quote(name), spec.table_ref);
+    let rows = odbc::query_text(&conn, &sql)
+        .with_context(|| format!("reading the watermark MAX({name}) of {}", spec.display))?;
+    Ok(rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
 }

@@ -91,18 +91,21 @@ pub fn sample(
                 odbc::execute(&conn, &d.add_column_sql(&into, column))?;
             }
         }
-        let list = columns
+        let kept: Vec<String> = columns
             .iter()
             .zip(&load)
             .filter(|(_, c)| add_here || !plan.added.iter().any(|a| a.name == c.target.name))
-            .map(|(q, _)| q.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        odbc::execute(
-            &conn,
-            &format!("INSERT INTO {into} ({list}) SELECT {list} FROM {sample_ref}"),
-        )
-        .context("copying the sample into the table")?;
+            .map(|(q, _)| q.clone())
+            .collect();
+        // The rows move as the last step of the run moves them: upserted by [merge-keys].
+        let keys = super::merge_keys(&conn, spec, plan)?;
+        let copy = if keys.is_empty() || plan.finish != Finish::Append {
+            let list = kept.join(", ");
+            format!("INSERT INTO {into} ({list}) SELECT {list} FROM {sample_ref}")
+        } else {
+            d.upsert_sql(&into, &sample_ref, &kept, &keys)
+        };
+        odbc::execute(&conn, &copy).context("copying the sample into the table")?;
         Ok(None)
     };
     let result = attempt();

@@ -46,6 +46,15 @@ INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") 
 -- append in one transaction: in the transaction
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
 
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction
+ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR(40);
+
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction
+MERGE INTO "stg"."clients" d USING "stg"."clients_s2s_new" s ON (d."duur" = s."duur" AND d."bedrag" = s."bedrag") WHEN MATCHED THEN UPDATE SET d."nauwkeurig" = s."nauwkeurig", d."moment7" = s."moment7", d."naam" = s."naam" WHEN NOT MATCHED THEN INSERT ("duur", "bedrag", "nauwkeurig", "moment7", "naam") VALUES (s."duur", s."bedrag", s."nauwkeurig", s."moment7", s."naam");
+
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction
+DROP TABLE IF EXISTS "stg"."clients_s2s_new";
+
 -- check: the empty copy a refresh is tried on
 CREATE TEMPORARY TABLE "clients_s2s_copy" AS SELECT * FROM "stg"."clients" WHERE 1 = 0;
 
@@ -81,6 +90,42 @@ SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10
 SELECT "ID", "NAME" FROM (
 SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10
 ) s2s_query FETCH FIRST 1000 ROWS ONLY;
+
+-- [incremental]: the watermark, MAX of the target's column
+SELECT MAX("gewijzigd") FROM "stg"."clients";
+
+-- [incremental]: the window, integer
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS" WHERE "ID" > 41;
+
+-- [incremental]: the window, date
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS" WHERE "DATUM" > DATE '2024-05-01';
+
+-- [incremental]: the window, timestamp
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS" WHERE "GEWIJZIGD" > TIMESTAMP '2024-05-01 10:00:00.123456';
+
+-- [incremental]: the window, timestamp with time zone
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS" WHERE "VASTGELEGD" > TIMESTAMP WITH TIME ZONE '2024-05-01 10:00:00.500+00:00';
+
+-- [incremental]: the window, text
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS" WHERE "NAAM" > 'O''Brien';
+
+-- [partitions]: MIN and MAX of the partition column
+SELECT MIN("ID"), MAX("ID") FROM "app"."CLIENTS";
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS" WHERE ("ID" < 26 OR "ID" IS NULL);
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS" WHERE "ID" >= 26 AND "ID" < 51;
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS" WHERE "ID" >= 51;
+
+-- [merge-keys]: the unique key of a table the tool creates
+ALTER TABLE "stg"."clients_s2s_new" ADD UNIQUE ("id", "code");
+
+-- [merge-keys]: the unique keys of an existing table
+SELECT tc.constraint_name, k.column_name FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage k ON k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema AND k.table_name = tc.table_name WHERE tc.constraint_type IN ('UNIQUE', 'PRIMARY KEY') AND tc.table_schema = 'stg' AND tc.table_name = 'clients';
 
 -- swap (table exists)
 DROP TABLE IF EXISTS "stg"."clients";

@@ -61,6 +61,15 @@ INSERT INTO `stg`.`clients` (`duur`, `bedrag`, `nauwkeurig`, `moment7`, `naam`) 
 -- append in one transaction: after the commit
 DROP TABLE IF EXISTS `stg`.`clients_s2s_new`;
 
+-- incremental with [merge-keys]: upsert in one transaction: before, committed on its own
+ALTER TABLE `stg`.`clients` ADD COLUMN IF NOT EXISTS `nieuw` varchar(40);
+
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction
+INSERT INTO `stg`.`clients` (`duur`, `bedrag`, `nauwkeurig`, `moment7`, `naam`) SELECT `duur`, `bedrag`, `nauwkeurig`, `moment7`, `naam` FROM `stg`.`clients_s2s_new` ON DUPLICATE KEY UPDATE `nauwkeurig` = VALUES(`nauwkeurig`), `moment7` = VALUES(`moment7`), `naam` = VALUES(`naam`);
+
+-- incremental with [merge-keys]: upsert in one transaction: after the commit
+DROP TABLE IF EXISTS `stg`.`clients_s2s_new`;
+
 -- check: the empty copy a refresh is tried on
 CREATE TEMPORARY TABLE `stg`.`clients_s2s_copy` LIKE `stg`.`clients`;
 
@@ -102,6 +111,42 @@ SELECT c.`ID`, c.`NAME` FROM `app`.`CLIENTS` c WHERE c.`ID` > 10
 SELECT `ID`, `NAME` FROM (
 SELECT c.`ID`, c.`NAME` FROM `app`.`CLIENTS` c WHERE c.`ID` > 10
 ) s2s_query LIMIT 1000;
+
+-- [incremental]: the watermark, MAX of the target's column
+SELECT MAX(`gewijzigd`) FROM `stg`.`clients`;
+
+-- [incremental]: the window, integer
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE `ID` > 41;
+
+-- [incremental]: the window, date
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE `DATUM` > DATE '2024-05-01';
+
+-- [incremental]: the window, timestamp
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE `GEWIJZIGD` > TIMESTAMP '2024-05-01 10:00:00.123456';
+
+-- [incremental]: the window, timestamp with time zone
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE `VASTGELEGD` > TIMESTAMP WITH TIME ZONE '2024-05-01 10:00:00.500+00:00';
+
+-- [incremental]: the window, text
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE `NAAM` > 'O''Brien';
+
+-- [partitions]: MIN and MAX of the partition column
+SELECT MIN(`ID`), MAX(`ID`) FROM `app`.`CLIENTS`;
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE (`ID` < 26 OR `ID` IS NULL);
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE `ID` >= 26 AND `ID` < 51;
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE `ID` >= 51;
+
+-- [merge-keys]: the unique key of a table the tool creates
+ALTER TABLE `stg`.`clients_s2s_new` ADD UNIQUE (`id`, `code`);
+
+-- [merge-keys]: the unique keys of an existing table
+SELECT index_name, column_name FROM information_schema.statistics WHERE non_unique = 0 AND table_schema = 'stg' AND table_name = 'clients';
 
 -- swap (table exists)
 DROP TABLE IF EXISTS `stg`.`clients_s2s_old`;

@@ -8,7 +8,7 @@ SELECT 1 FROM all_users WHERE username = 'stg';
 SELECT 'TABLE', NULL FROM all_tables WHERE owner = 'stg' AND table_name = 'clients' UNION ALL SELECT 'VIEW', NULL FROM all_views WHERE owner = 'stg' AND view_name = 'clients';
 
 -- drop side table (procedural: not parsed)
-BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
+BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
 
 -- create side table
 CREATE TABLE "stg"."clients_s2s_new" ("id" NUMBER(19) NOT NULL, "actief" NUMBER(1), "aantal" NUMBER(10), "bedrag" NUMBER(12,2), "exact" CLOB, "score" BINARY_DOUBLE, "code" CHAR(6 CHAR), "naam" VARCHAR2(100 CHAR), "opmerking" CLOB, "bestand" BLOB, "datum" DATE, "tijd" VARCHAR2(18 CHAR), "gewijzigd" TIMESTAMP(6), "vastgelegd" TIMESTAMP(6) WITH TIME ZONE, "nauwkeurig" TIMESTAMP(7), "moment7" TIMESTAMP(7) WITH TIME ZONE, "groot" VARCHAR2(53 CHAR));
@@ -38,7 +38,7 @@ DELETE FROM "stg"."clients";
 INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
 
 -- truncate: refresh in one transaction: after the commit (procedural: not parsed)
-BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
+BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
 
 -- append in one transaction: before, committed on its own
 ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR2(40 CHAR);
@@ -47,7 +47,16 @@ ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR2(40 CHAR);
 INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
 
 -- append in one transaction: after the commit (procedural: not parsed)
-BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
+BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
+
+-- incremental with [merge-keys]: upsert in one transaction: before, committed on its own
+ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR2(40 CHAR);
+
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction
+MERGE INTO "stg"."clients" d USING "stg"."clients_s2s_new" s ON (d."duur" = s."duur" AND d."bedrag" = s."bedrag") WHEN MATCHED THEN UPDATE SET d."nauwkeurig" = s."nauwkeurig", d."moment7" = s."moment7", d."naam" = s."naam" WHEN NOT MATCHED THEN INSERT ("duur", "bedrag", "nauwkeurig", "moment7", "naam") VALUES (s."duur", s."bedrag", s."nauwkeurig", s."moment7", s."naam");
+
+-- incremental with [merge-keys]: upsert in one transaction: after the commit (procedural: not parsed)
+BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
 
 -- check: the empty copy a refresh is tried on (procedural: not parsed)
 CREATE PRIVATE TEMPORARY TABLE "ORA$PTT_CLIENTS_S2S_COPY" ON COMMIT PRESERVE DEFINITION AS SELECT * FROM "stg"."clients" WHERE 1 = 0;
@@ -91,8 +100,44 @@ SELECT "ID", "NAME" FROM (
 SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10
 ) s2s_query FETCH FIRST 1000 ROWS ONLY;
 
+-- [incremental]: the watermark, MAX of the target's column
+SELECT MAX("gewijzigd") FROM "stg"."clients";
+
+-- [incremental]: the window, integer
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("NAUWKEURIG", 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_CHAR("MOMENT7", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("GROOT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''') FROM "app"."CLIENTS" WHERE "ID" > 41;
+
+-- [incremental]: the window, date
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("NAUWKEURIG", 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_CHAR("MOMENT7", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("GROOT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''') FROM "app"."CLIENTS" WHERE "DATUM" > DATE '2024-05-01';
+
+-- [incremental]: the window, timestamp
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("NAUWKEURIG", 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_CHAR("MOMENT7", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("GROOT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''') FROM "app"."CLIENTS" WHERE "GEWIJZIGD" > TIMESTAMP '2024-05-01 10:00:00.123456';
+
+-- [incremental]: the window, timestamp with time zone
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("NAUWKEURIG", 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_CHAR("MOMENT7", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("GROOT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''') FROM "app"."CLIENTS" WHERE "VASTGELEGD" > TIMESTAMP '2024-05-01 10:00:00.500 +00:00';
+
+-- [incremental]: the window, text
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("NAUWKEURIG", 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_CHAR("MOMENT7", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("GROOT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''') FROM "app"."CLIENTS" WHERE "NAAM" > 'O''Brien';
+
+-- [partitions]: MIN and MAX of the partition column
+SELECT MIN("ID"), MAX("ID") FROM "app"."CLIENTS";
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("NAUWKEURIG", 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_CHAR("MOMENT7", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("GROOT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''') FROM "app"."CLIENTS" WHERE ("ID" < 26 OR "ID" IS NULL);
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("NAUWKEURIG", 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_CHAR("MOMENT7", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("GROOT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''') FROM "app"."CLIENTS" WHERE "ID" >= 26 AND "ID" < 51;
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL", TO_CHAR("BEDRAG", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), TO_CHAR("EXACT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", TO_CHAR("VASTGELEGD", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("NAUWKEURIG", 'YYYY-MM-DD HH24:MI:SS.FF9'), TO_CHAR("MOMENT7", 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'), TO_CHAR("GROOT", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''') FROM "app"."CLIENTS" WHERE "ID" >= 51;
+
+-- [merge-keys]: the unique key of a table the tool creates
+ALTER TABLE "stg"."clients_s2s_new" ADD UNIQUE ("id", "code");
+
+-- [merge-keys]: the unique keys of an existing table
+SELECT ic.index_name, ic.column_name FROM all_ind_columns ic JOIN all_indexes i ON i.owner = ic.index_owner AND i.index_name = ic.index_name WHERE i.uniqueness = 'UNIQUE' AND ic.table_owner = 'stg' AND ic.table_name = 'clients';
+
 -- swap (table exists) (procedural: not parsed)
-BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
+BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
 
 -- swap (table exists)
 ALTER TABLE "stg"."clients" RENAME TO "clients_s2s_old";
@@ -101,7 +146,7 @@ ALTER TABLE "stg"."clients" RENAME TO "clients_s2s_old";
 ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";
 
 -- swap (table exists) (procedural: not parsed)
-BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;;
+BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
 
 -- swap (first load)
 ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";

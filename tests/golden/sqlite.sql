@@ -43,6 +43,15 @@ INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") 
 -- append in one transaction: in the transaction
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
 
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction
+ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR(40);
+
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction
+INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new" WHERE true ON CONFLICT ("duur", "bedrag") DO UPDATE SET "nauwkeurig" = EXCLUDED."nauwkeurig", "moment7" = EXCLUDED."moment7", "naam" = EXCLUDED."naam";
+
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction
+DROP TABLE IF EXISTS "stg"."clients_s2s_new";
+
 -- check: the empty copy a refresh is tried on
 CREATE TEMPORARY TABLE "clients_s2s_copy" AS SELECT * FROM "stg"."clients" WHERE 1 = 0;
 
@@ -81,6 +90,42 @@ SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10
 SELECT "ID", "NAME" FROM (
 SELECT c."ID", c."NAME" FROM "app"."CLIENTS" c WHERE c."ID" > 10
 ) s2s_query LIMIT 1000;
+
+-- [incremental]: the watermark, MAX of the target's column
+SELECT MAX("gewijzigd") FROM "stg"."clients";
+
+-- [incremental]: the window, integer
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" WHERE "ID" > 41;
+
+-- [incremental]: the window, date
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" WHERE "DATUM" > '2024-05-01';
+
+-- [incremental]: the window, timestamp
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" WHERE "GEWIJZIGD" > '2024-05-01 10:00:00.123456';
+
+-- [incremental]: the window, timestamp with time zone
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" WHERE "VASTGELEGD" > '2024-05-01 10:00:00.500';
+
+-- [incremental]: the window, text
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" WHERE "NAAM" > 'O''Brien';
+
+-- [partitions]: MIN and MAX of the partition column
+SELECT MIN("ID"), MAX("ID") FROM "app"."CLIENTS";
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" WHERE ("ID" < 26 OR "ID" IS NULL);
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" WHERE "ID" >= 26 AND "ID" < 51;
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" WHERE "ID" >= 51;
+
+-- [merge-keys]: the unique key of a table the tool creates
+CREATE UNIQUE INDEX "stg"."clients_s2s_key" ON "clients_s2s_new" ("id", "code");
+
+-- [merge-keys]: the unique keys of an existing table
+SELECT il.name, ii.name FROM pragma_index_list('clients') il, pragma_index_info(il.name) ii WHERE il."unique" = 1 AND il.partial = 0 UNION ALL SELECT 'primary key', name FROM pragma_table_info('clients') WHERE pk > 0;
 
 -- swap (table exists)
 DROP TABLE IF EXISTS "stg"."clients";

@@ -55,6 +55,15 @@ INSERT INTO [stg].[clients] ([duur], [bedrag], [nauwkeurig], [moment7], [naam]) 
 -- append in one transaction: in the transaction (procedural: not parsed)
 IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];
 
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction
+ALTER TABLE [stg].[clients] ADD [nieuw] nvarchar(40);
+
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction (procedural: not parsed)
+MERGE INTO [stg].[clients] WITH (HOLDLOCK) AS d USING [stg].[clients_s2s_new] AS s ON (d.[duur] = s.[duur] AND d.[bedrag] = s.[bedrag]) WHEN MATCHED THEN UPDATE SET d.[nauwkeurig] = s.[nauwkeurig], d.[moment7] = s.[moment7], d.[naam] = s.[naam] WHEN NOT MATCHED THEN INSERT ([duur], [bedrag], [nauwkeurig], [moment7], [naam]) VALUES (s.[duur], s.[bedrag], s.[nauwkeurig], s.[moment7], s.[naam]);
+
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction (procedural: not parsed)
+IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];
+
 -- check: the empty copy a refresh is tried on
 SELECT * INTO [#clients_s2s_copy] FROM [stg].[clients] WHERE 1 = 0;
 
@@ -90,6 +99,42 @@ SELECT c.[ID], c.[NAME] FROM [app].[CLIENTS] c WHERE c.[ID] > 10
 SELECT TOP (1000) [ID], [NAME] FROM (
 SELECT c.[ID], c.[NAME] FROM [app].[CLIENTS] c WHERE c.[ID] > 10
 ) s2s_query;
+
+-- [incremental]: the watermark, MAX of the target's column
+SELECT MAX([gewijzigd]) FROM [stg].[clients];
+
+-- [incremental]: the window, integer
+SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS] WHERE [ID] > 41;
+
+-- [incremental]: the window, date
+SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS] WHERE [DATUM] > CAST('2024-05-01' AS date);
+
+-- [incremental]: the window, timestamp
+SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS] WHERE [GEWIJZIGD] > CAST('2024-05-01 10:00:00.123456' AS datetime2(7));
+
+-- [incremental]: the window, timestamp with time zone
+SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS] WHERE [VASTGELEGD] > CAST('2024-05-01 10:00:00.500+00:00' AS datetimeoffset(7));
+
+-- [incremental]: the window, text
+SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS] WHERE [NAAM] > N'O''Brien';
+
+-- [partitions]: MIN and MAX of the partition column
+SELECT MIN([ID]), MAX([ID]) FROM [app].[CLIENTS];
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS] WHERE ([ID] < 26 OR [ID] IS NULL);
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS] WHERE [ID] >= 26 AND [ID] < 51;
+
+-- [partitions]: one range's read (NULLs in the first)
+SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS] WHERE [ID] >= 51;
+
+-- [merge-keys]: the unique key of a table the tool creates
+ALTER TABLE [stg].[clients_s2s_new] ADD UNIQUE ([id], [code]);
+
+-- [merge-keys]: the unique keys of an existing table
+SELECT i.name, c.name FROM sys.indexes i JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id AND ic.is_included_column = 0 JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id WHERE i.is_unique = 1 AND i.has_filter = 0 AND i.object_id = OBJECT_ID(N'[stg].[clients]');
 
 -- swap (table exists) (procedural: not parsed)
 IF OBJECT_ID(N'[stg].[clients]', N'U') IS NOT NULL DROP TABLE [stg].[clients];

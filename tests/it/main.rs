@@ -11,6 +11,7 @@ mod direct_pairs;
 mod docs;
 mod dump;
 mod existing;
+mod loads;
 mod python_tool;
 mod reliability;
 mod shaping;

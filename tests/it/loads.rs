@@ -1,0 +1,312 @@
+//! Incremental loads (`[incremental]`, `[merge-keys]`, `INCREMENTAL_LOOKBACK`) and partitioned
+//! reads (`[partitions]`, `PARTITIONS`): PostgreSQL -> PostgreSQL, MariaDB -> MariaDB and SQLite
+//! -> SQLite (each DBMS's window SQL on the source and upsert SQL on the target), DIRECT and DUMP,
+//! values compared with the source after every run.
+
+use crate::{
+    choosing::{Case, per_source},
+    common::{Kind, TestDb, ValueKind},
+};
+
+/// `name` quoted for `kind`.
+fn q(kind: Kind, name: &str) -> String {
+    match kind {
+        Kind::MariaDb => format!("`{name}`"),
+        _ => format!("\"{name}\""),
+    }
+}
+
+fn timestamp_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::MariaDb => "datetime(6)",
+        _ => "timestamp",
+    }
+}
+
+/// `orders` (upserted by `id, versie`, watermark `gewijzigd`, one row without a watermark) and
+/// `events` (appended, watermark `id`).
+fn source(kind: Kind, tag: &str) -> TestDb {
+    let db = TestDb::new(kind, tag);
+    let ts = timestamp_type(kind);
+    db.exec(&format!(
+        "CREATE TABLE orders (id int NOT NULL, versie int NOT NULL, bedrag decimal(10,2), \
+         gewijzigd {ts} NULL)"
+    ));
+    db.exec(
+        "INSERT INTO orders VALUES (1, 1, 10.00, '2024-05-01 10:00:00'), (2, 1, 20.50, \
+         '2024-05-01 11:00:00.250000'), (3, 2, NULL, '2024-05-01 12:00:00'), (4, 1, 40.00, NULL)",
+    );
+    db.exec("CREATE TABLE events (id int NOT NULL, tekst varchar(20))");
+    db.exec("INSERT INTO events VALUES (1, 'een'), (2, 'twee')");
+    db
+}
+
+const ORDERS: [(&str, ValueKind); 4] = [
+    ("id", ValueKind::Integer),
+    ("versie", ValueKind::Integer),
+    ("bedrag", ValueKind::Decimal),
+    ("gewijzigd", ValueKind::Timestamp),
+];
+const EVENTS: [(&str, ValueKind); 2] = [("id", ValueKind::Integer), ("tekst", ValueKind::Text)];
+
+type Rows = Vec<Vec<Option<String>>>;
+
+fn rows(case: &Case, target: bool, table: &str, columns: &[(&str, ValueKind)]) -> Rows {
+    if target {
+        let schema = case.dst.staging_schema();
+        case.dst
+            .canonical_rows(schema.as_deref(), table, columns, "id")
+    } else {
+        case.src.canonical_rows(None, table, columns, "id")
+    }
+}
+
+/// The sections of an incremental run of both tables (orders also in partitions).
+const SECTIONS: &str = "[incremental]\norders = gewijzigd\nevents = id\n\
+                        [merge-keys]\norders = id, versie\n[partitions]\norders = id\n";
+
+fn incremental(kind: Kind) {
+    for mode in ["DIRECT", "DUMP"] {
+        let case = Case::with(source(kind, "inc"), kind, "inc");
+        let (src, dst) = (&case.src, &case.dst);
+        let schema = dst.staging_schema();
+        let settings = |extra: &str| {
+            format!("SRC_TABLES = orders, events\nTRANSFER_MODE = {mode}\nPARTITIONS = 3\n{extra}")
+        };
+        let ini = case.ini(&settings(""), SECTIONS);
+        let run_ok = |ini: &str, what: &str| {
+            let run = case.run(ini, &[], &[]);
+            assert_eq!(run.code, 0, "{mode} {what}: {}", run.output());
+            run
+        };
+
+        // 1. No target table: everything is read, NULL watermark included; the table is created
+        // with its unique key.
+        let run = run_ok(&ini, "first run");
+        assert!(
+            run.stderr
+                .contains("incremental on gewijzigd: the target holds no rows yet"),
+            "{}",
+            run.output()
+        );
+        assert!(run.stderr.contains("read in 3 partitions"), "{}", run.output());
+        assert_eq!(rows(&case, true, "orders", &ORDERS), rows(&case, false, "orders", &ORDERS));
+        assert_eq!(rows(&case, true, "events", &EVENTS), rows(&case, false, "events", &EVENTS));
+
+        // 2. Nothing changed: nothing is read, nothing changes.
+        let run = run_ok(&ini, "no changes");
+        assert!(
+            run.stderr.contains(
+                "incremental on gewijzigd: rows above the target's MAX, 2024-05-01 12:00:00"
+            ),
+            "{}",
+            run.output()
+        );
+        assert!(run.stderr.contains("orders: 4 columns, 0 rows"), "{}", run.output());
+        assert_eq!(rows(&case, true, "orders", &ORDERS), rows(&case, false, "orders", &ORDERS));
+        assert_eq!(dst.count(schema.as_deref(), "events"), 2);
+
+        // 3. Updates and inserts above the watermark; a change to the row without a watermark
+        // is not seen (documented).
+        src.exec("UPDATE orders SET bedrag = 11.00, gewijzigd = '2024-05-02 09:00:00' WHERE id = 1");
+        src.exec("UPDATE orders SET bedrag = 33.33, gewijzigd = '2024-05-02 09:30:00.5' WHERE id = 3");
+        src.exec(
+            "INSERT INTO orders VALUES (5, 1, 50.00, '2024-05-02 10:00:00'), (6, 3, NULL, \
+             '2024-05-02 10:00:00')",
+        );
+        src.exec("UPDATE orders SET bedrag = 44.00 WHERE id = 4");
+        src.exec("INSERT INTO events VALUES (3, 'drie'), (4, 'vier')");
+        let check = case.run(&ini, &["check"], &[]);
+        assert_eq!(check.code, 0, "{}", check.output());
+        assert!(
+            check.stdout.contains(
+                "incremental on gewijzigd: rows above the target's MAX, 2024-05-01 12:00:00"
+            ) && check.stdout.contains("are read; rows to read: 4"),
+            "check shows the watermark and the rows to read: {}",
+            check.output()
+        );
+        assert!(
+            check.stdout.contains("upserted by [merge-keys] (id, versie)"),
+            "{}",
+            check.output()
+        );
+        run_ok(&ini, "changes");
+        let mut expected = rows(&case, false, "orders", &ORDERS);
+        expected[3][2] = Some("40".into());
+        assert_eq!(rows(&case, true, "orders", &ORDERS), expected, "{mode}");
+        assert_eq!(rows(&case, true, "events", &EVENTS), rows(&case, false, "events", &EVENTS));
+
+        // 4. A late change below the watermark: missed without a lookback, read with one.
+        src.exec("UPDATE orders SET bedrag = 22.22, gewijzigd = '2024-05-02 09:45:00' WHERE id = 2");
+        run_ok(&ini, "late change without lookback");
+        assert_eq!(rows(&case, true, "orders", &ORDERS)[1][2].as_deref(), Some("20.5"));
+        let ini = case.ini(
+            &settings("INCREMENTAL_LOOKBACK = 3600"),
+            "[incremental]\norders = gewijzigd\n[merge-keys]\norders = id, versie\n",
+        );
+        let run = run_ok(&ini, "lookback");
+        assert!(run.stderr.contains("INCREMENTAL_LOOKBACK = 3600"), "{}", run.output());
+        expected = rows(&case, false, "orders", &ORDERS);
+        expected[3][2] = Some("40".into());
+        assert_eq!(rows(&case, true, "orders", &ORDERS), expected, "{mode}");
+        // Rows read again by the lookback were upserted, not added.
+        assert_eq!(dst.count(schema.as_deref(), "orders"), 6);
+        assert!(!dst.has_table(schema.as_deref(), "orders_s2s_new"));
+    }
+}
+
+per_source!(incremental:
+    incremental_loads_upsert_and_append_postgres = Kind::Postgres,
+    incremental_loads_upsert_and_append_mariadb = Kind::MariaDb,
+    incremental_loads_upsert_and_append_sqlite = Kind::Sqlite,
+);
+
+fn without_key(kind: Kind) {
+    let case = Case::with(source(kind, "nokey"), kind, "nokey");
+    let dst = &case.dst;
+    let schema = dst.staging_schema();
+    if let Some(s) = &schema {
+        dst.exec(&format!("CREATE SCHEMA {}", q(kind, s)));
+    }
+    let orders = dst.table_ref(schema.as_deref(), "orders");
+    dst.exec(&format!(
+        "CREATE TABLE {orders} (id int NOT NULL, versie int NOT NULL, bedrag decimal(10,2), \
+         gewijzigd {} NULL)",
+        timestamp_type(kind)
+    ));
+    dst.exec(&format!("INSERT INTO {orders} VALUES (9, 9, 9.00, '2020-01-01 00:00:00')"));
+    let sections = "[incremental]\norders = gewijzigd\n[merge-keys]\norders = id, versie\n";
+    for mode in ["DIRECT", "DUMP"] {
+        let ini = case.ini(&format!("SRC_TABLES = orders\nTRANSFER_MODE = {mode}"), sections);
+        let run = case.run(&ini, &[], &[]);
+        assert_eq!(run.code, 1, "{mode}: {}", run.output());
+        assert!(
+            run.stdout.contains("has no unique key on (id, versie)"),
+            "{mode}: {}",
+            run.output()
+        );
+        assert_eq!(dst.count(schema.as_deref(), "orders"), 1, "nothing was written");
+        assert!(!dst.has_table(schema.as_deref(), "orders_s2s_new"));
+        let check = case.run(&ini, &["check"], &[]);
+        assert_eq!(check.code, 1, "{}", check.output());
+        assert!(check.stdout.contains("has no unique key on (id, versie)"), "{}", check.output());
+    }
+    // With the key, the same run upserts.
+    dst.exec(&format!("ALTER TABLE {orders} ADD CONSTRAINT orders_key UNIQUE (versie, id)"));
+    let ini = case.ini("SRC_TABLES = orders", sections);
+    let run = case.run(&ini, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(dst.count(schema.as_deref(), "orders"), 1 + 3);
+}
+
+#[test]
+fn a_target_without_the_merge_key_is_refused_before_writing_postgres() {
+    without_key(Kind::Postgres);
+}
+
+#[test]
+fn a_target_without_the_merge_key_is_refused_before_writing_mariadb() {
+    without_key(Kind::MariaDb);
+}
+
+/// `p`: integer, date and timestamp columns with NULLs and a skew (most rows at the low end, a
+/// few far away), and an empty table.
+fn partition_source(kind: Kind) -> TestDb {
+    let db = TestDb::new(kind, "part");
+    let ts = timestamp_type(kind);
+    db.exec(&format!(
+        "CREATE TABLE p (id int NOT NULL, n int NULL, d date NULL, t {ts} NULL, v varchar(10))"
+    ));
+    let mut values = Vec::new();
+    for i in 1..=300 {
+        let n = match i {
+            _ if i % 37 == 0 => "NULL".to_string(),
+            _ if i > 295 => format!("{}", 1_000_000 + i),
+            _ => format!("{}", i % 50),
+        };
+        let (d, t) = if i % 41 == 0 {
+            ("NULL".to_string(), "NULL".to_string())
+        } else {
+            let day = if i > 290 { 2030 } else { 2024 };
+            (
+                format!("'{day}-01-{:02}'", 1 + i % 28),
+                format!("'{day}-03-{:02} {:02}:{:02}:{:02}.{:06}'", 1 + i % 28, i % 24, i % 60, (i * 7) % 60, i * 1013),
+            )
+        };
+        values.push(format!("({i}, {n}, {d}, {t}, 'v{i}')"));
+    }
+    db.exec(&format!("INSERT INTO p VALUES {}", values.join(", ")));
+    db.exec(&format!("CREATE TABLE leeg (id int, t {ts})"));
+    db
+}
+
+const P: [(&str, ValueKind); 5] = [
+    ("id", ValueKind::Integer),
+    ("n", ValueKind::Integer),
+    ("d", ValueKind::Date),
+    ("t", ValueKind::Timestamp),
+    ("v", ValueKind::Text),
+];
+
+fn partitioned(kind: Kind) {
+    let case = Case::with(partition_source(kind), kind, "part");
+    let dst = &case.dst;
+    let schema = dst.staging_schema();
+    let expected = rows(&case, false, "p", &P);
+    for mode in ["DIRECT", "DUMP"] {
+        for column in ["n", "d", "t"] {
+            let ini = case.ini(
+                &format!(
+                    "SRC_TABLES = p, leeg\nTRANSFER_MODE = {mode}\nPARTITIONS = 4\nSRC_CHUNK_SIZE = 16"
+                ),
+                &format!("[partitions]\np = {column}\nleeg = t\n"),
+            );
+            let run = case.run(&ini, &[], &[]);
+            assert_eq!(run.code, 0, "{mode} {column}: {}", run.output());
+            assert!(
+                run.stderr.contains("p: read in 4 partitions"),
+                "{mode} {column}: {}",
+                run.output()
+            );
+            assert_eq!(rows(&case, true, "p", &P), expected, "{mode} {column}");
+            assert_eq!(dst.count(schema.as_deref(), "leeg"), 0);
+            // ROW_LIMIT: as many rows as an unpartitioned read.
+            let ini = case.ini(
+                &format!("SRC_TABLES = p\nTRANSFER_MODE = {mode}\nPARTITIONS = 4\nROW_LIMIT = 7"),
+                &format!("[partitions]\np = {column}\n"),
+            );
+            let run = case.run(&ini, &[], &[]);
+            assert_eq!(run.code, 0, "{}", run.output());
+            assert_eq!(dst.count(schema.as_deref(), "p"), 7, "{mode} {column}");
+        }
+    }
+    // A column that cannot be split is refused with a clear message.
+    let ini = case.ini("SRC_TABLES = p\nPARTITIONS = 2", "[partitions]\np = v\n");
+    let run = case.run(&ini, &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.stdout.contains("partitions need an integer, date or timestamp column"),
+        "{}",
+        run.output()
+    );
+}
+
+per_source!(partitioned:
+    partitioned_reads_equal_unpartitioned_postgres = Kind::Postgres,
+    partitioned_reads_equal_unpartitioned_mariadb = Kind::MariaDb,
+    partitioned_reads_equal_unpartitioned_sqlite = Kind::Sqlite,
+);
+
+#[test]
+fn sections_naming_tables_not_copied_are_configuration_errors() {
+    let case = Case::with(source(Kind::Postgres, "inctab"), Kind::Postgres, "inctab");
+    let ini = case.ini("SRC_TABLES = orders", "[incremental]\nbestellingen = gewijzigd\n");
+    let run = case.run(&ini, &[], &[]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(
+        run.stderr
+            .contains("[incremental] bestellingen: no such table is copied"),
+        "{}",
+        run.output()
+    );
+}
