@@ -257,7 +257,9 @@ fn loading(spec: &TargetSpec<'_>, plan: &read::SourceTable) -> Vec<String> {
     if let Some(window) = &plan.window {
         let rows = plan
             .row_count
-            .map_or("uncounted (LOG_ROW_COUNT = false)".to_string(), |n| n.to_string());
+            .map_or("uncounted (LOG_ROW_COUNT = false)".to_string(), |n| {
+                n.to_string()
+            });
         lines.push(format!("{window}; rows to read: {rows}"));
     }
     if !spec.merge_keys.is_empty() {

@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::{
-    config::{
-        ConfigError, Settings, TransferMode, loads::Loads, shaping::overrides_without_table,
-    },
+    config::{ConfigError, Settings, TransferMode, loads::Loads, shaping::overrides_without_table},
     endpoint::{self, Endpoint},
     journey,
     odbc::Connection,

@@ -106,8 +106,10 @@ fn entries(c: &mut Checker<'_>, section: &str, many: bool) -> Option<Vec<TableCo
         };
         match problem {
             Some(why) => {
-                c.errors
-                    .push(format!("{}: [{section}] {} = {}: {why}", e.at, e.key, e.value));
+                c.errors.push(format!(
+                    "{}: [{section}] {} = {}: {why}",
+                    e.at, e.key, e.value
+                ));
                 ok = false;
             }
             None => out.push(TableColumns {

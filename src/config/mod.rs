@@ -10,9 +10,9 @@ mod checker;
 mod glob;
 pub mod ini;
 pub mod keys;
+pub mod loads;
 mod raw;
 pub mod secrets;
-pub mod loads;
 pub mod shaping;
 
 use std::{fmt, path::PathBuf};

@@ -3,8 +3,8 @@
 //! (SQL:2008), lengths `OCTET_LENGTH` (SQL-92); when the DBMS refuses the length query, unbounded
 //! columns get buffers of `MAX_TEXT_SIZE` / `MAX_BINARY_SIZE` bytes.
 
-use super::statements;
 use super::Dialect;
+use super::statements;
 use crate::plan::{ColumnType, decimal, type_arguments};
 
 /// Standard SQL for DBMSs without a dialect of their own.

@@ -17,13 +17,14 @@ pub mod oracle;
 pub mod postgres;
 pub mod sqlite;
 
+mod catalog_sql;
 mod names;
 mod shared;
 mod statements;
 
 pub use names::{CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX, normalized_type, suffixed_name};
 pub use shared::{adapt_text_times, columns_as_text, common_source_warnings, without_time_zones};
-pub use statements::{DriverTuning, Merge, RowsInto, Swap};
+pub use statements::{DriverTuning, Merge, RowsInto, Swap, default_bound_literal};
 
 use arrow_odbc::arrow::{datatypes::DataType, record_batch::RecordBatch};
 
@@ -143,10 +144,7 @@ pub trait Dialect: Send + Sync {
 
     /// A query that returns a row when the database `name` exists (run on the admin database).
     fn database_exists_sql(&self, name: &str) -> String {
-        format!(
-            "SELECT 1 FROM information_schema.schemata WHERE catalog_name = {}",
-            self.literal(name)
-        )
+        catalog_sql::schemata(self, "catalog_name", name)
     }
 
     /// Creates the database `name` (run on the admin database, outside a transaction).
@@ -259,10 +257,7 @@ pub trait Dialect: Send + Sync {
 
     /// A query that returns a row when `schema` exists.
     fn schema_exists_sql(&self, schema: &str) -> String {
-        format!(
-            "SELECT 1 FROM information_schema.schemata WHERE schema_name = {}",
-            self.literal(schema)
-        )
+        catalog_sql::schemata(self, "schema_name", schema)
     }
 
     /// Creates `schema` when missing.
@@ -335,17 +330,7 @@ pub trait Dialect: Send + Sync {
     /// (as DDL), the cast type (see [`TargetColumn::cast`]) or NULL, 1 when nullable, 1 when it
     /// has a default.
     fn table_columns_sql(&self, schema: Option<&str>, table: &str) -> String {
-        let schema_test = match schema {
-            Some(s) => format!("table_schema = {}", self.literal(s)),
-            None => "table_schema = CURRENT_SCHEMA".to_string(),
-        };
-        format!(
-            "SELECT column_name, data_type, NULL, CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 \
-             END, CASE WHEN column_default IS NULL THEN 0 ELSE 1 END FROM \
-             information_schema.columns WHERE {schema_test} AND table_name = {} ORDER BY \
-             ordinal_position",
-            self.literal(table)
-        )
+        catalog_sql::table_columns(self, schema, table)
     }
 
     /// A query returning the views that use a table: (qualified view name, definition). A NULL
@@ -410,30 +395,22 @@ pub trait Dialect: Send + Sync {
     /// Adds a unique key on `columns` (quoted) to the table `table_ref` just created (named
     /// `table`, the target table it becomes), so that upserts find their rows.
     fn unique_key_sql(&self, table_ref: &str, _table: &str, columns: &[String]) -> String {
-        format!("ALTER TABLE {table_ref} ADD UNIQUE ({})", columns.join(", "))
+        format!(
+            "ALTER TABLE {table_ref} ADD UNIQUE ({})",
+            columns.join(", ")
+        )
     }
 
     /// A query listing the unique keys of a table, primary key included: rows of (key name,
     /// column name).
     fn unique_keys_sql(&self, schema: Option<&str>, table: &str) -> String {
-        let schema_test = match schema {
-            Some(s) => format!("tc.table_schema = {}", self.literal(s)),
-            None => "tc.table_schema = CURRENT_SCHEMA".to_string(),
-        };
-        format!(
-            "SELECT tc.constraint_name, k.column_name FROM information_schema.table_constraints \
-             tc JOIN information_schema.key_column_usage k ON k.constraint_name = \
-             tc.constraint_name AND k.table_schema = tc.table_schema AND k.table_name = \
-             tc.table_name WHERE tc.constraint_type IN ('UNIQUE', 'PRIMARY KEY') AND \
-             {schema_test} AND tc.table_name = {}",
-            self.literal(table)
-        )
+        catalog_sql::unique_keys(self, schema, table)
     }
 
     /// A value of a window or partition bound (`WHERE column > value`), as a literal of the
     /// column's type.
     fn bound_literal(&self, bound: &Bound) -> String {
-        default_bound_literal(self, bound)
+        statements::default_bound_literal(self, bound)
     }
 
     /// Drops a table if it exists.
@@ -449,15 +426,7 @@ pub trait Dialect: Send + Sync {
     /// A query that returns a row when a table or view of that name exists: its kind (`BASE
     /// TABLE`, `VIEW`, ...) and its storage engine or NULL.
     fn table_exists_sql(&self, schema: Option<&str>, table: &str) -> String {
-        let schema_test = match schema {
-            Some(s) => format!("table_schema = {}", self.literal(s)),
-            None => "table_schema = CURRENT_SCHEMA".to_string(),
-        };
-        format!(
-            "SELECT table_type, NULL FROM information_schema.tables WHERE {schema_test} AND \
-             table_name = {}",
-            self.literal(table)
-        )
+        catalog_sql::table_exists(self, schema, table)
     }
 
     /// Could a table of storage `engine` (as `table_exists_sql` reports it) roll back a
@@ -487,19 +456,7 @@ pub trait Dialect: Send + Sync {
 
     /// Replaces `target` with the complete side table `side` (both unqualified, in `schema`).
     fn swap(&self, schema: Option<&str>, side: &str, target: &str, target_exists: bool) -> Swap {
-        let mut statements = Vec::new();
-        if target_exists {
-            statements.push(self.drop_table_sql(&self.table_ref(schema, target)));
-        }
-        statements.push(format!(
-            "ALTER TABLE {} RENAME TO {}",
-            self.table_ref(schema, side),
-            self.quote(target)
-        ));
-        Swap {
-            statements,
-            transactional: true,
-        }
+        statements::drop_and_rename(self, schema, side, target, target_exists)
     }
 
     /// Adapts a batch to what this DBMS can store before it is inserted (e.g. PostgreSQL cannot
@@ -536,19 +493,3 @@ mod tests;
 
 #[cfg(test)]
 mod golden_tests;
-
-/// [`Dialect::bound_literal`] in standard SQL (`DATE '...'`, `TIMESTAMP '...'`), for dialects
-/// that write some kinds their own way.
-pub fn default_bound_literal<D: Dialect + ?Sized>(d: &D, bound: &Bound) -> String {
-    match bound {
-        Bound::Int(v) => v.to_string(),
-        Bound::Number(n) => n.clone(),
-        Bound::Text(t) => d.literal(t),
-        Bound::Date(day) => format!("DATE '{}'", day.format("%Y-%m-%d")),
-        Bound::Timestamp(t) => format!("TIMESTAMP '{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
-        Bound::Instant(t) => format!(
-            "TIMESTAMP WITH TIME ZONE '{}+00:00'",
-            t.format("%Y-%m-%d %H:%M:%S%.f")
-        ),
-    }
-}

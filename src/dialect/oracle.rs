@@ -20,8 +20,8 @@ use arrow_odbc::arrow::{
 };
 
 use super::statements;
-use crate::read::window::Bound;
 use super::{ColumnDef, Dialect, DriverTuning, Swap};
+use crate::read::window::Bound;
 use crate::{
     convert::FetchForm,
     plan::{Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, sql_type},
@@ -64,10 +64,7 @@ impl Dialect for Oracle {
 
     fn bound_literal(&self, bound: &Bound) -> String {
         match bound {
-            Bound::Instant(t) => format!(
-                "TIMESTAMP '{} +00:00'",
-                t.format("%Y-%m-%d %H:%M:%S%.f")
-            ),
+            Bound::Instant(t) => format!("TIMESTAMP '{} +00:00'", t.format("%Y-%m-%d %H:%M:%S%.f")),
             other => crate::dialect::default_bound_literal(self, other),
         }
     }

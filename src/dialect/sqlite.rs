@@ -13,11 +13,11 @@ use arrow_odbc::arrow::{
     array::AsArray, compute::cast, datatypes::DataType, record_batch::RecordBatch,
 };
 
-use crate::read::window::Bound;
 use super::{Dialect, DriverTuning};
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, RowByRow};
 use crate::plan::{ColumnMeta, ColumnType, LoadColumn, decimal, type_arguments};
+use crate::read::window::Bound;
 
 /// SQLite 3.
 #[derive(Debug, Clone, Copy)]

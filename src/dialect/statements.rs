@@ -2,6 +2,7 @@
 //! use.
 
 use super::{ColumnDef, Dialect};
+use crate::read::window::Bound;
 
 /// The statements that end a load into an existing table from the complete side table.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -146,4 +147,44 @@ pub(super) fn merge_statement(
         columns.join(", "),
         values.join(", ")
     )
+}
+
+/// [`Dialect::bound_literal`] in standard SQL (`DATE '...'`, `TIMESTAMP '...'`), for dialects
+/// that write some kinds their own way.
+pub fn default_bound_literal<D: Dialect + ?Sized>(d: &D, bound: &Bound) -> String {
+    match bound {
+        Bound::Int(v) => v.to_string(),
+        Bound::Number(n) => n.clone(),
+        Bound::Text(t) => d.literal(t),
+        Bound::Date(day) => format!("DATE '{}'", day.format("%Y-%m-%d")),
+        Bound::Timestamp(t) => format!("TIMESTAMP '{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
+        Bound::Instant(t) => format!(
+            "TIMESTAMP WITH TIME ZONE '{}+00:00'",
+            t.format("%Y-%m-%d %H:%M:%S%.f")
+        ),
+    }
+}
+
+/// The default [`Dialect::swap`]: drop the old table (when there is one), rename the side table;
+/// in one transaction.
+pub(super) fn drop_and_rename<D: Dialect + ?Sized>(
+    d: &D,
+    schema: Option<&str>,
+    side: &str,
+    target: &str,
+    target_exists: bool,
+) -> Swap {
+    let mut statements = Vec::new();
+    if target_exists {
+        statements.push(d.drop_table_sql(&d.table_ref(schema, target)));
+    }
+    statements.push(format!(
+        "ALTER TABLE {} RENAME TO {}",
+        d.table_ref(schema, side),
+        d.quote(target)
+    ));
+    Swap {
+        statements,
+        transactional: true,
+    }
 }

@@ -165,7 +165,13 @@ fn defaults_read_and_write_the_standard_way() {
         type_sql: "TEXT".into(),
         nullable: true,
     };
-    let merge = d.merge("\"t\"", "\"n\"", &["\"a\"".into()], &[added], RowsInto::Refresh);
+    let merge = d.merge(
+        "\"t\"",
+        "\"n\"",
+        &["\"a\"".into()],
+        &[added],
+        RowsInto::Refresh,
+    );
     assert_eq!(
         merge,
         Merge {

@@ -135,9 +135,10 @@ fn bounding_column<'c>(
     purpose: &str,
     splits: bool,
 ) -> anyhow::Result<(&'c Column, Kind)> {
-    let Some(column) = columns.iter().find(|c| {
-        c.source_name.eq_ignore_ascii_case(name) || c.name.eq_ignore_ascii_case(name)
-    }) else {
+    let Some(column) = columns
+        .iter()
+        .find(|c| c.source_name.eq_ignore_ascii_case(name) || c.name.eq_ignore_ascii_case(name))
+    else {
         bail!(
             "{purpose}: the column {name} is not among the columns copied ({}); name a column \
              that is copied",
@@ -239,8 +240,7 @@ pub fn describe(
         .collect();
     let (mut filter, mut window) = (None, None);
     if let Some(watermark) = &read.watermark {
-        let (column, kind) =
-            bounding_column(&columns, &watermark.column, "[incremental]", false)?;
+        let (column, kind) = bounding_column(&columns, &watermark.column, "[incremental]", false)?;
         let after = watermark.after(kind)?.map(|b| dialect.bound_literal(&b));
         if let Some(after) = &after {
             filter = Some(format!("{} > {after}", dialect.quote(&column.source_name)));
@@ -272,7 +272,8 @@ pub fn describe(
     let bytes_per_row: usize = decoders
         .iter()
         .map(|d| {
-            d.buffer().bytes_per_row() * copies_in_flight(partitions.as_ref().map_or(1, |p| p.count))
+            d.buffer().bytes_per_row()
+                * copies_in_flight(partitions.as_ref().map_or(1, |p| p.count))
                 + BYTES_PER_VALUE_OVERHEAD
         })
         .sum::<usize>()
@@ -350,5 +351,16 @@ impl SourceTable {
             partitions: None,
             ..self.clone()
         }
+    }
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::*;
+
+    #[test]
+    fn each_partition_adds_its_fetch_buffer_and_arrays_to_the_memory_bound() {
+        assert_eq!(copies_in_flight(1), COPIES_IN_FLIGHT);
+        assert_eq!(copies_in_flight(4), COPIES_IN_FLIGHT + 6);
     }
 }

@@ -101,14 +101,18 @@ impl Kind {
 
 /// A date and time as DBMSs write them (`2024-05-01 10:00:00.123456`, with `T`, or a date).
 fn naive(t: &str) -> Option<NaiveDateTime> {
-    ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-        .or_else(|| {
-            NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
+    [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
 }
 
 /// An instant as DBMSs write them (`2024-05-01 10:00:00+02`, `... +02:00`, or without an
@@ -168,9 +172,9 @@ impl Bound {
             Bound::Timestamp(_) => Bound::Timestamp(
                 DateTime::from_timestamp_micros(i64::try_from(ordinal).ok()?)?.naive_utc(),
             ),
-            Bound::Instant(_) => {
-                Bound::Instant(DateTime::from_timestamp_micros(i64::try_from(ordinal).ok()?)?)
-            }
+            Bound::Instant(_) => Bound::Instant(DateTime::from_timestamp_micros(
+                i64::try_from(ordinal).ok()?,
+            )?),
             Bound::Number(_) | Bound::Text(_) => return None,
         })
     }
@@ -301,11 +305,7 @@ mod tests {
         let r = ranges("c", &["10".into(), "20".into()]);
         assert_eq!(
             r,
-            vec![
-                "(c < 10 OR c IS NULL)",
-                "c >= 10 AND c < 20",
-                "c >= 20"
-            ]
+            vec!["(c < 10 OR c IS NULL)", "c >= 10 AND c < 20", "c >= 20"]
         );
         assert_eq!(ranges("c", &[]), vec!["1 = 1"]);
     }
@@ -323,7 +323,11 @@ mod tests {
         );
         assert_eq!(Bound::Int(10).minus(2.5).unwrap(), Bound::Int(7));
         assert_eq!(
-            Kind::Date.parse("2024-05-03").unwrap().minus(86_401.0).unwrap(),
+            Kind::Date
+                .parse("2024-05-03")
+                .unwrap()
+                .minus(86_401.0)
+                .unwrap(),
             Kind::Date.parse("2024-05-01").unwrap()
         );
         assert_eq!(Kind::Int.parse("12.0").unwrap(), Bound::Int(12));

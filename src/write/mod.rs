@@ -30,8 +30,8 @@ mod table;
 pub mod write_plan;
 
 pub use sample::sample;
-pub(crate) use table::merge_keys;
 pub use table::TargetTable;
+pub(crate) use table::merge_keys;
 use write_plan::{ExistingTable, PlanOptions, WritePlan};
 
 pub use crate::dialect::{CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX};
@@ -251,5 +251,8 @@ pub fn watermark(spec: &TargetSpec<'_>, column: &str) -> anyhow::Result<Option<S
     let sql = format!("SELECT MAX({}) FROM {}", d.quote(name), spec.table_ref);
     let rows = odbc::query_text(&conn, &sql)
         .with_context(|| format!("reading the watermark MAX({name}) of {}", spec.display))?;
-    Ok(rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
+    Ok(rows
+        .into_iter()
+        .next()
+        .and_then(|r| r.into_iter().next().flatten()))
 }

@@ -69,17 +69,18 @@ impl<'a> TargetTable<'a> {
             .with_context(|| format!("creating the side table {side_ref}"))?;
         if !upsert_keys.is_empty() && plan.finish == Finish::Swap {
             // The table is created: with the unique key its upserts will need.
-            odbc::execute(&conn, &d.unique_key_sql(&side_ref, &spec.table, &upsert_keys))
-                .with_context(|| format!("adding the unique key to {side_ref}"))?;
+            odbc::execute(
+                &conn,
+                &d.unique_key_sql(&side_ref, &spec.table, &upsert_keys),
+            )
+            .with_context(|| format!("adding the unique key to {side_ref}"))?;
         }
-        let append_base = if plan.finish == Finish::Append
-            && !d.transactional_ddl()
-            && upsert_keys.is_empty()
-        {
-            Some(count_rows(&conn, &spec.table_ref)?)
-        } else {
-            None
-        };
+        let append_base =
+            if plan.finish == Finish::Append && !d.transactional_ddl() && upsert_keys.is_empty() {
+                Some(count_rows(&conn, &spec.table_ref)?)
+            } else {
+                None
+            };
         casts_from_catalog(&conn, d, spec.schema.as_deref(), &spec.side, &mut plan.load)?;
         conn.set_autocommit(false)?;
         let (columns, params) = insert_columns(d, shape, &plan.load)?;
@@ -230,8 +231,11 @@ pub(crate) fn merge_keys(
         names.push(column.target.name.clone());
     }
     if !names.is_empty() && plan.target_exists {
-        let rows = odbc::query_text(conn, &d.unique_keys_sql(spec.schema.as_deref(), &spec.table))
-            .context("reading the target table's unique keys from the catalog")?;
+        let rows = odbc::query_text(
+            conn,
+            &d.unique_keys_sql(spec.schema.as_deref(), &spec.table),
+        )
+        .context("reading the target table's unique keys from the catalog")?;
         let mut keys: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for row in rows {
             let mut row = row.into_iter();

@@ -89,9 +89,19 @@ fn incremental(kind: Kind) {
             "{}",
             run.output()
         );
-        assert!(run.stderr.contains("read in 3 partitions"), "{}", run.output());
-        assert_eq!(rows(&case, true, "orders", &ORDERS), rows(&case, false, "orders", &ORDERS));
-        assert_eq!(rows(&case, true, "events", &EVENTS), rows(&case, false, "events", &EVENTS));
+        assert!(
+            run.stderr.contains("read in 3 partitions"),
+            "{}",
+            run.output()
+        );
+        assert_eq!(
+            rows(&case, true, "orders", &ORDERS),
+            rows(&case, false, "orders", &ORDERS)
+        );
+        assert_eq!(
+            rows(&case, true, "events", &EVENTS),
+            rows(&case, false, "events", &EVENTS)
+        );
 
         // 2. Nothing changed: nothing is read, nothing changes.
         let run = run_ok(&ini, "no changes");
@@ -102,14 +112,25 @@ fn incremental(kind: Kind) {
             "{}",
             run.output()
         );
-        assert!(run.stderr.contains("orders: 4 columns, 0 rows"), "{}", run.output());
-        assert_eq!(rows(&case, true, "orders", &ORDERS), rows(&case, false, "orders", &ORDERS));
+        assert!(
+            run.stderr.contains("orders: 4 columns, 0 rows"),
+            "{}",
+            run.output()
+        );
+        assert_eq!(
+            rows(&case, true, "orders", &ORDERS),
+            rows(&case, false, "orders", &ORDERS)
+        );
         assert_eq!(dst.count(schema.as_deref(), "events"), 2);
 
         // 3. Updates and inserts above the watermark; a change to the row without a watermark
         // is not seen (documented).
-        src.exec("UPDATE orders SET bedrag = 11.00, gewijzigd = '2024-05-02 09:00:00' WHERE id = 1");
-        src.exec("UPDATE orders SET bedrag = 33.33, gewijzigd = '2024-05-02 09:30:00.5' WHERE id = 3");
+        src.exec(
+            "UPDATE orders SET bedrag = 11.00, gewijzigd = '2024-05-02 09:00:00' WHERE id = 1",
+        );
+        src.exec(
+            "UPDATE orders SET bedrag = 33.33, gewijzigd = '2024-05-02 09:30:00.5' WHERE id = 3",
+        );
         src.exec(
             "INSERT INTO orders VALUES (5, 1, 50.00, '2024-05-02 10:00:00'), (6, 3, NULL, \
              '2024-05-02 10:00:00')",
@@ -126,7 +147,9 @@ fn incremental(kind: Kind) {
             check.output()
         );
         assert!(
-            check.stdout.contains("upserted by [merge-keys] (id, versie)"),
+            check
+                .stdout
+                .contains("upserted by [merge-keys] (id, versie)"),
             "{}",
             check.output()
         );
@@ -134,18 +157,30 @@ fn incremental(kind: Kind) {
         let mut expected = rows(&case, false, "orders", &ORDERS);
         expected[3][2] = Some("40".into());
         assert_eq!(rows(&case, true, "orders", &ORDERS), expected, "{mode}");
-        assert_eq!(rows(&case, true, "events", &EVENTS), rows(&case, false, "events", &EVENTS));
+        assert_eq!(
+            rows(&case, true, "events", &EVENTS),
+            rows(&case, false, "events", &EVENTS)
+        );
 
         // 4. A late change below the watermark: missed without a lookback, read with one.
-        src.exec("UPDATE orders SET bedrag = 22.22, gewijzigd = '2024-05-02 09:45:00' WHERE id = 2");
+        src.exec(
+            "UPDATE orders SET bedrag = 22.22, gewijzigd = '2024-05-02 09:45:00' WHERE id = 2",
+        );
         run_ok(&ini, "late change without lookback");
-        assert_eq!(rows(&case, true, "orders", &ORDERS)[1][2].as_deref(), Some("20.5"));
+        assert_eq!(
+            rows(&case, true, "orders", &ORDERS)[1][2].as_deref(),
+            Some("20.5")
+        );
         let ini = case.ini(
             &settings("INCREMENTAL_LOOKBACK = 3600"),
             "[incremental]\norders = gewijzigd\n[merge-keys]\norders = id, versie\n",
         );
         let run = run_ok(&ini, "lookback");
-        assert!(run.stderr.contains("INCREMENTAL_LOOKBACK = 3600"), "{}", run.output());
+        assert!(
+            run.stderr.contains("INCREMENTAL_LOOKBACK = 3600"),
+            "{}",
+            run.output()
+        );
         expected = rows(&case, false, "orders", &ORDERS);
         expected[3][2] = Some("40".into());
         assert_eq!(rows(&case, true, "orders", &ORDERS), expected, "{mode}");
@@ -174,10 +209,15 @@ fn without_key(kind: Kind) {
          gewijzigd {} NULL)",
         timestamp_type(kind)
     ));
-    dst.exec(&format!("INSERT INTO {orders} VALUES (9, 9, 9.00, '2020-01-01 00:00:00')"));
+    dst.exec(&format!(
+        "INSERT INTO {orders} VALUES (9, 9, 9.00, '2020-01-01 00:00:00')"
+    ));
     let sections = "[incremental]\norders = gewijzigd\n[merge-keys]\norders = id, versie\n";
     for mode in ["DIRECT", "DUMP"] {
-        let ini = case.ini(&format!("SRC_TABLES = orders\nTRANSFER_MODE = {mode}"), sections);
+        let ini = case.ini(
+            &format!("SRC_TABLES = orders\nTRANSFER_MODE = {mode}"),
+            sections,
+        );
         let run = case.run(&ini, &[], &[]);
         assert_eq!(run.code, 1, "{mode}: {}", run.output());
         assert!(
@@ -185,14 +225,24 @@ fn without_key(kind: Kind) {
             "{mode}: {}",
             run.output()
         );
-        assert_eq!(dst.count(schema.as_deref(), "orders"), 1, "nothing was written");
+        assert_eq!(
+            dst.count(schema.as_deref(), "orders"),
+            1,
+            "nothing was written"
+        );
         assert!(!dst.has_table(schema.as_deref(), "orders_s2s_new"));
         let check = case.run(&ini, &["check"], &[]);
         assert_eq!(check.code, 1, "{}", check.output());
-        assert!(check.stdout.contains("has no unique key on (id, versie)"), "{}", check.output());
+        assert!(
+            check.stdout.contains("has no unique key on (id, versie)"),
+            "{}",
+            check.output()
+        );
     }
     // With the key, the same run upserts.
-    dst.exec(&format!("ALTER TABLE {orders} ADD CONSTRAINT orders_key UNIQUE (versie, id)"));
+    dst.exec(&format!(
+        "ALTER TABLE {orders} ADD CONSTRAINT orders_key UNIQUE (versie, id)"
+    ));
     let ini = case.ini("SRC_TABLES = orders", sections);
     let run = case.run(&ini, &[], &[]);
     assert_eq!(run.code, 0, "{}", run.output());
@@ -230,7 +280,14 @@ fn partition_source(kind: Kind) -> TestDb {
             let day = if i > 290 { 2030 } else { 2024 };
             (
                 format!("'{day}-01-{:02}'", 1 + i % 28),
-                format!("'{day}-03-{:02} {:02}:{:02}:{:02}.{:06}'", 1 + i % 28, i % 24, i % 60, (i * 7) % 60, i * 1013),
+                format!(
+                    "'{day}-03-{:02} {:02}:{:02}:{:02}.{:06}'",
+                    1 + i % 28,
+                    i % 24,
+                    i % 60,
+                    (i * 7) % 60,
+                    i * 1013
+                ),
             )
         };
         values.push(format!("({i}, {n}, {d}, {t}, 'v{i}')"));
@@ -285,7 +342,8 @@ fn partitioned(kind: Kind) {
     let run = case.run(&ini, &[], &[]);
     assert_eq!(run.code, 1, "{}", run.output());
     assert!(
-        run.stdout.contains("partitions need an integer, date or timestamp column"),
+        run.stdout
+            .contains("partitions need an integer, date or timestamp column"),
         "{}",
         run.output()
     );
@@ -300,7 +358,10 @@ per_source!(partitioned:
 #[test]
 fn sections_naming_tables_not_copied_are_configuration_errors() {
     let case = Case::with(source(Kind::Postgres, "inctab"), Kind::Postgres, "inctab");
-    let ini = case.ini("SRC_TABLES = orders", "[incremental]\nbestellingen = gewijzigd\n");
+    let ini = case.ini(
+        "SRC_TABLES = orders",
+        "[incremental]\nbestellingen = gewijzigd\n",
+    );
     let run = case.run(&ini, &[], &[]);
     assert_eq!(run.code, 2, "{}", run.output());
     assert!(

@@ -139,7 +139,12 @@ fn incremental_and_partitions(
             Kind::Instant,
             "2024-05-01 12:00:00.5+02",
         ),
-        ("[incremental]: the window, text", "NAAM", Kind::Text, "O'Brien"),
+        (
+            "[incremental]: the window, text",
+            "NAAM",
+            Kind::Text,
+            "O'Brien",
+        ),
     ] {
         let after = d.bound_literal(&kind.parse(max).expect("a valid value"));
         let filter = format!("{} > {after}", d.quote(column));
