@@ -267,7 +267,7 @@ fn loading(spec: &TargetSpec<'_>, plan: &read::SourceTable) -> Vec<String> {
             "upserted by [merge-keys] ({}); a new table gets a unique key on them",
             spec.merge_keys.join(", ")
         ));
-    } else if spec.incremental {
+    } else if spec.watermark.is_some() {
         lines.push("the rows read are appended".to_string());
     }
     if let Some(p) = &plan.partitions {

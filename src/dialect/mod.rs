@@ -22,7 +22,9 @@ mod names;
 mod shared;
 mod statements;
 
-pub use names::{CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX, normalized_type, suffixed_name};
+pub use names::{
+    CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX, WATERMARK_INDEX_SUFFIX, normalized_type, suffixed_name,
+};
 pub use shared::{adapt_text_times, columns_as_text, common_source_warnings, without_time_zones};
 pub use statements::{DriverTuning, Merge, RowsInto, Swap, default_bound_literal};
 
@@ -390,6 +392,16 @@ pub trait Dialect: Send + Sync {
         keys: &[String],
     ) -> String {
         statements::insert_on_conflict(target_ref, side_ref, columns, keys)
+    }
+
+    /// Creates the index `index` (a plain name, in the table's schema) on `columns` (quoted) of
+    /// `table_ref`.
+    fn create_index_sql(&self, table_ref: &str, index: &str, columns: &[String]) -> String {
+        format!(
+            "CREATE INDEX {} ON {table_ref} ({})",
+            self.quote(index),
+            columns.join(", ")
+        )
     }
 
     /// Adds a unique key on `columns` (quoted) to the table `table_ref` just created (named

@@ -9,6 +9,9 @@ pub const SIDE_SUFFIX: &str = "_s2s_new";
 /// Suffix the old table gets during a swap that renames it first (MariaDB).
 pub const OLD_SUFFIX: &str = "_s2s_old";
 
+/// Suffix of the index on the watermark column of an `[incremental]` table the tool creates.
+pub const WATERMARK_INDEX_SUFFIX: &str = "_s2s_wm";
+
 /// Suffix of the table `check` inserts its sample into (and then rolls back or drops).
 pub const CHECK_SUFFIX: &str = "_s2s_check";
 

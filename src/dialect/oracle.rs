@@ -52,6 +52,11 @@ impl Dialect for Oracle {
         )
     }
 
+    fn create_index_sql(&self, table_ref: &str, index: &str, columns: &[String]) -> String {
+        // An index goes into the current user's schema unless its name says otherwise.
+        statements::index_in_schema(self, table_ref, index, columns, false, true)
+    }
+
     fn unique_keys_sql(&self, schema: Option<&str>, table: &str) -> String {
         let owner = schema.map_or("USER".to_string(), |s| self.literal(s));
         format!(

@@ -27,16 +27,12 @@ impl Dialect for Sqlite {
     fn unique_key_sql(&self, table_ref: &str, table: &str, columns: &[String]) -> String {
         // SQLite adds no constraint to a table; a unique index named after the target table
         // (index names are the database's) does the same.
-        // The index is qualified by its schema; the table it is on is not.
-        let index = self.quote(&format!("{table}_s2s_key"));
-        let (index, on) = match table_ref.rsplit_once("\".\"") {
-            Some((schema, name)) => (format!("{schema}\".{index}"), format!("\"{name}")),
-            None => (index, table_ref.to_string()),
-        };
-        format!(
-            "CREATE UNIQUE INDEX {index} ON {on} ({})",
-            columns.join(", ")
-        )
+        let index = format!("{table}_s2s_key");
+        super::statements::index_in_schema(self, table_ref, &index, columns, true, false)
+    }
+
+    fn create_index_sql(&self, table_ref: &str, index: &str, columns: &[String]) -> String {
+        super::statements::index_in_schema(self, table_ref, index, columns, false, false)
     }
 
     fn unique_keys_sql(&self, _schema: Option<&str>, table: &str) -> String {

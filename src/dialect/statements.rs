@@ -188,3 +188,33 @@ pub(super) fn drop_and_rename<D: Dialect + ?Sized>(
         transactional: true,
     }
 }
+
+/// `CREATE [UNIQUE] INDEX` where an index name is qualified by its schema (SQLite, Oracle: an
+/// unqualified one would go into the default schema); `qualified_table`: the table may be
+/// qualified too (SQLite: it may not). For dialects quoting with `"`.
+pub(super) fn index_in_schema<D: Dialect + ?Sized>(
+    d: &D,
+    table_ref: &str,
+    index: &str,
+    columns: &[String],
+    unique: bool,
+    qualified_table: bool,
+) -> String {
+    let quoted = d.quote(index);
+    let (index, on) = match table_ref.rsplit_once("\".\"") {
+        Some((schema, name)) => (
+            format!("{schema}\".{quoted}"),
+            if qualified_table {
+                table_ref.to_string()
+            } else {
+                format!("\"{name}")
+            },
+        ),
+        None => (quoted, table_ref.to_string()),
+    };
+    let unique = if unique { "UNIQUE " } else { "" };
+    format!(
+        "CREATE {unique}INDEX {index} ON {on} ({})",
+        columns.join(", ")
+    )
+}

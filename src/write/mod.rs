@@ -108,8 +108,8 @@ pub struct TargetSpec<'a> {
     pub name: String,
     /// How the table is written.
     pub options: &'a WriteOptions,
-    /// The table is loaded incrementally (`[incremental]`): its new rows are added.
-    pub incremental: bool,
+    /// `[incremental]`: the watermark column (as configured); the table's new rows are added.
+    pub watermark: Option<String>,
     /// `[merge-keys]`: the incremental rows are upserted by these columns (as configured).
     pub merge_keys: Vec<String>,
 }
@@ -132,7 +132,7 @@ impl<'a> TargetSpec<'a> {
             table: folded,
             side,
             options,
-            incremental: options.loads.incremental(table).is_some(),
+            watermark: options.loads.incremental(table).map(str::to_string),
             merge_keys: options.loads.merge_keys(table).to_vec(),
         }
     }
@@ -177,7 +177,7 @@ pub fn plan(
     let existing = ExistingTable::read(conn, spec.dialect, spec.schema.as_deref(), &spec.table)
         .context("reading the target table's columns from the catalog")?;
     let mut options = spec.options.plan;
-    if spec.incremental {
+    if spec.watermark.is_some() {
         // New rows are added to what the table holds, whatever WRITE_MODE says.
         options.write_mode = crate::config::WriteMode::Append;
     }
@@ -242,8 +242,8 @@ pub fn watermark(spec: &TargetSpec<'_>, column: &str) -> anyhow::Result<Option<S
     let Some(name) = existing.column_named(column) else {
         bail!(
             "[incremental] {}: the target table {} has no column {column} to read the watermark \
-             from; load the table in full once (remove it from [incremental]), or name a column \
-             it has",
+             from; drop the table so that the next run loads it in full, or name a column it \
+             has",
             spec.name,
             spec.display
         );

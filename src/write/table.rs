@@ -67,13 +67,8 @@ impl<'a> TargetTable<'a> {
         }
         odbc::execute(&conn, &d.create_table_sql(&side_ref, &plan.side_columns()))
             .with_context(|| format!("creating the side table {side_ref}"))?;
-        if !upsert_keys.is_empty() && plan.finish == Finish::Swap {
-            // The table is created: with the unique key its upserts will need.
-            odbc::execute(
-                &conn,
-                &d.unique_key_sql(&side_ref, &spec.table, &upsert_keys),
-            )
-            .with_context(|| format!("adding the unique key to {side_ref}"))?;
+        if plan.finish == Finish::Swap {
+            incremental_indexes(&conn, &spec, &plan, &upsert_keys)?;
         }
         let append_base =
             if plan.finish == Finish::Append && !d.transactional_ddl() && upsert_keys.is_empty() {
@@ -210,6 +205,35 @@ impl<'a> TargetTable<'a> {
     }
 }
 
+/// A table of `[incremental]` that the tool creates gets an index on its watermark column (each
+/// run starts with its `MAX`) and, with `[merge-keys]`, the unique key its upserts need.
+fn incremental_indexes(
+    conn: &Connection,
+    spec: &TargetSpec<'_>,
+    plan: &WritePlan,
+    upsert_keys: &[String],
+) -> anyhow::Result<()> {
+    let d = spec.dialect;
+    let side_ref = &spec.side_ref;
+    if !upsert_keys.is_empty() {
+        odbc::execute(conn, &d.unique_key_sql(side_ref, &spec.table, upsert_keys))
+            .with_context(|| format!("adding the unique key to {side_ref}"))?;
+    }
+    let Some(watermark) = &spec.watermark else {
+        return Ok(());
+    };
+    if let Some(column) = plan.load.iter().find(|c| {
+        c.target.name.eq_ignore_ascii_case(watermark)
+            || c.source.source_name.eq_ignore_ascii_case(watermark)
+    }) {
+        let index = spec.suffixed(crate::dialect::WATERMARK_INDEX_SUFFIX);
+        let sql = d.create_index_sql(side_ref, &index, &[d.quote(&column.target.name)]);
+        odbc::execute(conn, &sql)
+            .with_context(|| format!("adding the index on {watermark} to {side_ref}"))?;
+    }
+    Ok(())
+}
+
 /// The `[merge-keys]` of the table, quoted as its columns; refuses (before anything is written)
 /// keys that are not copied columns, and an existing table without a unique key on exactly them.
 pub(crate) fn merge_keys(
@@ -221,7 +245,8 @@ pub(crate) fn merge_keys(
     let mut names = Vec::with_capacity(spec.merge_keys.len());
     for key in &spec.merge_keys {
         let Some(column) = plan.load.iter().find(|c| {
-            c.target.name.eq_ignore_ascii_case(key) || c.source.name.eq_ignore_ascii_case(key)
+            c.target.name.eq_ignore_ascii_case(key)
+                || c.source.source_name.eq_ignore_ascii_case(key)
         }) else {
             bail!(
                 "[merge-keys] {}: the column {key} is not among the columns copied",

@@ -124,6 +124,9 @@ SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OP
 -- [merge-keys]: the unique key of a table the tool creates
 ALTER TABLE "stg"."clients_s2s_new" ADD UNIQUE ("id", "code");
 
+-- [incremental]: the index on the watermark column of a table the tool creates
+CREATE INDEX "clients_s2s_wm" ON "stg"."clients_s2s_new" ("gewijzigd");
+
 -- [merge-keys]: the unique keys of an existing table
 SELECT tc.constraint_name, k.column_name FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage k ON k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema AND k.table_name = tc.table_name WHERE tc.constraint_type IN ('UNIQUE', 'PRIMARY KEY') AND tc.table_schema = 'stg' AND tc.table_name = 'clients';
 

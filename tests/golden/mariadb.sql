@@ -145,6 +145,9 @@ SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OP
 -- [merge-keys]: the unique key of a table the tool creates
 ALTER TABLE `stg`.`clients_s2s_new` ADD UNIQUE (`id`, `code`);
 
+-- [incremental]: the index on the watermark column of a table the tool creates
+CREATE INDEX `clients_s2s_wm` ON `stg`.`clients_s2s_new` (`gewijzigd`);
+
 -- [merge-keys]: the unique keys of an existing table
 SELECT index_name, column_name FROM information_schema.statistics WHERE non_unique = 0 AND table_schema = 'stg' AND table_name = 'clients';
 

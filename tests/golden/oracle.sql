@@ -133,6 +133,9 @@ SELECT TO_CHAR("ID", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''), "ACTIEF", "AANTAL"
 -- [merge-keys]: the unique key of a table the tool creates
 ALTER TABLE "stg"."clients_s2s_new" ADD UNIQUE ("id", "code");
 
+-- [incremental]: the index on the watermark column of a table the tool creates
+CREATE INDEX "stg"."clients_s2s_wm" ON "stg"."clients_s2s_new" ("gewijzigd");
+
 -- [merge-keys]: the unique keys of an existing table
 SELECT ic.index_name, ic.column_name FROM all_ind_columns ic JOIN all_indexes i ON i.owner = ic.index_owner AND i.index_name = ic.index_name WHERE i.uniqueness = 'UNIQUE' AND ic.table_owner = 'stg' AND ic.table_name = 'clients';
 

@@ -139,6 +139,9 @@ SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE"::text, "CODE"::text,
 -- [merge-keys]: the unique key of a table the tool creates
 ALTER TABLE "stg"."clients_s2s_new" ADD UNIQUE ("id", "code");
 
+-- [incremental]: the index on the watermark column of a table the tool creates
+CREATE INDEX "clients_s2s_wm" ON "stg"."clients_s2s_new" ("gewijzigd");
+
 -- [merge-keys]: the unique keys of an existing table
 SELECT ci.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ci ON ci.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) WHERE i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL AND n.nspname = 'stg' AND c.relname = 'clients';
 

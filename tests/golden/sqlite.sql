@@ -124,6 +124,9 @@ SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCO
 -- [merge-keys]: the unique key of a table the tool creates
 CREATE UNIQUE INDEX "stg"."clients_s2s_key" ON "clients_s2s_new" ("id", "code");
 
+-- [incremental]: the index on the watermark column of a table the tool creates
+CREATE INDEX "stg"."clients_s2s_wm" ON "clients_s2s_new" ("gewijzigd");
+
 -- [merge-keys]: the unique keys of an existing table
 SELECT il.name, ii.name FROM pragma_index_list('clients') il, pragma_index_info(il.name) ii WHERE il."unique" = 1 AND il.partial = 0 UNION ALL SELECT 'primary key', name FROM pragma_table_info('clients') WHERE pk > 0;
 

@@ -133,6 +133,9 @@ SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OP
 -- [merge-keys]: the unique key of a table the tool creates
 ALTER TABLE [stg].[clients_s2s_new] ADD UNIQUE ([id], [code]);
 
+-- [incremental]: the index on the watermark column of a table the tool creates
+CREATE INDEX [clients_s2s_wm] ON [stg].[clients_s2s_new] ([gewijzigd]);
+
 -- [merge-keys]: the unique keys of an existing table
 SELECT i.name, c.name FROM sys.indexes i JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id AND ic.is_included_column = 0 JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id WHERE i.is_unique = 1 AND i.has_filter = 0 AND i.object_id = OBJECT_ID(N'[stg].[clients]');
 

@@ -61,6 +61,28 @@ fn rows(case: &Case, target: bool, table: &str, columns: &[(&str, ValueKind)]) -
     }
 }
 
+/// The names of the indexes of the staging table `table`.
+fn indexes(case: &Case, table: &str) -> Vec<String> {
+    let schema = case.dst.staging_schema();
+    let sql = match case.dst.kind {
+        Kind::Postgres => format!(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = 'staging' AND tablename = \
+             '{table}' ORDER BY 1"
+        ),
+        Kind::MariaDb => format!(
+            "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = \
+             '{}' AND table_name = '{table}' ORDER BY 1",
+            schema.unwrap()
+        ),
+        Kind::Sqlite => format!("SELECT name FROM pragma_index_list('{table}') ORDER BY 1"),
+    };
+    case.dst
+        .query(&sql)
+        .into_iter()
+        .map(|r| r[0].clone().unwrap())
+        .collect()
+}
+
 /// The sections of an incremental run of both tables (orders also in partitions).
 const SECTIONS: &str = "[incremental]\norders = gewijzigd\nevents = id\n\
                         [merge-keys]\norders = id, versie\n[partitions]\norders = id\n";
@@ -102,6 +124,14 @@ fn incremental(kind: Kind) {
             rows(&case, true, "events", &EVENTS),
             rows(&case, false, "events", &EVENTS)
         );
+
+        // The created tables have an index on the watermark column, orders also its unique key.
+        let orders = indexes(&case, "orders");
+        assert!(
+            orders.contains(&"orders_s2s_wm".to_string()) && orders.len() == 2,
+            "{orders:?}"
+        );
+        assert_eq!(indexes(&case, "events"), ["events_s2s_wm"]);
 
         // 2. Nothing changed: nothing is read, nothing changes.
         let run = run_ok(&ini, "no changes");

@@ -170,6 +170,10 @@ fn incremental_and_partitions(
         d.unique_key_sql(side, "clients", &keys),
     );
     add(
+        "[incremental]: the index on the watermark column of a table the tool creates",
+        d.create_index_sql(side, "clients_s2s_wm", &[d.quote("gewijzigd")]),
+    );
+    add(
         "[merge-keys]: the unique keys of an existing table",
         d.unique_keys_sql(Some("stg"), "clients"),
     );
