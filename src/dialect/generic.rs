@@ -4,7 +4,6 @@
 //! columns get buffers of `MAX_TEXT_SIZE` / `MAX_BINARY_SIZE` bytes.
 
 use super::Dialect;
-use super::statements;
 use crate::plan::{ColumnType, decimal, type_arguments};
 
 /// Standard SQL for DBMSs without a dialect of their own.
@@ -12,23 +11,6 @@ use crate::plan::{ColumnType, decimal, type_arguments};
 pub struct Generic;
 
 impl Dialect for Generic {
-    fn upsert_sql(
-        &self,
-        target_ref: &str,
-        side_ref: &str,
-        columns: &[String],
-        keys: &[String],
-    ) -> String {
-        // Standard SQL (SQL:2003).
-        statements::merge_statement(
-            &format!("{target_ref} d"),
-            &format!("{side_ref} s"),
-            columns,
-            keys,
-            "",
-        )
-    }
-
     fn name(&self) -> &'static str {
         "generic ODBC"
     }

@@ -90,17 +90,7 @@ pub trait Dialect: Send + Sync {
         port: Option<u16>,
         database: Option<&str>,
     ) -> Vec<(String, String)> {
-        let mut parts = Vec::new();
-        if let Some(h) = host {
-            parts.push(("Server".to_string(), h.to_string()));
-        }
-        if let Some(p) = port {
-            parts.push(("Port".to_string(), p.to_string()));
-        }
-        if let Some(d) = database {
-            parts.push(("Database".to_string(), d.to_string()));
-        }
-        parts
+        statements::server_port_database(host, port, database)
     }
 
     /// Driver settings added to the connection string unless the user set them; `driver` is
@@ -129,13 +119,8 @@ pub trait Dialect: Send + Sync {
 
     /// `schema.table`, quoted. A schema with dots (`db.schema`) is quoted part by part.
     fn table_ref(&self, schema: Option<&str>, table: &str) -> String {
-        match schema {
-            Some(s) => {
-                let parts: Vec<String> = s.split('.').map(|p| self.quote(p)).collect();
-                format!("{}.{}", parts.join("."), self.quote(table))
-            }
-            None => self.quote(table),
-        }
+        let parts = schema.into_iter().flat_map(|s| s.split('.')).chain([table]);
+        parts.map(|p| self.quote(p)).collect::<Vec<_>>().join(".")
     }
 
     /// The database to connect to for creating a missing database (`Some("")`: the server
@@ -284,14 +269,7 @@ pub trait Dialect: Send + Sync {
 
     /// The column list of a `CREATE TABLE`.
     fn column_list_sql(&self, columns: &[ColumnDef]) -> String {
-        let defs: Vec<String> = columns
-            .iter()
-            .map(|c| {
-                let null = if c.nullable { "" } else { " NOT NULL" };
-                format!("{} {}{null}", self.quote(&c.name), c.type_sql)
-            })
-            .collect();
-        defs.join(", ")
+        statements::column_list(self, columns)
     }
 
     /// `CREATE TABLE` with the given columns.
@@ -383,7 +361,8 @@ pub trait Dialect: Send + Sync {
     }
 
     /// Upserts the side table's rows into the target by `keys` (all quoted): a row whose keys
-    /// the target holds updates that row, others are inserted.
+    /// the target holds updates that row, others are inserted. Standard SQL's `MERGE` (Oracle,
+    /// and DBMSs of the generic dialect).
     fn upsert_sql(
         &self,
         target_ref: &str,
@@ -391,7 +370,13 @@ pub trait Dialect: Send + Sync {
         columns: &[String],
         keys: &[String],
     ) -> String {
-        statements::insert_on_conflict(target_ref, side_ref, columns, keys)
+        statements::merge_statement(
+            &format!("{target_ref} d"),
+            &format!("{side_ref} s"),
+            columns,
+            keys,
+            "",
+        )
     }
 
     /// Creates the index `index` (a plain name, in the table's schema) on `columns` (quoted) of

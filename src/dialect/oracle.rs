@@ -36,22 +36,6 @@ use types::{declared_type, number};
 pub struct Oracle;
 
 impl Dialect for Oracle {
-    fn upsert_sql(
-        &self,
-        target_ref: &str,
-        side_ref: &str,
-        columns: &[String],
-        keys: &[String],
-    ) -> String {
-        statements::merge_statement(
-            &format!("{target_ref} d"),
-            &format!("{side_ref} s"),
-            columns,
-            keys,
-            "",
-        )
-    }
-
     fn create_index_sql(&self, table_ref: &str, index: &str, columns: &[String]) -> String {
         // An index goes into the current user's schema unless its name says otherwise.
         statements::index_in_schema(self, table_ref, index, columns, false, true)

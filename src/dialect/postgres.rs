@@ -29,6 +29,16 @@ use crate::plan::{
 pub struct Postgres;
 
 impl Dialect for Postgres {
+    fn upsert_sql(
+        &self,
+        target_ref: &str,
+        side_ref: &str,
+        columns: &[String],
+        keys: &[String],
+    ) -> String {
+        super::statements::insert_on_conflict(target_ref, side_ref, columns, keys)
+    }
+
     fn unique_keys_sql(&self, schema: Option<&str>, table: &str) -> String {
         // Unique indexes (primary key included) on plain columns without a WHERE: the ones an
         // ON CONFLICT (columns) can use.

@@ -24,6 +24,16 @@ use crate::read::window::Bound;
 pub struct Sqlite;
 
 impl Dialect for Sqlite {
+    fn upsert_sql(
+        &self,
+        target_ref: &str,
+        side_ref: &str,
+        columns: &[String],
+        keys: &[String],
+    ) -> String {
+        super::statements::insert_on_conflict(target_ref, side_ref, columns, keys)
+    }
+
     fn unique_key_sql(&self, table_ref: &str, table: &str, columns: &[String]) -> String {
         // SQLite adds no constraint to a table; a unique index named after the target table
         // (index names are the database's) does the same.

@@ -218,3 +218,31 @@ pub(super) fn index_in_schema<D: Dialect + ?Sized>(
         columns.join(", ")
     )
 }
+
+/// The default [`Dialect::connection_parts`]: `Server`, `Port`, `Database`.
+pub(super) fn server_port_database(
+    host: Option<&str>,
+    port: Option<u16>,
+    database: Option<&str>,
+) -> Vec<(String, String)> {
+    [
+        ("Server", host.map(str::to_string)),
+        ("Port", port.map(|p| p.to_string())),
+        ("Database", database.map(str::to_string)),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| value.map(|v| (key.to_string(), v)))
+    .collect()
+}
+
+/// The default [`Dialect::column_list_sql`]: `"name" type [NOT NULL], ...`.
+pub(super) fn column_list<D: Dialect + ?Sized>(d: &D, columns: &[ColumnDef]) -> String {
+    let defs: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            let null = if c.nullable { "" } else { " NOT NULL" };
+            format!("{} {}{null}", d.quote(&c.name), c.type_sql)
+        })
+        .collect();
+    defs.join(", ")
+}
