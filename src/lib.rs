@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 mod api;
+pub(crate) mod bound;
 pub mod check;
 pub mod config;
 pub(crate) mod convert;

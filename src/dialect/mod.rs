@@ -26,15 +26,17 @@ pub use names::{
     CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX, WATERMARK_INDEX_SUFFIX, normalized_type, suffixed_name,
 };
 pub use shared::{adapt_text_times, columns_as_text, common_source_warnings, without_time_zones};
-pub use statements::{DriverTuning, Merge, RowsInto, Swap, default_bound_literal};
+pub use statements::{
+    DriverTuning, Merge, RowsInto, Swap, default_bound_literal, from_clause, ranges,
+};
 
 use arrow_odbc::arrow::{datatypes::DataType, record_batch::RecordBatch};
 
 use crate::{
+    bound::Bound,
     convert::FetchForm,
     insert::{InsertStrategy, ParameterArrays},
     plan::{Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, generic_column_type},
-    read::window::Bound,
 };
 
 pub use crate::plan::ColumnDef;

@@ -17,10 +17,10 @@ use arrow_odbc::arrow::datatypes::DataType;
 
 use super::statements;
 use super::{Dialect, DriverTuning, Swap};
+use crate::bound::Bound;
 use crate::plan::{
     ColumnMeta, ColumnType, TargetColumn, decimal, generic_column_type, sql_type, type_arguments,
 };
-use crate::read::window::Bound;
 
 /// The column type of a SQL Server type as `table_columns_sql` spells it (`nvarchar(50)`,
 /// `decimal(12,2)`, `datetime2(7)`, `varbinary(max)`); `None` for a type it does not know.

@@ -21,7 +21,7 @@ use arrow_odbc::arrow::{
 
 use super::statements;
 use super::{ColumnDef, Dialect, DriverTuning, Swap};
-use crate::read::window::Bound;
+use crate::bound::Bound;
 use crate::{
     convert::FetchForm,
     plan::{Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, sql_type},

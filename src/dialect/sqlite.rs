@@ -14,10 +14,10 @@ use arrow_odbc::arrow::{
 };
 
 use super::{Dialect, DriverTuning};
+use crate::bound::Bound;
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, RowByRow};
 use crate::plan::{ColumnMeta, ColumnType, LoadColumn, decimal, type_arguments};
-use crate::read::window::Bound;
 
 /// SQLite 3.
 #[derive(Debug, Clone, Copy)]

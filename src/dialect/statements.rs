@@ -2,7 +2,7 @@
 //! use.
 
 use super::{ColumnDef, Dialect};
-use crate::read::window::Bound;
+use crate::bound::Bound;
 
 /// The statements that end a load into an existing table from the complete side table.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -245,4 +245,47 @@ pub(super) fn column_list<D: Dialect + ?Sized>(d: &D, columns: &[ColumnDef]) -> 
         })
         .collect();
     defs.join(", ")
+}
+
+/// `FROM` what, with the WHERE condition `filter`.
+pub fn from_clause(table_ref: &str, filter: Option<&str>) -> String {
+    match filter {
+        Some(f) => format!("{table_ref} WHERE {f}"),
+        None => table_ref.to_string(),
+    }
+}
+
+/// The condition of each range that `bounds` ([`crate::bound::split`]) make, on the column `quoted` (literals of
+/// the dialect); the first range also reads the NULLs, so every row is read by
+/// exactly one range, whatever was inserted meanwhile.
+pub fn ranges(quoted: &str, bounds: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(bounds.len() + 1);
+    for (i, b) in bounds.iter().enumerate() {
+        out.push(match i {
+            0 => format!("({quoted} < {b} OR {quoted} IS NULL)"),
+            _ => format!("{quoted} >= {} AND {quoted} < {b}", bounds[i - 1]),
+        });
+    }
+    match bounds.last() {
+        Some(last) => out.push(format!("{quoted} >= {last}")),
+        None => out.push("1 = 1".to_string()),
+    }
+    out
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::*;
+
+    #[test]
+    fn every_row_falls_in_one_range_and_nulls_in_the_first() {
+        let r = ranges("c", &["10".into(), "20".into()]);
+        assert_eq!(
+            r,
+            vec!["(c < 10 OR c IS NULL)", "c >= 10 AND c < 20", "c >= 20"]
+        );
+        assert_eq!(ranges("c", &[]), vec!["1 = 1"]);
+        assert_eq!(from_clause("t", Some("c > 1")), "t WHERE c > 1");
+        assert_eq!(from_clause("t", None), "t");
+    }
 }

@@ -10,9 +10,10 @@ use std::sync::Arc;
 use anyhow::bail;
 
 use crate::{
+    bound::Kind,
     config::Settings,
     convert,
-    dialect::Dialect,
+    dialect::{Dialect, from_clause},
     odbc::Connection,
     plan::{Column, ColumnMeta, TableShape},
     select::{ColumnRules, Relation},
@@ -30,7 +31,7 @@ use decode::Decoder;
 use pseudonym::Pseudonymizer;
 pub use reader::{BatchReader, OdbcSource};
 use size::{buffer_bytes, count_and_measure};
-use window::{Kind, TableRead};
+use window::TableRead;
 
 /// What a driver keeps per fetched value besides our buffer (psqlODBC: about 230 bytes for its
 /// copy of the row set), counted against `BATCH_MEMORY_MB` so that a batch's memory is bounded
@@ -169,14 +170,6 @@ fn bounding_column<'c>(
 /// each partition has its fetch buffer and the arrays it fills.
 pub fn copies_in_flight(partitions: usize) -> usize {
     COPIES_IN_FLIGHT + 2 * partitions.saturating_sub(1)
-}
-
-/// `FROM` what, with the WHERE condition `filter`.
-pub fn from_clause(table_ref: &str, filter: Option<&str>) -> String {
-    match filter {
-        Some(f) => format!("{table_ref} WHERE {f}"),
-        None => table_ref.to_string(),
-    }
 }
 
 /// Describes `relation` on `conn`: columns, types, buffer sizes, row count (of the incremental

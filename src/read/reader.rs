@@ -16,12 +16,12 @@ use std::{
 };
 
 use super::{
-    Decoder, Partitioning, ReadOptions, SourceTable, describe, from_clause,
-    pseudonym::Pseudonymizer,
-    window::{TableRead, ranges, split},
+    Decoder, Partitioning, ReadOptions, SourceTable, describe, pseudonym::Pseudonymizer,
+    window::TableRead,
 };
 use crate::{
-    dialect::Dialect,
+    bound::split,
+    dialect::{Dialect, from_clause, ranges},
     endpoint::Endpoint,
     error::TableError,
     journey::{BatchSource, Described},

@@ -111,10 +111,8 @@ fn incremental_and_partitions(
     select_list: &[String],
     add: &mut dyn FnMut(&'static str, String),
 ) {
-    use crate::read::{
-        from_clause,
-        window::{Kind, ranges},
-    };
+    use crate::bound::Kind;
+    use crate::dialect::{from_clause, ranges};
     add(
         "[incremental]: the watermark, MAX of the target's column",
         format!("SELECT MAX({}) FROM {target}", d.quote("gewijzigd")),
