@@ -166,6 +166,27 @@ fn bounding_column<'c>(
     Ok((column, kind))
 }
 
+/// A table (or incremental window) of only a few batches is read in at least this many, so that
+/// writing starts while the rest is read ...
+pub const MIN_BATCHES: u64 = 4;
+
+/// ... in batches of at least this many rows (psqlODBC fetches 1,000 rows per round trip).
+pub const MIN_BATCH_ROWS: u64 = 1000;
+
+/// Rows per batch: what the memory bound allows (`fits`), at most `SRC_CHUNK_SIZE`, and for a
+/// table of `rows` rows that would fill fewer than [`MIN_BATCHES`] batches, smaller batches, so
+/// that reading and writing overlap.
+fn batch_rows(fits: usize, rows: Option<u64>, options: &ReadOptions) -> usize {
+    let most = fits.clamp(1, options.chunk_size);
+    match rows {
+        Some(n) => {
+            let overlapping = n.div_ceil(MIN_BATCHES).max(MIN_BATCH_ROWS);
+            most.min(usize::try_from(overlapping).unwrap_or(usize::MAX))
+        }
+        None => most,
+    }
+}
+
 /// How many copies of a batch are in flight when `partitions` readers fill batches at once:
 /// each partition has its fetch buffer and the arrays it fills.
 pub fn copies_in_flight(partitions: usize) -> usize {
@@ -271,8 +292,8 @@ pub fn describe(
         })
         .sum::<usize>()
         .max(1);
-    let rows_per_batch = (options.batch_memory / bytes_per_row).clamp(1, options.chunk_size);
     let row_count = row_count.map(|n| options.row_limit.map_or(n, |l| n.min(l)));
+    let rows_per_batch = batch_rows(options.batch_memory / bytes_per_row, row_count, options);
     // Pseudonymised columns are read as they are and leave the reader as their pseudonyms.
     let mut pseudonyms = Vec::with_capacity(columns.len());
     for column in &mut columns {
@@ -350,6 +371,27 @@ impl SourceTable {
 #[cfg(test)]
 mod memory_tests {
     use super::*;
+
+    #[test]
+    fn a_table_of_a_few_batches_is_read_in_four_so_that_writing_starts_early() {
+        let options = ReadOptions {
+            schema: None,
+            chunk_size: 100_000,
+            row_limit: None,
+            count_rows: true,
+            lowercase_columns: true,
+            max_text_size: 1,
+            max_binary_size: 1,
+            batch_memory: 1,
+            columns: Arc::new(ColumnRules::default()),
+        };
+        assert_eq!(batch_rows(10_040, Some(10_025), &options), 2_507);
+        assert_eq!(batch_rows(10_040, Some(1_000_000), &options), 10_040);
+        assert_eq!(batch_rows(10_040, Some(300), &options), 1_000);
+        assert_eq!(batch_rows(10_040, None, &options), 10_040);
+        assert_eq!(batch_rows(500_000, Some(10_000_000), &options), 100_000);
+        assert_eq!(batch_rows(0, Some(10), &options), 1);
+    }
 
     #[test]
     fn each_partition_adds_its_fetch_buffer_and_arrays_to_the_memory_bound() {
