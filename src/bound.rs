@@ -4,7 +4,7 @@
 //! them as literals is its dialect's business (`Dialect::bound_literal`).
 
 use anyhow::{anyhow, bail};
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 use crate::plan::ColumnType;
 
@@ -78,11 +78,13 @@ impl Kind {
                 Bound::Int(whole.parse().map_err(|_| bad())?)
             }
             Kind::Number => {
-                if t.is_empty()
-                    || !t
-                        .chars()
-                        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
-                {
+                // A decimal number and nothing else: it is written into SQL as it is.
+                let (mantissa, exponent) = t.split_once(['e', 'E']).unwrap_or((t, "0"));
+                let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+                let unsigned = mantissa.strip_prefix(['-', '+']).unwrap_or(mantissa);
+                let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+                let exponent = exponent.strip_prefix(['-', '+']).unwrap_or(exponent);
+                if !(digits(whole) && digits(fraction) && digits(exponent)) {
                     return Err(bad());
                 }
                 Bound::Number(t.to_string())
@@ -135,14 +137,23 @@ impl Bound {
         if lookback == 0.0 {
             return Ok(self.clone());
         }
+        let too_far =
+            || anyhow!("INCREMENTAL_LOOKBACK = {lookback} goes back too far for {self:?}");
+        // (`as` saturates: a lookback beyond the range fails below.)
         let micros = chrono::Duration::microseconds((lookback * 1e6).ceil() as i64);
         Ok(match self {
-            Bound::Int(v) => Bound::Int(v - lookback.ceil() as i128),
-            Bound::Date(d) => {
-                Bound::Date(*d - chrono::Duration::days((lookback / 86_400.0).ceil() as i64))
+            Bound::Int(v) => {
+                Bound::Int(v.checked_sub(lookback.ceil() as i128).ok_or_else(too_far)?)
             }
-            Bound::Timestamp(t) => Bound::Timestamp(*t - micros),
-            Bound::Instant(t) => Bound::Instant(*t - micros),
+            Bound::Date(d) => Bound::Date(
+                chrono::Duration::try_days((lookback / 86_400.0).ceil() as i64)
+                    .and_then(|days| d.checked_sub_signed(days))
+                    .ok_or_else(too_far)?,
+            ),
+            Bound::Timestamp(t) => {
+                Bound::Timestamp(t.checked_sub_signed(micros).ok_or_else(too_far)?)
+            }
+            Bound::Instant(t) => Bound::Instant(t.checked_sub_signed(micros).ok_or_else(too_far)?),
             Bound::Number(_) | Bound::Text(_) => bail!(
                 "INCREMENTAL_LOOKBACK works with integer, date and timestamp columns; set it to \
                  0 for this column"
@@ -177,6 +188,20 @@ impl Bound {
             Bound::Number(_) | Bound::Text(_) => return None,
         })
     }
+}
+
+/// `t` as `YYYY-MM-DD HH:MM:SS` with `digits` (0 to 9) fractional digits, cut (not rounded)
+/// where the value has more: for DBMSs that take a fixed number of digits.
+pub fn timestamp_text(t: &NaiveDateTime, digits: u32) -> String {
+    let mut text = t.format("%Y-%m-%d %H:%M:%S").to_string();
+    if digits > 0 {
+        let fraction = t.nanosecond() / 10_u32.pow(9 - digits.min(9));
+        text.push_str(&format!(
+            ".{fraction:0width$}",
+            width = digits.min(9) as usize
+        ));
+    }
+    text
 }
 
 /// The boundaries that split `min..=max` into at most `n` ranges of equal width (fewer when the
@@ -253,6 +278,32 @@ mod tests {
         );
         assert_eq!(Kind::Int.parse("12.0").unwrap(), Bound::Int(12));
         assert!(Kind::Number.parse("1; DROP TABLE x").is_err());
+        assert!(Kind::Number.parse("1--").is_err() && Kind::Number.parse("1-1").is_err());
+        assert_eq!(
+            Kind::Number.parse("-12.50e+3").unwrap(),
+            Bound::Number("-12.50e+3".into())
+        );
+        assert!(Bound::Int(i128::MIN).minus(1.0).is_err());
+        assert!(ts("2024-05-01 10:00:00").minus(1e15).is_err());
+        assert_eq!(
+            timestamp_text(
+                &NaiveDateTime::parse_from_str(
+                    "2024-05-01 10:00:00.1234567",
+                    "%Y-%m-%d %H:%M:%S%.f"
+                )
+                .unwrap(),
+                7
+            ),
+            "2024-05-01 10:00:00.1234567"
+        );
+        assert_eq!(
+            timestamp_text(
+                &NaiveDateTime::parse_from_str("2024-05-01 10:00:00.999", "%Y-%m-%d %H:%M:%S%.f")
+                    .unwrap(),
+                0
+            ),
+            "2024-05-01 10:00:00"
+        );
         assert!(Bound::Text("a".into()).minus(1.0).is_err());
     }
 }

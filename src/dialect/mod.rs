@@ -406,10 +406,10 @@ pub trait Dialect: Send + Sync {
         catalog_sql::unique_keys(self, schema, table)
     }
 
-    /// A value of a window or partition bound (`WHERE column > value`), as a literal of the
-    /// column's type.
-    fn bound_literal(&self, bound: &Bound) -> String {
-        statements::default_bound_literal(self, bound)
+    /// A value of a window or partition bound (`WHERE column > value`), as a literal of the type
+    /// of `column` (the source's column it is compared with).
+    fn bound_literal(&self, bound: &Bound, column: &Column) -> String {
+        statements::default_bound_literal(self, bound, column)
     }
 
     /// Drops a table if it exists.

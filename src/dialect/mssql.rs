@@ -16,8 +16,8 @@
 use arrow_odbc::arrow::datatypes::DataType;
 
 use super::statements;
-use super::{Dialect, DriverTuning, Swap};
-use crate::bound::Bound;
+use super::{Dialect, DriverTuning, Swap, normalized_type};
+use crate::bound::{Bound, timestamp_text};
 use crate::plan::{
     ColumnMeta, ColumnType, TargetColumn, decimal, generic_column_type, sql_type, type_arguments,
 };
@@ -131,20 +131,25 @@ impl Dialect for SqlServer {
         )
     }
 
-    fn bound_literal(&self, bound: &Bound) -> String {
-        // datetime2(7) and datetimeoffset(7) hold every fraction; a bare string or an ODBC
-        // escape would be read as datetime (1/300 s).
+    fn bound_literal(&self, bound: &Bound, column: &crate::plan::Column) -> String {
+        // The literal has the column's own type: a datetime column compared with a datetime2
+        // value would be converted (.003 becomes .0033333) and its MAX row read again; a bare
+        // string or an ODBC escape would be read as datetime. datetime2 takes at most 7 digits.
+        let legacy = matches!(
+            normalized_type(&column.source_type).as_str(),
+            "datetime" | "smalldatetime"
+        );
         match bound {
             Bound::Date(d) => format!("CAST('{}' AS date)", d.format("%Y-%m-%d")),
-            Bound::Timestamp(t) => format!(
-                "CAST('{}' AS datetime2(7))",
-                t.format("%Y-%m-%d %H:%M:%S%.f")
-            ),
+            Bound::Timestamp(t) if legacy => {
+                format!("CAST('{}' AS datetime)", timestamp_text(t, 3))
+            }
+            Bound::Timestamp(t) => format!("CAST('{}' AS datetime2(7))", timestamp_text(t, 7)),
             Bound::Instant(t) => format!(
                 "CAST('{}+00:00' AS datetimeoffset(7))",
-                t.format("%Y-%m-%d %H:%M:%S%.f")
+                timestamp_text(&t.naive_utc(), 7)
             ),
-            other => crate::dialect::default_bound_literal(self, other),
+            other => crate::dialect::default_bound_literal(self, other, column),
         }
     }
 

@@ -20,8 +20,8 @@ use arrow_odbc::arrow::{
 };
 
 use super::statements;
-use super::{ColumnDef, Dialect, DriverTuning, Swap};
-use crate::bound::Bound;
+use super::{ColumnDef, Dialect, DriverTuning, Swap, normalized_type};
+use crate::bound::{Bound, timestamp_text};
 use crate::{
     convert::FetchForm,
     plan::{Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, sql_type},
@@ -51,10 +51,16 @@ impl Dialect for Oracle {
         )
     }
 
-    fn bound_literal(&self, bound: &Bound) -> String {
+    fn bound_literal(&self, bound: &Bound, column: &Column) -> String {
+        // A DATE column compared with a TIMESTAMP literal would be converted, and its index not
+        // used: a DATE gets a DATE.
         match bound {
+            Bound::Timestamp(t) if normalized_type(&column.source_type) == "date" => format!(
+                "TO_DATE('{}', 'YYYY-MM-DD HH24:MI:SS')",
+                timestamp_text(t, 0)
+            ),
             Bound::Instant(t) => format!("TIMESTAMP '{} +00:00'", t.format("%Y-%m-%d %H:%M:%S%.f")),
-            other => crate::dialect::default_bound_literal(self, other),
+            other => crate::dialect::default_bound_literal(self, other, column),
         }
     }
 

@@ -55,13 +55,13 @@ impl Dialect for Sqlite {
         )
     }
 
-    fn bound_literal(&self, bound: &Bound) -> String {
+    fn bound_literal(&self, bound: &Bound, column: &crate::plan::Column) -> String {
         // Dates and times are text in SQLite, compared as text: written as SQLite writes them.
         match bound {
             Bound::Date(d) => format!("'{}'", d.format("%Y-%m-%d")),
             Bound::Timestamp(t) => format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
             Bound::Instant(t) => format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
-            other => crate::dialect::default_bound_literal(self, other),
+            other => crate::dialect::default_bound_literal(self, other, column),
         }
     }
 

@@ -151,7 +151,11 @@ pub(super) fn merge_statement(
 
 /// [`Dialect::bound_literal`] in standard SQL (`DATE '...'`, `TIMESTAMP '...'`), for dialects
 /// that write some kinds their own way.
-pub fn default_bound_literal<D: Dialect + ?Sized>(d: &D, bound: &Bound) -> String {
+pub fn default_bound_literal<D: Dialect + ?Sized>(
+    d: &D,
+    bound: &Bound,
+    _column: &crate::plan::Column,
+) -> String {
     match bound {
         Bound::Int(v) => v.to_string(),
         Bound::Number(n) => n.clone(),

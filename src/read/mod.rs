@@ -122,6 +122,8 @@ pub struct SourceTable {
 pub struct Partitioning {
     /// The partition column, quoted.
     pub quoted: String,
+    /// The partition column.
+    pub column: Column,
     /// The kind of its values.
     pub kind: Kind,
     /// How many partitions (connections) at most.
@@ -255,7 +257,9 @@ pub fn describe(
     let (mut filter, mut window) = (None, None);
     if let Some(watermark) = &read.watermark {
         let (column, kind) = bounding_column(&columns, &watermark.column, "[incremental]", false)?;
-        let after = watermark.after(kind)?.map(|b| dialect.bound_literal(&b));
+        let after = watermark
+            .after(kind)?
+            .map(|b| dialect.bound_literal(&b, column));
         if let Some(after) = &after {
             filter = Some(format!("{} > {after}", dialect.quote(&column.source_name)));
         }
@@ -266,6 +270,7 @@ pub fn describe(
             let (column, kind) = bounding_column(&columns, name, "[partitions]", true)?;
             Some(Partitioning {
                 quoted: dialect.quote(&column.source_name),
+                column: column.clone(),
                 kind,
                 count: *count,
             })

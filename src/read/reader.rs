@@ -284,7 +284,10 @@ fn partitions(
         return Ok(Vec::new());
     };
     let bounds = split(&p.kind.parse(min)?, &p.kind.parse(max)?, p.count);
-    let literals: Vec<String> = bounds.iter().map(|b| d.bound_literal(b)).collect();
+    let literals: Vec<String> = bounds
+        .iter()
+        .map(|b| d.bound_literal(b, &p.column))
+        .collect();
     Ok(ranges(&p.quoted, &literals)
         .iter()
         .map(|condition| plan.within(d, condition, None))

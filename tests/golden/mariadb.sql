@@ -130,6 +130,15 @@ SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OP
 -- [incremental]: the window, text
 SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE `NAAM` > 'O''Brien';
 
+-- [incremental]: the window, a timestamp of 7 digits
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE `NAUWKEURIG` > TIMESTAMP '2024-05-01 10:00:00.123456700';
+
+-- [incremental]: the window, a source column declared datetime
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE `GEWIJZIGD` > TIMESTAMP '2024-05-01 10:00:00.123';
+
+-- [incremental]: the window, a source column declared DATE
+SELECT `ID`, `ACTIEF`, `AANTAL`, `BEDRAG`, `EXACT`, `SCORE`, `CODE`, `NAAM`, `OPMERKING`, `BESTAND`, `DATUM`, `TIJD`, `GEWIJZIGD`, `VASTGELEGD`, `NAUWKEURIG`, `MOMENT7`, `GROOT` FROM `app`.`CLIENTS` WHERE `GEWIJZIGD` > TIMESTAMP '2024-05-01 10:00:00.123';
+
 -- [partitions]: MIN and MAX of the partition column
 SELECT MIN(`ID`), MAX(`ID`) FROM `app`.`CLIENTS`;
 

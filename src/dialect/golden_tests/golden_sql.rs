@@ -143,11 +143,42 @@ fn incremental_and_partitions(
             Kind::Text,
             "O'Brien",
         ),
+        (
+            "[incremental]: the window, a timestamp of 7 digits",
+            "NAUWKEURIG",
+            Kind::Timestamp,
+            "2024-05-01 10:00:00.1234567",
+        ),
     ] {
-        let after = d.bound_literal(&kind.parse(max).expect("a valid value"));
+        let c = golden_columns()
+            .into_iter()
+            .find(|c| c.source_name == column)
+            .expect("a golden column");
+        let after = d.bound_literal(&kind.parse(max).expect("a valid value"), &c);
         let filter = format!("{} > {after}", d.quote(column));
         add(
             what,
+            d.select_sql(&from_clause(source, Some(&filter)), select_list, None),
+        );
+    }
+    // The source's own type decides the literal where the DBMS has several (SQL Server's
+    // datetime, Oracle's DATE).
+    for declared in ["datetime", "DATE"] {
+        let c = Column {
+            source_name: "GEWIJZIGD".into(),
+            name: "gewijzigd".into(),
+            column_type: ColumnType::Timestamp { precision: 3 },
+            nullable: true,
+            source_type: declared.into(),
+        };
+        let max = Kind::Timestamp
+            .parse("2024-05-01 10:00:00.123")
+            .expect("a valid value");
+        let filter = format!("{} > {}", d.quote("GEWIJZIGD"), d.bound_literal(&max, &c));
+        add(
+            leak(format!(
+                "[incremental]: the window, a source column declared {declared}"
+            )),
             d.select_sql(&from_clause(source, Some(&filter)), select_list, None),
         );
     }
