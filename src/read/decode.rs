@@ -36,8 +36,8 @@ use crate::{
 mod arrays;
 
 use arrays::{
-    binaries, booleans, days_since_epoch, map_texts, narrow_floats, primitive, strings,
-    timestamp_parts, timestamps, utf8_bytes,
+    binaries, booleans, days_since_epoch, fixed_values, map_texts, narrow_floats, primitive,
+    strings, timestamp_parts, timestamps, utf8_bytes,
 };
 
 /// Longest text form of a double (`-2.2250738585072014e-308`, with room to spare).
@@ -238,18 +238,18 @@ impl Decoder {
                 ColumnType::Float32 => narrow_floats(slice),
                 ColumnType::Float64 => primitive::<Float64Type>(slice),
                 ColumnType::Date => {
-                    let s = slice.as_nullable_slice::<Date>().context("date buffer")?;
+                    let s = fixed_values::<Date>(slice).context("date buffer")?;
                     let values = s
-                        .map(|d| d.map(days_since_epoch).transpose())
+                        .into_iter()
+                        .map(|d| d.as_ref().map(days_since_epoch).transpose())
                         .collect::<anyhow::Result<Vec<_>>>()?;
                     Arc::new(Date32Array::from(values))
                 }
                 ColumnType::Timestamp { precision } => {
-                    let s = slice
-                        .as_nullable_slice::<Timestamp>()
-                        .context("timestamp buffer")?;
+                    let s = fixed_values::<Timestamp>(slice).context("timestamp buffer")?;
                     let parts = s
-                        .map(|t| t.map(timestamp_parts).transpose())
+                        .into_iter()
+                        .map(|t| t.as_ref().map(timestamp_parts).transpose())
                         .collect::<anyhow::Result<Vec<_>>>()?;
                     timestamps(parts, precision, None)?
                 }

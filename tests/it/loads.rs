@@ -401,3 +401,35 @@ fn sections_naming_tables_not_copied_are_configuration_errors() {
         run.output()
     );
 }
+
+/// MariaDB's NOT NULL DATE and DATETIME columns (the usual watermark columns) come in buffers
+/// without indicators: read, copied and used as watermarks.
+#[test]
+fn not_null_dates_and_datetimes_from_mariadb_are_watermarks() {
+    let src = TestDb::new(Kind::MariaDb, "nndt");
+    src.exec("CREATE TABLE log (id int NOT NULL, d date NOT NULL, t datetime(6) NOT NULL)");
+    src.exec(
+        "INSERT INTO log VALUES (1, '2024-05-01', '2024-05-01 10:00:00.5'), (2, '2024-05-02', \
+         '2024-05-02 11:00:00')",
+    );
+    let case = Case::with(src, Kind::Postgres, "nndt");
+    let columns = [
+        ("id", ValueKind::Integer),
+        ("d", ValueKind::Date),
+        ("t", ValueKind::Timestamp),
+    ];
+    let ini = case.ini(
+        "SRC_TABLES = log\nPARTITIONS = 2",
+        "[incremental]\nlog = t\n[merge-keys]\nlog = id\n[partitions]\nlog = d\n",
+    );
+    for round in 0..2 {
+        let run = case.run(&ini, &[], &[]);
+        assert_eq!(run.code, 0, "{round}: {}", run.output());
+        assert_eq!(
+            rows(&case, true, "log", &columns),
+            rows(&case, false, "log", &columns)
+        );
+        case.src
+            .exec("INSERT INTO log VALUES (3, '2024-05-03', '2024-05-03 09:00:00.25')");
+    }
+}

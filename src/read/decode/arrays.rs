@@ -85,6 +85,20 @@ where
     }
 }
 
+/// The values of a fixed-size buffer (dates, timestamps), with or without indicators: a NOT NULL
+/// column gets a buffer without them.
+pub(super) fn fixed_values<T>(slice: AnyColumnBufferSlice<'_>) -> Option<Vec<Option<T>>>
+where
+    T: arrow_odbc::odbc_api::buffers::Item + Copy,
+{
+    if let Some(values) = slice.as_nullable_slice::<T>() {
+        return Some(values.map(|v| v.copied()).collect());
+    }
+    slice
+        .as_slice::<T>()
+        .map(|values| values.iter().map(|v| Some(*v)).collect())
+}
+
 /// Text values as owned strings (`None` for NULL); invalid UTF-8 is an error.
 pub(super) fn texts(slice: AnyColumnBufferSlice<'_>) -> anyhow::Result<Vec<Option<String>>> {
     if WIDE_TEXT {

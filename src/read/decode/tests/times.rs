@@ -33,6 +33,34 @@ fn dates_times_and_timestamps() {
         &Date32Array::from(vec![Some(days(2024, 2, 29)), None, Some(days(1, 1, 1))])
     );
     assert!(read_fixed(ColumnType::Date, true, &[Some(date(2023, 2, 29))]).is_err());
+    // A NOT NULL column's buffer has no indicators (MariaDB's NOT NULL DATE and DATETIME).
+    let a = read_fixed(ColumnType::Date, false, &[Some(date(2024, 2, 29))]).unwrap();
+    assert_eq!(
+        get::<Date32Array>(&a),
+        &Date32Array::from(vec![Some(days(2024, 2, 29))])
+    );
+    let moment = Timestamp {
+        year: 2024,
+        month: 5,
+        day: 1,
+        hour: 10,
+        minute: 0,
+        second: 1,
+        fraction: 250_000_000,
+    };
+    let a = read_fixed(
+        ColumnType::Timestamp { precision: 6 },
+        false,
+        &[Some(moment)],
+    )
+    .unwrap();
+    assert_eq!(
+        a.as_any()
+            .downcast_ref::<arrow_odbc::arrow::array::TimestampMicrosecondArray>()
+            .unwrap()
+            .value(0),
+        micros(2024, 5, 1, 10, 0, 1, 250_000)
+    );
     let a = read_strs(
         ColumnType::Date,
         AS_TEXT,
