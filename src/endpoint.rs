@@ -117,6 +117,16 @@ pub fn open(connector: Connector) -> anyhow::Result<(Endpoint, Connection)> {
     let dbms = conn.database_management_system_name().unwrap_or_default();
     let dialect = dialect::for_dbms(&dbms);
     log::info!("{}: {dbms} (dialect: {})", connector.side, dialect.name());
+    // The source's session settings, on this connection and on every one opened later.
+    let connector = if connector.side == "source" {
+        let session = dialect.source_session_sql();
+        for sql in &session {
+            crate::odbc::execute(&conn, sql)?;
+        }
+        connector.with_session(session)
+    } else {
+        connector
+    };
     Ok((
         Endpoint {
             connector,

@@ -45,6 +45,9 @@ pub struct Connector {
     connection_string: String,
     login_timeout: u32,
     guess: &'static dyn Dialect,
+    /// Statements every new connection runs first (the source's session settings, once the
+    /// dialect is known: see [`Connector::with_session`]).
+    session: Vec<String>,
 }
 
 impl fmt::Debug for Connector {
@@ -152,6 +155,7 @@ impl Connector {
             connection_string,
             login_timeout,
             guess: dialect_guess,
+            session: Vec::new(),
         })
     }
 
@@ -166,7 +170,15 @@ impl Connector {
         secrets::redact(&self.connection_string)
     }
 
-    /// Opens a connection, giving up after `LOGIN_TIMEOUT_SECONDS` even when the driver does
+    /// The same connector, with `statements` run on every connection it opens from now on.
+    pub fn with_session(self, statements: Vec<String>) -> Connector {
+        Connector {
+            session: statements,
+            ..self
+        }
+    }
+
+    /// Opens a connection (running the session statements), giving up after `LOGIN_TIMEOUT_SECONDS` even when the driver does
     /// not (MariaDB Connector/ODBC waits for a silent server's handshake far longer): the
     /// attempt runs on a thread of its own and is abandoned when it takes too long.
     pub fn connect(&self) -> anyhow::Result<Connection> {
@@ -189,7 +201,14 @@ impl Connector {
         // A little grace beyond the driver's own timeout, so its message wins when it has one.
         let deadline = Duration::from_secs(u64::from(self.login_timeout) + 2);
         match rx.recv_timeout(deadline) {
-            Ok(result) => result,
+            Ok(Ok(conn)) => {
+                for sql in &self.session {
+                    execute(&conn, sql)
+                        .with_context(|| format!("setting up the {side} session"))?;
+                }
+                Ok(conn)
+            }
+            Ok(Err(e)) => Err(e),
             Err(_) => Err(anyhow!(
                 "cannot connect to the {side}: no answer within {} s (LOGIN_TIMEOUT_SECONDS); \
                  check host, port and firewall",

@@ -302,6 +302,12 @@ pub trait Dialect: Send + Sync {
         true
     }
 
+    /// Statements run on every new source connection (session settings that make values come
+    /// out as they are: PostgreSQL's time zone).
+    fn source_session_sql(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Statements run on every new target connection (session settings that make values
     /// go in exactly and errors be errors).
     fn target_session_sql(&self) -> Vec<String> {

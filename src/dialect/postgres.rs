@@ -312,6 +312,12 @@ impl Dialect for Postgres {
         )
     }
 
+    fn source_session_sql(&self) -> Vec<String> {
+        // timestamptz values are sent in the session's time zone (a server or database set to
+        // Europe/Amsterdam): read in UTC, they are the instants they are.
+        vec!["SET TIME ZONE 'UTC'".into()]
+    }
+
     fn target_session_sql(&self) -> Vec<String> {
         // A timestamp without time zone going into a timestamptz column is taken as UTC, the
         // way instants are normalised everywhere else.

@@ -433,3 +433,39 @@ fn not_null_dates_and_datetimes_from_mariadb_are_watermarks() {
             .exec("INSERT INTO log VALUES (3, '2024-05-03', '2024-05-03 09:00:00.25')");
     }
 }
+
+/// A PostgreSQL source whose database runs in Europe/Amsterdam: its timestamptz values are read
+/// as the instants they are (the source session is UTC), so the watermark compares instants and
+/// no row is missed or shifted.
+#[test]
+fn timestamptz_from_a_source_in_another_time_zone_keeps_its_instants() {
+    let src = TestDb::new(Kind::Postgres, "tz");
+    src.exec(&format!(
+        "ALTER DATABASE {} SET timezone = 'Europe/Amsterdam'",
+        src.name
+    ));
+    src.exec("CREATE TABLE ev (id int PRIMARY KEY, ts timestamptz NOT NULL)");
+    src.exec(
+        "INSERT INTO ev SELECT g, timestamptz '2024-03-31 00:40:00.123456+00' + g * interval \
+         '10 minutes' FROM generate_series(1, 20) g",
+    );
+    let case = Case::with(src, Kind::Postgres, "tz");
+    let columns = [("id", ValueKind::Integer), ("ts", ValueKind::Instant)];
+    let ini = case.ini(
+        "SRC_TABLES = ev",
+        "[incremental]\nev = ts\n[merge-keys]\nev = id\n",
+    );
+    for round in 0..2 {
+        let run = case.run(&ini, &[], &[]);
+        assert_eq!(run.code, 0, "{}", run.output());
+        assert_eq!(
+            rows(&case, true, "ev", &columns),
+            rows(&case, false, "ev", &columns),
+            "round {round}"
+        );
+        case.src.exec(
+            "INSERT INTO ev SELECT g, timestamptz '2024-03-31 03:40:00+00' + g * interval \
+             '1 minute' FROM generate_series(21, 30) g ON CONFLICT DO NOTHING",
+        );
+    }
+}
