@@ -113,6 +113,23 @@ pub fn near_miss(key: &str) -> Option<&'static str> {
         .map(|(_, name)| name)
 }
 
+/// The section `name` nearly spells, when it is not a section itself (`[incremantal]`).
+fn near_miss_section(name: &str) -> Option<&'static str> {
+    let name = name.trim().to_ascii_lowercase();
+    let known = keys::ALL
+        .iter()
+        .map(|k| k.section)
+        .chain(keys::TABLE_SECTIONS.iter().copied());
+    if known.clone().any(|s| s == name) {
+        return None;
+    }
+    known
+        .map(|s| (strsim::levenshtein(&name, s), s))
+        .filter(|(distance, s)| *distance <= 2.min(s.len() / 4))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, s)| s)
+}
+
 impl IniFile {
     /// Reads and checks `path`. Errors name the file and say what to fix.
     pub fn read(path: &Path) -> Result<Self, ConfigError> {
@@ -201,7 +218,12 @@ impl IniFile {
                             "{}: [{name}] {key} is set more than once; keep one",
                             at(key)
                         ));
-                    } else if !value.trim().is_empty() {
+                    } else if value.trim().is_empty() {
+                        errors.push(format!(
+                            "{}: [{name}] {key} has no value; give it one, or remove the line",
+                            at(key)
+                        ));
+                    } else {
                         entries.push(SectionEntry {
                             key: key.to_string(),
                             value: value.trim().to_string(),
@@ -209,6 +231,15 @@ impl IniFile {
                         });
                     }
                 }
+                continue;
+            }
+            if let Some(meant) = section.and_then(near_miss_section) {
+                errors.push(format!(
+                    "{}: unknown section [{}]; did you mean [{meant}]? (its lines would be \
+                     ignored)",
+                    path.display(),
+                    section.unwrap_or_default().trim()
+                ));
                 continue;
             }
             for (key, value) in properties.iter() {

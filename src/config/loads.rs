@@ -144,6 +144,39 @@ pub(super) fn loads(c: &mut Checker<'_>) -> Option<Loads> {
         partition_count: usize::try_from(partition_count?).unwrap_or(usize::MAX),
         lookback: lookback.unwrap_or(0.0),
     };
+    let limited = c
+        .text("ROW_LIMIT")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > 0);
+    if limited && let Some(first) = loads.incremental.first() {
+        c.errors.push(format!(
+            "ROW_LIMIT with [incremental] ({} = {}): the next run would start above the largest \
+             value of the few rows read and never read the others; leave ROW_LIMIT empty, or \
+             try the table out without [incremental]",
+            first.table, first.columns[0]
+        ));
+    }
+    for (section, entries) in [
+        ("incremental", &loads.incremental),
+        ("merge-keys", &loads.merge_keys),
+        ("partitions", &loads.partitions),
+    ] {
+        // (A table named twice in a section is refused when the INI file is read.)
+        for e in entries {
+            if let Some(column) = e.columns.iter().enumerate().find_map(|(j, col)| {
+                e.columns[..j]
+                    .iter()
+                    .any(|o| o.eq_ignore_ascii_case(col))
+                    .then_some(col)
+            }) {
+                c.errors.push(format!(
+                    "[{section}] {}: the column {column} is named twice; name each key column \
+                     once",
+                    e.table
+                ));
+            }
+        }
+    }
     for e in &loads.merge_keys {
         if loads.incremental(&e.table).is_none() {
             c.errors.push(format!(
@@ -227,6 +260,15 @@ mod tests {
             ("INCREMENTAL_LOOKBACK = -1\n", "at least 0"),
             ("PARTITIONS = 0\n", "at least 1"),
             ("[partitions]\nPARTITIONS = 4\n", "belongs in [settings]"),
+            (
+                "ROW_LIMIT = 10\n[incremental]\na = id\n",
+                "ROW_LIMIT with [incremental]",
+            ),
+            ("[incremental]\na = id\nA = id\n", "set more than once"),
+            (
+                "[incremental]\na = id\n[merge-keys]\na = id, ID\n",
+                "the column ID is named twice",
+            ),
         ] {
             let e = settings(&format!("{BASE}{ini}")).unwrap_err();
             assert!(e.contains(expected), "{ini}: {e}");

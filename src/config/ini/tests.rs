@@ -203,3 +203,28 @@ fn a_misspelled_setting_or_a_secret_below_queries_is_refused_too() {
         assert!(!err.contains("geheim"), "{err}");
     }
 }
+
+#[test]
+fn a_misspelled_section_and_an_entry_without_a_value_are_refused() {
+    let err = IniFile::parse(
+        Path::new("t.ini"),
+        "[settings]\nSRC_TABLES = a\n[incremantal]\na = changed\n[merge-keys]\nb =\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("unknown section [incremantal]; did you mean [incremental]?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("t.ini line 6: [merge-keys] b has no value"),
+        "{err}"
+    );
+    // A section no one could mean is still only a warning.
+    let ini = IniFile::parse(
+        Path::new("t.ini"),
+        "[settings]\nSRC_TABLES = a\n[mijn-notities]\nx = y\n",
+    )
+    .unwrap();
+    assert_eq!(ini.unknown.len(), 1);
+}
