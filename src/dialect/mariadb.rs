@@ -42,11 +42,16 @@ impl Dialect for MariaDb {
         )
     }
 
+    fn upsert_matches_any_unique_key(&self) -> bool {
+        true
+    }
+
     fn unique_keys_sql(&self, schema: Option<&str>, table: &str) -> String {
         let database = schema.map_or("DATABASE()".to_string(), |s| self.literal(s));
         format!(
-            "SELECT index_name, column_name FROM information_schema.statistics WHERE non_unique \
-             = 0 AND table_schema = {database} AND table_name = {}",
+            "SELECT index_name, CASE WHEN sub_part IS NULL THEN column_name END FROM \
+             information_schema.statistics WHERE non_unique = 0 AND table_schema = {database} AND \
+             table_name = {}",
             self.literal(table)
         )
     }

@@ -226,11 +226,8 @@ pub trait Dialect: Send + Sync {
 
     /// `SELECT columns FROM table` with at most `limit` rows.
     fn select_sql(&self, table_ref: &str, columns: &[String], limit: Option<u64>) -> String {
-        let list = columns.join(", ");
-        match limit {
-            Some(n) => format!("SELECT {list} FROM {table_ref} LIMIT {n}"),
-            None => format!("SELECT {list} FROM {table_ref}"),
-        }
+        let limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
+        format!("SELECT {} FROM {table_ref}{limit}", columns.join(", "))
     }
 
     /// An expression giving the length in bytes (as UTF-8 for text) of `column`'s values, used
@@ -347,11 +344,8 @@ pub trait Dialect: Send + Sync {
 
     /// Adds a nullable column to an existing table.
     fn add_column_sql(&self, table_ref: &str, column: &ColumnDef) -> String {
-        format!(
-            "ALTER TABLE {table_ref} ADD {} {}",
-            self.quote(&column.name),
-            column.type_sql
-        )
+        let (name, type_sql) = (self.quote(&column.name), &column.type_sql);
+        format!("ALTER TABLE {table_ref} ADD {name} {type_sql}")
     }
 
     /// Ends a load into an existing table: adds `added` columns, then the side table's
@@ -390,20 +384,28 @@ pub trait Dialect: Send + Sync {
     /// Creates the index `index` (a plain name, in the table's schema) on `columns` (quoted) of
     /// `table_ref`.
     fn create_index_sql(&self, table_ref: &str, index: &str, columns: &[String]) -> String {
-        format!(
-            "CREATE INDEX {} ON {table_ref} ({})",
-            self.quote(index),
-            columns.join(", ")
-        )
+        let (index, columns) = (self.quote(index), columns.join(", "));
+        format!("CREATE INDEX {index} ON {table_ref} ({columns})")
     }
 
-    /// Adds a unique key on `columns` (quoted) to the table `table_ref` just created (named
-    /// `table`, the target table it becomes), so that upserts find their rows.
-    fn unique_key_sql(&self, table_ref: &str, _table: &str, columns: &[String]) -> String {
+    /// Adds a unique key named `name` (where the DBMS names it) on `columns` (quoted) to the
+    /// table `table_ref`, so that upserts find their rows.
+    fn unique_key_sql(&self, table_ref: &str, _name: &str, columns: &[String]) -> String {
         format!(
             "ALTER TABLE {table_ref} ADD UNIQUE ({})",
             columns.join(", ")
         )
+    }
+
+    /// The largest value of `column` of `table_ref` (an incremental table's watermark).
+    fn max_sql(&self, table_ref: &str, column: &TargetColumn) -> String {
+        format!("SELECT MAX({}) FROM {table_ref}", self.quote(&column.name))
+    }
+
+    /// Does the upsert match a row by any of the table's unique keys, not only the merge keys
+    /// (MariaDB's `ON DUPLICATE KEY UPDATE`)?
+    fn upsert_matches_any_unique_key(&self) -> bool {
+        false
     }
 
     /// A query listing the unique keys of a table, primary key included: rows of (key name,

@@ -40,15 +40,16 @@ impl Dialect for Postgres {
     }
 
     fn unique_keys_sql(&self, schema: Option<&str>, table: &str) -> String {
-        // Unique indexes (primary key included) on plain columns without a WHERE: the ones an
-        // ON CONFLICT (columns) can use.
+        // Unique indexes (primary key included) on plain columns without a WHERE, checked at
+        // once, by their key columns (not INCLUDE columns): the ones ON CONFLICT can use.
         let schema = schema.map_or("current_schema()".to_string(), |s| self.literal(s));
         format!(
             "SELECT ci.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid \
              JOIN pg_class ci ON ci.oid = i.indexrelid JOIN pg_namespace n ON n.oid = \
              c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = \
-             ANY(i.indkey) WHERE i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL AND \
-             n.nspname = {schema} AND c.relname = {}",
+             ANY((i.indkey::int2[])[0:i.indnkeyatts - 1]) WHERE i.indisunique AND i.indimmediate \
+             AND i.indpred IS NULL AND i.indexprs IS NULL AND n.nspname = {schema} AND c.relname \
+             = {}",
             self.literal(table)
         )
     }

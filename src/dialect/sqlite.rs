@@ -34,11 +34,21 @@ impl Dialect for Sqlite {
         super::statements::insert_on_conflict(target_ref, side_ref, columns, keys)
     }
 
-    fn unique_key_sql(&self, table_ref: &str, table: &str, columns: &[String]) -> String {
-        // SQLite adds no constraint to a table; a unique index named after the target table
-        // (index names are the database's) does the same.
-        let index = format!("{table}_s2s_key");
-        super::statements::index_in_schema(self, table_ref, &index, columns, true, false)
+    fn unique_key_sql(&self, table_ref: &str, name: &str, columns: &[String]) -> String {
+        // SQLite adds no constraint to a table; a unique index does the same.
+        super::statements::index_in_schema(self, table_ref, name, columns, true, false)
+    }
+
+    fn max_sql(&self, table_ref: &str, column: &crate::plan::TargetColumn) -> String {
+        // Exact decimals are text here: the largest by their value, not their spelling.
+        let q = self.quote(&column.name);
+        match column.column_type {
+            ColumnType::Decimal { .. } | ColumnType::DecimalText { .. } => format!(
+                "SELECT {q} FROM {table_ref} WHERE {q} IS NOT NULL ORDER BY CAST({q} AS REAL) \
+                 DESC LIMIT 1"
+            ),
+            _ => format!("SELECT MAX({q}) FROM {table_ref}"),
+        }
     }
 
     fn create_index_sql(&self, table_ref: &str, index: &str, columns: &[String]) -> String {

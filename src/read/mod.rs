@@ -257,6 +257,14 @@ pub fn describe(
     let (mut filter, mut window) = (None, None);
     if let Some(watermark) = &read.watermark {
         let (column, kind) = bounding_column(&columns, &watermark.column, "[incremental]", false)?;
+        if rules.pseudonymized(relation, &column.source_name) {
+            bail!(
+                "[incremental]: the column {} is pseudonymised (PSEUDONYMIZE_COLUMNS): the target \
+                 holds its pseudonyms, which cannot be compared with the source's values; choose \
+                 another watermark column",
+                column.source_name
+            );
+        }
         let after = watermark
             .after(kind)?
             .map(|b| dialect.bound_literal(&b, column));
@@ -291,9 +299,10 @@ pub fn describe(
     let bytes_per_row: usize = decoders
         .iter()
         .map(|d| {
-            d.buffer().bytes_per_row()
-                * copies_in_flight(partitions.as_ref().map_or(1, |p| p.count))
-                + BYTES_PER_VALUE_OVERHEAD
+            // Each partition's connection keeps its own driver copy of its rows.
+            let readers = partitions.as_ref().map_or(1, |p| p.count);
+            d.buffer().bytes_per_row() * copies_in_flight(readers)
+                + BYTES_PER_VALUE_OVERHEAD * readers
         })
         .sum::<usize>()
         .max(1);

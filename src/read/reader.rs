@@ -206,6 +206,9 @@ impl BatchSource for OdbcSource<'_> {
         let [first, rest @ ..] = parts.as_slice() else {
             return stream(conn, plan, out, &stop).map_err(TableError::source);
         };
+        if rest.is_empty() {
+            return stream(conn, first, out, &stop).map_err(TableError::source);
+        }
         log::info!(
             "{}: read in {} partitions",
             self.relation.label(),
@@ -213,12 +216,21 @@ impl BatchSource for OdbcSource<'_> {
         );
         let connector = &self.endpoint.connector;
         let stop = &stop;
+        let count = parts.len();
         thread::scope(|scope| {
             let others: Vec<_> = rest
                 .iter()
                 .map(|part| {
                     scope.spawn(move || {
-                        let conn = connector.connect()?;
+                        let conn = connector.connect().map_err(|e| {
+                            // The others stop too: the table fails (and may start again).
+                            stop.store(true, Ordering::SeqCst);
+                            e.context(format!(
+                                "opening a connection for one of {count} partitions \
+                                 (PARTITIONS; each table read in partitions uses that many \
+                                 source connections, PARALLEL_TABLES tables at once)"
+                            ))
+                        })?;
                         stream(&conn, part, out, stop)
                     })
                 })
@@ -283,7 +295,18 @@ fn partitions(
     let (Some(Some(min)), Some(Some(max))) = (row.first(), row.get(1)) else {
         return Ok(Vec::new());
     };
-    let bounds = split(&p.kind.parse(min)?, &p.kind.parse(max)?, p.count);
+    let (min, max) = match (p.kind.parse(min), p.kind.parse(max)) {
+        (Ok(min), Ok(max)) => (min, max),
+        (Err(e), _) | (_, Err(e)) => {
+            log::warn!(
+                "{}: read through one connection: the partition column's MIN or MAX cannot be \
+                 split ({e:#})",
+                plan.table_ref
+            );
+            return Ok(Vec::new());
+        }
+    };
+    let bounds = split(&min, &max, p.count);
     let literals: Vec<String> = bounds
         .iter()
         .map(|b| d.bound_literal(b, &p.column))

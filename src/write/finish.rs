@@ -6,7 +6,7 @@ use std::{sync::atomic::Ordering, thread};
 
 use anyhow::bail;
 
-use super::{TargetTable, count_rows, exists, write_plan::Finish};
+use super::{TargetTable, count_rows, exists, keys, write_plan::Finish};
 use crate::{
     dialect::RowsInto,
     odbc,
@@ -22,6 +22,10 @@ impl TargetTable<'_> {
         if written != rows_read {
             self.drop_side_table();
             bail!("wrote {written} rows but read {rows_read}");
+        }
+        if let Err(e) = keys::refuse_null_keys(&self.conn, &self.ctx.spec, &self.upsert_keys) {
+            self.drop_side_table();
+            return Err(e);
         }
         let retry = self.ctx.spec.options.retry;
         let mut waits = retry.backoff();

@@ -25,13 +25,14 @@ mod column_types;
 mod existing;
 mod finish;
 mod fit;
+mod keys;
 mod sample;
 mod table;
 pub mod write_plan;
 
+pub(crate) use keys::merge_keys;
 pub use sample::sample;
 pub use table::TargetTable;
-pub(crate) use table::merge_keys;
 use write_plan::{ExistingTable, PlanOptions, WritePlan};
 
 pub use crate::dialect::{CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX};
@@ -239,7 +240,11 @@ pub fn watermark(spec: &TargetSpec<'_>, column: &str) -> anyhow::Result<Option<S
     else {
         return Ok(None);
     };
-    let Some(name) = existing.column_named(column) else {
+    let Some(target) = existing
+        .columns
+        .iter()
+        .find(|c| c.name.eq_ignore_ascii_case(column))
+    else {
         bail!(
             "[incremental] {}: the target table {} has no column {column} to read the watermark \
              from; drop the table so that the next run loads it in full, or name a column it \
@@ -248,11 +253,25 @@ pub fn watermark(spec: &TargetSpec<'_>, column: &str) -> anyhow::Result<Option<S
             spec.display
         );
     };
-    let sql = format!("SELECT MAX({}) FROM {}", d.quote(name), spec.table_ref);
+    let name = &target.name;
+    let sql = d.max_sql(&spec.table_ref, target);
     let rows = odbc::query_text(&conn, &sql)
         .with_context(|| format!("reading the watermark MAX({name}) of {}", spec.display))?;
-    Ok(rows
+    let max = rows
         .into_iter()
         .next()
-        .and_then(|r| r.into_iter().next().flatten()))
+        .and_then(|r| r.into_iter().next().flatten());
+    if max.is_none() && count_rows(&conn, &spec.table_ref)? > 0 {
+        log::warn!(
+            "{}: the target table holds rows but no value in {name}: every row is read again \
+             ({})",
+            spec.name,
+            if spec.merge_keys.is_empty() {
+                "and appended to the rows it holds"
+            } else {
+                "and upserted"
+            }
+        );
+    }
+    Ok(max)
 }

@@ -70,6 +70,12 @@ pub fn sample(
             }
             temporary.push(sample_ref.clone());
         }
+        // The merge keys, unique in the sample as in the run's side table.
+        let keys = super::merge_keys(&conn, spec, plan)?;
+        if !keys.is_empty() {
+            let name = format!("{sample_name}_key");
+            odbc::execute(&conn, &d.unique_key_sql(&sample_ref, &name, &keys))?;
+        }
         let (columns, params) = insert_columns(d, shape, &load)?;
         d.insert_strategy()
             .insert(&conn, &sample_ref, &columns, &params, &batch)
@@ -98,7 +104,6 @@ pub fn sample(
             .map(|(q, _)| q.clone())
             .collect();
         // The rows move as the last step of the run moves them: upserted by [merge-keys].
-        let keys = super::merge_keys(&conn, spec, plan)?;
         let copy = if keys.is_empty() || plan.finish != Finish::Append {
             let list = kept.join(", ");
             format!("INSERT INTO {into} ({list}) SELECT {list} FROM {sample_ref}")

@@ -10,13 +10,13 @@ use std::{
     thread,
 };
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, anyhow};
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
 use super::{
     OLD_SUFFIX, TargetSpec,
     batch::{Shared, WriteContext, reconnect, write_batch},
-    count_rows, ensure_schema, open, plan,
+    count_rows, ensure_schema, keys, open, plan,
     write_plan::{Finish, WritePlan},
 };
 use crate::{
@@ -57,7 +57,7 @@ impl<'a> TargetTable<'a> {
             log::warn!("{}: {warning}", spec.table);
         }
         log::debug!("{}: {}", spec.table, plan.action());
-        let upsert_keys = merge_keys(&conn, &spec, &plan)?;
+        let upsert_keys = keys::merge_keys(&conn, &spec, &plan)?;
         let side_ref = spec.side_ref.clone();
         // Tables a killed run left behind are dropped first: a half-loaded side table, and
         // (MariaDB) the old table of a swap that was not finished.
@@ -67,9 +67,7 @@ impl<'a> TargetTable<'a> {
         }
         odbc::execute(&conn, &d.create_table_sql(&side_ref, &plan.side_columns()))
             .with_context(|| format!("creating the side table {side_ref}"))?;
-        if plan.finish == Finish::Swap {
-            incremental_indexes(&conn, &spec, &plan, &upsert_keys)?;
-        }
+        keys::add_to_side_table(&conn, &spec, &plan, &upsert_keys)?;
         let append_base =
             if plan.finish == Finish::Append && !d.transactional_ddl() && upsert_keys.is_empty() {
                 Some(count_rows(&conn, &spec.table_ref)?)
@@ -203,95 +201,6 @@ impl<'a> TargetTable<'a> {
             self.side_table = false;
         }
     }
-}
-
-/// A table of `[incremental]` that the tool creates gets an index on its watermark column (each
-/// run starts with its `MAX`) and, with `[merge-keys]`, the unique key its upserts need.
-fn incremental_indexes(
-    conn: &Connection,
-    spec: &TargetSpec<'_>,
-    plan: &WritePlan,
-    upsert_keys: &[String],
-) -> anyhow::Result<()> {
-    let d = spec.dialect;
-    let side_ref = &spec.side_ref;
-    if !upsert_keys.is_empty() {
-        odbc::execute(conn, &d.unique_key_sql(side_ref, &spec.table, upsert_keys))
-            .with_context(|| format!("adding the unique key to {side_ref}"))?;
-    }
-    let Some(watermark) = &spec.watermark else {
-        return Ok(());
-    };
-    if let Some(column) = plan.load.iter().find(|c| {
-        c.target.name.eq_ignore_ascii_case(watermark)
-            || c.source.source_name.eq_ignore_ascii_case(watermark)
-    }) {
-        let index = spec.suffixed(crate::dialect::WATERMARK_INDEX_SUFFIX);
-        let sql = d.create_index_sql(side_ref, &index, &[d.quote(&column.target.name)]);
-        odbc::execute(conn, &sql)
-            .with_context(|| format!("adding the index on {watermark} to {side_ref}"))?;
-    }
-    Ok(())
-}
-
-/// The `[merge-keys]` of the table, quoted as its columns; refuses (before anything is written)
-/// keys that are not copied columns, and an existing table without a unique key on exactly them.
-pub(crate) fn merge_keys(
-    conn: &Connection,
-    spec: &TargetSpec<'_>,
-    plan: &WritePlan,
-) -> anyhow::Result<Vec<String>> {
-    let d = spec.dialect;
-    let mut names = Vec::with_capacity(spec.merge_keys.len());
-    for key in &spec.merge_keys {
-        let Some(column) = plan.load.iter().find(|c| {
-            c.target.name.eq_ignore_ascii_case(key)
-                || c.source.source_name.eq_ignore_ascii_case(key)
-        }) else {
-            bail!(
-                "[merge-keys] {}: the column {key} is not among the columns copied",
-                spec.name
-            );
-        };
-        names.push(column.target.name.clone());
-    }
-    if !names.is_empty() && plan.target_exists {
-        let rows = odbc::query_text(
-            conn,
-            &d.unique_keys_sql(spec.schema.as_deref(), &spec.table),
-        )
-        .context("reading the target table's unique keys from the catalog")?;
-        let mut keys: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-        for row in rows {
-            let mut row = row.into_iter();
-            if let (Some(Some(key)), Some(Some(column))) = (row.next(), row.next()) {
-                keys.entry(key).or_default().push(column.to_lowercase());
-            }
-        }
-        let mut wanted: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
-        wanted.sort();
-        let found = keys.values_mut().any(|columns| {
-            columns.sort();
-            columns.dedup();
-            *columns == wanted
-        });
-        if !found {
-            bail!(
-                "the target table {} has no unique key on ({}), which [merge-keys] needs to \
-                 upsert the rows; add one (ALTER TABLE {} ADD UNIQUE ({})), or drop the table so \
-                 that the next run creates it with the key; nothing was written",
-                spec.display,
-                names.join(", "),
-                spec.table_ref,
-                names
-                    .iter()
-                    .map(|n| d.quote(n))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-    }
-    Ok(names.iter().map(|n| d.quote(n)).collect())
 }
 
 /// Where the dialect casts each parameter to its column's type (PostgreSQL) but a column's cast

@@ -158,7 +158,7 @@ ALTER TABLE `stg`.`clients_s2s_new` ADD UNIQUE (`id`, `code`);
 CREATE INDEX `clients_s2s_wm` ON `stg`.`clients_s2s_new` (`gewijzigd`);
 
 -- [merge-keys]: the unique keys of an existing table
-SELECT index_name, column_name FROM information_schema.statistics WHERE non_unique = 0 AND table_schema = 'stg' AND table_name = 'clients';
+SELECT index_name, CASE WHEN sub_part IS NULL THEN column_name END FROM information_schema.statistics WHERE non_unique = 0 AND table_schema = 'stg' AND table_name = 'clients';
 
 -- swap (table exists)
 DROP TABLE IF EXISTS `stg`.`clients_s2s_old`;

@@ -152,7 +152,7 @@ ALTER TABLE "stg"."clients_s2s_new" ADD UNIQUE ("id", "code");
 CREATE INDEX "clients_s2s_wm" ON "stg"."clients_s2s_new" ("gewijzigd");
 
 -- [merge-keys]: the unique keys of an existing table
-SELECT ci.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ci ON ci.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) WHERE i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL AND n.nspname = 'stg' AND c.relname = 'clients';
+SELECT ci.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ci ON ci.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY((i.indkey::int2[])[0:i.indnkeyatts - 1]) WHERE i.indisunique AND i.indimmediate AND i.indpred IS NULL AND i.indexprs IS NULL AND n.nspname = 'stg' AND c.relname = 'clients';
 
 -- swap (table exists)
 DROP TABLE IF EXISTS "stg"."clients";

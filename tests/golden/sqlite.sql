@@ -131,7 +131,7 @@ SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCO
 SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" WHERE "ID" >= 51;
 
 -- [merge-keys]: the unique key of a table the tool creates
-CREATE UNIQUE INDEX "stg"."clients_s2s_key" ON "clients_s2s_new" ("id", "code");
+CREATE UNIQUE INDEX "stg"."clients" ON "clients_s2s_new" ("id", "code");
 
 -- [incremental]: the index on the watermark column of a table the tool creates
 CREATE INDEX "stg"."clients_s2s_wm" ON "clients_s2s_new" ("gewijzigd");

@@ -469,3 +469,108 @@ fn timestamptz_from_a_source_in_another_time_zone_keeps_its_instants() {
         );
     }
 }
+
+/// Keys an upsert cannot work with fail the table before the target changes: rows of one
+/// window with the same merge keys (the side table has the unique key, on every DBMS), NULL
+/// merge keys (no upsert matches them), and on MariaDB a table with another unique key (its
+/// ON DUPLICATE KEY UPDATE would update the row colliding on that one).
+fn bad_keys(kind: Kind) {
+    let src = TestDb::new(kind, "badkeys");
+    let ts = timestamp_type(kind);
+    src.exec(&format!(
+        "CREATE TABLE k (k1 int NULL, k2 varchar(5) NOT NULL, ts {ts} NOT NULL, v int)"
+    ));
+    src.exec("INSERT INTO k VALUES (1, 'a', '2024-01-01 10:00:00', 1), (2, 'b', '2024-01-02 10:00:00', 2)");
+    let case = Case::with(src, kind, "badkeys");
+    let schema = case.dst.staging_schema();
+    let count = || case.dst.count(schema.as_deref(), "k");
+    let sections = "[incremental]\nk = ts\n[merge-keys]\nk = k1, k2\n";
+    let ini = case.ini("SRC_TABLES = k", sections);
+    let run = case.run(&ini, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    case.src.exec(
+        "INSERT INTO k VALUES (3, 'c', '2024-01-03 10:00:00', 3), (3, 'c', '2024-01-03 11:00:00', 4)",
+    );
+    for command in [&["check"][..], &[]] {
+        let run = case.run(&ini, command, &[]);
+        assert_eq!(run.code, 1, "{command:?}: {}", run.output());
+        let said = run.output().to_lowercase();
+        assert!(
+            said.contains("duplicate") || said.contains("unique constraint failed"),
+            "{command:?}: {}",
+            run.output()
+        );
+    }
+    assert_eq!(count(), 2, "nothing was written");
+    case.src.exec("DELETE FROM k WHERE v = 4");
+    case.src
+        .exec("INSERT INTO k VALUES (NULL, 'n', '2024-01-04 10:00:00', 5)");
+    let run = case.run(&ini, &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.stdout
+            .contains("1 row(s) have a NULL in the merge keys (k1, k2)"),
+        "{}",
+        run.output()
+    );
+    assert_eq!(count(), 2, "nothing was written");
+    assert!(!case.dst.has_table(schema.as_deref(), "k_s2s_new"));
+    if kind == Kind::MariaDb {
+        case.src.exec("DELETE FROM k WHERE k1 IS NULL");
+        let k = case.dst.table_ref(schema.as_deref(), "k");
+        case.dst
+            .exec(&format!("ALTER TABLE {k} ADD UNIQUE KEY v_key (v)"));
+        let run = case.run(&ini, &[], &[]);
+        assert_eq!(run.code, 1, "{}", run.output());
+        assert!(
+            run.stdout
+                .contains("has unique keys besides (k1, k2): v_key"),
+            "{}",
+            run.output()
+        );
+        assert_eq!(count(), 2, "nothing was written");
+    }
+}
+
+per_source!(bad_keys:
+    bad_merge_keys_fail_before_writing_postgres = Kind::Postgres,
+    bad_merge_keys_fail_before_writing_mariadb = Kind::MariaDb,
+    bad_merge_keys_fail_before_writing_sqlite = Kind::Sqlite,
+);
+
+/// A pseudonymised watermark could never be compared with the source's values: refused.
+#[test]
+fn a_pseudonymised_watermark_is_refused() {
+    let case = Case::with(source(Kind::Postgres, "pswm"), Kind::Postgres, "pswm");
+    let ini = case.ini(
+        "SRC_TABLES = events\nPSEUDONYMIZE_COLUMNS = events.tekst\n\
+         PSEUDONYMIZE_KEY = een-lange-geheime-sleutel-voor-de-test",
+        "[incremental]\nevents = tekst\n",
+    );
+    let run = case.run(&ini, &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.stdout
+            .contains("[incremental]: the column tekst is pseudonymised"),
+        "{}",
+        run.output()
+    );
+}
+
+/// SQLite keeps exact decimals as text: the watermark is the largest by value (100.000, not
+/// the text 3.000), so nothing is appended twice.
+#[test]
+fn a_decimal_watermark_in_a_sqlite_target_is_the_largest_value() {
+    let src = TestDb::new(Kind::Postgres, "decwm");
+    src.exec("CREATE TABLE d (n numeric(10,3) NOT NULL, v text)");
+    src.exec("INSERT INTO d VALUES (3.000, 'drie'), (100.000, 'honderd'), (25.5, 'x')");
+    let case = Case::with(src, Kind::Sqlite, "decwm");
+    let ini = case.ini("SRC_TABLES = d", "[incremental]\nd = n\n");
+    for round in 0..3 {
+        let run = case.run(&ini, &[], &[]);
+        assert_eq!(run.code, 0, "{}", run.output());
+        assert_eq!(case.dst.count(None, "d"), 3 + round, "round {round}");
+        case.src
+            .exec(&format!("INSERT INTO d VALUES ({}, 'nieuw')", 200 + round));
+    }
+}

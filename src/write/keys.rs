@@ -1,0 +1,182 @@
+//! The keys of an incremental table: the `[merge-keys]` resolved to the target's columns and
+//! checked against the existing table's unique keys (before anything is written), the unique key
+//! and watermark index the side table gets, and the NULL keys an upsert could never match.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, bail};
+
+use super::{
+    TargetSpec, count_rows,
+    write_plan::{Finish, WritePlan},
+};
+use crate::{
+    dialect::{Dialect, WATERMARK_INDEX_SUFFIX},
+    odbc::{self, Connection},
+};
+
+/// Suffix of the unique key on the merge keys of a table the tool creates.
+pub const KEY_SUFFIX: &str = "_s2s_key";
+
+/// The `[merge-keys]` of the table, quoted as its columns. Refuses (before anything is written)
+/// keys that are not copied columns, and an existing table without a unique key on exactly
+/// them (or, where the DBMS's upsert matches any unique key, with other unique keys too).
+pub(crate) fn merge_keys(
+    conn: &Connection,
+    spec: &TargetSpec<'_>,
+    plan: &WritePlan,
+) -> anyhow::Result<Vec<String>> {
+    let d = spec.dialect;
+    let mut names = Vec::with_capacity(spec.merge_keys.len());
+    for key in &spec.merge_keys {
+        let Some(column) = plan.load.iter().find(|c| {
+            c.target.name.eq_ignore_ascii_case(key)
+                || c.source.source_name.eq_ignore_ascii_case(key)
+        }) else {
+            bail!(
+                "[merge-keys] {}: the column {key} is not among the columns copied ({})",
+                spec.name,
+                plan.load
+                    .iter()
+                    .map(|c| c.target.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        };
+        names.push(column.target.name.clone());
+    }
+    let quoted: Vec<String> = names.iter().map(|n| d.quote(n)).collect();
+    if names.is_empty() || !plan.target_exists {
+        return Ok(quoted);
+    }
+    let keys = unique_keys(conn, d, spec)?;
+    let mut wanted: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    wanted.sort();
+    let Some(found) = keys
+        .iter()
+        .find(|(_, columns)| columns.as_ref() == Some(&wanted))
+        .map(|(name, _)| name)
+    else {
+        let add = d.unique_key_sql(&spec.table_ref, &spec.suffixed(KEY_SUFFIX), &quoted);
+        bail!(
+            "the target table {} has no unique key on ({}), which [merge-keys] needs to upsert \
+             the rows; add one ({add}), or drop the table so that the next run creates it with \
+             the key; nothing was written",
+            spec.display,
+            names.join(", ")
+        );
+    };
+    let others: Vec<&String> = keys.keys().filter(|k| *k != found).collect();
+    if d.upsert_matches_any_unique_key() && !others.is_empty() {
+        bail!(
+            "the target table {} has unique keys besides ({}): {}; {}'s upsert (ON DUPLICATE KEY \
+             UPDATE) would update the row that collides on any of them, a row with other merge \
+             keys; drop those keys from the staging table; nothing was written",
+            spec.display,
+            names.join(", "),
+            others
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            d.name()
+        );
+    }
+    Ok(quoted)
+}
+
+/// The existing table's unique keys (primary key included) by name: their columns in lower
+/// case, sorted; `None` for a key on an expression, which no upsert can name.
+fn unique_keys(
+    conn: &Connection,
+    d: &dyn Dialect,
+    spec: &TargetSpec<'_>,
+) -> anyhow::Result<BTreeMap<String, Option<Vec<String>>>> {
+    let rows = odbc::query_text(
+        conn,
+        &d.unique_keys_sql(spec.schema.as_deref(), &spec.table),
+    )
+    .context("reading the target table's unique keys from the catalog")?;
+    let mut keys: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+    for row in rows {
+        let mut row = row.into_iter();
+        let Some(Some(key)) = row.next() else {
+            continue;
+        };
+        let entry = keys.entry(key).or_insert_with(|| Some(Vec::new()));
+        match (row.next().flatten(), entry.as_mut()) {
+            (Some(column), Some(columns)) => columns.push(column.to_lowercase()),
+            _ => *entry = None,
+        }
+    }
+    for columns in keys.values_mut().flatten() {
+        columns.sort();
+        columns.dedup();
+    }
+    Ok(keys)
+}
+
+/// The side table of an incremental table gets the unique key on the merge keys (so rows of one
+/// window with the same keys fail the table, on every DBMS, instead of one silently winning)
+/// and, when it becomes the table (a new table), an index on the watermark column, which each
+/// run starts with (`MAX`).
+pub(super) fn add_to_side_table(
+    conn: &Connection,
+    spec: &TargetSpec<'_>,
+    plan: &WritePlan,
+    upsert_keys: &[String],
+) -> anyhow::Result<()> {
+    let d = spec.dialect;
+    let side_ref = &spec.side_ref;
+    let new_table = plan.finish == Finish::Swap;
+    if !upsert_keys.is_empty() {
+        // Index names are the schema's on some DBMSs: the side table's own while it is one.
+        let name = if new_table {
+            spec.suffixed(KEY_SUFFIX)
+        } else {
+            format!("{}_key", spec.side)
+        };
+        odbc::execute(conn, &d.unique_key_sql(side_ref, &name, upsert_keys))
+            .with_context(|| format!("adding the unique key to {side_ref}"))?;
+    }
+    let Some(watermark) = spec.watermark.as_ref().filter(|_| new_table) else {
+        return Ok(());
+    };
+    if let Some(column) = plan.load.iter().find(|c| {
+        c.target.name.eq_ignore_ascii_case(watermark)
+            || c.source.source_name.eq_ignore_ascii_case(watermark)
+    }) {
+        let index = spec.suffixed(WATERMARK_INDEX_SUFFIX);
+        let sql = d.create_index_sql(side_ref, &index, &[d.quote(&column.target.name)]);
+        odbc::execute(conn, &sql)
+            .with_context(|| format!("adding the index on {watermark} to {side_ref}"))?;
+    }
+    Ok(())
+}
+
+/// Fails when rows of the side table have a NULL in a merge key: no upsert matches NULL keys,
+/// so they would be added again by every run that reads them.
+pub(super) fn refuse_null_keys(
+    conn: &Connection,
+    spec: &TargetSpec<'_>,
+    upsert_keys: &[String],
+) -> anyhow::Result<()> {
+    if upsert_keys.is_empty() {
+        return Ok(());
+    }
+    let any_null: Vec<String> = upsert_keys.iter().map(|k| format!("{k} IS NULL")).collect();
+    let n = count_rows(
+        conn,
+        &format!("{} WHERE {}", spec.side_ref, any_null.join(" OR ")),
+    )?;
+    let _ = conn.rollback();
+    if n > 0 {
+        bail!(
+            "{n} row(s) have a NULL in the merge keys ({}); an upsert cannot match NULL keys, so \
+             they would be added again by every run; make the key columns NOT NULL in the \
+             source, or choose other [merge-keys]; nothing was written",
+            spec.merge_keys.join(", ")
+        );
+    }
+    Ok(())
+}
