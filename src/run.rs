@@ -20,7 +20,10 @@ use crate::{
     },
     report::{RunReport, TableReport},
     select::{self, ColumnRules, Relation, Selection},
-    spool::{self, Manifest, ManifestTable, PartSink, PartsSource, SpoolOptions},
+    spool::{
+        self, Manifest, ManifestTable, PartSink, PartsSource, SpoolOptions,
+        manifest::IncrementalWindow,
+    },
     write::{self, TargetSpec, TargetTable, WriteOptions},
 };
 
@@ -226,7 +229,16 @@ fn dump_from(
                         parts,
                     ))
                 };
-                dumped = Some(journey::copy(&mut from, &mut into, write.retry, report)?);
+                let mut table = journey::copy(&mut from, &mut into, write.retry, report)?;
+                table.incremental =
+                    settings
+                        .loads
+                        .incremental(relation.target_name())
+                        .map(|w| IncrementalWindow {
+                            watermark: w.to_string(),
+                            merge_keys: settings.loads.merge_keys(relation.target_name()).to_vec(),
+                        });
+                dumped = Some(table);
                 Ok(())
             });
             (report, dumped)
@@ -318,7 +330,8 @@ fn load_tables(
         settings.parallel_tables,
         &manifest.tables,
         |_: &mut (), table: &ManifestTable| {
-            let spec = TargetSpec::new(target, &write, &table.target_table);
+            let spec =
+                loaded_as_dumped(TargetSpec::new(target, &write, &table.target_table), table);
             journey::table(&table.source, spec.display.clone(), |report| {
                 let mut from = PartsSource::new(dir, table, parts);
                 let mut into = |described: &journey::Described| prepare(&spec, described);
@@ -326,6 +339,35 @@ fn load_tables(
             })
         },
     )
+}
+
+/// The target table `spec` loaded as the manifest says its files were dumped: an incremental
+/// window is added (upserted by its merge keys), full files are written as `WRITE_MODE` says,
+/// whatever `[incremental]` of the configuration `load` runs with says.
+fn loaded_as_dumped<'a>(mut spec: TargetSpec<'a>, table: &ManifestTable) -> TargetSpec<'a> {
+    let (watermark, merge_keys) = match &table.incremental {
+        Some(w) => (Some(w.watermark.clone()), w.merge_keys.clone()),
+        None => (None, Vec::new()),
+    };
+    if spec.watermark != watermark || spec.merge_keys != merge_keys {
+        log::warn!(
+            "{}: loaded as it was dumped ({}), not as [incremental] and [merge-keys] of this \
+             configuration say",
+            table.source,
+            match &watermark {
+                Some(w) if merge_keys.is_empty() =>
+                    format!("the rows above the watermark {w}, appended"),
+                Some(w) => format!(
+                    "the rows above the watermark {w}, upserted by {}",
+                    merge_keys.join(", ")
+                ),
+                None => "all rows".to_string(),
+            }
+        );
+    }
+    spec.watermark = watermark;
+    spec.merge_keys = merge_keys;
+    spec
 }
 
 /// The target table, prepared for what the source describes.

@@ -59,6 +59,21 @@ pub struct ManifestTable {
     pub columns: Vec<Column>,
     /// The part files, in order, relative to the manifest's directory.
     pub files: Vec<PartFile>,
+    /// The files hold an incremental window (`[incremental]`): they are added to the target
+    /// table (upserted by its merge keys), never replace it; `load` follows this, whatever its
+    /// own configuration says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incremental: Option<IncrementalWindow>,
+}
+
+/// How the rows of an incremental window go into the target table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncrementalWindow {
+    /// The watermark column.
+    pub watermark: String,
+    /// `[merge-keys]` (empty: appended).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merge_keys: Vec<String>,
 }
 
 /// One Parquet part file.

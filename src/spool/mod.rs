@@ -119,6 +119,7 @@ impl Sink for PartSink {
             rows: rows_read,
             columns: self.columns,
             files,
+            incremental: None,
         })
     }
 

@@ -574,3 +574,56 @@ fn a_decimal_watermark_in_a_sqlite_target_is_the_largest_value() {
             .exec(&format!("INSERT INTO d VALUES ({}, 'nieuw')", 200 + round));
     }
 }
+
+/// `dump` of an incremental table, then `load` with a configuration of the target alone: the
+/// manifest says the files are a window, so they are upserted into the table, which keeps its
+/// other rows and its key (not replaced by the window).
+#[test]
+fn a_dumped_window_is_upserted_by_load_whatever_its_configuration() {
+    let case = Case::with(source(Kind::Postgres, "dumpwin"), Kind::Postgres, "dumpwin");
+    let sections = "[incremental]\norders = gewijzigd\n[merge-keys]\norders = id, versie\n";
+    let ini = case.ini(
+        "SRC_TABLES = orders\nCLEANUP_PARQUET_FILES = false",
+        sections,
+    );
+    let run = case.run(&ini, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    case.src
+        .exec("UPDATE orders SET bedrag = 12.00, gewijzigd = '2024-06-01 00:00:00' WHERE id = 1");
+    case.src
+        .exec("INSERT INTO orders VALUES (7, 1, 70.00, '2024-06-01 00:00:01')");
+    let run = case.run(&ini, &["dump"], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let manifest = run.stdout.trim().to_string();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    assert_eq!(
+        json["tables"][0]["incremental"],
+        serde_json::json!({"watermark": "gewijzigd", "merge_keys": ["id", "versie"]})
+    );
+    let target_only = crate::common::write_target_ini(case.dir.path(), &case.dst, "");
+    let run = crate::common::run_tool(
+        case.dir.path(),
+        &[
+            "load",
+            "--manifest",
+            &manifest,
+            "--config",
+            target_only.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(
+        run.stderr.contains("loaded as it was dumped"),
+        "the configuration's difference is named: {}",
+        run.output()
+    );
+    let mut expected = rows(&case, false, "orders", &ORDERS);
+    expected[3][2] = Some("40".into());
+    assert_eq!(rows(&case, true, "orders", &ORDERS), expected);
+    // The key is still there: the next run upserts.
+    let run = case.run(&ini, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(case.dst.count(Some("staging"), "orders"), 5);
+}

@@ -628,6 +628,7 @@ fn hand_built_dump(dir: &Path, columns: &[Carried]) -> std::path::PathBuf {
                 file: "t_part0000.parquet".into(),
                 rows: ROWS as u64,
             }],
+            incremental: None,
         }],
     };
     let path = dir.join("manifest_handbuilt.json");
