@@ -8,7 +8,7 @@
 //! overrides what its DBMS does differently.
 //!
 //! **Adding a DBMS** means adding one file with a unit struct that implements [`Dialect`] and
-//! listing it in [`DIALECTS`] (before [`generic::Generic`], which matches everything).
+//! listing it in `DIALECTS` of `choose.rs` (before [`generic::Generic`], which matches everything).
 
 pub mod generic;
 pub mod mariadb;
@@ -18,10 +18,12 @@ pub mod postgres;
 pub mod sqlite;
 
 mod catalog_sql;
+mod choose;
 mod names;
 mod shared;
 mod statements;
 
+pub use choose::{for_dbms, for_driver};
 pub use names::{
     CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX, WATERMARK_INDEX_SUFFIX, normalized_type, suffixed_name,
 };
@@ -40,35 +42,6 @@ use crate::{
 };
 
 pub use crate::plan::ColumnDef;
-
-/// The dialects, tried in order; the generic fallback last.
-pub static DIALECTS: &[&dyn Dialect] = &[
-    &postgres::Postgres,
-    &mariadb::MariaDb,
-    &sqlite::Sqlite,
-    &mssql::SqlServer,
-    &oracle::Oracle,
-    &generic::Generic,
-];
-
-/// The dialect for the DBMS name a connection reports (`SQL_DBMS_NAME`).
-pub fn for_dbms(dbms_name: &str) -> &'static dyn Dialect {
-    DIALECTS
-        .iter()
-        .copied()
-        .find(|d| d.matches_dbms(dbms_name))
-        .expect("the generic dialect matches every DBMS")
-}
-
-/// The dialect a driver's registered name suggests, used before connecting to build the
-/// connection string and add driver settings.
-pub fn for_driver(driver_name: &str) -> &'static dyn Dialect {
-    DIALECTS
-        .iter()
-        .copied()
-        .find(|d| d.matches_driver(driver_name))
-        .expect("the generic dialect matches every driver")
-}
 
 /// One DBMS's SQL and driver behaviour. See the module documentation.
 pub trait Dialect: Send + Sync {
@@ -412,6 +385,12 @@ pub trait Dialect: Send + Sync {
     /// column name).
     fn unique_keys_sql(&self, schema: Option<&str>, table: &str) -> String {
         catalog_sql::unique_keys(self, schema, table)
+    }
+
+    /// `expr` (`MIN(column)`) as text this tool reads whatever the session's settings: how a
+    /// partition column's MIN and MAX are asked for.
+    fn bound_text_sql(&self, expr: &str, _column: &Column) -> String {
+        expr.to_string()
     }
 
     /// A value of a window or partition bound (`WHERE column > value`), as a literal of the type

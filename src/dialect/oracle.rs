@@ -51,6 +51,22 @@ impl Dialect for Oracle {
         )
     }
 
+    fn bound_text_sql(&self, expr: &str, column: &Column) -> String {
+        // Dates and numbers as text in one format, whatever NLS_DATE_FORMAT says.
+        let format = match column.column_type {
+            ColumnType::Timestamp { .. } if normalized_type(&column.source_type) == "date" => {
+                "'YYYY-MM-DD HH24:MI:SS'"
+            }
+            ColumnType::Date => "'YYYY-MM-DD'",
+            ColumnType::Timestamp { .. } => "'YYYY-MM-DD HH24:MI:SS.FF9'",
+            ColumnType::TimestampTz { .. } => {
+                return format!("TO_CHAR(SYS_EXTRACT_UTC({expr}), 'YYYY-MM-DD HH24:MI:SS.FF9')");
+            }
+            _ => return format!("TO_CHAR({expr}, 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''')"),
+        };
+        format!("TO_CHAR({expr}, {format})")
+    }
+
     fn bound_literal(&self, bound: &Bound, column: &Column) -> String {
         // A DATE column compared with a TIMESTAMP literal would be converted, and its index not
         // used: a DATE gets a DATE.

@@ -287,7 +287,12 @@ fn partitions(
     p: &Partitioning,
 ) -> anyhow::Result<Vec<SourceTable>> {
     let from = from_clause(&plan.table_ref, plan.filter.as_deref());
-    let sql = format!("SELECT MIN({q}), MAX({q}) FROM {from}", q = p.quoted);
+    let (min, max) = (format!("MIN({})", p.quoted), format!("MAX({})", p.quoted));
+    let sql = format!(
+        "SELECT {}, {} FROM {from}",
+        d.bound_text_sql(&min, &p.column),
+        d.bound_text_sql(&max, &p.column)
+    );
     let row = crate::odbc::query_text(conn, &sql)?
         .into_iter()
         .next()

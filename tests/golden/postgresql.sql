@@ -136,6 +136,12 @@ SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE"::text, "CODE"::text,
 -- [partitions]: MIN and MAX of the partition column
 SELECT MIN("ID"), MAX("ID") FROM "app"."CLIENTS";
 
+-- [partitions]: MIN and MAX of the partition column
+SELECT MIN("DATUM"), MAX("DATUM") FROM "app"."CLIENTS";
+
+-- [partitions]: MIN and MAX of the partition column
+SELECT MIN("GEWIJZIGD"), MAX("GEWIJZIGD") FROM "app"."CLIENTS";
+
 -- [partitions]: one range's read (NULLs in the first)
 SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE"::text, "CODE"::text, "NAAM"::text, "OPMERKING"::text, "BESTAND", "DATUM"::text, "TIJD", "GEWIJZIGD"::text, "VASTGELEGD", "NAUWKEURIG"::text, "MOMENT7", "GROOT" FROM "app"."CLIENTS" WHERE ("ID" < 26 OR "ID" IS NULL);
 

@@ -121,6 +121,12 @@ SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCO
 -- [partitions]: MIN and MAX of the partition column
 SELECT MIN("ID"), MAX("ID") FROM "app"."CLIENTS";
 
+-- [partitions]: MIN and MAX of the partition column
+SELECT MIN("DATUM"), MAX("DATUM") FROM "app"."CLIENTS";
+
+-- [partitions]: MIN and MAX of the partition column
+SELECT MIN("GEWIJZIGD"), MAX("GEWIJZIGD") FROM "app"."CLIENTS";
+
 -- [partitions]: one range's read (NULLs in the first)
 SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" WHERE ("ID" < 26 OR "ID" IS NULL);
 

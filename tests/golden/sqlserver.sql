@@ -130,6 +130,12 @@ SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OP
 -- [partitions]: MIN and MAX of the partition column
 SELECT MIN([ID]), MAX([ID]) FROM [app].[CLIENTS];
 
+-- [partitions]: MIN and MAX of the partition column
+SELECT MIN([DATUM]), MAX([DATUM]) FROM [app].[CLIENTS];
+
+-- [partitions]: MIN and MAX of the partition column
+SELECT MIN([GEWIJZIGD]), MAX([GEWIJZIGD]) FROM [app].[CLIENTS];
+
 -- [partitions]: one range's read (NULLs in the first)
 SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS] WHERE ([ID] < 26 OR [ID] IS NULL);
 

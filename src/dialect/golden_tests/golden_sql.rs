@@ -183,10 +183,21 @@ fn incremental_and_partitions(
         );
     }
     let id = d.quote("ID");
-    add(
-        "[partitions]: MIN and MAX of the partition column",
-        format!("SELECT MIN({id}), MAX({id}) FROM {source}"),
-    );
+    for c in golden_columns()
+        .into_iter()
+        .filter(|c| ["ID", "DATUM", "GEWIJZIGD"].contains(&c.source_name.as_str()))
+    {
+        let q = d.quote(&c.source_name);
+        let (min, max) = (format!("MIN({q})"), format!("MAX({q})"));
+        add(
+            "[partitions]: MIN and MAX of the partition column",
+            format!(
+                "SELECT {}, {} FROM {source}",
+                d.bound_text_sql(&min, &c),
+                d.bound_text_sql(&max, &c)
+            ),
+        );
+    }
     for range in ranges(&id, &["26".to_string(), "51".to_string()]) {
         add(
             "[partitions]: one range's read (NULLs in the first)",
