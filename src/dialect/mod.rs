@@ -387,6 +387,11 @@ pub trait Dialect: Send + Sync {
         catalog_sql::unique_keys(self, schema, table)
     }
 
+    /// The column `quoted` as a window or partition compares it (`"changed" > ...`).
+    fn bound_column_sql(&self, quoted: &str, _column: &Column) -> String {
+        quoted.to_string()
+    }
+
     /// `expr` (`MIN(column)`) as text this tool reads whatever the session's settings: how a
     /// partition column's MIN and MAX are asked for.
     fn bound_text_sql(&self, expr: &str, _column: &Column) -> String {

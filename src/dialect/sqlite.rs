@@ -65,6 +65,17 @@ impl Dialect for Sqlite {
         )
     }
 
+    fn bound_column_sql(&self, quoted: &str, column: &crate::plan::Column) -> String {
+        // Dates and times are text, compared as text: ISO text with a 'T' compares as the same
+        // moment written with a space.
+        match column.column_type {
+            ColumnType::Date | ColumnType::Timestamp { .. } | ColumnType::TimestampTz { .. } => {
+                format!("replace({quoted}, 'T', ' ')")
+            }
+            _ => quoted.to_string(),
+        }
+    }
+
     fn bound_literal(&self, bound: &Bound, column: &crate::plan::Column) -> String {
         // Dates and times are text in SQLite, compared as text: written as SQLite writes them.
         match bound {

@@ -120,7 +120,7 @@ pub struct SourceTable {
 /// A partitioned read: the column (quoted), the kind of its values, how many partitions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partitioning {
-    /// The partition column, quoted.
+    /// The partition column, quoted, as the ranges compare it.
     pub quoted: String,
     /// The partition column.
     pub column: Column,
@@ -269,7 +269,8 @@ pub fn describe(
             .after(kind)?
             .map(|b| dialect.bound_literal(&b, column));
         if let Some(after) = &after {
-            filter = Some(format!("{} > {after}", dialect.quote(&column.source_name)));
+            let compared = dialect.bound_column_sql(&dialect.quote(&column.source_name), column);
+            filter = Some(format!("{compared} > {after}"));
         }
         window = Some(watermark.describe(after.as_deref()));
     }
@@ -277,7 +278,7 @@ pub fn describe(
         Some((name, count)) if options.row_limit.is_none() => {
             let (column, kind) = bounding_column(&columns, name, "[partitions]", true)?;
             Some(Partitioning {
-                quoted: dialect.quote(&column.source_name),
+                quoted: dialect.bound_column_sql(&dialect.quote(&column.source_name), column),
                 column: column.clone(),
                 kind,
                 count: *count,
