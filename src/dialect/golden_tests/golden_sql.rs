@@ -155,7 +155,7 @@ fn incremental_and_partitions(
             .find(|c| c.source_name == column)
             .expect("a golden column");
         let after = d.bound_literal(&kind.parse(max).expect("a valid value"), &c);
-        let filter = format!("{} > {after}", d.quote(column));
+        let filter = format!("{} > {after}", d.bound_column_sql(&d.quote(column), &c));
         add(
             what,
             d.select_sql(&from_clause(source, Some(&filter)), select_list, None),
