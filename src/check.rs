@@ -184,12 +184,12 @@ fn check_table(
         .filter(|(_, p)| p.is_some())
         .map(|(c, _)| c.source_name.clone())
         .collect();
-    let write = match write::open(spec.connector, d).and_then(|conn| {
+    let (write, keys) = match write::open(spec.connector, d).and_then(|conn| {
         let write = write::plan(&conn, spec, &plan.shape)?;
-        write::merge_keys(&conn, spec, &write)?;
-        Ok(write)
+        let keys = write::merge_keys(&conn, spec, &write)?;
+        Ok((write, keys))
     }) {
-        Ok(write) => write,
+        Ok(planned) => planned,
         Err(e) => {
             report.problem = Some(brief(&e));
             return report;
@@ -217,6 +217,11 @@ fn check_table(
         });
     }
     report.ddl = d.create_table_sql(&spec.side_ref, &write.side_columns());
+    if write.finish == Finish::Swap {
+        for sql in write::incremental_ddl(spec, &write, &keys) {
+            report.ddl.push_str(&format!(";\n    {sql}"));
+        }
+    }
     if let Err(e) = write.accepted() {
         report.problem = Some(brief(&e));
         report.write = Some(write);
@@ -239,7 +244,7 @@ fn check_table(
         .and_then(|batch| {
             let rows = batch.num_rows() as u64;
             write::sample(spec, &plan.shape, &write, batch)
-                .map_err(|e| e.context(format!("{} do not go in", first_rows(rows))))
+                .map_err(|e| e.context(format!("{} cannot go in", first_rows(rows))))
                 .map(|skipped| (rows, skipped))
         });
     match sampled {
@@ -440,7 +445,15 @@ impl fmt::Display for CheckReport {
                 }
             }
             if let Some(write) = &t.write {
-                writeln!(f, "  WRITE_MODE = {}: {}", self.write_mode, write.action())?;
+                if t.loading.is_empty() || !t.loading[0].starts_with("incremental") {
+                    writeln!(f, "  WRITE_MODE = {}: {}", self.write_mode, write.action())?;
+                } else {
+                    writeln!(
+                        f,
+                        "  [incremental] (WRITE_MODE does not apply): {}",
+                        write.action()
+                    )?;
+                }
                 if write.comparison.is_empty() {
                     writeln!(f, "  DDL:")?;
                     writeln!(f, "    {}", t.ddl)?;

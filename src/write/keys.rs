@@ -126,9 +126,23 @@ pub(super) fn add_to_side_table(
     plan: &WritePlan,
     upsert_keys: &[String],
 ) -> anyhow::Result<()> {
+    for sql in incremental_ddl(spec, plan, upsert_keys) {
+        odbc::execute(conn, &sql)
+            .with_context(|| format!("adding a key or index to {}", spec.side_ref))?;
+    }
+    Ok(())
+}
+
+/// The statements of [`add_to_side_table`] (also shown by `check`).
+pub(crate) fn incremental_ddl(
+    spec: &TargetSpec<'_>,
+    plan: &WritePlan,
+    upsert_keys: &[String],
+) -> Vec<String> {
     let d = spec.dialect;
     let side_ref = &spec.side_ref;
     let new_table = plan.finish == Finish::Swap;
+    let mut statements = Vec::new();
     if !upsert_keys.is_empty() {
         // Index names are the schema's on some DBMSs: the side table's own while it is one.
         let name = if new_table {
@@ -136,22 +150,18 @@ pub(super) fn add_to_side_table(
         } else {
             format!("{}_key", spec.side)
         };
-        odbc::execute(conn, &d.unique_key_sql(side_ref, &name, upsert_keys))
-            .with_context(|| format!("adding the unique key to {side_ref}"))?;
+        statements.push(d.unique_key_sql(side_ref, &name, upsert_keys));
     }
-    let Some(watermark) = spec.watermark.as_ref().filter(|_| new_table) else {
-        return Ok(());
-    };
+    let watermark = spec.watermark.as_ref().filter(|_| new_table);
     if let Some(column) = plan.load.iter().find(|c| {
-        c.target.name.eq_ignore_ascii_case(watermark)
-            || c.source.source_name.eq_ignore_ascii_case(watermark)
+        watermark.is_some_and(|w| {
+            c.target.name.eq_ignore_ascii_case(w) || c.source.source_name.eq_ignore_ascii_case(w)
+        })
     }) {
         let index = spec.suffixed(WATERMARK_INDEX_SUFFIX);
-        let sql = d.create_index_sql(side_ref, &index, &[d.quote(&column.target.name)]);
-        odbc::execute(conn, &sql)
-            .with_context(|| format!("adding the index on {watermark} to {side_ref}"))?;
+        statements.push(d.create_index_sql(side_ref, &index, &[d.quote(&column.target.name)]));
     }
-    Ok(())
+    statements
 }
 
 /// Fails when rows of the side table have a NULL in a merge key: no upsert matches NULL keys,

@@ -30,7 +30,7 @@ mod sample;
 mod table;
 pub mod write_plan;
 
-pub(crate) use keys::merge_keys;
+pub(crate) use keys::{incremental_ddl, merge_keys};
 pub use sample::sample;
 pub use table::TargetTable;
 use write_plan::{ExistingTable, PlanOptions, WritePlan};

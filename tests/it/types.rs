@@ -373,7 +373,7 @@ fn check_and_copy_agree_when_a_value_cannot_go_in() {
     assert!(
         check
             .stdout
-            .contains("CANNOT BE COPIED: the first 2 rows do not go in"),
+            .contains("CANNOT BE COPIED: the first 2 rows cannot go in"),
         "{}",
         check.stdout
     );
