@@ -179,7 +179,10 @@ fn incremental(kind: Kind) {
         assert!(
             check
                 .stdout
-                .contains("upserted by [merge-keys] (id, versie)"),
+                .contains("upserted by [merge-keys] (id, versie)")
+                && check
+                    .stdout
+                    .contains("[incremental] (WRITE_MODE does not apply)"),
             "{}",
             check.output()
         );
