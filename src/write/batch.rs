@@ -102,7 +102,14 @@ pub(super) fn write_batch(
             }
         };
         let _ = conn.rollback();
-        let class = retry::classify(&error);
+        // An error on a connection that died is a lost connection, whatever the driver calls it
+        // (psqlODBC answers a killed session's statement with HY000 "internal SAVEPOINT failed").
+        let class = match retry::classify(&error) {
+            ErrorClass::Permanent if conn.is_dead().unwrap_or(false) => {
+                ErrorClass::Transient { reconnect: true }
+            }
+            class => class,
+        };
         let wait = waits.next().flatten();
         match (class, wait) {
             (ErrorClass::Permanent, _) => return Err(error.into()),
