@@ -161,7 +161,8 @@ fn bounding_column<'c>(
                 if splits {
                     "partitions need an integer, date or timestamp column"
                 } else {
-                    "a watermark needs a number, text, date or timestamp column"
+                    "a watermark needs an integer, decimal, text, date or timestamp column \
+                     (floating-point values are not exact)"
                 }
             )
         })?;
