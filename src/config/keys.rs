@@ -58,6 +58,12 @@ pub const ALL: &[Key] = &[
     key!("SRC_USERNAME", SRC, None, "user name"),
     key!("SRC_PASSWORD", SRC, None, "password (never printed)"),
     key!(
+        "SRC_PASSWORD_FILE",
+        SRC,
+        None,
+        "a file holding the password (Docker/Kubernetes secrets); not with SRC_PASSWORD"
+    ),
+    key!(
         "SRC_ODBC_OPTIONS",
         SRC,
         None,
@@ -116,6 +122,12 @@ pub const ALL: &[Key] = &[
     ),
     key!("DST_USERNAME", DST, None, "user name"),
     key!("DST_PASSWORD", DST, None, "password (never printed)"),
+    key!(
+        "DST_PASSWORD_FILE",
+        DST,
+        None,
+        "a file holding the password (Docker/Kubernetes secrets); not with DST_PASSWORD"
+    ),
     key!(
         "DST_ODBC_OPTIONS",
         DST,
@@ -187,6 +199,12 @@ pub const ALL: &[Key] = &[
         SET,
         None,
         "the pseudonyms' secret key (never printed; keep it outside the INI file)"
+    ),
+    key!(
+        "PSEUDONYMIZE_KEY_FILE",
+        SET,
+        None,
+        "a file holding PSEUDONYMIZE_KEY (a mounted secret); not with PSEUDONYMIZE_KEY"
     ),
     key!(
         "SRC_CHUNK_SIZE",
@@ -368,6 +386,14 @@ pub const TABLE_SECTIONS: &[&str] = &[
 pub fn is_secret(name: &str) -> bool {
     name.ends_with("_PASSWORD") || name == "PSEUDONYMIZE_KEY"
 }
+
+/// The secrets that may come from a file instead, and the key naming that file
+/// (`SRC_PASSWORD_FILE`: the Docker and Kubernetes convention for mounted secrets).
+pub const SECRET_FILES: &[(&str, &str)] = &[
+    ("SRC_PASSWORD", "SRC_PASSWORD_FILE"),
+    ("DST_PASSWORD", "DST_PASSWORD_FILE"),
+    ("PSEUDONYMIZE_KEY", "PSEUDONYMIZE_KEY_FILE"),
+];
 
 /// The key named `name` (upper case), if there is one.
 pub fn find(name: &str) -> Option<&'static Key> {

@@ -67,6 +67,47 @@ pub struct RawValues {
     pub sections: BTreeMap<String, Vec<SectionEntry>>,
 }
 
+/// Reads the secrets named by `SRC_PASSWORD_FILE`, `DST_PASSWORD_FILE` and
+/// `PSEUDONYMIZE_KEY_FILE` (their content, without a trailing newline, is the secret); a file
+/// named in the INI file is relative to its folder. Setting a secret and its file is an error.
+fn secrets_from_files(
+    values: &mut BTreeMap<String, (String, String)>,
+    config_dir: Option<&std::path::Path>,
+) -> Result<(), ConfigError> {
+    for (secret, file_key) in keys::SECRET_FILES {
+        let Some((path, from)) = values.get(*file_key).cloned() else {
+            continue;
+        };
+        if let Some((_, secret_from)) = values.get(*secret) {
+            return Err(ConfigError::new(format!(
+                "{secret} (from {secret_from}) and {file_key} (from {from}) are both set; set \
+                 one of them"
+            )));
+        }
+        let mut file = PathBuf::from(path.trim());
+        if file.is_relative()
+            && from.starts_with("configuration file")
+            && let Some(dir) = config_dir
+        {
+            file = dir.join(file);
+        }
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            ConfigError::new(format!(
+                "{file_key} = '{path}' (from {from}): cannot read {} ({e}); name a readable \
+                 file that holds the secret",
+                file.display()
+            ))
+        })?;
+        let value = text.strip_suffix('\n').unwrap_or(&text);
+        let value = value.strip_suffix('\r').unwrap_or(value).to_string();
+        values.insert(
+            secret.to_string(),
+            (value, format!("{file_key} {}", file.display())),
+        );
+    }
+    Ok(())
+}
+
 impl RawValues {
     /// Layers the sources (command line > INI > environment > defaults) with figment.
     pub fn load(sources: &ConfigSources) -> Result<Self, ConfigError> {
@@ -118,7 +159,7 @@ impl RawValues {
         let merged: BTreeMap<String, String> = figment
             .extract()
             .map_err(|e| ConfigError::new(format!("cannot combine the settings: {e}")))?;
-        let values = merged
+        let mut values = merged
             .into_iter()
             .map(|(k, v)| {
                 let from = figment
@@ -127,6 +168,7 @@ impl RawValues {
                 (k, (v, from))
             })
             .collect();
+        secrets_from_files(&mut values, config_dir.as_deref())?;
         Ok(RawValues {
             values,
             unknown_keys,

@@ -373,3 +373,51 @@ fn modes_and_table_names_print_as_the_configuration_writes_them() {
     assert_eq!(s.tables[1].to_string(), "s.b");
     assert_eq!(s.tables[0].to_string(), "a");
 }
+
+#[test]
+fn secrets_come_from_files_named_by_their_file_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pw.txt"), "geheim wachtwoord\n").unwrap();
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, "sleutel-uit-een-bestand\r\n").unwrap();
+    let ini = dir.path().join("c.ini");
+    std::fs::write(
+        &ini,
+        "[database-source]\nSRC_PASSWORD_FILE = pw.txt\n[settings]\nSRC_TABLES = a\n",
+    )
+    .unwrap();
+    let load = |overrides: &[(&str, &str)]| {
+        RawValues::load(&ConfigSources {
+            config_file: Some(ini.clone()),
+            overrides: overrides
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            environment: false,
+        })
+    };
+    let raw = load(&[("PSEUDONYMIZE_KEY_FILE", key.to_str().unwrap())]).unwrap();
+    // Relative to the INI file's folder; the trailing newline (and CR) is not the secret's.
+    assert_eq!(raw.get("SRC_PASSWORD"), Some("geheim wachtwoord"));
+    assert!(
+        raw.origin("SRC_PASSWORD")
+            .unwrap()
+            .starts_with("SRC_PASSWORD_FILE")
+    );
+    assert_eq!(raw.get("PSEUDONYMIZE_KEY"), Some("sleutel-uit-een-bestand"));
+    // The secret and its file both set: which one was meant?
+    let err = load(&[("SRC_PASSWORD", "ander")]).unwrap_err().to_string();
+    assert!(
+        err.contains("SRC_PASSWORD (from command line) and SRC_PASSWORD_FILE")
+            && !err.contains("geheim"),
+        "{err}"
+    );
+    // A file that cannot be read is named, and the key that names it.
+    let err = load(&[("DST_PASSWORD_FILE", "/nonexistent/pw")])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("DST_PASSWORD_FILE = '/nonexistent/pw' (from command line): cannot read"),
+        "{err}"
+    );
+}

@@ -294,3 +294,33 @@ fn passwords_are_asked_with_hidden_input_on_a_terminal() {
     );
     src.exec(&format!("DROP USER IF EXISTS '{user}'@'%'"));
 }
+
+/// A password from a file (`DST_PASSWORD_FILE`, a mounted Docker or Kubernetes secret) is used
+/// and never shown, not even at `-vv`; the file's path may be.
+#[test]
+fn a_password_from_a_file_is_used_and_never_shown() {
+    let src = TestDb::new(Kind::Postgres, "pwfile");
+    src.exec("CREATE TABLE t (id int)");
+    src.exec("INSERT INTO t VALUES (1), (2)");
+    let dst = TestDb::new(Kind::Postgres, "pwfiledst");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("dst_password"), "Uit-Een-Bestand-42\n").unwrap();
+    let ini = crate::common::write_ini(dir.path(), &src, &dst, "t", "");
+    let text = std::fs::read_to_string(&ini).unwrap().replace(
+        "[database-destination]\n",
+        "[database-destination]\nDST_PASSWORD_FILE = dst_password\n",
+    );
+    std::fs::write(&ini, text).unwrap();
+    for args in [&["check", "-vv"][..], &["-vv"][..]] {
+        let mut all = args.to_vec();
+        all.extend(["--config", ini.to_str().unwrap()]);
+        let run = crate::common::run_tool(dir.path(), &all, &[]);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.output());
+        assert!(
+            !run.output().contains("Uit-Een-Bestand-42"),
+            "{}",
+            run.output()
+        );
+    }
+    assert_eq!(dst.count(Some("staging"), "t"), 2);
+}
