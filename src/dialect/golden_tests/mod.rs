@@ -8,6 +8,7 @@
 
 mod golden_sql;
 mod limits;
+mod loads_sql;
 mod oracle;
 mod sql_server;
 mod target_types;

@@ -1,0 +1,125 @@
+//! The golden statements of incremental loads and partitioned reads (see `golden_sql`).
+
+use super::{
+    golden_sql::{golden_columns, leak},
+    *,
+};
+
+/// `[incremental]`, `[merge-keys]` and `[partitions]`: the watermark, the window read (a value
+/// of each kind as the dialect writes it), the ranges of a partitioned read, the unique key of a
+/// new table and the catalog query for an existing table's keys.
+pub(super) fn incremental_and_partitions(
+    d: &dyn Dialect,
+    source: &str,
+    target: &str,
+    side: &str,
+    select_list: &[String],
+    add: &mut dyn FnMut(&'static str, String),
+) {
+    use crate::bound::Kind;
+    use crate::dialect::{from_clause, ranges};
+    add(
+        "[incremental]: the watermark, MAX of the target's column",
+        format!("SELECT MAX({}) FROM {target}", d.quote("gewijzigd")),
+    );
+    for (what, column, kind, max) in [
+        ("[incremental]: the window, integer", "ID", Kind::Int, "41"),
+        (
+            "[incremental]: the window, date",
+            "DATUM",
+            Kind::Date,
+            "2024-05-01",
+        ),
+        (
+            "[incremental]: the window, timestamp",
+            "GEWIJZIGD",
+            Kind::Timestamp,
+            "2024-05-01 10:00:00.123456",
+        ),
+        (
+            "[incremental]: the window, timestamp with time zone",
+            "VASTGELEGD",
+            Kind::Instant,
+            "2024-05-01 12:00:00.5+02",
+        ),
+        (
+            "[incremental]: the window, text",
+            "NAAM",
+            Kind::Text,
+            "O'Brien",
+        ),
+        (
+            "[incremental]: the window, a timestamp of 7 digits",
+            "NAUWKEURIG",
+            Kind::Timestamp,
+            "2024-05-01 10:00:00.1234567",
+        ),
+    ] {
+        let c = golden_columns()
+            .into_iter()
+            .find(|c| c.source_name == column)
+            .expect("a golden column");
+        let after = d.bound_literal(&kind.parse(max).expect("a valid value"), &c);
+        let filter = format!("{} > {after}", d.bound_column_sql(&d.quote(column), &c));
+        add(
+            what,
+            d.select_sql(&from_clause(source, Some(&filter)), select_list, None),
+        );
+    }
+    // The source's own type decides the literal where the DBMS has several (SQL Server's
+    // datetime, Oracle's DATE).
+    for declared in ["datetime", "DATE"] {
+        let c = Column {
+            source_name: "GEWIJZIGD".into(),
+            name: "gewijzigd".into(),
+            column_type: ColumnType::Timestamp { precision: 3 },
+            nullable: true,
+            source_type: declared.into(),
+        };
+        let max = Kind::Timestamp
+            .parse("2024-05-01 10:00:00.123")
+            .expect("a valid value");
+        let filter = format!("{} > {}", d.quote("GEWIJZIGD"), d.bound_literal(&max, &c));
+        add(
+            leak(format!(
+                "[incremental]: the window, a source column declared {declared}"
+            )),
+            d.select_sql(&from_clause(source, Some(&filter)), select_list, None),
+        );
+    }
+    let id = d.quote("ID");
+    for c in golden_columns()
+        .into_iter()
+        .filter(|c| ["ID", "DATUM", "GEWIJZIGD"].contains(&c.source_name.as_str()))
+    {
+        let q = d.quote(&c.source_name);
+        let (min, max) = (format!("MIN({q})"), format!("MAX({q})"));
+        add(
+            "[partitions]: MIN and MAX of the partition column",
+            format!(
+                "SELECT {}, {} FROM {source}",
+                d.bound_text_sql(&min, &c),
+                d.bound_text_sql(&max, &c)
+            ),
+        );
+    }
+    for range in ranges(&id, &["26".to_string(), "51".to_string()]) {
+        add(
+            "[partitions]: one range's read (NULLs in the first)",
+            d.select_sql(&from_clause(source, Some(&range)), select_list, None),
+        );
+    }
+    let keys = [d.quote("id"), d.quote("code")];
+    add(
+        "[merge-keys]: the unique key of a table the tool creates",
+        d.unique_key_sql(side, "clients", &keys),
+    );
+    add(
+        "[incremental]: the index on the watermark column of a table the tool creates",
+        d.create_index_sql(side, "clients_s2s_wm", &[d.quote("gewijzigd")]),
+    );
+    add(
+        "[merge-keys]: the unique keys of an existing table",
+        d.unique_keys_sql(Some("stg"), "clients"),
+    );
+}
