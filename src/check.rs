@@ -243,7 +243,7 @@ fn check_table(
         .map_err(|e| e.context("reading the first rows"))
         .and_then(|batch| {
             let rows = batch.num_rows() as u64;
-            write::sample(spec, &plan.shape, &write, batch)
+            write::sample(spec, &plan.shape, &write, &keys, batch)
                 .map_err(|e| e.context(format!("{} cannot go in", first_rows(rows))))
                 .map(|skipped| (rows, skipped))
         });

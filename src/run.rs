@@ -56,18 +56,7 @@ pub fn select_relations(
         .loads
         .without_table(selection.relations.iter().map(Relation::target_name));
     if !unknown.is_empty() {
-        return Err(ConfigError::new(format!(
-            "{}: no such table is copied (the tables are: {}); use the target table's name as in \
-             SRC_TABLES or [queries]",
-            unknown.join(", "),
-            selection
-                .relations
-                .iter()
-                .map(Relation::target_name)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .into());
+        return Err(select::not_copied(&unknown.join(", "), &selection.relations).into());
     }
     if let Some(key) = &settings.shaping.pseudonymize_key
         && key.expose().chars().count() < 16

@@ -267,6 +267,20 @@ fn check_targets(relations: &[Relation]) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// The error for settings (`what`: `[column-types] a.b`, `[incremental] c`) that name tables the
+/// run does not copy.
+pub fn not_copied(what: &str, relations: &[Relation]) -> ConfigError {
+    ConfigError::new(format!(
+        "{what}: no such table is copied (the tables are: {}); use the target table's name as in \
+         SRC_TABLES or [queries]",
+        relations
+            .iter()
+            .map(Relation::target_name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
 /// `[column-types]` must name tables that are copied; column patterns whose table part matches
 /// no table are warned about.
 fn check_column_settings(
@@ -280,16 +294,10 @@ fn check_column_settings(
         relations.iter().map(Relation::target_name),
     );
     if !unknown.is_empty() {
-        return Err(ConfigError::new(format!(
-            "[column-types] {}: no such table is copied (the tables are: {}); use the target \
-             table's name as in SRC_TABLES or [queries]",
-            unknown.join(", "),
-            relations
-                .iter()
-                .map(Relation::target_name)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(not_copied(
+            &format!("[column-types] {}", unknown.join(", ")),
+            relations,
+        ));
     }
     for (key, patterns) in [
         ("EXCLUDE_COLUMNS", &shaping.exclude_columns),

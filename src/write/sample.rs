@@ -17,11 +17,13 @@ use crate::{odbc, plan::TableShape};
 /// table. For an existing table the sample then goes on the way the last step moves rows: for an
 /// append into the table itself, for a refresh into an empty temporary copy of its definition
 /// (the rows already there must not collide with it); both rolled back. `Ok(Some(why))` when the
-/// sample could not be tried (MariaDB without a database to hold a temporary table).
+/// sample could not be tried (MariaDB without a database to hold a temporary table). `keys`: the
+/// merge keys, quoted (see `merge_keys`), unique in the sample too.
 pub fn sample(
     spec: &TargetSpec<'_>,
     shape: &TableShape,
     plan: &WritePlan,
+    keys: &[String],
     batch: RecordBatch,
 ) -> anyhow::Result<Option<String>> {
     let d = spec.dialect;
@@ -70,11 +72,10 @@ pub fn sample(
             }
             temporary.push(sample_ref.clone());
         }
-        // The merge keys, unique in the sample as in the run's side table.
-        let keys = super::merge_keys(&conn, spec, plan)?;
+        // The merge keys (`keys`, quoted), unique in the sample as in the run's side table.
         if !keys.is_empty() {
             let name = format!("{sample_name}_key");
-            odbc::execute(&conn, &d.unique_key_sql(&sample_ref, &name, &keys))?;
+            odbc::execute(&conn, &d.unique_key_sql(&sample_ref, &name, keys))?;
         }
         let (columns, params) = insert_columns(d, shape, &load)?;
         d.insert_strategy()
@@ -108,7 +109,7 @@ pub fn sample(
             let list = kept.join(", ");
             format!("INSERT INTO {into} ({list}) SELECT {list} FROM {sample_ref}")
         } else {
-            d.upsert_sql(&into, &sample_ref, &kept, &keys)
+            d.upsert_sql(&into, &sample_ref, &kept, keys)
         };
         odbc::execute(&conn, &copy).context("copying the sample into the table")?;
         Ok(None)
