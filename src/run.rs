@@ -116,6 +116,8 @@ fn direct(
         |conn: &mut Option<Connection>, relation: &Relation| {
             let spec = TargetSpec::new(target, &write, relation.target_name());
             journey::table(&relation.label(), spec.display.clone(), |report| {
+                // Held until the table is done: the watermark, the side table and the finish.
+                let _lock = write::lock_table(&spec, write.lock_wait)?;
                 let rows = table_read(&settings.loads, Some(&spec), relation)?;
                 let mut from = OdbcSource::new(source, conn, relation, &read, rows);
                 let mut into = |described: &journey::Described| prepare(&spec, described);
@@ -322,6 +324,7 @@ fn load_tables(
             let spec =
                 loaded_as_dumped(TargetSpec::new(target, &write, &table.target_table), table);
             journey::table(&table.source, spec.display.clone(), |report| {
+                let _lock = write::lock_table(&spec, write.lock_wait)?;
                 let mut from = PartsSource::new(dir, table, parts);
                 let mut into = |described: &journey::Described| prepare(&spec, described);
                 journey::copy(&mut from, &mut into, write.retry, report)

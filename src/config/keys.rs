@@ -327,6 +327,12 @@ pub const ALL: &[Key] = &[
         "connections inserting into one table at the same time"
     ),
     key!(
+        "LOCK_WAIT_SECONDS",
+        SET,
+        Some("600"),
+        "wait this long for another run loading the same target table, then fail the table"
+    ),
+    key!(
         "LOGIN_TIMEOUT_SECONDS",
         SET,
         Some("30"),

@@ -259,6 +259,8 @@ pub struct Settings {
     pub writers_per_table: usize,
     /// `LOGIN_TIMEOUT_SECONDS`.
     pub login_timeout: u32,
+    /// `LOCK_WAIT_SECONDS`: how long a table waits for another run loading the same target table.
+    pub lock_wait: std::time::Duration,
     /// `[logging]`.
     pub logging: LogSettings,
 }
@@ -393,6 +395,7 @@ impl Settings {
         let parallel_tables = c.whole("PARALLEL_TABLES", 1);
         let writers_per_table = c.whole("WRITERS_PER_TABLE", 1);
         let login_timeout = c.whole("LOGIN_TIMEOUT_SECONDS", 1);
+        let lock_wait = c.seconds("LOCK_WAIT_SECONDS");
         let logging = logging_settings(&mut c);
         let shaping = shaping::shaping(&mut c, purpose == Purpose::Copy);
         let loads = loads::loads(&mut c);
@@ -450,6 +453,7 @@ impl Settings {
                 parallel_tables: usize::try_from(parallel_tables?).ok()?,
                 writers_per_table: usize::try_from(writers_per_table?).ok()?,
                 login_timeout: u32::try_from(login_timeout?).unwrap_or(u32::MAX),
+                lock_wait: lock_wait?,
                 logging: logging?,
             })
         };

@@ -10,7 +10,7 @@
 
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
-use super::{ColumnDef, Dialect, DriverTuning, Swap};
+use super::{ColumnDef, Dialect, DriverTuning, Swap, TableLock, lock_key};
 use crate::plan::{
     ColumnMeta, ColumnType, LoadColumn, decimal, generic_column_type, type_arguments,
 };
@@ -367,6 +367,20 @@ impl Dialect for MariaDb {
     fn transactional_ddl(&self) -> bool {
         // Every CREATE, ALTER, DROP, RENAME and TRUNCATE commits implicitly.
         false
+    }
+
+    fn table_lock(&self, schema: Option<&str>, table: &str) -> TableLock {
+        // A named lock of the server (at most 64 characters), held by the connection.
+        let name = self.literal(&lock_key(schema, table, 64));
+        TableLock::Session {
+            take: format!("SELECT GET_LOCK({name}, 0)"),
+            release: format!("SELECT RELEASE_LOCK({name})"),
+            holder: Some(format!(
+                "SELECT CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, ', ', \
+                 p.COMMAND, ' for ', p.TIME, ' s') FROM information_schema.PROCESSLIST p \
+                 WHERE p.ID = IS_USED_LOCK({name})"
+            )),
+        }
     }
 
     fn target_session_sql(&self) -> Vec<String> {

@@ -19,11 +19,13 @@ pub mod sqlite;
 
 mod catalog_sql;
 mod choose;
+mod locks;
 mod names;
 mod shared;
 mod statements;
 
 pub use choose::{for_dbms, for_driver};
+pub use locks::{TableLock, lock_key, lock_number};
 pub use names::{
     CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX, WATERMARK_INDEX_SUFFIX, normalized_type, suffixed_name,
 };
@@ -276,6 +278,12 @@ pub trait Dialect: Send + Sync {
     /// out as they are: PostgreSQL's time zone).
     fn source_session_sql(&self) -> Vec<String> {
         Vec::new()
+    }
+
+    /// How a run holds the target table `table` in `schema` against other runs (see
+    /// [`TableLock`]).
+    fn table_lock(&self, _schema: Option<&str>, _table: &str) -> TableLock {
+        TableLock::Unsupported
     }
 
     /// Statements run on every new target connection (session settings that make values

@@ -16,7 +16,7 @@ use arrow_odbc::arrow::{
     record_batch::RecordBatch,
 };
 
-use super::{ColumnDef, Dialect, DriverTuning, normalized_type};
+use super::{ColumnDef, Dialect, DriverTuning, TableLock, lock_key, lock_number, normalized_type};
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, UnnestArrays};
 use crate::plan::{
@@ -27,6 +27,10 @@ use crate::plan::{
 /// PostgreSQL.
 #[derive(Debug, Clone, Copy)]
 pub struct Postgres;
+
+/// The first number of this tool's advisory locks (the second is the table's, see
+/// `dialect::lock_number`), so they do not meet an application's own.
+const ADVISORY_CLASS: i32 = 0x5325_0001;
 
 impl Dialect for Postgres {
     fn upsert_sql(
@@ -317,6 +321,27 @@ impl Dialect for Postgres {
         // timestamptz values are sent in the session's time zone (a server or database set to
         // Europe/Amsterdam): read in UTC, they are the instants they are.
         vec!["SET TIME ZONE 'UTC'".into()]
+    }
+
+    fn table_lock(&self, schema: Option<&str>, table: &str) -> TableLock {
+        // A session-level advisory lock: two numbers, this tool's and the table's.
+        let n = lock_number(&lock_key(schema, table, usize::MAX));
+        TableLock::Session {
+            take: format!(
+                "SELECT CASE WHEN pg_try_advisory_lock({ADVISORY_CLASS}, {n}) THEN 1 ELSE 0 END"
+            ),
+            release: format!("SELECT pg_advisory_unlock({ADVISORY_CLASS}, {n})"),
+            holder: Some(format!(
+                "SELECT 'process ' || a.pid || ' of ' || coalesce(a.usename::text, '?') \
+                 || coalesce(' from ' || host(a.client_addr), '') \
+                 || coalesce(' (' || nullif(a.application_name, '') || ')', '') \
+                 || ', connected since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') \
+                 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+                 WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {ADVISORY_CLASS} \
+                 AND l.objid = {} AND l.objsubid = 2",
+                n as u32
+            )),
+        }
     }
 
     fn target_session_sql(&self) -> Vec<String> {

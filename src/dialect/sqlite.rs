@@ -13,7 +13,7 @@ use arrow_odbc::arrow::{
     array::AsArray, compute::cast, datatypes::DataType, record_batch::RecordBatch,
 };
 
-use super::{Dialect, DriverTuning};
+use super::{Dialect, DriverTuning, TableLock};
 use crate::bound::Bound;
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, RowByRow};
@@ -24,6 +24,13 @@ use crate::plan::{ColumnMeta, ColumnType, LoadColumn, decimal, type_arguments};
 pub struct Sqlite;
 
 impl Dialect for Sqlite {
+    fn table_lock(&self, _schema: Option<&str>, _table: &str) -> TableLock {
+        // SQLite's own locks last a transaction at most: a lock file beside the database.
+        TableLock::File {
+            database_file: "SELECT file FROM pragma_database_list WHERE name = 'main'".into(),
+        }
+    }
+
     fn upsert_sql(
         &self,
         target_ref: &str,

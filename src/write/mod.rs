@@ -26,11 +26,13 @@ mod existing;
 mod finish;
 mod fit;
 mod keys;
+mod lock;
 mod sample;
 mod table;
 pub mod write_plan;
 
 pub(crate) use keys::{incremental_ddl, merge_keys};
+pub use lock::lock_table;
 pub use sample::sample;
 pub use table::TargetTable;
 use write_plan::{ExistingTable, PlanOptions, WritePlan};
@@ -55,6 +57,8 @@ pub struct WriteOptions {
     pub column_types: Vec<TypeOverride>,
     /// `[incremental]` and `[merge-keys]`.
     pub loads: std::sync::Arc<Loads>,
+    /// `LOCK_WAIT_SECONDS`.
+    pub lock_wait: std::time::Duration,
 }
 
 impl WriteOptions {
@@ -81,6 +85,7 @@ impl From<&Settings> for WriteOptions {
             writers: s.writers_per_table,
             column_types: s.shaping.column_types.clone(),
             loads: std::sync::Arc::new(s.loads.clone()),
+            lock_wait: s.lock_wait,
         }
     }
 }

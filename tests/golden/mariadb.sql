@@ -178,3 +178,12 @@ DROP TABLE IF EXISTS `stg`.`clients_s2s_old`;
 -- swap (first load)
 RENAME TABLE `stg`.`clients_s2s_new` TO `stg`.`clients`;
 
+-- the table's lock: take it without waiting (1 taken, 0 held)
+SELECT GET_LOCK('s2s:stg.clients', 0);
+
+-- the table's lock: give it back
+SELECT RELEASE_LOCK('s2s:stg.clients');
+
+-- the table's lock: who holds it
+SELECT CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, ', ', p.COMMAND, ' for ', p.TIME, ' s') FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK('s2s:stg.clients');
+

@@ -169,3 +169,12 @@ ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";
 -- swap (first load)
 ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";
 
+-- the table's lock: take it without waiting (1 taken, 0 held)
+SELECT CASE WHEN pg_try_advisory_lock(1394933761, 842657577) THEN 1 ELSE 0 END;
+
+-- the table's lock: give it back
+SELECT pg_advisory_unlock(1394933761, 842657577);
+
+-- the table's lock: who holds it
+SELECT 'process ' || a.pid || ' of ' || coalesce(a.usename::text, '?') || coalesce(' from ' || host(a.client_addr), '') || coalesce(' (' || nullif(a.application_name, '') || ')', '') || ', connected since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1394933761 AND l.objid = 842657577 AND l.objsubid = 2;
+

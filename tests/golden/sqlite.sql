@@ -154,3 +154,6 @@ ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";
 -- swap (first load)
 ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";
 
+-- the table's lock: a file beside the database file
+SELECT file FROM pragma_database_list WHERE name = 'main';
+

@@ -163,3 +163,9 @@ EXEC sp_rename N'[stg].[clients_s2s_new]', N'clients', N'OBJECT';
 -- swap (first load) (procedural: not parsed)
 EXEC sp_rename N'[stg].[clients_s2s_new]', N'clients', N'OBJECT';
 
+-- the table's lock: take it without waiting (1 taken, 0 held) (procedural: not parsed)
+SET NOCOUNT ON; DECLARE @s2s_lock int; EXEC @s2s_lock = sp_getapplock @Resource = N's2s:stg.clients', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT CASE WHEN @s2s_lock >= 0 THEN 1 ELSE 0 END;
+
+-- the table's lock: give it back (procedural: not parsed)
+EXEC sp_releaseapplock @Resource = N's2s:stg.clients', @LockOwner = 'Session';
+

@@ -9,7 +9,7 @@ use std::{
     sync::atomic::{AtomicUsize, Ordering},
 };
 
-use arrow_odbc::odbc_api::{ConnectionOptions, Cursor, Environment, ResultSetMetadata};
+use arrow_odbc::odbc_api::{Connection, ConnectionOptions, Cursor, Environment, ResultSetMetadata};
 
 pub const PG_HOST: &str = "127.0.0.1";
 pub const MARIADB_HOST: &str = "127.0.0.1";
@@ -357,6 +357,11 @@ pub fn query(connection_string: &str, sql: &str) -> Vec<Vec<Option<String>>> {
     let conn = env()
         .connect_with_connection_string(connection_string, ConnectionOptions::default())
         .unwrap_or_else(|e| panic!("cannot connect: {e}"));
+    query_on(&conn, sql)
+}
+
+/// Runs a query on `conn` (in its transaction) and returns every value as text.
+pub fn query_on(conn: &Connection<'_>, sql: &str) -> Vec<Vec<Option<String>>> {
     let mut cursor = conn
         .execute(sql, (), None)
         .unwrap_or_else(|e| panic!("{sql}\nfailed: {e}"))
@@ -518,7 +523,10 @@ pub fn pause_side_table_inserts(db: &TestDb) -> arrow_odbc::odbc_api::Connection
 pub fn wait_until_paused(db: &TestDb) {
     let started = std::time::Instant::now();
     while db
-        .query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        .query(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = \
+             (SELECT oid FROM pg_database WHERE datname = current_database())",
+        )
         .is_empty()
     {
         assert!(

@@ -7,6 +7,7 @@ mod bad_input;
 mod behaviour;
 mod check;
 mod choosing;
+mod concurrency;
 mod container;
 mod direct_pairs;
 mod docs;

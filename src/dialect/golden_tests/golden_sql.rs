@@ -133,6 +133,7 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
         sql.starts_with("IF ")
             || sql.starts_with("BEGIN ")
             || sql.starts_with("EXEC ")
+            || sql.starts_with("SET NOCOUNT ON;")
             || sql.starts_with("ALTER SESSION")
             || sql.starts_with("CREATE PRIVATE TEMPORARY")
             // PostgreSQL's CREATE TABLE (LIKE ... INCLUDING ...) and CREATE DATABASE ...
@@ -307,6 +308,7 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
     {
         add("swap (first load)", sql);
     }
+    super::loads_sql::table_lock(d, schema, &mut add);
     out
 }
 

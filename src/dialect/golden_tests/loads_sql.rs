@@ -1,4 +1,5 @@
-//! The golden statements of incremental loads and partitioned reads (see `golden_sql`).
+//! The golden statements of incremental loads, partitioned reads and the table's lock (see
+//! `golden_sql`).
 
 use super::{
     golden_sql::{golden_columns, leak},
@@ -122,4 +123,37 @@ pub(super) fn incremental_and_partitions(
         "[merge-keys]: the unique keys of an existing table",
         d.unique_keys_sql(Some("stg"), "clients"),
     );
+}
+
+/// One loader per target table: how the lock of `schema.clients` is taken, given back and its
+/// holder named (a lock file's database query on SQLite; nothing where the dialect has none).
+pub(super) fn table_lock(
+    d: &dyn Dialect,
+    schema: Option<&str>,
+    add: &mut dyn FnMut(&'static str, String),
+) {
+    use crate::dialect::TableLock;
+    match d.table_lock(schema, "clients") {
+        TableLock::Session {
+            take,
+            release,
+            holder,
+        } => {
+            add(
+                "the table's lock: take it without waiting (1 taken, 0 held)",
+                take,
+            );
+            add("the table's lock: give it back", release);
+            if let Some(holder) = holder {
+                add("the table's lock: who holds it", holder);
+            }
+        }
+        TableLock::File { database_file } => {
+            add(
+                "the table's lock: a file beside the database file",
+                database_file,
+            );
+        }
+        TableLock::Unsupported => {}
+    }
 }

@@ -1,0 +1,85 @@
+//! How a DBMS lets one run hold a target table against other runs: one loader per target table
+//! at a time (see `write::lock`). Each dialect says what it offers ([`super::Dialect::table_lock`]);
+//! the lock is named after the table as the target stores it ([`lock_key`]).
+
+/// How a run holds one target table against other runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableLock {
+    /// A lock held by the connection that took it (released when it ends, also when the run
+    /// dies): `take` returns 1 when it was taken and 0 when another session holds it, without
+    /// waiting; `release` gives it back; `holder` returns one text describing the session that
+    /// holds it, where the DBMS tells.
+    Session {
+        /// Takes the lock without waiting: one row, one value, 1 or 0.
+        take: String,
+        /// Gives the lock back.
+        release: String,
+        /// Who holds the lock (one row, one text), where the DBMS tells.
+        holder: Option<String>,
+    },
+    /// A lock file beside the database file, whose path `database_file` returns (SQLite: its
+    /// own locks last only as long as a transaction).
+    File {
+        /// A query returning the database file's path.
+        database_file: String,
+    },
+    /// None this tool uses: runs are not kept apart.
+    Unsupported,
+}
+
+/// The lock's name for the table `table` in `schema`: `s2s:schema.table`, shortened with a hash
+/// of the whole name to at most `max` bytes.
+pub fn lock_key(schema: Option<&str>, table: &str, max: usize) -> String {
+    let full = match schema {
+        Some(s) => format!("s2s:{s}.{table}"),
+        None => format!("s2s:{table}"),
+    };
+    if full.len() <= max {
+        return full;
+    }
+    let tag = format!("~{:08x}", fnv(&full) as u32);
+    let mut keep = max.saturating_sub(tag.len());
+    while !full.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    format!("{}{tag}", &full[..keep])
+}
+
+/// A 32-bit number for the lock `key` (PostgreSQL's advisory locks take numbers): FNV-1a, the
+/// same in every run and every version.
+pub fn lock_number(key: &str) -> i32 {
+    fnv(key) as u32 as i32
+}
+
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_keys_name_the_table_and_stay_within_the_limit() {
+        assert_eq!(lock_key(Some("staging"), "zaken", 64), "s2s:staging.zaken");
+        assert_eq!(lock_key(None, "zaken", 64), "s2s:zaken");
+        let long = "z".repeat(100);
+        let a = lock_key(Some("staging"), &long, 64);
+        let b = lock_key(Some("staging"), &format!("{long}x"), 64);
+        assert_eq!(a.len(), 64);
+        assert!(a.starts_with("s2s:staging.zzz"), "{a}");
+        assert_ne!(a, b, "a hash of the whole name keeps long names apart");
+        let accents = lock_key(None, &"é".repeat(40), 64);
+        assert!(accents.len() <= 64, "{accents}");
+        assert_eq!(
+            lock_number("s2s:staging.zaken"),
+            lock_number("s2s:staging.zaken")
+        );
+        assert_ne!(
+            lock_number("s2s:staging.zaken"),
+            lock_number("s2s:staging.zaak")
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! One loader per target table at a time. Before a run reads a table's watermark or touches its
+//! target table, it takes that table's lock (`Dialect::table_lock`: PostgreSQL's advisory lock,
+//! MariaDB's `GET_LOCK`, SQL Server's `sp_getapplock`, a lock file beside a SQLite database)
+//! and holds it until the table is finished or given up. A second run of the same table waits
+//! up to `LOCK_WAIT_SECONDS`, saying who holds it, and then fails that table, never touching the
+//! first run's work. The locks belong to a connection (or an open file): a run that dies lets
+//! go of them with it.
+
+use std::{
+    fs::{File, TryLockError},
+    path::PathBuf,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, bail};
+
+use super::{TargetSpec, open};
+use crate::{
+    dialect::TableLock,
+    interrupt,
+    odbc::{self, Connection},
+};
+
+/// How often a waiting run asks for the lock again.
+const POLL: Duration = Duration::from_secs(1);
+
+/// How often a waiting run says it still waits.
+const REMIND: Duration = Duration::from_secs(60);
+
+/// A target table held by this run; dropping it lets go.
+pub struct TableLockGuard {
+    held: Held,
+}
+
+enum Held {
+    Session {
+        conn: Connection,
+        release: String,
+    },
+    /// The open lock file (closing it lets go).
+    LockFile {
+        _file: File,
+    },
+    Nothing,
+}
+
+impl Drop for TableLockGuard {
+    fn drop(&mut self) {
+        if let Held::Session { conn, release } = &self.held {
+            // Closing the connection lets go as well; releasing first is tidier for pools.
+            let _ = odbc::execute(conn, release);
+        }
+    }
+}
+
+/// Takes the lock of the target table `spec`, waiting up to `wait` for another run that holds
+/// it. Fails (naming the holder where the DBMS tells) when the wait is over or the run is
+/// interrupted.
+pub fn lock_table(spec: &TargetSpec<'_>, wait: Duration) -> anyhow::Result<TableLockGuard> {
+    let d = spec.dialect;
+    match d.table_lock(spec.schema.as_deref(), &spec.table) {
+        TableLock::Unsupported => Ok(TableLockGuard {
+            held: Held::Nothing,
+        }),
+        TableLock::Session {
+            take,
+            release,
+            holder,
+        } => {
+            let conn = open(spec.connector, d)?;
+            let try_take = || -> anyhow::Result<bool> {
+                let answer = odbc::query_text(&conn, &take)
+                    .with_context(|| format!("taking the lock of {}", spec.display))?;
+                Ok(first_value(answer).as_deref() == Some("1"))
+            };
+            let who = || {
+                holder
+                    .as_ref()
+                    .and_then(|sql| odbc::query_text(&conn, sql).ok())
+                    .and_then(first_value)
+            };
+            wait_for(spec, wait, try_take, who)?;
+            Ok(TableLockGuard {
+                held: Held::Session { conn, release },
+            })
+        }
+        TableLock::File { database_file } => {
+            let conn = open(spec.connector, d)?;
+            let Some(path) = first_value(odbc::query_text(&conn, &database_file)?)
+                .filter(|p| !p.is_empty())
+                .map(|p| lock_file_path(p, &spec.table))
+            else {
+                // An in-memory or temporary database: no other run can reach it.
+                return Ok(TableLockGuard {
+                    held: Held::Nothing,
+                });
+            };
+            drop(conn);
+            let file = File::options()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .with_context(|| format!("opening the lock file {}", path.display()))?;
+            let try_take = || match file.try_lock() {
+                Ok(()) => Ok(true),
+                Err(TryLockError::WouldBlock) => Ok(false),
+                Err(TryLockError::Error(e)) => {
+                    Err(anyhow::Error::new(e).context(format!("locking {}", path.display())))
+                }
+            };
+            let who = || Some(format!("the run holding {}", path.display()));
+            wait_for(spec, wait, try_take, who)?;
+            Ok(TableLockGuard {
+                held: Held::LockFile { _file: file },
+            })
+        }
+    }
+}
+
+/// Asks `try_take` until it says yes, for at most `wait`, logging who holds the lock.
+fn wait_for(
+    spec: &TargetSpec<'_>,
+    wait: Duration,
+    mut try_take: impl FnMut() -> anyhow::Result<bool>,
+    who: impl Fn() -> Option<String>,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut said: Option<Instant> = None;
+    loop {
+        if try_take()? {
+            if said.is_some() {
+                log::info!(
+                    "{}: the other run is done; this run loads the table now (waited {} s)",
+                    spec.name,
+                    started.elapsed().as_secs()
+                );
+            }
+            return Ok(());
+        }
+        let holder = who().unwrap_or_else(|| "a session the DBMS does not name".into());
+        let waited = started.elapsed();
+        if waited >= wait || interrupt::requested() {
+            if interrupt::requested() {
+                bail!(interrupt::Interrupted);
+            }
+            bail!(
+                "another run is loading the target table {} (held by {holder}); this run waited \
+                 {} s (LOCK_WAIT_SECONDS = {}) and leaves the table to it. Let the other run \
+                 finish (or stop it), schedule the runs so that they do not overlap, or raise \
+                 LOCK_WAIT_SECONDS",
+                spec.display,
+                waited.as_secs(),
+                wait.as_secs_f64()
+            );
+        }
+        if said.is_none_or(|t| t.elapsed() >= REMIND) {
+            log::warn!(
+                "{}: another run is loading the target table {} (held by {holder}); waiting up \
+                 to {} s more (LOCK_WAIT_SECONDS)",
+                spec.name,
+                spec.display,
+                (wait - waited).as_secs()
+            );
+            said = Some(Instant::now());
+        }
+        std::thread::sleep(POLL.min(wait - waited));
+    }
+}
+
+/// The lock file of `table` beside the SQLite database file `database`.
+fn lock_file_path(database: String, table: &str) -> PathBuf {
+    let safe: String = table
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect();
+    PathBuf::from(format!("{database}.{safe}.s2s-lock"))
+}
+
+fn first_value(rows: Vec<Vec<Option<String>>>) -> Option<String> {
+    rows.into_iter()
+        .next()
+        .and_then(|r| r.into_iter().next().flatten())
+        .map(|v| v.trim().to_string())
+}

@@ -1,0 +1,252 @@
+//! Runs that overlap (issue 18): one loader per target table at a time. A second run of a table
+//! that another run is loading waits (saying who holds it) and loads after it; with a short
+//! `LOCK_WAIT_SECONDS` it fails that table cleanly and the first run is unharmed. The first run
+//! is held in the middle of its load deterministically (no sleeping and hoping): on PostgreSQL
+//! its inserts wait for a lock of the test (`pause_side_table_inserts`), on MariaDB its swap waits
+//! for a transaction of the test that read the staging table.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use arrow_odbc::odbc_api::Connection;
+
+use crate::common::{Kind, TestDb, pause_side_table_inserts, wait_until_paused, write_ini};
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "waited too long for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A run in the background, its stderr in a file that the test reads while it runs.
+struct Background {
+    child: Child,
+    stderr: PathBuf,
+    stdout: PathBuf,
+}
+
+impl Background {
+    fn start(dir: &Path, name: &str, args: &[&str]) -> Background {
+        let stderr = dir.join(format!("{name}.err"));
+        let stdout = dir.join(format!("{name}.out"));
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_source-to-staging"));
+        for key in source_to_staging::config::keys::ALL {
+            cmd.env_remove(key.name);
+        }
+        let child = cmd
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::from(std::fs::File::create(&stdout).unwrap()))
+            .stderr(Stdio::from(std::fs::File::create(&stderr).unwrap()))
+            .spawn()
+            .unwrap();
+        Background {
+            child,
+            stderr,
+            stdout,
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    /// Waits until the run's log says `text`; fails with the log when it never does.
+    fn wait_for_log(&self, text: &str) {
+        let started = Instant::now();
+        while !self.log().contains(text) {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "the run never said {text:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn finish(mut self) -> (i32, String) {
+        let status = self.child.wait().unwrap();
+        let out = format!(
+            "{}{}",
+            std::fs::read_to_string(&self.stdout).unwrap(),
+            self.log()
+        );
+        (status.code().unwrap_or(-1), out)
+    }
+}
+
+/// Holds a run in the middle of loading `staging.t` until it is dropped.
+fn hold_the_first_run(dst: &TestDb, schema: &str) -> Connection<'static> {
+    match dst.kind {
+        Kind::Postgres => pause_side_table_inserts(dst),
+        Kind::MariaDb => {
+            // A reader's open transaction: the swap's RENAME waits for its metadata lock.
+            let conn = arrow_odbc::odbc_api::environment()
+                .unwrap()
+                .connect_with_connection_string(&dst.connection_string(), Default::default())
+                .unwrap();
+            conn.set_autocommit(false).unwrap();
+            conn.execute(&format!("SELECT * FROM `{schema}`.`t` LIMIT 1"), (), None)
+                .unwrap();
+            conn
+        }
+        Kind::Sqlite => unreachable!(),
+    }
+}
+
+fn wait_until_held(dst: &TestDb) {
+    match dst.kind {
+        Kind::Postgres => wait_until_paused(dst),
+        Kind::MariaDb => wait_until("the swap to wait for the reader", || {
+            !dst.query(&format!(
+                "SELECT 1 FROM information_schema.PROCESSLIST \
+                 WHERE STATE = 'Waiting for table metadata lock' AND INFO LIKE 'RENAME TABLE%' \
+                 AND DB = '{}'",
+                dst.name
+            ))
+            .is_empty()
+        }),
+        Kind::Sqlite => unreachable!(),
+    }
+}
+
+fn rows(db: &TestDb, table_ref: &str) -> Vec<Vec<Option<String>>> {
+    db.query(&format!("SELECT id, v FROM {table_ref} ORDER BY id"))
+}
+
+fn overlapping_runs(kind: Kind) {
+    let tag = kind.tag();
+    let src = TestDb::new(kind, &format!("lock_{tag}_src"));
+    let dst = TestDb::new(kind, &format!("lock_{tag}_dst"));
+    let schema = dst.staging_schema().unwrap();
+    match kind {
+        Kind::Postgres => {
+            src.exec(
+                "CREATE TABLE t AS SELECT g::integer AS id, md5(g::text) AS v \
+                 FROM generate_series(1, 20000) g",
+            );
+            dst.exec(&format!("CREATE SCHEMA {schema}"));
+        }
+        _ => {
+            src.exec(
+                "CREATE TABLE t AS SELECT CAST(seq AS INTEGER) AS id, md5(seq) AS v \
+                 FROM seq_1_to_20000",
+            );
+            dst.exec(&format!("CREATE DATABASE `{schema}`"));
+        }
+    }
+    let target = dst.table_ref(Some(&schema), "t");
+    dst.exec(&format!(
+        "CREATE TABLE {target} (id integer, v varchar(40))"
+    ));
+    dst.exec(&format!("INSERT INTO {target} VALUES (-1, 'oud')"));
+    let old = rows(&dst, &target);
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(dir.path(), &src, &dst, "t", "SRC_CHUNK_SIZE = 5000");
+    let ini = ini.to_str().unwrap();
+
+    // The first run, held in the middle of loading staging.t.
+    let hold = hold_the_first_run(&dst, &schema);
+    let first = Background::start(dir.path(), "first", &["--config", ini]);
+    wait_until_held(&dst);
+
+    // The second waits for it, saying who holds the table.
+    let second = Background::start(dir.path(), "second", &["--config", ini]);
+    second.wait_for_log("another run is loading the target table");
+    let holder = match kind {
+        Kind::Postgres => "held by process ",
+        _ => "held by connection ",
+    };
+    assert!(second.log().contains(holder), "{}", second.log());
+
+    // A third that may not wait fails this table cleanly, and touches nothing of the first.
+    let third = crate::common::run_tool(
+        dir.path(),
+        &["--config", ini, "--set", "LOCK_WAIT_SECONDS=0"],
+        &[],
+    );
+    assert_eq!(third.code, 1, "{}", third.output());
+    assert!(
+        third
+            .output()
+            .contains("another run is loading the target table")
+            && third.output().contains("LOCK_WAIT_SECONDS"),
+        "{}",
+        third.output()
+    );
+    // (On MariaDB through the test's reading transaction: a new reader would queue behind the
+    // first run's waiting RENAME.)
+    let now = match kind {
+        Kind::Postgres => rows(&dst, &target),
+        _ => crate::common::query_on(&hold, &format!("SELECT id, v FROM {target} ORDER BY id")),
+    };
+    assert_eq!(now, old, "the third run changed the table");
+    if kind == Kind::Postgres {
+        // The first run's side table is still there, half loaded.
+        assert!(dst.has_table(Some(&schema), "t_s2s_new"));
+    }
+
+    // The source changes after the first run read it: only the second run can bring that.
+    src.exec("UPDATE t SET v = 'nieuw' WHERE id <= 10");
+    drop(hold);
+    let (code, out) = first.finish();
+    assert_eq!(code, 0, "first run: {out}");
+    let (code, out) = second.finish();
+    assert_eq!(code, 0, "second run: {out}");
+    assert!(
+        out.contains("the other run is done; this run loads the table now"),
+        "{out}"
+    );
+    assert_eq!(rows(&dst, &target), rows(&src, "t"));
+    assert_eq!(rows(&dst, &target)[0][1].as_deref(), Some("nieuw"));
+}
+
+#[test]
+fn overlapping_runs_of_one_table_take_turns_postgres() {
+    overlapping_runs(Kind::Postgres);
+}
+
+#[test]
+fn overlapping_runs_of_one_table_take_turns_mariadb() {
+    overlapping_runs(Kind::MariaDb);
+}
+
+#[test]
+fn a_sqlite_target_table_is_held_by_a_lock_file_beside_the_database() {
+    let src = TestDb::new(Kind::Sqlite, "lock_lite_src");
+    src.exec("CREATE TABLE t (id integer, v text)");
+    src.exec("INSERT INTO t VALUES (1, 'een'), (2, 'twee')");
+    let dst = TestDb::new(Kind::Sqlite, "lock_lite_dst");
+    dst.exec("CREATE TABLE t (id integer, v text)");
+    dst.exec("INSERT INTO t VALUES (-1, 'oud')");
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(dir.path(), &src, &dst, "t", "LOCK_WAIT_SECONDS = 0");
+    let ini = ini.to_str().unwrap();
+    // Another run, as far as this one can tell: the lock file of t, locked.
+    let lock = std::fs::File::create(format!("{}.t.s2s-lock", dst.name)).unwrap();
+    lock.lock().unwrap();
+    let held = crate::common::run_tool(dir.path(), &["--config", ini], &[]);
+    assert_eq!(held.code, 1, "{}", held.output());
+    assert!(
+        held.output()
+            .contains("another run is loading the target table t (held by the run holding"),
+        "{}",
+        held.output()
+    );
+    assert_eq!(
+        rows(&dst, "t"),
+        vec![vec![Some("-1".into()), Some("oud".into())]]
+    );
+    lock.unlock().unwrap();
+    let free = crate::common::run_tool(dir.path(), &["--config", ini], &[]);
+    assert_eq!(free.code, 0, "{}", free.output());
+    assert_eq!(rows(&dst, "t"), rows(&src, "t"));
+}
