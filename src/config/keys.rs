@@ -333,6 +333,12 @@ pub const ALL: &[Key] = &[
         "wait this long for another run loading the same target table, then fail the table"
     ),
     key!(
+        "SWAP_WAIT_SECONDS",
+        SET,
+        Some("300"),
+        "how long the last step (swap, refresh, append) tries to get the target table's locks, in short waits that never stall its readers long"
+    ),
+    key!(
         "LOGIN_TIMEOUT_SECONDS",
         SET,
         Some("30"),

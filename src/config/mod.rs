@@ -261,6 +261,8 @@ pub struct Settings {
     pub login_timeout: u32,
     /// `LOCK_WAIT_SECONDS`: how long a table waits for another run loading the same target table.
     pub lock_wait: std::time::Duration,
+    /// `SWAP_WAIT_SECONDS`: how long the last step tries to get the target table's locks.
+    pub swap_wait: std::time::Duration,
     /// `[logging]`.
     pub logging: LogSettings,
 }
@@ -396,6 +398,7 @@ impl Settings {
         let writers_per_table = c.whole("WRITERS_PER_TABLE", 1);
         let login_timeout = c.whole("LOGIN_TIMEOUT_SECONDS", 1);
         let lock_wait = c.seconds("LOCK_WAIT_SECONDS");
+        let swap_wait = c.seconds("SWAP_WAIT_SECONDS");
         let logging = logging_settings(&mut c);
         let shaping = shaping::shaping(&mut c, purpose == Purpose::Copy);
         let loads = loads::loads(&mut c);
@@ -454,6 +457,7 @@ impl Settings {
                 writers_per_table: usize::try_from(writers_per_table?).ok()?,
                 login_timeout: u32::try_from(login_timeout?).unwrap_or(u32::MAX),
                 lock_wait: lock_wait?,
+                swap_wait: swap_wait?,
                 logging: logging?,
             })
         };

@@ -27,6 +27,23 @@ pub enum TableLock {
     Unsupported,
 }
 
+/// How the last step of a load (swap, refresh, append) waits for the target table's locks: in
+/// short turns, so that readers queued behind its lock request wait seconds, not minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShortLockWait {
+    /// Session statements that end a lock wait with an error after [`SHORT_LOCK_WAIT_SECONDS`].
+    pub set: Vec<String>,
+    /// The SQLSTATE of that error, where the DBMS has its own.
+    pub state: Option<&'static str>,
+    /// Its native error code otherwise.
+    pub native: Option<i32>,
+    /// Who holds locks on the table (one row, one text), where the DBMS tells.
+    pub holders: Option<String>,
+}
+
+/// How long one turn of the last step waits for the target table's locks.
+pub const SHORT_LOCK_WAIT_SECONDS: u32 = 2;
+
 /// The lock's name for the table `table` in `schema`: `s2s:schema.table`, shortened with a hash
 /// of the whole name to at most `max` bytes.
 pub fn lock_key(schema: Option<&str>, table: &str, max: usize) -> String {

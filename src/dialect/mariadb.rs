@@ -10,7 +10,7 @@
 
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
-use super::{ColumnDef, Dialect, DriverTuning, Swap, TableLock, lock_key};
+use super::{ColumnDef, Dialect, DriverTuning, ShortLockWait, Swap, TableLock};
 use crate::plan::{
     ColumnMeta, ColumnType, LoadColumn, decimal, generic_column_type, type_arguments,
 };
@@ -370,17 +370,11 @@ impl Dialect for MariaDb {
     }
 
     fn table_lock(&self, schema: Option<&str>, table: &str) -> TableLock {
-        // A named lock of the server (at most 64 characters), held by the connection.
-        let name = self.literal(&lock_key(schema, table, 64));
-        TableLock::Session {
-            take: format!("SELECT GET_LOCK({name}, 0)"),
-            release: format!("SELECT RELEASE_LOCK({name})"),
-            holder: Some(format!(
-                "SELECT CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, ', ', \
-                 p.COMMAND, ' for ', p.TIME, ' s') FROM information_schema.PROCESSLIST p \
-                 WHERE p.ID = IS_USED_LOCK({name})"
-            )),
-        }
+        locks::table_lock(self, schema, table)
+    }
+
+    fn short_lock_wait(&self, table_ref: &str) -> Option<ShortLockWait> {
+        locks::short_lock_wait(self, table_ref)
     }
 
     fn target_session_sql(&self) -> Vec<String> {
@@ -473,5 +467,6 @@ impl Dialect for MariaDb {
     }
 }
 
+mod locks;
 #[cfg(test)]
 mod tests;

@@ -25,7 +25,7 @@ mod shared;
 mod statements;
 
 pub use choose::{for_dbms, for_driver};
-pub use locks::{TableLock, lock_key, lock_number};
+pub use locks::{SHORT_LOCK_WAIT_SECONDS, ShortLockWait, TableLock, lock_key, lock_number};
 pub use names::{
     CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX, WATERMARK_INDEX_SUFFIX, normalized_type, suffixed_name,
 };
@@ -280,10 +280,14 @@ pub trait Dialect: Send + Sync {
         Vec::new()
     }
 
-    /// How a run holds the target table `table` in `schema` against other runs (see
-    /// [`TableLock`]).
+    /// How a run holds the target table `table` in `schema` against other runs.
     fn table_lock(&self, _schema: Option<&str>, _table: &str) -> TableLock {
         TableLock::Unsupported
+    }
+
+    /// How the last step waits for the locks of `table_ref` in short turns (none: it waits).
+    fn short_lock_wait(&self, _table_ref: &str) -> Option<ShortLockWait> {
+        None
     }
 
     /// Statements run on every new target connection (session settings that make values

@@ -16,7 +16,7 @@
 use arrow_odbc::arrow::datatypes::DataType;
 
 use super::statements;
-use super::{Dialect, DriverTuning, Swap, TableLock, lock_key, normalized_type};
+use super::{Dialect, DriverTuning, ShortLockWait, Swap, TableLock, normalized_type};
 use crate::bound::{Bound, timestamp_text};
 use crate::plan::{
     ColumnMeta, ColumnType, TargetColumn, decimal, generic_column_type, sql_type, type_arguments,
@@ -447,18 +447,12 @@ impl Dialect for SqlServer {
         )
     }
 
+    fn short_lock_wait(&self, table_ref: &str) -> Option<ShortLockWait> {
+        locks::short_lock_wait(self, table_ref)
+    }
+
     fn table_lock(&self, schema: Option<&str>, table: &str) -> TableLock {
-        // An application lock owned by the session (resource names up to 255 characters).
-        let name = self.literal(&lock_key(schema, table, 255));
-        TableLock::Session {
-            take: format!(
-                "SET NOCOUNT ON; DECLARE @s2s_lock int; EXEC @s2s_lock = sp_getapplock \
-                 @Resource = {name}, @LockMode = 'Exclusive', @LockOwner = 'Session', \
-                 @LockTimeout = 0; SELECT CASE WHEN @s2s_lock >= 0 THEN 1 ELSE 0 END"
-            ),
-            release: format!("EXEC sp_releaseapplock @Resource = {name}, @LockOwner = 'Session'"),
-            holder: None,
-        }
+        locks::table_lock(self, schema, table)
     }
 
     fn swap(&self, schema: Option<&str>, side: &str, target: &str, target_exists: bool) -> Swap {
@@ -478,5 +472,6 @@ impl Dialect for SqlServer {
     }
 }
 
+mod locks;
 #[cfg(test)]
 mod tests;

@@ -20,7 +20,9 @@ use arrow_odbc::arrow::{
 };
 
 use super::statements;
-use super::{ColumnDef, Dialect, DriverTuning, Swap, normalized_type};
+use super::{
+    ColumnDef, Dialect, DriverTuning, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Swap, normalized_type,
+};
 use crate::bound::{Bound, timestamp_text};
 use crate::{
     convert::FetchForm,
@@ -373,6 +375,18 @@ impl Dialect for Oracle {
     fn transactional_ddl(&self) -> bool {
         // DDL commits implicitly.
         false
+    }
+
+    fn short_lock_wait(&self, _table_ref: &str) -> Option<ShortLockWait> {
+        // DDL waits this long for a busy table, then ORA-00054 (DML waits are not limited).
+        Some(ShortLockWait {
+            set: vec![format!(
+                "ALTER SESSION SET DDL_LOCK_TIMEOUT = {SHORT_LOCK_WAIT_SECONDS}"
+            )],
+            state: None,
+            native: Some(54),
+            holders: None,
+        })
     }
 
     fn target_session_sql(&self) -> Vec<String> {

@@ -16,7 +16,7 @@ use arrow_odbc::arrow::{
     record_batch::RecordBatch,
 };
 
-use super::{ColumnDef, Dialect, DriverTuning, TableLock, lock_key, lock_number, normalized_type};
+use super::{ColumnDef, Dialect, DriverTuning, ShortLockWait, TableLock, normalized_type};
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, UnnestArrays};
 use crate::plan::{
@@ -27,10 +27,6 @@ use crate::plan::{
 /// PostgreSQL.
 #[derive(Debug, Clone, Copy)]
 pub struct Postgres;
-
-/// The first number of this tool's advisory locks (the second is the table's, see
-/// `dialect::lock_number`), so they do not meet an application's own.
-const ADVISORY_CLASS: i32 = 0x5325_0001;
 
 impl Dialect for Postgres {
     fn upsert_sql(
@@ -324,24 +320,11 @@ impl Dialect for Postgres {
     }
 
     fn table_lock(&self, schema: Option<&str>, table: &str) -> TableLock {
-        // A session-level advisory lock: two numbers, this tool's and the table's.
-        let n = lock_number(&lock_key(schema, table, usize::MAX));
-        TableLock::Session {
-            take: format!(
-                "SELECT CASE WHEN pg_try_advisory_lock({ADVISORY_CLASS}, {n}) THEN 1 ELSE 0 END"
-            ),
-            release: format!("SELECT pg_advisory_unlock({ADVISORY_CLASS}, {n})"),
-            holder: Some(format!(
-                "SELECT 'process ' || a.pid || ' of ' || coalesce(a.usename::text, '?') \
-                 || coalesce(' from ' || host(a.client_addr), '') \
-                 || coalesce(' (' || nullif(a.application_name, '') || ')', '') \
-                 || ', connected since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') \
-                 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
-                 WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {ADVISORY_CLASS} \
-                 AND l.objid = {} AND l.objsubid = 2",
-                n as u32
-            )),
-        }
+        locks::table_lock(self, schema, table)
+    }
+
+    fn short_lock_wait(&self, table_ref: &str) -> Option<ShortLockWait> {
+        locks::short_lock_wait(self, table_ref)
     }
 
     fn target_session_sql(&self) -> Vec<String> {
@@ -479,5 +462,6 @@ pub fn remove_nul_characters(batch: RecordBatch) -> anyhow::Result<(RecordBatch,
     Ok((RecordBatch::try_new(batch.schema(), columns)?, changed))
 }
 
+mod locks;
 #[cfg(test)]
 mod tests;

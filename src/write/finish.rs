@@ -2,14 +2,18 @@
 //! transaction that (empties and) fills the target table from it; retried after transient
 //! errors.
 
-use std::{sync::atomic::Ordering, thread};
+use std::{
+    sync::atomic::Ordering,
+    thread,
+    time::{Duration, Instant},
+};
 
 use anyhow::bail;
 
 use super::{TargetTable, count_rows, exists, keys, write_plan::Finish};
 use crate::{
-    dialect::RowsInto,
-    odbc,
+    dialect::{RowsInto, SHORT_LOCK_WAIT_SECONDS},
+    interrupt, odbc,
     retry::{self, ErrorClass},
 };
 
@@ -30,27 +34,32 @@ impl TargetTable<'_> {
         let retry = self.ctx.spec.options.retry;
         let mut waits = retry.backoff();
         let mut tried = false;
+        let mut turns = LockTurns::default();
         loop {
             let error = match self.finish_once(rows_read, tried) {
                 Ok(()) => break,
                 Err(e) => e,
             };
             tried = true;
+            if self.short_wait_ended(&error) {
+                match self.next_turn(&mut turns) {
+                    Ok(pause) => {
+                        thread::sleep(pause);
+                        continue;
+                    }
+                    Err(e) => {
+                        self.drop_side_table();
+                        return Err(e);
+                    }
+                }
+            }
             let wait = match retry::classify(&error) {
                 ErrorClass::Transient { .. } => waits.next().flatten(),
                 ErrorClass::Permanent => None,
             };
             let Some(wait) = wait else {
                 self.drop_side_table();
-                let what = match self.plan.finish {
-                    Finish::Swap => "swapping the new table in",
-                    Finish::Refresh => "refreshing the table from the side table",
-                    Finish::Append if !self.upsert_keys.is_empty() => {
-                        "upserting the side table's rows"
-                    }
-                    Finish::Append => "appending the side table's rows",
-                };
-                return Err(error.context(what));
+                return Err(error.context(self.final_step()));
             };
             self.ctx.shared.retries.fetch_add(1, Ordering::SeqCst);
             log::warn!(
@@ -73,6 +82,10 @@ impl TargetTable<'_> {
     fn finish_once(&mut self, rows_read: u64, retry: bool) -> anyhow::Result<()> {
         let spec = &self.ctx.spec;
         let d = spec.dialect;
+        if let Some(short) = d.short_lock_wait(&spec.table_ref) {
+            // Waits for the target table's locks end after a few seconds (see next_turn).
+            self.run_autocommit(&short.set)?;
+        }
         let side = spec.side.clone();
         let side_ref = spec.side_ref.clone();
         let target_ref = spec.table_ref.clone();
@@ -169,4 +182,83 @@ impl TargetTable<'_> {
         let _ = self.conn.set_autocommit(false);
         result
     }
+
+    /// What the last step does, for messages.
+    fn final_step(&self) -> &'static str {
+        match self.plan.finish {
+            Finish::Swap => "swapping the new table in",
+            Finish::Refresh => "refreshing the table from the side table",
+            Finish::Append if !self.upsert_keys.is_empty() => "upserting the side table's rows",
+            Finish::Append => "appending the side table's rows",
+        }
+    }
+
+    /// `error` is the end of one short wait for the target table's locks.
+    fn short_wait_ended(&self, error: &anyhow::Error) -> bool {
+        let spec = &self.ctx.spec;
+        let (Some(short), Some((state, native))) = (
+            spec.dialect.short_lock_wait(&spec.table_ref),
+            retry::diagnostic(error),
+        ) else {
+            return false;
+        };
+        short.state == Some(state.as_str()) || short.native == Some(native)
+    }
+
+    /// After a short wait for the target table's locks ended: how long to pause before the next
+    /// one, or the table's error once `SWAP_WAIT_SECONDS` are over (or the run is interrupted).
+    /// Each wait is logged with the sessions holding locks on the table, where the DBMS tells.
+    fn next_turn(&self, turns: &mut LockTurns) -> anyhow::Result<Duration> {
+        let spec = &self.ctx.spec;
+        let started = *turns.started.get_or_insert_with(Instant::now);
+        turns.count += 1;
+        let holders = spec
+            .dialect
+            .short_lock_wait(&spec.table_ref)
+            .and_then(|short| short.holders)
+            .and_then(|sql| odbc::query_text(&self.conn, &sql).ok())
+            .and_then(|rows| rows.into_iter().next()?.into_iter().next()?)
+            .unwrap_or_else(|| "sessions the DBMS does not name".into());
+        let _ = self.conn.rollback();
+        let limit = spec.options.swap_wait;
+        let waited = started.elapsed();
+        if interrupt::requested() {
+            bail!(interrupt::Interrupted);
+        }
+        if waited >= limit {
+            bail!(
+                "{} could not get the locks of {} within {} s (SWAP_WAIT_SECONDS), held by \
+                 {holders}; the table is as it was. Let those sessions finish (or stop them), \
+                 or raise SWAP_WAIT_SECONDS",
+                self.final_step(),
+                spec.display,
+                limit.as_secs()
+            );
+        }
+        let pause = Duration::from_secs(turns.count.min(5)).min(limit - waited);
+        if turns
+            .said
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(30))
+        {
+            log::warn!(
+                "{}: {} waits for the locks of {}, held by {holders}; trying again every few \
+                 seconds for {} s more (SWAP_WAIT_SECONDS), so that readers of the table never \
+                 wait longer than {SHORT_LOCK_WAIT_SECONDS} s behind it",
+                spec.name,
+                self.final_step(),
+                spec.display,
+                (limit - waited).as_secs()
+            );
+            turns.said = Some(Instant::now());
+        }
+        Ok(pause)
+    }
+}
+
+/// The short waits of one last step for the target table's locks.
+#[derive(Default)]
+struct LockTurns {
+    started: Option<Instant>,
+    count: u64,
+    said: Option<Instant>,
 }

@@ -59,6 +59,8 @@ pub struct WriteOptions {
     pub loads: std::sync::Arc<Loads>,
     /// `LOCK_WAIT_SECONDS`.
     pub lock_wait: std::time::Duration,
+    /// `SWAP_WAIT_SECONDS`.
+    pub swap_wait: std::time::Duration,
 }
 
 impl WriteOptions {
@@ -86,6 +88,7 @@ impl From<&Settings> for WriteOptions {
             column_types: s.shaping.column_types.clone(),
             loads: std::sync::Arc::new(s.loads.clone()),
             lock_wait: s.lock_wait,
+            swap_wait: s.swap_wait,
         }
     }
 }

@@ -187,3 +187,12 @@ SELECT RELEASE_LOCK('s2s:stg.clients');
 -- the table's lock: who holds it
 SELECT CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, ', ', p.COMMAND, ' for ', p.TIME, ' s') FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK('s2s:stg.clients');
 
+-- the last step's short lock waits
+SET SESSION lock_wait_timeout = 2;
+
+-- the last step's short lock waits
+SET SESSION innodb_lock_wait_timeout = 2;
+
+-- the last step's short lock waits: who holds locks
+SELECT GROUP_CONCAT(CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, ' (transaction open since ', t.trx_started, ')') SEPARATOR '; ') FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.ID <> CONNECTION_ID();
+

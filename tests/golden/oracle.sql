@@ -169,3 +169,6 @@ BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WH
 -- swap (first load)
 ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";
 
+-- the last step's short lock waits (procedural: not parsed)
+ALTER SESSION SET DDL_LOCK_TIMEOUT = 2;
+

@@ -178,3 +178,9 @@ SELECT pg_advisory_unlock(1394933761, 842657577);
 -- the table's lock: who holds it
 SELECT 'process ' || a.pid || ' of ' || coalesce(a.usename::text, '?') || coalesce(' from ' || host(a.client_addr), '') || coalesce(' (' || nullif(a.application_name, '') || ')', '') || ', connected since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1394933761 AND l.objid = 842657577 AND l.objsubid = 2;
 
+-- the last step's short lock waits
+SET lock_timeout = '2s';
+
+-- the last step's short lock waits: who holds locks
+SELECT string_agg(DISTINCT 'process ' || a.pid || ' of ' || coalesce(a.usename::text, '?') || ' (' || coalesce(a.state, '?') || coalesce(', transaction since ' || to_char(a.xact_start, 'HH24:MI:SS'), '') || '): ' || left(coalesce(a.query, ''), 80), '; ') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.granted AND l.pid <> pg_backend_pid() AND l.relation = to_regclass('"stg"."clients"');
+

@@ -169,3 +169,9 @@ SET NOCOUNT ON; DECLARE @s2s_lock int; EXEC @s2s_lock = sp_getapplock @Resource 
 -- the table's lock: give it back (procedural: not parsed)
 EXEC sp_releaseapplock @Resource = N's2s:stg.clients', @LockOwner = 'Session';
 
+-- the last step's short lock waits (procedural: not parsed)
+SET LOCK_TIMEOUT 2000;
+
+-- the last step's short lock waits: who holds locks
+SELECT STRING_AGG(CONCAT('session ', s.session_id, ' of ', s.login_name, ' from ', s.host_name, ' (', s.program_name, ')'), '; ') FROM sys.dm_exec_sessions s WHERE s.session_id IN (SELECT l.request_session_id FROM sys.dm_tran_locks l WHERE l.resource_type = 'OBJECT' AND l.resource_associated_entity_id = OBJECT_ID(N'[stg].[clients]') AND l.request_status = 'GRANT' AND l.request_session_id <> @@SPID);
+

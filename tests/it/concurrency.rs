@@ -250,3 +250,102 @@ fn a_sqlite_target_table_is_held_by_a_lock_file_beside_the_database() {
     assert_eq!(free.code, 0, "{}", free.output());
     assert_eq!(rows(&dst, "t"), rows(&src, "t"));
 }
+
+/// A reader's open transaction on the staging table `target`: it holds a shared lock on it.
+fn reader(db: &TestDb, target: &str) -> Connection<'static> {
+    let conn = arrow_odbc::odbc_api::environment()
+        .unwrap()
+        .connect_with_connection_string(&db.connection_string(), Default::default())
+        .unwrap();
+    conn.set_autocommit(false).unwrap();
+    crate::common::query_on(&conn, &format!("SELECT id, v FROM {target} ORDER BY id"));
+    conn
+}
+
+/// A new reader of `target` that would give up after 10 s behind a lock: it gets its answer.
+fn a_new_reader_is_answered(db: &TestDb, target: &str) -> Vec<Vec<Option<String>>> {
+    let conn = arrow_odbc::odbc_api::environment()
+        .unwrap()
+        .connect_with_connection_string(&db.connection_string(), Default::default())
+        .unwrap();
+    let limit = match db.kind {
+        Kind::Postgres => "SET lock_timeout = '10s'",
+        _ => "SET SESSION lock_wait_timeout = 10",
+    };
+    conn.execute(limit, (), None).unwrap();
+    crate::common::query_on(&conn, &format!("SELECT id, v FROM {target} ORDER BY id"))
+}
+
+fn a_reader_during_the_swap(kind: Kind) {
+    let tag = kind.tag();
+    let src = TestDb::new(kind, &format!("swap_{tag}_src"));
+    let dst = TestDb::new(kind, &format!("swap_{tag}_dst"));
+    let schema = dst.staging_schema().unwrap();
+    src.exec("CREATE TABLE t (id integer, v varchar(40))");
+    src.exec("INSERT INTO t VALUES (1, 'een'), (2, 'twee'), (3, 'drie')");
+    match kind {
+        Kind::Postgres => dst.exec(&format!("CREATE SCHEMA {schema}")),
+        _ => dst.exec(&format!("CREATE DATABASE `{schema}`")),
+    }
+    let target = dst.table_ref(Some(&schema), "t");
+    dst.exec(&format!(
+        "CREATE TABLE {target} (id integer, v varchar(40))"
+    ));
+    dst.exec(&format!("INSERT INTO {target} VALUES (-1, 'oud')"));
+    let old = rows(&dst, &target);
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(dir.path(), &src, &dst, "t", "");
+    let ini = ini.to_str().unwrap();
+    let holder = match kind {
+        Kind::Postgres => "held by process ",
+        _ => "held by connection ",
+    };
+
+    // With a short SWAP_WAIT_SECONDS, the run gives up and the old table is untouched.
+    let report = reader(&dst, &target);
+    let gave_up = crate::common::run_tool(
+        dir.path(),
+        &["--config", ini, "--set", "SWAP_WAIT_SECONDS=1"],
+        &[],
+    );
+    assert_eq!(gave_up.code, 1, "{}", gave_up.output());
+    assert!(
+        gave_up
+            .output()
+            .contains("swapping the new table in could not get the locks")
+            && gave_up.output().contains("SWAP_WAIT_SECONDS")
+            && gave_up.output().contains(holder),
+        "{}",
+        gave_up.output()
+    );
+    drop(report);
+    assert_eq!(rows(&dst, &target), old, "the old table changed");
+    assert!(
+        !dst.has_table(Some(&schema), "t_s2s_new"),
+        "side table left"
+    );
+
+    // With time enough, it waits in short turns, saying who holds the table, while new readers
+    // are answered; then it swaps once the reader is done.
+    let report = reader(&dst, &target);
+    let run = Background::start(dir.path(), "run", &["--config", ini]);
+    run.wait_for_log("swapping the new table in waits for the locks of");
+    assert!(run.log().contains(holder), "{}", run.log());
+    for _ in 0..3 {
+        assert_eq!(a_new_reader_is_answered(&dst, &target), old);
+    }
+    drop(report);
+    let (code, out) = run.finish();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(rows(&dst, &target), rows(&src, "t"));
+}
+
+#[test]
+fn readers_during_the_swap_are_answered_and_the_swap_waits_for_them_postgres() {
+    a_reader_during_the_swap(Kind::Postgres);
+}
+
+#[test]
+fn readers_during_the_swap_are_answered_and_the_swap_waits_for_them_mariadb() {
+    a_reader_during_the_swap(Kind::MariaDb);
+}

@@ -134,6 +134,7 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
             || sql.starts_with("BEGIN ")
             || sql.starts_with("EXEC ")
             || sql.starts_with("SET NOCOUNT ON;")
+            || sql.starts_with("SET LOCK_TIMEOUT")
             || sql.starts_with("ALTER SESSION")
             || sql.starts_with("CREATE PRIVATE TEMPORARY")
             // PostgreSQL's CREATE TABLE (LIKE ... INCLUDING ...) and CREATE DATABASE ...

@@ -126,7 +126,8 @@ pub(super) fn incremental_and_partitions(
 }
 
 /// One loader per target table: how the lock of `schema.clients` is taken, given back and its
-/// holder named (a lock file's database query on SQLite; nothing where the dialect has none).
+/// holder named (a lock file's database query on SQLite; nothing where the dialect has none);
+/// and how the last step waits for the table's locks in short turns.
 pub(super) fn table_lock(
     d: &dyn Dialect,
     schema: Option<&str>,
@@ -155,5 +156,14 @@ pub(super) fn table_lock(
             );
         }
         TableLock::Unsupported => {}
+    }
+    let table_ref = d.table_ref(schema, "clients");
+    if let Some(short) = d.short_lock_wait(&table_ref) {
+        for sql in short.set {
+            add("the last step's short lock waits", sql);
+        }
+        if let Some(holders) = short.holders {
+            add("the last step's short lock waits: who holds locks", holders);
+        }
     }
 }

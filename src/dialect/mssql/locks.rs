@@ -1,0 +1,40 @@
+//! SqlServer's locks: the run's lock on a target table, and the last step's short lock waits
+//! (see `dialect::locks`).
+
+use super::SqlServer;
+use crate::dialect::{Dialect, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, TableLock, lock_key};
+
+pub(super) fn table_lock(d: &SqlServer, schema: Option<&str>, table: &str) -> TableLock {
+    // An application lock owned by the session (resource names up to 255 characters).
+    let name = d.literal(&lock_key(schema, table, 255));
+    TableLock::Session {
+        take: format!(
+            "SET NOCOUNT ON; DECLARE @s2s_lock int; EXEC @s2s_lock = sp_getapplock \
+             @Resource = {name}, @LockMode = 'Exclusive', @LockOwner = 'Session', \
+             @LockTimeout = 0; SELECT CASE WHEN @s2s_lock >= 0 THEN 1 ELSE 0 END"
+        ),
+        release: format!("EXEC sp_releaseapplock @Resource = {name}, @LockOwner = 'Session'"),
+        holder: None,
+    }
+}
+
+pub(super) fn short_lock_wait(d: &SqlServer, table_ref: &str) -> Option<ShortLockWait> {
+    Some(ShortLockWait {
+        set: vec![format!(
+            "SET LOCK_TIMEOUT {}",
+            SHORT_LOCK_WAIT_SECONDS * 1000
+        )],
+        state: None,
+        // Lock request time out period exceeded.
+        native: Some(1222),
+        holders: Some(format!(
+            "SELECT STRING_AGG(CONCAT('session ', s.session_id, ' of ', s.login_name, \
+             ' from ', s.host_name, ' (', s.program_name, ')'), '; ') \
+             FROM sys.dm_exec_sessions s WHERE s.session_id IN (SELECT l.request_session_id \
+             FROM sys.dm_tran_locks l WHERE l.resource_type = 'OBJECT' \
+             AND l.resource_associated_entity_id = OBJECT_ID({}) \
+             AND l.request_status = 'GRANT' AND l.request_session_id <> @@SPID)",
+            d.literal(table_ref)
+        )),
+    })
+}
