@@ -448,17 +448,6 @@ fn big_copy(tag: &str) -> (TestDb, TestDb, tempfile::TempDir, PathBuf) {
     (src, dst, dir, ini)
 }
 
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "waited too long for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 #[test]
 fn a_second_interrupt_still_writes_the_summary_and_report_and_drops_the_side_table() {
     let (_src, dst, dir, ini) = big_copy("int2");
