@@ -81,6 +81,8 @@ pub struct CheckReport {
     pub source: String,
     /// The same for the target.
     pub target: String,
+    /// What moment the reads of one source table see (`Dialect::snapshot`).
+    pub isolation: String,
     /// What `SRC_TABLES` and `SRC_TABLES_EXCLUDE` matched (one line each).
     pub selection: Vec<String>,
     /// Patterns that match nothing (tables, or columns).
@@ -132,6 +134,7 @@ pub fn check(settings: &Settings) -> anyhow::Result<CheckReport> {
         warnings,
         source: describe(&source),
         target: describe(&target),
+        isolation: source.dialect.snapshot().describe(),
         tables,
     })
 }

@@ -61,6 +61,7 @@ fn odbc_type(meta: &ColumnMeta) -> String {
 impl fmt::Display for CheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "source: {}", secrets::redact(&self.source))?;
+        writeln!(f, "each table is read as: {}", self.isolation)?;
         writeln!(f, "target: {}", secrets::redact(&self.target))?;
         for line in &self.selection {
             writeln!(f, "{line}")?;

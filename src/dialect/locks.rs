@@ -1,6 +1,7 @@
-//! How a DBMS lets one run hold a target table against other runs: one loader per target table
-//! at a time (see `write::lock`). Each dialect says what it offers ([`super::Dialect::table_lock`]);
-//! the lock is named after the table as the target stores it ([`lock_key`]).
+//! What a DBMS offers for runs and readers that meet: the lock that keeps one loader per target
+//! table at a time (see `write::lock`; named after the table as the target stores it,
+//! [`lock_key`]), the short lock waits of a load's last step, and the snapshot every read of one
+//! source table shares (see `read::snapshot`).
 
 /// How a run holds one target table against other runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +44,58 @@ pub struct ShortLockWait {
 
 /// How long one turn of the last step waits for the target table's locks.
 pub const SHORT_LOCK_WAIT_SECONDS: u32 = 2;
+
+/// How every read of one source table (its partitions, the MIN/MAX that splits them) sees one
+/// point in time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Snapshot {
+    /// Each statement sees its own moment (a DBMS in autocommit): one SELECT is consistent,
+    /// partitions are not one moment.
+    PerStatement,
+    /// Each connection's transaction sees one moment: `begin` starts it (autocommit off), when
+    /// `allowed` (a query returning 1) says the database allows it.
+    PerConnection {
+        /// Statements that start the transaction.
+        begin: Vec<String>,
+        /// A query returning 1 when the database allows it (else: [`Snapshot::PerStatement`]).
+        allowed: Option<String>,
+        /// What it is, for `check` and the log.
+        what: &'static str,
+    },
+    /// One moment shared by all connections: `begin` starts the first one's transaction,
+    /// `export` returns the snapshot's name, and `join` + the name make another connection's
+    /// transaction see it.
+    Shared {
+        /// Session settings made before the transaction starts (in autocommit), on every
+        /// connection: the transaction's first statement is then the export or the join (a
+        /// driver that wraps later statements in savepoints cannot get in the way).
+        session: Vec<String>,
+        /// Statements that undo `session` after the transaction.
+        reset: Vec<String>,
+        /// Statements that start the first connection's transaction.
+        begin: Vec<String>,
+        /// A query returning the snapshot's name.
+        export: String,
+        /// Statements that make another connection see the snapshot (the name goes in `{}`).
+        join: Vec<String>,
+        /// What it is, for `check` and the log.
+        what: &'static str,
+    },
+}
+
+impl Snapshot {
+    /// What a source table's reads see, for `check` and the log.
+    pub fn describe(&self) -> String {
+        match self {
+            Snapshot::PerStatement => "each SELECT is consistent in itself; the partitions of \
+                one table (PARTITIONS) are read at moments apart"
+                .into(),
+            Snapshot::PerConnection { what, .. } | Snapshot::Shared { what, .. } => {
+                (*what).to_string()
+            }
+        }
+    }
+}
 
 /// The lock's name for the table `table` in `schema`: `s2s:schema.table`, shortened with a hash
 /// of the whole name to at most `max` bytes.

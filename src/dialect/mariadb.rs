@@ -10,7 +10,7 @@
 
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
-use super::{ColumnDef, Dialect, DriverTuning, ShortLockWait, Swap, TableLock};
+use super::{ColumnDef, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock};
 use crate::plan::{
     ColumnMeta, ColumnType, LoadColumn, decimal, generic_column_type, type_arguments,
 };
@@ -367,6 +367,10 @@ impl Dialect for MariaDb {
     fn transactional_ddl(&self) -> bool {
         // Every CREATE, ALTER, DROP, RENAME and TRUNCATE commits implicitly.
         false
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        locks::snapshot(self)
     }
 
     fn table_lock(&self, schema: Option<&str>, table: &str) -> TableLock {

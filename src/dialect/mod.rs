@@ -1,14 +1,12 @@
 //! Everything that differs between DBMSs, one file per DBMS.
 //!
-//! A [`Dialect`] answers, for one DBMS: how to build a connection string from host/port/database
-//! and which driver settings keep memory bounded and types faithful; how to quote and qualify
-//! names; how to read a table (row limit, byte lengths of unbounded columns, declared types from
-//! the catalog, metadata -> [`ColumnType`]); and how to write one (type names, DDL, truncate,
-//! the atomic swap, and the insert strategy). The default methods are standard SQL; a dialect
-//! overrides what its DBMS does differently.
+//! A [`Dialect`] answers, for one DBMS: connection strings and driver settings; quoting names;
+//! reading a table (row limit, byte lengths, declared types, metadata -> [`ColumnType`]); writing
+//! one (types, DDL, the atomic swap, inserts); locks and snapshots. The default methods are
+//! standard SQL; a dialect overrides what its DBMS does differently.
 //!
-//! **Adding a DBMS** means adding one file with a unit struct that implements [`Dialect`] and
-//! listing it in `DIALECTS` of `choose.rs` (before [`generic::Generic`], which matches everything).
+//! **Adding a DBMS**: one file with a unit struct implementing [`Dialect`], listed in `DIALECTS`
+//! of `choose.rs` (before [`generic::Generic`], which matches everything).
 
 pub mod generic;
 pub mod mariadb;
@@ -25,7 +23,7 @@ mod shared;
 mod statements;
 
 pub use choose::{for_dbms, for_driver};
-pub use locks::{SHORT_LOCK_WAIT_SECONDS, ShortLockWait, TableLock, lock_key, lock_number};
+pub use locks::{SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
 pub use names::{
     CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX, WATERMARK_INDEX_SUFFIX, normalized_type, suffixed_name,
 };
@@ -290,6 +288,11 @@ pub trait Dialect: Send + Sync {
         None
     }
 
+    /// How every read of one source table sees one point in time.
+    fn snapshot(&self) -> Snapshot {
+        Snapshot::PerStatement
+    }
+
     /// Statements run on every new target connection (session settings that make values
     /// go in exactly and errors be errors).
     fn target_session_sql(&self) -> Vec<String> {
@@ -489,8 +492,7 @@ pub trait Dialect: Send + Sync {
     }
 }
 
-/// The trait's defaults as a DBMS without overrides gets them, and the helpers the dialects
-/// share. The dialects' own SQL is compared with golden files in src/dialect/golden_tests/.
+/// The trait's defaults and the shared helpers (each dialect's SQL: golden_tests/).
 #[cfg(test)]
 mod tests;
 

@@ -16,7 +16,7 @@
 use arrow_odbc::arrow::datatypes::DataType;
 
 use super::statements;
-use super::{Dialect, DriverTuning, ShortLockWait, Swap, TableLock, normalized_type};
+use super::{Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock, normalized_type};
 use crate::bound::{Bound, timestamp_text};
 use crate::plan::{
     ColumnMeta, ColumnType, TargetColumn, decimal, generic_column_type, sql_type, type_arguments,
@@ -449,6 +449,10 @@ impl Dialect for SqlServer {
 
     fn short_lock_wait(&self, table_ref: &str) -> Option<ShortLockWait> {
         locks::short_lock_wait(self, table_ref)
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        locks::snapshot(self)
     }
 
     fn table_lock(&self, schema: Option<&str>, table: &str) -> TableLock {

@@ -16,7 +16,9 @@ use arrow_odbc::arrow::{
     record_batch::RecordBatch,
 };
 
-use super::{ColumnDef, Dialect, DriverTuning, ShortLockWait, TableLock, normalized_type};
+use super::{
+    ColumnDef, Dialect, DriverTuning, ShortLockWait, Snapshot, TableLock, normalized_type,
+};
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, UnnestArrays};
 use crate::plan::{
@@ -317,6 +319,10 @@ impl Dialect for Postgres {
         // timestamptz values are sent in the session's time zone (a server or database set to
         // Europe/Amsterdam): read in UTC, they are the instants they are.
         vec!["SET TIME ZONE 'UTC'".into()]
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        locks::snapshot(self)
     }
 
     fn table_lock(&self, schema: Option<&str>, table: &str) -> TableLock {

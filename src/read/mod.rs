@@ -24,6 +24,7 @@ pub mod decode;
 pub mod pseudonym;
 mod reader;
 mod size;
+mod snapshot;
 pub mod window;
 
 use columns::{check_unique_names, query_columns, table_columns};

@@ -16,7 +16,7 @@ use std::{
 };
 
 use super::{
-    Decoder, Partitioning, ReadOptions, SourceTable, describe, pseudonym::Pseudonymizer,
+    Decoder, Partitioning, ReadOptions, SourceTable, describe, pseudonym::Pseudonymizer, snapshot,
     window::TableRead,
 };
 use crate::{
@@ -198,6 +198,8 @@ impl BatchSource for OdbcSource<'_> {
         let plan = self.described.as_ref().expect("described before reading");
         let conn = self.conn.as_ref().expect("ready() opened the connection");
         let d = self.endpoint.dialect;
+        // Every read of the table from here on sees one moment (see `snapshot`).
+        let snap = snapshot::begin(conn, d).map_err(TableError::source)?;
         let parts = match &plan.partitions {
             Some(p) => partitions(conn, d, plan, p).map_err(TableError::source)?,
             None => Vec::new(),
@@ -217,6 +219,7 @@ impl BatchSource for OdbcSource<'_> {
         let connector = &self.endpoint.connector;
         let stop = &stop;
         let count = parts.len();
+        let joining = snap.as_ref().map(snapshot::InSnapshot::joining);
         thread::scope(|scope| {
             let others: Vec<_> = rest
                 .iter()
@@ -230,6 +233,9 @@ impl BatchSource for OdbcSource<'_> {
                                  (PARTITIONS; each table read in partitions uses that many \
                                  source connections, PARALLEL_TABLES tables at once)"
                             ))
+                        })?;
+                        let _snapshot = snapshot::join(&conn, joining).inspect_err(|_| {
+                            stop.store(true, Ordering::SeqCst);
                         })?;
                         stream(&conn, part, out, stop)
                     })

@@ -187,6 +187,12 @@ SELECT RELEASE_LOCK('s2s:stg.clients');
 -- the table's lock: who holds it
 SELECT CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, ', ', p.COMMAND, ' for ', p.TIME, ' s') FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK('s2s:stg.clients');
 
+-- the snapshot of a table's reads, per connection
+SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+
+-- the snapshot of a table's reads, per connection (procedural: not parsed)
+START TRANSACTION WITH CONSISTENT SNAPSHOT;
+
 -- the last step's short lock waits
 SET SESSION lock_wait_timeout = 2;
 

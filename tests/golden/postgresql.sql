@@ -178,6 +178,21 @@ SELECT pg_advisory_unlock(1394933761, 842657577);
 -- the table's lock: who holds it
 SELECT 'process ' || a.pid || ' of ' || coalesce(a.usename::text, '?') || coalesce(' from ' || host(a.client_addr), '') || coalesce(' (' || nullif(a.application_name, '') || ')', '') || ', connected since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1394933761 AND l.objid = 842657577 AND l.objsubid = 2;
 
+-- the snapshot of a table's reads: the first connection (procedural: not parsed)
+SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
+
+-- the snapshot of a table's reads: the first connection
+SELECT pg_export_snapshot();
+
+-- the snapshot of a table's reads: the others join it (procedural: not parsed)
+SET TRANSACTION SNAPSHOT '00000003-0000001B-1';
+
+-- the snapshot of a table's reads: afterwards
+RESET default_transaction_isolation;
+
+-- the snapshot of a table's reads: afterwards
+RESET default_transaction_read_only;
+
 -- the last step's short lock waits
 SET lock_timeout = '2s';
 

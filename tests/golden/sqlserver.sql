@@ -169,6 +169,12 @@ SET NOCOUNT ON; DECLARE @s2s_lock int; EXEC @s2s_lock = sp_getapplock @Resource 
 -- the table's lock: give it back (procedural: not parsed)
 EXEC sp_releaseapplock @Resource = N's2s:stg.clients', @LockOwner = 'Session';
 
+-- the snapshot of a table's reads, per connection
+SELECT CASE WHEN snapshot_isolation_state = 1 THEN 1 ELSE 0 END FROM sys.databases WHERE name = DB_NAME();
+
+-- the snapshot of a table's reads, per connection
+SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
+
 -- the last step's short lock waits (procedural: not parsed)
 SET LOCK_TIMEOUT 2000;
 

@@ -135,6 +135,11 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
             || sql.starts_with("EXEC ")
             || sql.starts_with("SET NOCOUNT ON;")
             || sql.starts_with("SET LOCK_TIMEOUT")
+            // MariaDB's START TRANSACTION WITH CONSISTENT SNAPSHOT, PostgreSQL's SET SESSION
+            // CHARACTERISTICS and SET TRANSACTION SNAPSHOT: not in sqlparser.
+            || sql.contains("CONSISTENT SNAPSHOT")
+            || sql.starts_with("SET SESSION CHARACTERISTICS")
+            || sql.starts_with("SET TRANSACTION SNAPSHOT")
             || sql.starts_with("ALTER SESSION")
             || sql.starts_with("CREATE PRIVATE TEMPORARY")
             // PostgreSQL's CREATE TABLE (LIKE ... INCLUDING ...) and CREATE DATABASE ...

@@ -157,6 +157,35 @@ pub(super) fn table_lock(
         }
         TableLock::Unsupported => {}
     }
+    match d.snapshot() {
+        crate::dialect::Snapshot::PerStatement => {}
+        crate::dialect::Snapshot::PerConnection { begin, allowed, .. } => {
+            for sql in allowed.into_iter().chain(begin) {
+                add("the snapshot of a table's reads, per connection", sql);
+            }
+        }
+        crate::dialect::Snapshot::Shared {
+            session,
+            reset,
+            begin,
+            export,
+            join,
+            ..
+        } => {
+            for sql in session.into_iter().chain(begin).chain([export]) {
+                add("the snapshot of a table's reads: the first connection", sql);
+            }
+            for sql in join {
+                add(
+                    "the snapshot of a table's reads: the others join it",
+                    sql.replace("{}", "00000003-0000001B-1"),
+                );
+            }
+            for sql in reset {
+                add("the snapshot of a table's reads: afterwards", sql);
+            }
+        }
+    }
     let table_ref = d.table_ref(schema, "clients");
     if let Some(short) = d.short_lock_wait(&table_ref) {
         for sql in short.set {

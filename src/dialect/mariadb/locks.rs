@@ -1,8 +1,9 @@
 //! MariaDb's locks: the run's lock on a target table, and the last step's short lock waits
-//! (see `dialect::locks`).
+//! (see `dialect::locks`), and the snapshot of a table's reads.
 
 use super::MariaDb;
-use crate::dialect::{Dialect, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, TableLock, lock_key};
+use crate::dialect::locks::lock_key;
+use crate::dialect::{Dialect, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
 
 pub(super) fn table_lock(d: &MariaDb, schema: Option<&str>, table: &str) -> TableLock {
     // A named lock of the server (at most 64 characters), held by the connection.
@@ -37,4 +38,18 @@ pub(super) fn short_lock_wait(_d: &MariaDb, _table_ref: &str) -> Option<ShortLoc
                 .into(),
         ),
     })
+}
+
+pub(super) fn snapshot(_d: &MariaDb) -> Snapshot {
+    // InnoDB's consistent snapshot is per connection: the partitions each take their own.
+    Snapshot::PerConnection {
+        begin: vec![
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ".into(),
+            "START TRANSACTION WITH CONSISTENT SNAPSHOT".into(),
+        ],
+        allowed: None,
+        what: "one consistent snapshot per connection (REPEATABLE READ, START TRANSACTION WITH \
+               CONSISTENT SNAPSHOT; InnoDB tables): a table read in one piece is one moment, its \
+               partitions (PARTITIONS) are each their own moment, taken one right after another",
+    }
 }

@@ -1,8 +1,9 @@
 //! SqlServer's locks: the run's lock on a target table, and the last step's short lock waits
-//! (see `dialect::locks`).
+//! (see `dialect::locks`), and the snapshot of a table's reads.
 
 use super::SqlServer;
-use crate::dialect::{Dialect, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, TableLock, lock_key};
+use crate::dialect::locks::lock_key;
+use crate::dialect::{Dialect, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
 
 pub(super) fn table_lock(d: &SqlServer, schema: Option<&str>, table: &str) -> TableLock {
     // An application lock owned by the session (resource names up to 255 characters).
@@ -37,4 +38,19 @@ pub(super) fn short_lock_wait(d: &SqlServer, table_ref: &str) -> Option<ShortLoc
             d.literal(table_ref)
         )),
     })
+}
+
+pub(super) fn snapshot(_d: &SqlServer) -> Snapshot {
+    // Row versioning, where the database allows it (ALLOW_SNAPSHOT_ISOLATION ON).
+    Snapshot::PerConnection {
+        begin: vec!["SET TRANSACTION ISOLATION LEVEL SNAPSHOT".into()],
+        allowed: Some(
+            "SELECT CASE WHEN snapshot_isolation_state = 1 THEN 1 ELSE 0 END FROM sys.databases \
+             WHERE name = DB_NAME()"
+                .into(),
+        ),
+        what: "SNAPSHOT isolation per connection where the database allows it \
+               (ALLOW_SNAPSHOT_ISOLATION ON), else READ COMMITTED: each SELECT its own moment; \
+               partitions (PARTITIONS) are each their own moment",
+    }
 }

@@ -1,13 +1,12 @@
 //! Postgres's locks: the run's lock on a target table, and the last step's short lock waits
-//! (see `dialect::locks`).
+//! (see `dialect::locks`), and the snapshot of a table's reads.
 
 use super::Postgres;
-use crate::dialect::{
-    Dialect, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, TableLock, lock_key, lock_number,
-};
+use crate::dialect::locks::{lock_key, lock_number};
+use crate::dialect::{Dialect, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
 
 /// The first number of this tool's advisory locks (the second is the table's, see
-/// `dialect::lock_number`), so they do not meet an application's own.
+/// `dialect::locks::lock_number`), so they do not meet an application's own.
 const ADVISORY_CLASS: i32 = 0x5325_0001;
 
 pub(super) fn table_lock(_d: &Postgres, schema: Option<&str>, table: &str) -> TableLock {
@@ -47,4 +46,26 @@ pub(super) fn short_lock_wait(d: &Postgres, table_ref: &str) -> Option<ShortLock
             d.literal(table_ref)
         )),
     })
+}
+
+pub(super) fn snapshot(_d: &Postgres) -> Snapshot {
+    // REPEATABLE READ: one snapshot for the transaction; exported, the partitions' connections
+    // import it (SET TRANSACTION SNAPSHOT), so all of them read the same moment. Set for the
+    // session first: psqlODBC wraps every statement after a transaction's first in a savepoint,
+    // and neither the export nor the import works in one.
+    Snapshot::Shared {
+        session: vec![
+            "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                .into(),
+        ],
+        reset: vec![
+            "RESET default_transaction_isolation".into(),
+            "RESET default_transaction_read_only".into(),
+        ],
+        begin: Vec::new(),
+        export: "SELECT pg_export_snapshot()".into(),
+        join: vec!["SET TRANSACTION SNAPSHOT '{}'".into()],
+        what: "one snapshot for the whole table (REPEATABLE READ), shared by all its partitions \
+               (pg_export_snapshot)",
+    }
 }
