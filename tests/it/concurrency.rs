@@ -122,33 +122,45 @@ fn rows(db: &TestDb, table_ref: &str) -> Vec<Vec<Option<String>>> {
     db.query(&format!("SELECT id, v FROM {table_ref} ORDER BY id"))
 }
 
+/// How the log names the session holding a lock.
+fn holder(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Postgres => "held by process ",
+        _ => "held by connection ",
+    }
+}
+
+/// The staging schema of `dst` with an old `t` of one row; returns `t` and its rows.
+fn old_staging_table(dst: &TestDb, schema: &str) -> (String, Vec<Vec<Option<String>>>) {
+    match dst.kind {
+        Kind::Postgres => dst.exec(&format!("CREATE SCHEMA {schema}")),
+        _ => dst.exec(&format!("CREATE DATABASE `{schema}`")),
+    }
+    let target = dst.table_ref(Some(schema), "t");
+    dst.exec(&format!(
+        "CREATE TABLE {target} (id integer, v varchar(40))"
+    ));
+    dst.exec(&format!("INSERT INTO {target} VALUES (-1, 'oud')"));
+    let old = rows(dst, &target);
+    (target, old)
+}
+
 fn overlapping_runs(kind: Kind) {
     let tag = kind.tag();
     let src = TestDb::new(kind, &format!("lock_{tag}_src"));
     let dst = TestDb::new(kind, &format!("lock_{tag}_dst"));
     let schema = dst.staging_schema().unwrap();
     match kind {
-        Kind::Postgres => {
-            src.exec(
-                "CREATE TABLE t AS SELECT g::integer AS id, md5(g::text) AS v \
-                 FROM generate_series(1, 20000) g",
-            );
-            dst.exec(&format!("CREATE SCHEMA {schema}"));
-        }
-        _ => {
-            src.exec(
-                "CREATE TABLE t AS SELECT CAST(seq AS INTEGER) AS id, md5(seq) AS v \
-                 FROM seq_1_to_20000",
-            );
-            dst.exec(&format!("CREATE DATABASE `{schema}`"));
-        }
+        Kind::Postgres => src.exec(
+            "CREATE TABLE t AS SELECT g::integer AS id, md5(g::text) AS v \
+             FROM generate_series(1, 20000) g",
+        ),
+        _ => src.exec(
+            "CREATE TABLE t AS SELECT CAST(seq AS INTEGER) AS id, md5(seq) AS v \
+             FROM seq_1_to_20000",
+        ),
     }
-    let target = dst.table_ref(Some(&schema), "t");
-    dst.exec(&format!(
-        "CREATE TABLE {target} (id integer, v varchar(40))"
-    ));
-    dst.exec(&format!("INSERT INTO {target} VALUES (-1, 'oud')"));
-    let old = rows(&dst, &target);
+    let (target, old) = old_staging_table(&dst, &schema);
     let dir = tempfile::tempdir().unwrap();
     let ini = write_ini(dir.path(), &src, &dst, "t", "SRC_CHUNK_SIZE = 5000");
     let ini = ini.to_str().unwrap();
@@ -161,11 +173,7 @@ fn overlapping_runs(kind: Kind) {
     // The second waits for it, saying who holds the table.
     let second = Background::start(dir.path(), "second", &["--config", ini]);
     second.wait_for_log("another run is loading the target table");
-    let holder = match kind {
-        Kind::Postgres => "held by process ",
-        _ => "held by connection ",
-    };
-    assert!(second.log().contains(holder), "{}", second.log());
+    assert!(second.log().contains(holder(kind)), "{}", second.log());
 
     // A third that may not wait fails this table cleanly, and touches nothing of the first.
     let third = crate::common::run_tool(
@@ -283,23 +291,11 @@ fn a_reader_during_the_swap(kind: Kind) {
     let schema = dst.staging_schema().unwrap();
     src.exec("CREATE TABLE t (id integer, v varchar(40))");
     src.exec("INSERT INTO t VALUES (1, 'een'), (2, 'twee'), (3, 'drie')");
-    match kind {
-        Kind::Postgres => dst.exec(&format!("CREATE SCHEMA {schema}")),
-        _ => dst.exec(&format!("CREATE DATABASE `{schema}`")),
-    }
-    let target = dst.table_ref(Some(&schema), "t");
-    dst.exec(&format!(
-        "CREATE TABLE {target} (id integer, v varchar(40))"
-    ));
-    dst.exec(&format!("INSERT INTO {target} VALUES (-1, 'oud')"));
-    let old = rows(&dst, &target);
+    let (target, old) = old_staging_table(&dst, &schema);
     let dir = tempfile::tempdir().unwrap();
     let ini = write_ini(dir.path(), &src, &dst, "t", "");
     let ini = ini.to_str().unwrap();
-    let holder = match kind {
-        Kind::Postgres => "held by process ",
-        _ => "held by connection ",
-    };
+    let holder = holder(kind);
 
     // With a short SWAP_WAIT_SECONDS, the run gives up and the old table is untouched.
     let report = reader(&dst, &target);

@@ -2,7 +2,7 @@
 //! `golden_sql`).
 
 use super::{
-    golden_sql::{golden_columns, leak},
+    fixtures::{golden_columns, leak},
     *,
 };
 

@@ -6,6 +6,7 @@
 //! Regenerate the golden files after an intended change with
 //! `UPDATE_GOLDEN=1 cargo test --lib golden_tests`, and read the diff.
 
+mod fixtures;
 mod golden_sql;
 mod limits;
 mod loads_sql;
