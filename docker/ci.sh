@@ -20,9 +20,10 @@ export DOCKER_BUILDKIT=0 DEBIAN_FRONTEND=noninteractive
 fail() { echo "docker/ci.sh: $*" >&2; exit 1; }
 
 # --- The engine ---------------------------------------------------------------------------------
-for tool in dockerd debootstrap; do
-  command -v $tool >/dev/null || apt-get install -y -qq docker.io debootstrap >/dev/null
-done
+if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq docker.io debootstrap >/dev/null
+fi
 if ! docker info >/dev/null 2>&1; then
   echo "starting dockerd (log: /var/log/s2s-dockerd.log)"
   (setsid dockerd >/var/log/s2s-dockerd.log 2>&1 &)
@@ -47,7 +48,8 @@ docker history --no-trunc --format '{{.Size}}\t{{.CreatedBy}}' "$image" \
   | sed -E 's/\/bin\/sh -c (#\(nop\) *)?//; s/^/  layer /' | cut -c1-120
 # Lean: no compiler, no cargo, no download tools (the optional drivers' curl/gnupg/unzip).
 left=$(docker run --rm --entrypoint sh "$image" -c \
-  'for t in gcc cc cargo rustc curl wget gpg unzip; do command -v $t; done' || true)
+  'for t in gcc cc cargo rustc curl wget gpg unzip; do command -v $t; done; exit 0') \
+  || fail "cannot run a shell in the image"
 [[ -z "$left" ]] || fail "the runtime image holds build or download tools: $left"
 [[ $(docker image inspect -f '{{.Config.User}}' "$image") == 10001:10001 ]] \
   || fail "the image does not run as user 10001"
@@ -80,7 +82,7 @@ echo "drivers: $(paste -sd, <<<"$out")"
 # The sources: PostgreSQL and MariaDB with the same 5,000 rows; the target: PostgreSQL.
 export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres PGOPTIONS='-c client_min_messages=warning'
 for db in s2s_ci_src s2s_ci_dst; do
-  psql -q -d postgres -tAc "select 1 from pg_database where datname='$db'" | grep -q 1 \
+  [[ $(psql -q -d postgres -tAc "select count(*) from pg_database where datname='$db'") == 1 ]] \
     || psql -q -d postgres -c "create database $db"
 done
 psql -q -d s2s_ci_src -f docker/smoke/init.sql >/dev/null

@@ -30,11 +30,13 @@ if [ -n "$oracle" ]; then
   mkdir -p "$dir"
   cd "$dir"
   base="https://download.oracle.com/otn_software/linux/instantclient/$(echo "$oracle" | tr -d .)"
-  curl -fsSLO "$base/instantclient-basiclite-linux.x64-$oracle.zip"
-  curl -fsSLO "$base/instantclient-odbc-linux.x64-$oracle.zip"
-  unzip -oq "instantclient-basiclite-linux.x64-$oracle.zip"
-  unzip -oq "instantclient-odbc-linux.x64-$oracle.zip"
-  rm -f ./*.zip
+  # Oracle names the files of some releases with a "dbru" suffix (21.13.0.0.0dbru).
+  for part in basiclite odbc; do
+    curl -fsSLO "$base/instantclient-$part-linux.x64-$oracle.zip" \
+      || curl -fsSLO "$base/instantclient-$part-linux.x64-${oracle}dbru.zip"
+    unzip -oq instantclient-$part-linux.x64-*.zip
+    rm -f instantclient-$part-linux.x64-*.zip
+  done
   ic=$(ls -d "$dir"/instantclient_*)
   echo "$ic" > /etc/ld.so.conf.d/oracle-instantclient.conf
   ldconfig

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes local stand-ins for the base images docker/Dockerfile starts from, when the machine has
-# no image of that name and no registry can be reached (as in CI here):
+# no image of that name and Docker Hub does not answer a pull (as in CI here):
 #   debian:bookworm-slim  debootstrap --variant=minbase bookworm from Debian's package mirror
 #   rust:1-bookworm       FROM that, with gcc, libc6-dev, pkg-config, ca-certificates, and this
 #                         machine's Rust toolchain and CA bundle (for cargo to reach crates.io)
@@ -13,6 +13,11 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 label=org.source-to-staging.stand-in
 
 have() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# The real images where a registry answers (within a minute).
+for image in debian:bookworm-slim rust:1-bookworm; do
+  have "$image" || timeout 60 docker pull -q "$image" >/dev/null 2>&1 || true
+done
 
 if ! have debian:bookworm-slim; then
   echo "debian:bookworm-slim: making a stand-in (debootstrap --variant=minbase bookworm, $mirror)"
@@ -45,6 +50,9 @@ SOURCES
 fi
 
 if ! have rust:1-bookworm; then
+  command -v rustc >/dev/null \
+    || { echo "rust:1-bookworm: no image and no Rust toolchain here to make a stand-in from" >&2; exit 1; }
+  [[ $(uname -m) == x86_64 ]] || { echo "the stand-ins are made for x86_64 only" >&2; exit 1; }
   sysroot=$(rustc --print sysroot)
   echo "rust:1-bookworm: making a stand-in (debian:bookworm-slim + $(rustc --version) from $sysroot)"
   ctx=$(mktemp -d /var/tmp/s2s-rust.XXXXXX)

@@ -57,6 +57,8 @@ pub enum Snapshot {
     PerConnection {
         /// Statements that start the transaction.
         begin: Vec<String>,
+        /// Statements that undo session settings of `begin` afterwards.
+        reset: Vec<String>,
         /// A query returning 1 when the database allows it (else: [`Snapshot::PerStatement`]).
         allowed: Option<String>,
         /// What it is, for `check` and the log.

@@ -199,7 +199,20 @@ impl BatchSource for OdbcSource<'_> {
         let conn = self.conn.as_ref().expect("ready() opened the connection");
         let d = self.endpoint.dialect;
         // Every read of the table from here on sees one moment (see `snapshot`).
-        let snap = snapshot::begin(conn, d).map_err(TableError::source)?;
+        let snap = match snapshot::begin(conn, d) {
+            Ok(snap) => snap,
+            Err(e) if !conn.is_dead().unwrap_or(true) => {
+                // A DBMS that speaks the dialect without the snapshot functions (a pooler, a
+                // compatible server): one moment per statement, said once per table.
+                log::warn!(
+                    "{}: read without one snapshot for the table ({e:#}); its partitions, if \
+                     any, are read at moments apart",
+                    self.relation.label()
+                );
+                None
+            }
+            Err(e) => return Err(TableError::source(e)),
+        };
         let parts = match &plan.partitions {
             Some(p) => partitions(conn, d, plan, p).map_err(TableError::source)?,
             None => Vec::new(),

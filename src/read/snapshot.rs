@@ -42,7 +42,12 @@ pub(super) fn begin<'c>(
 ) -> anyhow::Result<Option<InSnapshot<'c>>> {
     let (session, reset, begin, export, join) = match d.snapshot() {
         Snapshot::PerStatement => return Ok(None),
-        Snapshot::PerConnection { begin, allowed, .. } => {
+        Snapshot::PerConnection {
+            begin,
+            reset,
+            allowed,
+            ..
+        } => {
             if let Some(sql) = allowed
                 && odbc::query_text(conn, &sql)?
                     .first()
@@ -57,7 +62,7 @@ pub(super) fn begin<'c>(
                 );
                 return Ok(None);
             }
-            (Vec::new(), Vec::new(), begin.clone(), None, begin)
+            (Vec::new(), reset, begin.clone(), None, begin)
         }
         Snapshot::Shared {
             session,
@@ -68,16 +73,17 @@ pub(super) fn begin<'c>(
             ..
         } => (session, reset, begin, Some(export), join),
     };
+    // The guard first: whatever fails from here on, the connection is given back as it was.
+    let mut started = InSnapshot {
+        conn,
+        reset,
+        session: session.clone(),
+        others: Vec::new(),
+    };
     for sql in &session {
         odbc::execute(conn, sql).context("starting the snapshot of the table's reads")?;
     }
     conn.set_autocommit(false)?;
-    let mut started = InSnapshot {
-        conn,
-        reset,
-        session,
-        others: Vec::new(),
-    };
     for sql in &begin {
         odbc::execute(conn, sql).context("starting the snapshot of the table's reads")?;
     }
@@ -107,16 +113,16 @@ pub(super) fn join<'c>(
     let Some((session, reset, joining)) = first else {
         return Ok(None);
     };
-    for sql in session {
-        odbc::execute(conn, sql).context("reading in the snapshot of the table's first read")?;
-    }
-    conn.set_autocommit(false)?;
     let joined = InSnapshot {
         conn,
         reset: reset.to_vec(),
         session: Vec::new(),
         others: Vec::new(),
     };
+    for sql in session {
+        odbc::execute(conn, sql).context("reading in the snapshot of the table's first read")?;
+    }
+    conn.set_autocommit(false)?;
     for sql in joining {
         odbc::execute(conn, sql).context("reading in the snapshot of the table's first read")?;
     }

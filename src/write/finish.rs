@@ -109,12 +109,15 @@ impl TargetTable<'_> {
                 return Ok(());
             }
         }
-        let counted = count_rows(&self.conn, &side_ref)?;
-        // End the read before writing: a read lock held into the swap deadlocks two tables
-        // swapping at once on SQLite (each holds a read lock the other's commit waits for).
-        let _ = self.conn.rollback();
-        if counted != rows_read {
-            bail!("the side table {side_ref} holds {counted} rows, expected {rows_read}");
+        if !self.side_counted {
+            let counted = count_rows(&self.conn, &side_ref)?;
+            // End the read before writing: a read lock held into the swap deadlocks two tables
+            // swapping at once on SQLite (each holds a read lock the other's commit waits for).
+            let _ = self.conn.rollback();
+            if counted != rows_read {
+                bail!("the side table {side_ref} holds {counted} rows, expected {rows_read}");
+            }
+            self.side_counted = true;
         }
         match self.plan.finish {
             Finish::Swap => {
@@ -143,7 +146,10 @@ impl TargetTable<'_> {
                     &self.plan.added,
                     into,
                 );
-                self.run_autocommit(&merge.before)?;
+                if !self.before_done {
+                    self.run_autocommit(&merge.before)?;
+                    self.before_done = true;
+                }
                 self.run_transaction(&merge.transaction)?;
                 if let Err(e) = self.run_autocommit(&merge.after) {
                     log::warn!(
@@ -212,6 +218,8 @@ impl TargetTable<'_> {
         let spec = &self.ctx.spec;
         let started = *turns.started.get_or_insert_with(Instant::now);
         turns.count += 1;
+        // The wait's transaction is over (PostgreSQL aborted it): end it before asking.
+        let _ = self.conn.rollback();
         let holders = spec
             .dialect
             .short_lock_wait(&spec.table_ref)
@@ -228,7 +236,7 @@ impl TargetTable<'_> {
         if waited >= limit {
             bail!(
                 "{} could not get the locks of {} within {} s (SWAP_WAIT_SECONDS), held by \
-                 {holders}; the table is as it was. Let those sessions finish (or stop them), \
+                 {holders}; the table's rows are as they were. Let those sessions finish (or stop them), \
                  or raise SWAP_WAIT_SECONDS",
                 self.final_step(),
                 spec.display,

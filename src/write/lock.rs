@@ -71,7 +71,14 @@ pub fn lock_table(spec: &TargetSpec<'_>, wait: Duration) -> anyhow::Result<Table
             let try_take = || -> anyhow::Result<bool> {
                 let answer = odbc::query_text(&conn, &take)
                     .with_context(|| format!("taking the lock of {}", spec.display))?;
-                Ok(first_value(answer).as_deref() == Some("1"))
+                match first_value(answer).as_deref() {
+                    Some("1") => Ok(true),
+                    Some("0") => Ok(false),
+                    other => bail!(
+                        "taking the lock of {}: the DBMS answered {other:?} to {take}",
+                        spec.display
+                    ),
+                }
             };
             let who = || {
                 holder

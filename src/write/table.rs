@@ -42,6 +42,11 @@ pub struct TargetTable<'a> {
     pub(super) append_base: Option<u64>,
     /// `[merge-keys]`, quoted as the target's columns: the rows are upserted by them.
     pub(super) upsert_keys: Vec<String>,
+    /// The last step's statements before its transaction (columns added) have run: a retry
+    /// after a lock wait must not add them again.
+    pub(super) before_done: bool,
+    /// The side table's row count has been checked (it does not change after the load).
+    pub(super) side_counted: bool,
 }
 
 impl<'a> TargetTable<'a> {
@@ -90,6 +95,8 @@ impl<'a> TargetTable<'a> {
             side_table: true,
             append_base,
             upsert_keys,
+            before_done: false,
+            side_counted: false,
         })
     }
     /// Rows committed so far.

@@ -200,5 +200,5 @@ SET SESSION lock_wait_timeout = 2;
 SET SESSION innodb_lock_wait_timeout = 2;
 
 -- the last step's short lock waits: who holds locks
-SELECT GROUP_CONCAT(CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, ' (transaction open since ', t.trx_started, ')') SEPARATOR '; ') FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.ID <> CONNECTION_ID();
+SELECT CONCAT('one of the sessions with an open transaction: ', GROUP_CONCAT(CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, ' (transaction open since ', t.trx_started, ')') SEPARATOR '; ')) FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.ID <> CONNECTION_ID();
 

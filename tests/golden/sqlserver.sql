@@ -175,6 +175,9 @@ SELECT CASE WHEN snapshot_isolation_state = 1 THEN 1 ELSE 0 END FROM sys.databas
 -- the snapshot of a table's reads, per connection
 SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
 
+-- the snapshot of a table's reads: afterwards
+SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+
 -- the last step's short lock waits (procedural: not parsed)
 SET LOCK_TIMEOUT 2000;
 

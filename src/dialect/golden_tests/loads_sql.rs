@@ -159,9 +159,17 @@ pub(super) fn table_lock(
     }
     match d.snapshot() {
         crate::dialect::Snapshot::PerStatement => {}
-        crate::dialect::Snapshot::PerConnection { begin, allowed, .. } => {
+        crate::dialect::Snapshot::PerConnection {
+            begin,
+            reset,
+            allowed,
+            ..
+        } => {
             for sql in allowed.into_iter().chain(begin) {
                 add("the snapshot of a table's reads, per connection", sql);
+            }
+            for sql in reset {
+                add("the snapshot of a table's reads: afterwards", sql);
             }
         }
         crate::dialect::Snapshot::Shared {

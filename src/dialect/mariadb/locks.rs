@@ -6,8 +6,15 @@ use crate::dialect::locks::lock_key;
 use crate::dialect::{Dialect, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
 
 pub(super) fn table_lock(d: &MariaDb, schema: Option<&str>, table: &str) -> TableLock {
-    // A named lock of the server (at most 64 characters), held by the connection.
-    let name = d.literal(&lock_key(schema, table, 64));
+    // A named lock of the server (at most 64 characters), held by the connection; without a
+    // schema, the connection's database names the table (the lock is server-wide).
+    let name = match schema {
+        Some(_) => d.literal(&lock_key(schema, table, 64)),
+        None => format!(
+            "LEFT(CONCAT('s2s:', DATABASE(), '.', {}), 64)",
+            d.literal(table)
+        ),
+    };
     TableLock::Session {
         take: format!("SELECT GET_LOCK({name}, 0)"),
         release: format!("SELECT RELEASE_LOCK({name})"),
@@ -31,8 +38,9 @@ pub(super) fn short_lock_wait(_d: &MariaDb, _table_ref: &str) -> Option<ShortLoc
         // MariaDB does not name the holder of a metadata lock without a plugin: the sessions
         // with an open transaction are the candidates.
         holders: Some(
-            "SELECT GROUP_CONCAT(CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, \
-             ' (transaction open since ', t.trx_started, ')') SEPARATOR '; ') \
+            "SELECT CONCAT('one of the sessions with an open transaction: ', \
+             GROUP_CONCAT(CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, \
+             ' (transaction open since ', t.trx_started, ')') SEPARATOR '; ')) \
              FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p \
              ON p.ID = t.trx_mysql_thread_id WHERE p.ID <> CONNECTION_ID()"
                 .into(),
@@ -47,6 +55,7 @@ pub(super) fn snapshot(_d: &MariaDb) -> Snapshot {
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ".into(),
             "START TRANSACTION WITH CONSISTENT SNAPSHOT".into(),
         ],
+        reset: Vec::new(),
         allowed: None,
         what: "one consistent snapshot per connection (REPEATABLE READ, START TRANSACTION WITH \
                CONSISTENT SNAPSHOT; InnoDB tables): a table read in one piece is one moment, its \

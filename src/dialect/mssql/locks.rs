@@ -44,6 +44,8 @@ pub(super) fn snapshot(_d: &SqlServer) -> Snapshot {
     // Row versioning, where the database allows it (ALLOW_SNAPSHOT_ISOLATION ON).
     Snapshot::PerConnection {
         begin: vec!["SET TRANSACTION ISOLATION LEVEL SNAPSHOT".into()],
+        // The level stays with the session: back to the default for the next table.
+        reset: vec!["SET TRANSACTION ISOLATION LEVEL READ COMMITTED".into()],
         allowed: Some(
             "SELECT CASE WHEN snapshot_isolation_state = 1 THEN 1 ELSE 0 END FROM sys.databases \
              WHERE name = DB_NAME()"
