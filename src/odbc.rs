@@ -440,6 +440,15 @@ pub fn query_text(conn: &Connection, sql: &str) -> anyhow::Result<Vec<Vec<Option
     Ok(rows)
 }
 
+/// Runs a query and returns the first column of its first row as text (`None` without a row, or
+/// for NULL).
+pub fn query_value(conn: &Connection, sql: &str) -> anyhow::Result<Option<String>> {
+    Ok(query_text(conn, sql)?
+        .into_iter()
+        .next()
+        .and_then(|row| row.into_iter().next().flatten()))
+}
+
 /// One value of a row as text, in the platform's ODBC text encoding: UTF-8 on Linux and macOS.
 #[cfg(not(target_os = "windows"))]
 fn text_value(row: &mut odbc_api::CursorRow<'_>, column: u16) -> anyhow::Result<Option<String>> {

@@ -49,12 +49,7 @@ pub(super) fn begin<'c>(
             ..
         } => {
             if let Some(sql) = allowed
-                && odbc::query_text(conn, &sql)?
-                    .first()
-                    .and_then(|r| r.first().cloned().flatten())
-                    .as_deref()
-                    .map(str::trim)
-                    != Some("1")
+                && odbc::query_value(conn, &sql)?.as_deref().map(str::trim) != Some("1")
             {
                 log::debug!(
                     "the source database does not allow snapshots: each statement reads its \
@@ -90,10 +85,7 @@ pub(super) fn begin<'c>(
     let others = match export {
         None => join,
         Some(export) => {
-            let name = odbc::query_text(conn, &export)?
-                .into_iter()
-                .next()
-                .and_then(|r| r.into_iter().next().flatten())
+            let name = odbc::query_value(conn, &export)?
                 .context("exporting the snapshot of the table's reads")?;
             join.iter()
                 .map(|sql| sql.replace("{}", name.trim()))

@@ -224,8 +224,7 @@ impl TargetTable<'_> {
             .dialect
             .short_lock_wait(&spec.table_ref)
             .and_then(|short| short.holders)
-            .and_then(|sql| odbc::query_text(&self.conn, &sql).ok())
-            .and_then(|rows| rows.into_iter().next()?.into_iter().next()?)
+            .and_then(|sql| odbc::query_value(&self.conn, &sql).ok().flatten())
             .unwrap_or_else(|| "sessions the DBMS does not name".into());
         let _ = self.conn.rollback();
         let limit = spec.options.swap_wait;

@@ -69,9 +69,9 @@ pub fn lock_table(spec: &TargetSpec<'_>, wait: Duration) -> anyhow::Result<Table
         } => {
             let conn = open(spec.connector, d)?;
             let try_take = || -> anyhow::Result<bool> {
-                let answer = odbc::query_text(&conn, &take)
+                let answer = odbc::query_value(&conn, &take)
                     .with_context(|| format!("taking the lock of {}", spec.display))?;
-                match first_value(answer).as_deref() {
+                match answer.as_deref().map(str::trim) {
                     Some("1") => Ok(true),
                     Some("0") => Ok(false),
                     other => bail!(
@@ -83,8 +83,8 @@ pub fn lock_table(spec: &TargetSpec<'_>, wait: Duration) -> anyhow::Result<Table
             let who = || {
                 holder
                     .as_ref()
-                    .and_then(|sql| odbc::query_text(&conn, sql).ok())
-                    .and_then(first_value)
+                    .and_then(|sql| odbc::query_value(&conn, sql).ok().flatten())
+                    .map(|h| h.trim().to_string())
             };
             wait_for(spec, wait, try_take, who)?;
             Ok(TableLockGuard {
@@ -93,9 +93,9 @@ pub fn lock_table(spec: &TargetSpec<'_>, wait: Duration) -> anyhow::Result<Table
         }
         TableLock::File { database_file } => {
             let conn = open(spec.connector, d)?;
-            let Some(path) = first_value(odbc::query_text(&conn, &database_file)?)
-                .filter(|p| !p.is_empty())
-                .map(|p| lock_file_path(p, &spec.table))
+            let Some(path) = odbc::query_value(&conn, &database_file)?
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| lock_file_path(p.trim().to_string(), &spec.table))
             else {
                 // An in-memory or temporary database: no other run can reach it.
                 return Ok(TableLockGuard {
@@ -182,11 +182,4 @@ fn lock_file_path(database: String, table: &str) -> PathBuf {
         .map(|c| if c.is_alphanumeric() { c } else { '_' })
         .collect();
     PathBuf::from(format!("{database}.{safe}.s2s-lock"))
-}
-
-fn first_value(rows: Vec<Vec<Option<String>>>) -> Option<String> {
-    rows.into_iter()
-        .next()
-        .and_then(|r| r.into_iter().next().flatten())
-        .map(|v| v.trim().to_string())
 }

@@ -231,9 +231,7 @@ pub(crate) fn exists(conn: &Connection, sql: &str) -> anyhow::Result<bool> {
 
 /// `SELECT COUNT(*)` of a table.
 pub fn count_rows(conn: &Connection, table_ref: &str) -> anyhow::Result<u64> {
-    let rows = odbc::query_text(conn, &format!("SELECT COUNT(*) FROM {table_ref}"))?;
-    rows.first()
-        .and_then(|r| r.first().cloned().flatten())
+    odbc::query_value(conn, &format!("SELECT COUNT(*) FROM {table_ref}"))?
         .and_then(|v| v.trim().parse().ok())
         .with_context(|| format!("counting the rows of {table_ref}"))
 }
@@ -263,12 +261,8 @@ pub fn watermark(spec: &TargetSpec<'_>, column: &str) -> anyhow::Result<Option<S
     };
     let name = &target.name;
     let sql = d.max_sql(&spec.table_ref, target);
-    let rows = odbc::query_text(&conn, &sql)
+    let max = odbc::query_value(&conn, &sql)
         .with_context(|| format!("reading the watermark MAX({name}) of {}", spec.display))?;
-    let max = rows
-        .into_iter()
-        .next()
-        .and_then(|r| r.into_iter().next().flatten());
     if max.is_none() && count_rows(&conn, &spec.table_ref)? > 0 {
         log::warn!(
             "{}: the target table holds rows but no value in {name}: every row is read again \
