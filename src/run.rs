@@ -24,7 +24,7 @@ use crate::{
         self, Manifest, ManifestTable, PartSink, PartsSource, SpoolOptions,
         manifest::IncrementalWindow,
     },
-    write::{self, TargetSpec, TargetTable, WriteOptions},
+    write::{self, TableLockGuard, TargetSpec, TargetTable, WriteOptions},
 };
 
 /// Runs the whole transfer described by `settings`.
@@ -117,10 +117,10 @@ fn direct(
             let spec = TargetSpec::new(target, &write, relation.target_name());
             journey::table(&relation.label(), spec.display.clone(), |report| {
                 // Held until the table is done: the watermark, the side table and the finish.
-                let _lock = write::lock_table(&spec, write.lock_wait)?;
+                let lock = write::lock_table(&spec, write.lock_wait)?;
                 let rows = table_read(&settings.loads, Some(&spec), relation)?;
                 let mut from = OdbcSource::new(source, conn, relation, &read, rows);
-                let mut into = |described: &journey::Described| prepare(&spec, described);
+                let mut into = |described: &journey::Described| prepare(&spec, described, &lock);
                 journey::copy(&mut from, &mut into, write.retry, report)
             })
         },
@@ -324,9 +324,9 @@ fn load_tables(
             let spec =
                 loaded_as_dumped(TargetSpec::new(target, &write, &table.target_table), table);
             journey::table(&table.source, spec.display.clone(), |report| {
-                let _lock = write::lock_table(&spec, write.lock_wait)?;
+                let lock = write::lock_table(&spec, write.lock_wait)?;
                 let mut from = PartsSource::new(dir, table, parts);
-                let mut into = |described: &journey::Described| prepare(&spec, described);
+                let mut into = |described: &journey::Described| prepare(&spec, described, &lock);
                 journey::copy(&mut from, &mut into, write.retry, report)
             })
         },
@@ -366,7 +366,8 @@ fn loaded_as_dumped<'a>(mut spec: TargetSpec<'a>, table: &ManifestTable) -> Targ
 fn prepare<'a>(
     spec: &TargetSpec<'a>,
     described: &journey::Described,
+    lock: &'a TableLockGuard,
 ) -> anyhow::Result<TargetTable<'a>> {
-    TargetTable::prepare(spec.clone(), &described.shape)
+    TargetTable::prepare(spec.clone(), &described.shape, lock)
         .with_context(|| format!("preparing the target table {}", spec.display))
 }

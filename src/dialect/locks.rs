@@ -17,6 +17,9 @@ pub enum TableLock {
         release: String,
         /// Who holds the lock (one row, one text), where the DBMS tells.
         holder: Option<String>,
+        /// The grant `take` needs where a user may lack it (Oracle: EXECUTE on DBMS_LOCK):
+        /// when `take` fails, the run goes on without the lock, saying what to grant.
+        requires: Option<&'static str>,
     },
     /// A lock file beside the database file, whose path `database_file` returns (SQLite: its
     /// own locks last only as long as a transaction).
@@ -80,6 +83,9 @@ pub enum Snapshot {
         export: String,
         /// Statements that make another connection see the snapshot (the name goes in `{}`).
         join: Vec<String>,
+        /// The first connection runs `join` too, after `export` (Oracle: the SCN is taken
+        /// first, then every connection reads as of it).
+        first_joins: bool,
         /// What it is, for `check` and the log.
         what: &'static str,
     },

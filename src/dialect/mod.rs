@@ -25,7 +25,8 @@ mod statements;
 pub use choose::{for_dbms, for_driver};
 pub use locks::{SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
 pub use names::{
-    CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX, WATERMARK_INDEX_SUFFIX, normalized_type, suffixed_name,
+    CHECK_SUFFIX, OLD_SUFFIX, WATERMARK_INDEX_SUFFIX, is_side_table_of, normalized_type, run_tag,
+    side_table_name, side_table_pattern, suffixed_name,
 };
 pub use shared::{adapt_text_times, columns_as_text, common_source_warnings, without_time_zones};
 pub use statements::{
@@ -34,14 +35,13 @@ pub use statements::{
 
 use arrow_odbc::arrow::{datatypes::DataType, record_batch::RecordBatch};
 
+pub use crate::plan::ColumnDef;
 use crate::{
     bound::Bound,
     convert::FetchForm,
     insert::{InsertStrategy, ParameterArrays},
     plan::{Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, generic_column_type},
 };
-
-pub use crate::plan::ColumnDef;
 
 /// One DBMS's SQL and driver behaviour. See the module documentation.
 pub trait Dialect: Send + Sync {

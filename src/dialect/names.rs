@@ -6,6 +6,10 @@ use super::Dialect;
 /// Suffix of the side table every write mode loads into.
 pub const SIDE_SUFFIX: &str = "_s2s_new";
 
+/// Length of the run's tag at the end of its side tables' names (hex digits, see
+/// [`side_table_name`]).
+pub const RUN_TAG_LEN: usize = 8;
+
 /// Suffix the old table gets during a swap that renames it first (MariaDB).
 pub const OLD_SUFFIX: &str = "_s2s_old";
 
@@ -33,6 +37,53 @@ pub fn suffixed_name(d: &dyn Dialect, table: &str, suffix: &str) -> String {
         keep -= 1;
     }
     format!("{}{tag}{suffix}", &table[..keep])
+}
+
+/// A tag for this run: [`RUN_TAG_LEN`] hex digits, random per process (std's
+/// randomly keyed hasher over the process id and the time).
+pub fn run_tag() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    h.write_u128(now.map_or(0, |d| d.as_nanos()));
+    format!("{:0width$x}", h.finish() as u32, width = RUN_TAG_LEN)
+}
+
+/// The name of `table`'s side table in the run tagged `run` ([`RUN_TAG_LEN`] hex digits):
+/// `<table>_s2s_new_<run>`, shortened like [`suffixed_name`]. Each run has its own, so that no
+/// run ever drops another's.
+pub fn side_table_name(d: &dyn Dialect, table: &str, run: &str) -> String {
+    suffixed_name(d, table, &format!("{SIDE_SUFFIX}_{run}"))
+}
+
+/// Is `name` (as the catalog lists it) a side table of `table` made by any run: this version's
+/// `<table>_s2s_new_<hex tag>`, or `<table>_s2s_new` of versions before run tags?
+pub fn is_side_table_of(d: &dyn Dialect, table: &str, name: &str) -> bool {
+    let tagged = side_table_name(d, table, &"0".repeat(RUN_TAG_LEN));
+    let prefix = &tagged[..tagged.len() - RUN_TAG_LEN];
+    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    if same(name, &suffixed_name(d, table, SIDE_SUFFIX)) {
+        return true;
+    }
+    name.len() == tagged.len()
+        && name.is_char_boundary(prefix.len())
+        && same(&name[..prefix.len()], prefix)
+        && name[prefix.len()..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A catalog pattern (`%` any characters) that lists at least every side table of `table` (see
+/// [`is_side_table_of`], which picks them out).
+pub fn side_table_pattern(d: &dyn Dialect, table: &str) -> String {
+    let legacy = suffixed_name(d, table, SIDE_SUFFIX);
+    let tagged = side_table_name(d, table, &"0".repeat(RUN_TAG_LEN));
+    let common = legacy
+        .char_indices()
+        .zip(tagged.chars())
+        .take_while(|((_, a), b)| a == b)
+        .last()
+        .map_or(0, |((i, a), _)| i + a.len_utf8());
+    format!("{}%", &legacy[..common])
 }
 
 /// A type name for comparing: lower case, single spaces, no spaces around parentheses and commas.

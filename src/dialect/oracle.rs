@@ -21,7 +21,7 @@ use arrow_odbc::arrow::{
 
 use super::statements;
 use super::{
-    ColumnDef, Dialect, DriverTuning, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Swap, normalized_type,
+    ColumnDef, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock, normalized_type,
 };
 use crate::bound::{Bound, timestamp_text};
 use crate::{
@@ -29,6 +29,7 @@ use crate::{
     plan::{Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, sql_type},
 };
 
+mod locks;
 mod types;
 
 use types::{declared_type, number};
@@ -377,16 +378,16 @@ impl Dialect for Oracle {
         false
     }
 
-    fn short_lock_wait(&self, _table_ref: &str) -> Option<ShortLockWait> {
-        // DDL waits this long for a busy table, then ORA-00054 (DML waits are not limited).
-        Some(ShortLockWait {
-            set: vec![format!(
-                "ALTER SESSION SET DDL_LOCK_TIMEOUT = {SHORT_LOCK_WAIT_SECONDS}"
-            )],
-            state: None,
-            native: Some(54),
-            holders: None,
-        })
+    fn table_lock(&self, schema: Option<&str>, table: &str) -> TableLock {
+        locks::table_lock(self, schema, table)
+    }
+
+    fn short_lock_wait(&self, table_ref: &str) -> Option<ShortLockWait> {
+        locks::short_lock_wait(self, table_ref)
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        locks::snapshot(self)
     }
 
     fn target_session_sql(&self) -> Vec<String> {

@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use super::names::SIDE_SUFFIX;
 use super::*;
 use crate::dialect::RowsInto;
 use arrow_odbc::arrow::{
@@ -250,6 +251,44 @@ fn fnv_tag(name: &str) -> String {
         hash = hash.wrapping_mul(1_099_511_628_211);
     }
     format!("_{:08x}", hash & 0xffff_ffff)
+}
+
+#[test]
+fn each_run_has_its_own_side_table_and_the_side_tables_of_every_run_are_recognized() {
+    assert_eq!(
+        side_table_name(&Bare, "zaken", "0a1b2c3d"),
+        "zaken_s2s_new_0a1b2c3d"
+    );
+    let long = "t".repeat(120);
+    for d in [
+        &Bare as &dyn Dialect,
+        &postgres::Postgres,
+        &mariadb::MariaDb,
+    ] {
+        for table in ["zaken", "zaken_1234567", "ééééééé", long.as_str()] {
+            let mine = side_table_name(d, table, "0a1b2c3d");
+            let theirs = side_table_name(d, table, "FFFFFFFF");
+            let legacy = suffixed_name(d, table, SIDE_SUFFIX);
+            assert!(mine.len() <= d.max_name_length(), "{mine}");
+            assert_ne!(mine, theirs);
+            let pattern = side_table_pattern(d, table);
+            let prefix = pattern.strip_suffix('%').unwrap();
+            for name in [&mine, &theirs, &legacy] {
+                assert!(is_side_table_of(d, table, name), "{table}: {name}");
+                assert!(
+                    name.starts_with(prefix),
+                    "{name} is not listed by {pattern}"
+                );
+            }
+            let not_hex = format!("{}g", &mine[..mine.len() - 1]);
+            let other = side_table_name(d, &format!("{table}2"), "0a1b2c3d");
+            for name in [table, &mine[..mine.len() - 1], &not_hex, &other] {
+                assert!(!is_side_table_of(d, table, name), "{table}: {name}");
+            }
+        }
+    }
+    assert!(!is_side_table_of(&Bare, "zaken", "zaken_s2s_newer"));
+    assert!(!is_side_table_of(&Bare, "zaken", "zaken_s2s_new_0a1b2c3d4"));
 }
 
 #[test]

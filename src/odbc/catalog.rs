@@ -22,7 +22,7 @@ impl Scope {
     /// schema, NULL counting as empty.
     pub fn query(conn: &Connection, sql: &str) -> anyhow::Result<Scope> {
         let row = super::query_text(conn, sql)
-            .context("asking the source where its tables are listed")?
+            .context("asking where the tables are listed (catalog and schema)")?
             .into_iter()
             .next()
             .unwrap_or_default();
@@ -71,17 +71,27 @@ fn in_scope(catalog: &str, schema: &str, scope: &Scope) -> bool {
 
 /// The tables and views in `scope`, in the catalog's order.
 pub fn tables(conn: &Connection, scope: &Scope) -> anyhow::Result<Vec<CatalogTable>> {
+    tables_like(conn, scope, "%").context("listing the source's tables and views")
+}
+
+/// The tables and views in `scope` whose names match the catalog pattern `pattern` (`%` any
+/// characters, `_` any one), in the catalog's order.
+pub fn tables_like(
+    conn: &Connection,
+    scope: &Scope,
+    pattern: &str,
+) -> anyhow::Result<Vec<CatalogTable>> {
     let schema = if scope.schema.is_empty() {
         ""
     } else {
         &scope.schema
     };
     let rows = conn
-        .tables(&scope.catalog, schema, "%", "")
-        .context("listing the source's tables and views (SQLTables)")?;
+        .tables(&scope.catalog, schema, pattern, "")
+        .context("listing tables and views (SQLTables)")?;
     let mut found = Vec::new();
     for row in rows {
-        let row = row.context("listing the source's tables and views (SQLTables)")?;
+        let row = row.context("listing tables and views (SQLTables)")?;
         let kind = text(&row.table_type);
         if copyable(&kind) && in_scope(&text(&row.catalog), &text(&row.schema), scope) {
             found.push(CatalogTable {

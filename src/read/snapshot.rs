@@ -40,7 +40,7 @@ pub(super) fn begin<'c>(
     conn: &'c Connection,
     d: &dyn Dialect,
 ) -> anyhow::Result<Option<InSnapshot<'c>>> {
-    let (session, reset, begin, export, join) = match d.snapshot() {
+    let (session, reset, begin, export, join, first_joins) = match d.snapshot() {
         Snapshot::PerStatement => return Ok(None),
         Snapshot::PerConnection {
             begin,
@@ -57,7 +57,7 @@ pub(super) fn begin<'c>(
                 );
                 return Ok(None);
             }
-            (Vec::new(), reset, begin.clone(), None, begin)
+            (Vec::new(), reset, begin.clone(), None, begin, false)
         }
         Snapshot::Shared {
             session,
@@ -65,8 +65,9 @@ pub(super) fn begin<'c>(
             begin,
             export,
             join,
+            first_joins,
             ..
-        } => (session, reset, begin, Some(export), join),
+        } => (session, reset, begin, Some(export), join, first_joins),
     };
     // The guard first: whatever fails from here on, the connection is given back as it was.
     let mut started = InSnapshot {
@@ -92,6 +93,11 @@ pub(super) fn begin<'c>(
                 .collect()
         }
     };
+    if first_joins {
+        for sql in &others {
+            odbc::execute(conn, sql).context("reading in the snapshot of the table's reads")?;
+        }
+    }
     started.others = others;
     Ok(Some(started))
 }

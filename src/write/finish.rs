@@ -27,7 +27,9 @@ impl TargetTable<'_> {
             self.drop_side_table();
             bail!("wrote {written} rows but read {rows_read}");
         }
-        if let Err(e) = keys::refuse_null_keys(&self.conn, &self.ctx.spec, &self.upsert_keys) {
+        let checked = keys::refuse_null_keys(&self.conn, &self.ctx.spec, &self.upsert_keys)
+            .and_then(|()| self.lock.confirm(&self.ctx.spec));
+        if let Err(e) = checked {
             self.drop_side_table();
             return Err(e);
         }

@@ -4,17 +4,19 @@
 //! and holds it until the table is finished or given up. A second run of the same table waits
 //! up to `LOCK_WAIT_SECONDS`, saying who holds it, and then fails that table, never touching the
 //! first run's work. The locks belong to a connection (or an open file): a run that dies lets
-//! go of them with it.
+//! go of them with it. Holding the lock, a run drops the side tables that runs which did not
+//! finish left (see [`super::leftovers`]).
 
 use std::{
     fs::{File, TryLockError},
     path::PathBuf,
+    sync::Mutex,
     time::{Duration, Instant},
 };
 
 use anyhow::{Context, bail};
 
-use super::{TargetSpec, open};
+use super::{TargetSpec, leftovers, open};
 use crate::{
     dialect::TableLock,
     interrupt,
@@ -29,12 +31,14 @@ const REMIND: Duration = Duration::from_secs(60);
 
 /// A target table held by this run; dropping it lets go.
 pub struct TableLockGuard {
-    held: Held,
+    held: Mutex<Held>,
 }
 
 enum Held {
     Session {
         conn: Connection,
+        /// Takes the lock again on a new connection (see [`TableLockGuard::confirm`]).
+        take: String,
         release: String,
     },
     /// The open lock file (closing it lets go).
@@ -46,9 +50,55 @@ enum Held {
 
 impl Drop for TableLockGuard {
     fn drop(&mut self) {
-        if let Held::Session { conn, release } = &self.held {
+        let held = self.held.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Held::Session { conn, release, .. } = held {
             // Closing the connection lets go as well; releasing first is tidier for pools.
             let _ = odbc::execute(conn, release);
+        }
+    }
+}
+
+impl TableLockGuard {
+    fn new(held: Held) -> Self {
+        TableLockGuard {
+            held: Mutex::new(held),
+        }
+    }
+
+    /// Before the last step: is the table still this run's? A lock held by a connection is lost
+    /// with it (a firewall that drops idle connections, a restarted server); then it is taken
+    /// again on a new connection when no other run has taken it since, and the table fails
+    /// (its rows as they were) when one has.
+    pub fn confirm(&self, spec: &TargetSpec<'_>) -> anyhow::Result<()> {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        let Held::Session { conn, take, .. } = &mut *held else {
+            return Ok(());
+        };
+        let d = spec.dialect;
+        let alive = odbc::query_text(
+            conn,
+            &d.table_exists_sql(spec.schema.as_deref(), &spec.table),
+        );
+        let Err(lost) = alive else {
+            return Ok(());
+        };
+        log::warn!(
+            "{}: the connection that holds the lock of {} was lost ({}); taking the lock again",
+            spec.name,
+            spec.display,
+            crate::report::brief(&lost)
+        );
+        let fresh = open(spec.connector, d)?;
+        match odbc::query_value(&fresh, take)?.as_deref().map(str::trim) {
+            Some("1") => {
+                *conn = fresh;
+                Ok(())
+            }
+            _ => bail!(
+                "the connection that held the lock of {} was lost, and another run has taken \
+                 the table since; this run leaves the table to it",
+                spec.display
+            ),
         }
     }
 }
@@ -59,13 +109,15 @@ impl Drop for TableLockGuard {
 pub fn lock_table(spec: &TargetSpec<'_>, wait: Duration) -> anyhow::Result<TableLockGuard> {
     let d = spec.dialect;
     match d.table_lock(spec.schema.as_deref(), &spec.table) {
-        TableLock::Unsupported => Ok(TableLockGuard {
-            held: Held::Nothing,
-        }),
+        TableLock::Unsupported => {
+            leftovers::clean(spec, &open(spec.connector, d)?, false);
+            Ok(TableLockGuard::new(Held::Nothing))
+        }
         TableLock::Session {
             take,
             release,
             holder,
+            requires,
         } => {
             let conn = open(spec.connector, d)?;
             let try_take = || -> anyhow::Result<bool> {
@@ -86,10 +138,28 @@ pub fn lock_table(spec: &TargetSpec<'_>, wait: Duration) -> anyhow::Result<Table
                     .and_then(|sql| odbc::query_value(&conn, sql).ok().flatten())
                     .map(|h| h.trim().to_string())
             };
-            wait_for(spec, wait, try_take, who)?;
-            Ok(TableLockGuard {
-                held: Held::Session { conn, release },
-            })
+            match (try_take(), requires) {
+                (Ok(true), _) => {}
+                (Ok(false), _) => wait_for(spec, wait, try_take, who)?,
+                (Err(e), Some(grant)) => {
+                    log::warn!(
+                        "{}: cannot take the lock that keeps other runs of this tool off {} \
+                         ({e:#}); this run goes on without it. Grant the target's user {grant}, \
+                         or make sure that no two runs of this table overlap",
+                        spec.name,
+                        spec.display
+                    );
+                    leftovers::clean(spec, &conn, false);
+                    return Ok(TableLockGuard::new(Held::Nothing));
+                }
+                (Err(e), None) => return Err(e),
+            }
+            leftovers::clean(spec, &conn, true);
+            Ok(TableLockGuard::new(Held::Session {
+                conn,
+                take,
+                release,
+            }))
         }
         TableLock::File { database_file } => {
             let conn = open(spec.connector, d)?;
@@ -98,11 +168,8 @@ pub fn lock_table(spec: &TargetSpec<'_>, wait: Duration) -> anyhow::Result<Table
                 .map(|p| lock_file_path(p.trim().to_string(), &spec.table))
             else {
                 // An in-memory or temporary database: no other run can reach it.
-                return Ok(TableLockGuard {
-                    held: Held::Nothing,
-                });
+                return Ok(TableLockGuard::new(Held::Nothing));
             };
-            drop(conn);
             let file = File::options()
                 .create(true)
                 .truncate(false)
@@ -118,9 +185,8 @@ pub fn lock_table(spec: &TargetSpec<'_>, wait: Duration) -> anyhow::Result<Table
             };
             let who = || Some(format!("the run holding {}", path.display()));
             wait_for(spec, wait, try_take, who)?;
-            Ok(TableLockGuard {
-                held: Held::LockFile { _file: file },
-            })
+            leftovers::clean(spec, &conn, true);
+            Ok(TableLockGuard::new(Held::LockFile { _file: file }))
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Writing a table: plan it, load a side table (batches in their own transactions, retried after
 //! transient errors), check the row count, and end with one short step on the target table.
 //!
-//! Every write mode loads into a side table (`<table>_s2s_new`) and touches the target table only
+//! Every write mode loads into a side table (`<table>_s2s_new_<run>`) and touches the target table only
 //! at the end ([`write_plan`] decides how): `replace` swaps the side table in, `truncate`
 //! empties the table and copies the side table into it in one transaction, `append` copies it in
 //! one transaction. So a table whose copy fails or is killed holds exactly what it held before,
@@ -26,18 +26,19 @@ mod existing;
 mod finish;
 mod fit;
 mod keys;
+mod leftovers;
 mod lock;
 mod sample;
 mod table;
 pub mod write_plan;
 
 pub(crate) use keys::{incremental_ddl, merge_keys};
-pub use lock::lock_table;
+pub use lock::{TableLockGuard, lock_table};
 pub use sample::sample;
 pub use table::TargetTable;
 use write_plan::{ExistingTable, PlanOptions, WritePlan};
 
-pub use crate::dialect::{CHECK_SUFFIX, OLD_SUFFIX, SIDE_SUFFIX};
+pub use crate::dialect::{CHECK_SUFFIX, OLD_SUFFIX};
 
 /// Suffix of the empty copy of an existing table that `check` tries a refresh on.
 pub const COPY_SUFFIX: &str = "_s2s_copy";
@@ -61,6 +62,8 @@ pub struct WriteOptions {
     pub lock_wait: std::time::Duration,
     /// `SWAP_WAIT_SECONDS`.
     pub swap_wait: std::time::Duration,
+    /// This run's tag, in its side tables' names (see `dialect::side_table_name`).
+    pub run: String,
 }
 
 impl WriteOptions {
@@ -89,6 +92,7 @@ impl From<&Settings> for WriteOptions {
             loads: std::sync::Arc::new(s.loads.clone()),
             lock_wait: s.lock_wait,
             swap_wait: s.swap_wait,
+            run: crate::dialect::run_tag(),
         }
     }
 }
@@ -129,7 +133,7 @@ impl<'a> TargetSpec<'a> {
         let d = target.dialect;
         let schema = options.schema.as_deref().map(|s| d.fold_name(s));
         let folded = d.fold_name(table);
-        let side = crate::dialect::suffixed_name(d, &folded, SIDE_SUFFIX);
+        let side = crate::dialect::side_table_name(d, &folded, &options.run);
         TargetSpec {
             connector: &target.connector,
             dialect: d,

@@ -14,7 +14,7 @@ use anyhow::{Context, anyhow};
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
 use super::{
-    OLD_SUFFIX, TargetSpec,
+    OLD_SUFFIX, TableLockGuard, TargetSpec,
     batch::{Shared, WriteContext, reconnect, write_batch},
     count_rows, ensure_schema, keys, open, plan,
     write_plan::{Finish, WritePlan},
@@ -33,6 +33,8 @@ use crate::{
 /// A target table being written.
 pub struct TargetTable<'a> {
     pub(super) ctx: WriteContext<'a>,
+    /// The target table's lock, confirmed before the last step.
+    pub(super) lock: &'a TableLockGuard,
     pub(super) conn: Connection,
     pub(super) plan: WritePlan,
     /// The side table still exists (not yet swapped, merged or dropped).
@@ -52,7 +54,11 @@ pub struct TargetTable<'a> {
 impl<'a> TargetTable<'a> {
     /// Plans the write (see [`super::write_plan`]), refusing before anything is written when the
     /// values cannot go in; creates the schema when missing and the side table.
-    pub fn prepare(spec: TargetSpec<'a>, shape: &TableShape) -> anyhow::Result<Self> {
+    pub fn prepare(
+        spec: TargetSpec<'a>,
+        shape: &TableShape,
+        lock: &'a TableLockGuard,
+    ) -> anyhow::Result<Self> {
         let d = spec.dialect;
         let conn = open(spec.connector, d)?;
         ensure_schema(&conn, d, spec.schema.as_deref())?;
@@ -64,8 +70,8 @@ impl<'a> TargetTable<'a> {
         log::debug!("{}: {}", spec.table, plan.action());
         let upsert_keys = keys::merge_keys(&conn, &spec, &plan)?;
         let side_ref = spec.side_ref.clone();
-        // Tables a killed run left behind are dropped first: a half-loaded side table, and
-        // (MariaDB) the old table of a swap that was not finished.
+        // This run's side table from an earlier attempt (a restart), and (MariaDB) the old table
+        // of a swap that was not finished; other runs' side tables: see `leftovers`.
         odbc::execute(&conn, &d.drop_table_sql(&side_ref))?;
         if plan.target_exists {
             odbc::execute(&conn, &d.drop_table_sql(&spec.suffixed_ref(OLD_SUFFIX)))?;
@@ -90,6 +96,7 @@ impl<'a> TargetTable<'a> {
                 params,
                 shared: Shared::default(),
             },
+            lock,
             conn,
             plan,
             side_table: true,

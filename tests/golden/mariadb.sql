@@ -190,7 +190,7 @@ SELECT CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, ', ', p.COMMAND,
 -- the snapshot of a table's reads, per connection
 SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
 
--- the snapshot of a table's reads, per connection (procedural: not parsed)
+-- the snapshot of a table's reads, per connection (not parsed: sqlparser does not know it)
 START TRANSACTION WITH CONSISTENT SNAPSHOT;
 
 -- the last step's short lock waits

@@ -7,13 +7,13 @@ SELECT 1 FROM all_users WHERE username = 'stg';
 -- table exists
 SELECT 'TABLE', NULL FROM all_tables WHERE owner = 'stg' AND table_name = 'clients' UNION ALL SELECT 'VIEW', NULL FROM all_views WHERE owner = 'stg' AND view_name = 'clients';
 
--- drop side table (procedural: not parsed)
+-- drop side table (not parsed: sqlparser does not know it)
 BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
 
 -- create side table
 CREATE TABLE "stg"."clients_s2s_new" ("id" NUMBER(19) NOT NULL, "actief" NUMBER(1), "aantal" NUMBER(10), "bedrag" NUMBER(12,2), "exact" CLOB, "score" BINARY_DOUBLE, "code" CHAR(6 CHAR), "naam" VARCHAR2(100 CHAR), "opmerking" CLOB, "bestand" BLOB, "datum" DATE, "tijd" VARCHAR2(18 CHAR), "gewijzigd" TIMESTAMP(6), "vastgelegd" TIMESTAMP(6) WITH TIME ZONE, "nauwkeurig" TIMESTAMP(7), "moment7" TIMESTAMP(7) WITH TIME ZONE, "groot" VARCHAR2(53 CHAR));
 
--- target session (procedural: not parsed)
+-- target session (not parsed: sqlparser does not know it)
 ALTER SESSION SET NLS_NUMERIC_CHARACTERS = '.,' NLS_DATE_FORMAT = 'YYYY-MM-DD HH24:MI:SS' NLS_TIMESTAMP_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9' NLS_TIMESTAMP_TZ_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM' TIME_ZONE = '+00:00';
 
 -- existing table's columns
@@ -37,7 +37,7 @@ DELETE FROM "stg"."clients";
 -- truncate: refresh in one transaction: in the transaction
 INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
 
--- truncate: refresh in one transaction: after the commit (procedural: not parsed)
+-- truncate: refresh in one transaction: after the commit (not parsed: sqlparser does not know it)
 BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
 
 -- append in one transaction: before, committed on its own
@@ -46,7 +46,7 @@ ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR2(40 CHAR);
 -- append in one transaction: in the transaction
 INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") SELECT "duur", "bedrag", "nauwkeurig", "moment7", "naam" FROM "stg"."clients_s2s_new";
 
--- append in one transaction: after the commit (procedural: not parsed)
+-- append in one transaction: after the commit (not parsed: sqlparser does not know it)
 BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
 
 -- incremental with [merge-keys]: upsert in one transaction: before, committed on its own
@@ -55,13 +55,13 @@ ALTER TABLE "stg"."clients" ADD "nieuw" VARCHAR2(40 CHAR);
 -- incremental with [merge-keys]: upsert in one transaction: in the transaction
 MERGE INTO "stg"."clients" d USING "stg"."clients_s2s_new" s ON (d."duur" = s."duur" AND d."bedrag" = s."bedrag") WHEN MATCHED THEN UPDATE SET d."nauwkeurig" = s."nauwkeurig", d."moment7" = s."moment7", d."naam" = s."naam" WHEN NOT MATCHED THEN INSERT ("duur", "bedrag", "nauwkeurig", "moment7", "naam") VALUES (s."duur", s."bedrag", s."nauwkeurig", s."moment7", s."naam");
 
--- incremental with [merge-keys]: upsert in one transaction: after the commit (procedural: not parsed)
+-- incremental with [merge-keys]: upsert in one transaction: after the commit (not parsed: sqlparser does not know it)
 BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_new" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
 
--- check: the empty copy a refresh is tried on (procedural: not parsed)
+-- check: the empty copy a refresh is tried on (not parsed: sqlparser does not know it)
 CREATE PRIVATE TEMPORARY TABLE "ORA$PTT_CLIENTS_S2S_COPY" ON COMMIT PRESERVE DEFINITION AS SELECT * FROM "stg"."clients" WHERE 1 = 0;
 
--- check's sample table (temporary: DDL commits) (procedural: not parsed)
+-- check's sample table (temporary: DDL commits) (not parsed: sqlparser does not know it)
 CREATE PRIVATE TEMPORARY TABLE "ORA$PTT_CLIENTS_S2S_CHECK" ("id" NUMBER(19) NOT NULL, "actief" NUMBER(1), "aantal" NUMBER(10), "bedrag" NUMBER(12,2), "exact" CLOB, "score" BINARY_DOUBLE, "code" CHAR(6 CHAR), "naam" VARCHAR2(100 CHAR), "opmerking" CLOB, "bestand" BLOB, "datum" DATE, "tijd" VARCHAR2(18 CHAR), "gewijzigd" TIMESTAMP(6), "vastgelegd" TIMESTAMP(6) WITH TIME ZONE, "nauwkeurig" TIMESTAMP(7), "moment7" TIMESTAMP(7) WITH TIME ZONE, "groot" VARCHAR2(53 CHAR)) ON COMMIT PRESERVE DEFINITION;
 
 -- truncate
@@ -154,7 +154,7 @@ CREATE INDEX "stg"."clients_s2s_wm" ON "stg"."clients_s2s_new" ("gewijzigd");
 -- [merge-keys]: the unique keys of an existing table
 SELECT ic.index_name, ic.column_name FROM all_ind_columns ic JOIN all_indexes i ON i.owner = ic.index_owner AND i.index_name = ic.index_name WHERE i.uniqueness = 'UNIQUE' AND ic.table_owner = 'stg' AND ic.table_name = 'clients';
 
--- swap (table exists) (procedural: not parsed)
+-- swap (table exists) (not parsed: sqlparser does not know it)
 BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
 
 -- swap (table exists)
@@ -163,12 +163,30 @@ ALTER TABLE "stg"."clients" RENAME TO "clients_s2s_old";
 -- swap (table exists)
 ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";
 
--- swap (table exists) (procedural: not parsed)
+-- swap (table exists) (not parsed: sqlparser does not know it)
 BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WHEN OTHERS THEN IF SQLCODE != -942 THEN RAISE; END IF; END;
 
 -- swap (first load)
 ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";
 
--- the last step's short lock waits (procedural: not parsed)
+-- the table's lock: take it without waiting (1 taken, 0 held) (not parsed: sqlparser does not know it)
+WITH FUNCTION s2s_take RETURN NUMBER IS PRAGMA AUTONOMOUS_TRANSACTION; handle VARCHAR2(128); answer INTEGER; BEGIN DBMS_LOCK.ALLOCATE_UNIQUE('s2s:stg.clients', handle); answer := DBMS_LOCK.REQUEST(handle, DBMS_LOCK.X_MODE, 0, FALSE); COMMIT; RETURN CASE answer WHEN 0 THEN 1 WHEN 4 THEN 1 WHEN 1 THEN 0 ELSE 10 + answer END; END; SELECT s2s_take FROM DUAL;
+
+-- the table's lock: give it back (not parsed: sqlparser does not know it)
+DECLARE handle VARCHAR2(128); answer INTEGER; BEGIN DBMS_LOCK.ALLOCATE_UNIQUE('s2s:stg.clients', handle); answer := DBMS_LOCK.RELEASE(handle); END;
+
+-- the table's lock: who holds it
+SELECT 'session ' || s.sid || ' of ' || s.username || ' from ' || s.machine || ' (' || s.program || ')' FROM v$lock l JOIN v$session s ON s.sid = l.sid JOIN sys.dbms_lock_allocated a ON a.lockid = l.id1 WHERE l.type = 'UL' AND l.lmode = 6 AND a.name = 's2s:stg.clients' AND ROWNUM = 1;
+
+-- the snapshot of a table's reads: the first connection
+SELECT TO_CHAR(DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER) FROM DUAL;
+
+-- the snapshot of a table's reads: every connection joins it (not parsed: sqlparser does not know it)
+BEGIN DBMS_FLASHBACK.ENABLE_AT_SYSTEM_CHANGE_NUMBER(00000003-0000001B-1); END;
+
+-- the snapshot of a table's reads: afterwards (not parsed: sqlparser does not know it)
+BEGIN DBMS_FLASHBACK.DISABLE; END;
+
+-- the last step's short lock waits (not parsed: sqlparser does not know it)
 ALTER SESSION SET DDL_LOCK_TIMEOUT = 2;
 

@@ -4,7 +4,7 @@
 -- missing database: exists? (on the database 'postgres')
 SELECT 1 FROM pg_catalog.pg_database WHERE datname = 'staging';
 
--- missing database: create (procedural: not parsed)
+-- missing database: create (not parsed: sqlparser does not know it)
 CREATE DATABASE "staging" ENCODING 'UTF8' TEMPLATE template0;
 
 -- schema exists
@@ -67,7 +67,7 @@ INSERT INTO "stg"."clients" ("duur", "bedrag", "nauwkeurig", "moment7", "naam") 
 -- incremental with [merge-keys]: upsert in one transaction: in the transaction
 DROP TABLE IF EXISTS "stg"."clients_s2s_new";
 
--- check: the empty copy a refresh is tried on (procedural: not parsed)
+-- check: the empty copy a refresh is tried on (not parsed: sqlparser does not know it)
 CREATE TEMPORARY TABLE "clients_s2s_copy" (LIKE "stg"."clients" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED INCLUDING IDENTITY);
 
 -- truncate
@@ -178,13 +178,13 @@ SELECT pg_advisory_unlock(1394933761, 842657577);
 -- the table's lock: who holds it
 SELECT 'process ' || a.pid || ' of ' || coalesce(a.usename::text, '?') || coalesce(' from ' || host(a.client_addr), '') || coalesce(' (' || nullif(a.application_name, '') || ')', '') || ', connected since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1394933761 AND l.objid = 842657577 AND l.objsubid = 2;
 
--- the snapshot of a table's reads: the first connection (procedural: not parsed)
+-- the snapshot of a table's reads: the first connection (not parsed: sqlparser does not know it)
 SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
 
 -- the snapshot of a table's reads: the first connection
 SELECT pg_export_snapshot();
 
--- the snapshot of a table's reads: the others join it (procedural: not parsed)
+-- the snapshot of a table's reads: the others join it (not parsed: sqlparser does not know it)
 SET TRANSACTION SNAPSHOT '00000003-0000001B-1';
 
 -- the snapshot of a table's reads: afterwards

@@ -10,13 +10,13 @@ CREATE DATABASE [staging];
 -- schema exists
 SELECT 1 FROM sys.schemas WHERE name = N'stg';
 
--- create schema (procedural: not parsed)
+-- create schema (not parsed: sqlparser does not know it)
 IF SCHEMA_ID(N'stg') IS NULL EXEC('CREATE SCHEMA [stg]');
 
 -- table exists
 SELECT TABLE_TYPE, NULL FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = N'stg' AND TABLE_NAME = N'clients';
 
--- drop side table (procedural: not parsed)
+-- drop side table (not parsed: sqlparser does not know it)
 IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];
 
 -- create side table
@@ -43,7 +43,7 @@ DELETE FROM [stg].[clients];
 -- truncate: refresh in one transaction: in the transaction
 INSERT INTO [stg].[clients] ([duur], [bedrag], [nauwkeurig], [moment7], [naam]) SELECT [duur], [bedrag], [nauwkeurig], [moment7], [naam] FROM [stg].[clients_s2s_new];
 
--- truncate: refresh in one transaction: in the transaction (procedural: not parsed)
+-- truncate: refresh in one transaction: in the transaction (not parsed: sqlparser does not know it)
 IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];
 
 -- append in one transaction: in the transaction
@@ -52,16 +52,16 @@ ALTER TABLE [stg].[clients] ADD [nieuw] nvarchar(40);
 -- append in one transaction: in the transaction
 INSERT INTO [stg].[clients] ([duur], [bedrag], [nauwkeurig], [moment7], [naam]) SELECT [duur], [bedrag], [nauwkeurig], [moment7], [naam] FROM [stg].[clients_s2s_new];
 
--- append in one transaction: in the transaction (procedural: not parsed)
+-- append in one transaction: in the transaction (not parsed: sqlparser does not know it)
 IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];
 
 -- incremental with [merge-keys]: upsert in one transaction: in the transaction
 ALTER TABLE [stg].[clients] ADD [nieuw] nvarchar(40);
 
--- incremental with [merge-keys]: upsert in one transaction: in the transaction (procedural: not parsed)
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction (not parsed: sqlparser does not know it)
 MERGE INTO [stg].[clients] WITH (HOLDLOCK) AS d USING [stg].[clients_s2s_new] AS s ON (d.[duur] = s.[duur] AND d.[bedrag] = s.[bedrag]) WHEN MATCHED THEN UPDATE SET d.[nauwkeurig] = s.[nauwkeurig], d.[moment7] = s.[moment7], d.[naam] = s.[naam] WHEN NOT MATCHED THEN INSERT ([duur], [bedrag], [nauwkeurig], [moment7], [naam]) VALUES (s.[duur], s.[bedrag], s.[nauwkeurig], s.[moment7], s.[naam]);
 
--- incremental with [merge-keys]: upsert in one transaction: in the transaction (procedural: not parsed)
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction (not parsed: sqlparser does not know it)
 IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];
 
 -- check: the empty copy a refresh is tried on
@@ -154,19 +154,19 @@ CREATE INDEX [clients_s2s_wm] ON [stg].[clients_s2s_new] ([gewijzigd]);
 -- [merge-keys]: the unique keys of an existing table
 SELECT i.name, c.name FROM sys.indexes i JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id AND ic.is_included_column = 0 JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id WHERE i.is_unique = 1 AND i.has_filter = 0 AND i.object_id = OBJECT_ID(N'[stg].[clients]');
 
--- swap (table exists) (procedural: not parsed)
+-- swap (table exists) (not parsed: sqlparser does not know it)
 IF OBJECT_ID(N'[stg].[clients]', N'U') IS NOT NULL DROP TABLE [stg].[clients];
 
--- swap (table exists) (procedural: not parsed)
+-- swap (table exists) (not parsed: sqlparser does not know it)
 EXEC sp_rename N'[stg].[clients_s2s_new]', N'clients', N'OBJECT';
 
--- swap (first load) (procedural: not parsed)
+-- swap (first load) (not parsed: sqlparser does not know it)
 EXEC sp_rename N'[stg].[clients_s2s_new]', N'clients', N'OBJECT';
 
--- the table's lock: take it without waiting (1 taken, 0 held) (procedural: not parsed)
+-- the table's lock: take it without waiting (1 taken, 0 held) (not parsed: sqlparser does not know it)
 SET NOCOUNT ON; DECLARE @s2s_lock int; EXEC @s2s_lock = sp_getapplock @Resource = N's2s:stg.clients', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT CASE WHEN @s2s_lock >= 0 THEN 1 ELSE 0 END;
 
--- the table's lock: give it back (procedural: not parsed)
+-- the table's lock: give it back (not parsed: sqlparser does not know it)
 EXEC sp_releaseapplock @Resource = N's2s:stg.clients', @LockOwner = 'Session';
 
 -- the snapshot of a table's reads, per connection
@@ -178,7 +178,7 @@ SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
 -- the snapshot of a table's reads: afterwards
 SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
 
--- the last step's short lock waits (procedural: not parsed)
+-- the last step's short lock waits (not parsed: sqlparser does not know it)
 SET LOCK_TIMEOUT 2000;
 
 -- the last step's short lock waits: who holds locks

@@ -57,7 +57,7 @@ fn replace_swaps_in_a_table_derived_from_the_source() {
         "the definition comes from the source (SQLite integers are 64-bit)"
     );
     assert!(
-        !dst.has_table(Some("staging"), "t_s2s_new"),
+        !dst.has_side_table(Some("staging"), "t"),
         "side table left behind"
     );
 }

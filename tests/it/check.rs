@@ -45,7 +45,7 @@ fn check_shows_columns_types_ddl_and_warnings_and_writes_nothing() {
         "ontvangen: time zone offsets are normalised to UTC",
         "ontvangen: MariaDB has no time zone type",
         "CREATE TABLE",
-        "`zaken_s2s_new`",
+        "`zaken_s2s_new_",
         "WRITE_MODE = replace: creates the table",
         "sample: the first row went in (rolled back)",
         "table ontbreekt: CANNOT BE COPIED",

@@ -187,6 +187,44 @@ impl TestDb {
         !self.query(&sql).is_empty()
     }
 
+    /// The side tables of `table` that runs left in `schema` (`<table>_s2s_new_<run>`).
+    pub fn side_tables(&self, schema: Option<&str>, table: &str) -> Vec<String> {
+        let like = format!("{table}%s2s%new%");
+        let sql = match self.kind {
+            Kind::Postgres => format!(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = '{}' AND table_name LIKE '{like}'",
+                schema.unwrap_or("public")
+            ),
+            Kind::MariaDb => format!(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = '{}' AND table_name LIKE '{like}'",
+                schema.unwrap_or(&self.name)
+            ),
+            Kind::Sqlite => format!(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '{like}'"
+            ),
+        };
+        let legacy = format!("{table}_s2s_new");
+        let side = |name: &String| {
+            *name == legacy
+                || name
+                    .strip_prefix(&format!("{legacy}_"))
+                    .is_some_and(|run| run.len() == 8 && run.bytes().all(|b| b.is_ascii_hexdigit()))
+        };
+        let mut found: Vec<String> = self
+            .query(&sql)
+            .into_iter()
+            .filter_map(|row| row[0].clone())
+            .filter(side)
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// Does `table` have a side table in `schema` (see [`TestDb::side_tables`])?
+    pub fn has_side_table(&self, schema: Option<&str>, table: &str) -> bool {
+        !self.side_tables(schema, table).is_empty()
+    }
+
     pub fn count(&self, schema: Option<&str>, table: &str) -> u64 {
         let rows = self.query(&format!(
             "SELECT COUNT(*) FROM {}",

@@ -169,6 +169,11 @@ fn overlapping_runs(kind: Kind) {
     let hold = hold_the_first_run(&dst, &schema);
     let first = Background::start(dir.path(), "first", &["--config", ini]);
     wait_until_held(&dst);
+    // (PostgreSQL: the first run is held loading its side table, so the catalog can be read.)
+    let first_side = (kind == Kind::Postgres).then(|| dst.side_tables(Some(&schema), "t"));
+    if let Some(side) = &first_side {
+        assert_eq!(side.len(), 1, "{side:?}");
+    }
 
     // The second waits for it, saying who holds the table.
     let second = Background::start(dir.path(), "second", &["--config", ini]);
@@ -197,9 +202,9 @@ fn overlapping_runs(kind: Kind) {
         _ => crate::common::query_on(&hold, &format!("SELECT id, v FROM {target} ORDER BY id")),
     };
     assert_eq!(now, old, "the third run changed the table");
-    if kind == Kind::Postgres {
-        // The first run's side table is still there, half loaded.
-        assert!(dst.has_table(Some(&schema), "t_s2s_new"));
+    if let Some(side) = &first_side {
+        // The first run's side table is still there, half loaded, and no other is.
+        assert_eq!(&dst.side_tables(Some(&schema), "t"), side);
     }
 
     // The source changes after the first run read it: only the second run can bring that.
@@ -225,6 +230,71 @@ fn overlapping_runs_of_one_table_take_turns_postgres() {
 #[test]
 fn overlapping_runs_of_one_table_take_turns_mariadb() {
     overlapping_runs(Kind::MariaDb);
+}
+
+/// A run held in the middle of its load loses the connection that holds the table's lock (a
+/// firewall dropping an idle connection): before its last step it takes the lock again and
+/// loads, or, when another run took the table meanwhile, leaves the table to it.
+#[test]
+fn a_lock_lost_with_its_connection_is_taken_again_unless_another_run_took_the_table() {
+    for another_run in [false, true] {
+        let tag = if another_run { "taken" } else { "free" };
+        let src = TestDb::new(Kind::Postgres, &format!("relock_{tag}_src"));
+        let dst = TestDb::new(Kind::Postgres, &format!("relock_{tag}_dst"));
+        let schema = dst.staging_schema().unwrap();
+        src.exec(
+            "CREATE TABLE t AS SELECT g::integer AS id, md5(g::text) AS v \
+             FROM generate_series(1, 20000) g",
+        );
+        let (target, old) = old_staging_table(&dst, &schema);
+        let dir = tempfile::tempdir().unwrap();
+        let ini = write_ini(dir.path(), &src, &dst, "t", "SRC_CHUNK_SIZE = 5000");
+        let hold = hold_the_first_run(&dst, &schema);
+        let run = Background::start(dir.path(), "run", &["--config", ini.to_str().unwrap()]);
+        wait_until_held(&dst);
+
+        // The session holding the table's lock ends.
+        let held = dst.query(
+            "SELECT pid, objid::bigint FROM pg_locks WHERE locktype = 'advisory' \
+             AND classid = 1394933761 AND objsubid = 2 AND granted AND database = \
+             (SELECT oid FROM pg_database WHERE datname = current_database())",
+        );
+        assert_eq!(held.len(), 1, "the table's lock: {held:?}");
+        let pid = held[0][0].as_deref().unwrap();
+        let key = held[0][1].as_deref().unwrap().parse::<u32>().unwrap() as i32;
+        dst.query(&format!("SELECT pg_terminate_backend({pid})"));
+        let other = another_run.then(|| {
+            let conn = arrow_odbc::odbc_api::environment()
+                .unwrap()
+                .connect_with_connection_string(&dst.connection_string(), Default::default())
+                .unwrap();
+            let taken = crate::common::query_on(
+                &conn,
+                &format!("SELECT pg_try_advisory_lock(1394933761, {key})"),
+            );
+            assert_eq!(taken[0][0].as_deref(), Some("1"), "{taken:?}");
+            conn
+        });
+        drop(hold);
+        let (code, out) = run.finish();
+        if another_run {
+            assert_eq!(code, 1, "{out}");
+            assert!(
+                out.contains("another run has taken the table since"),
+                "{out}"
+            );
+            assert_eq!(rows(&dst, &target), old, "the table changed");
+            assert!(!dst.has_side_table(Some(&schema), "t"), "side table left");
+        } else {
+            assert_eq!(code, 0, "{out}");
+            assert!(
+                out.contains("was lost") && out.contains("taking the lock again"),
+                "{out}"
+            );
+            assert_eq!(rows(&dst, &target), rows(&src, "t"));
+        }
+        drop(other);
+    }
 }
 
 #[test]
@@ -320,10 +390,7 @@ fn a_reader_during_the_swap(kind: Kind) {
     );
     drop(report);
     assert_eq!(rows(&dst, &target), old, "the old table changed");
-    assert!(
-        !dst.has_table(Some(&schema), "t_s2s_new"),
-        "side table left"
-    );
+    assert!(!dst.has_side_table(Some(&schema), "t"), "side table left");
 
     // With time enough, it waits in short turns, saying who holds the table, while new readers
     // are answered; then it swaps once the reader is done.

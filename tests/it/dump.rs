@@ -513,7 +513,7 @@ fn an_interrupted_load_removes_the_files_and_keeps_the_old_table() {
         "the old table must stay as it was"
     );
     assert!(
-        !dst.has_table(Some("staging"), "t_s2s_new"),
+        !dst.has_side_table(Some("staging"), "t"),
         "side table left behind"
     );
 }

@@ -149,7 +149,7 @@ fn truncate_and_append_cast_into_the_python_tools_column_types() {
                 "text"
             ]
         );
-        assert!(!dst.has_table(Some("staging"), "t_s2s_new"));
+        assert!(!dst.has_side_table(Some("staging"), "t"));
     }
 }
 
@@ -202,7 +202,7 @@ fn a_copy_that_fails_partway_leaves_the_table_as_it_was_in_every_write_mode() {
             ],
             "{mode}: the table changed"
         );
-        assert!(!dst.has_table(Some("staging"), "t_s2s_new"), "{mode}");
+        assert!(!dst.has_side_table(Some("staging"), "t"), "{mode}");
         // check's sample is the first 1,000 rows, which fit: it cannot see row 2,000, and says
         // which rows it tried, and that longer values fail the table.
         assert_eq!(check.code, 0, "{}", check.output());
@@ -450,7 +450,7 @@ fn check_of_an_append_shows_the_comparison_not_the_replace_ddl() {
     // Nothing was written: not the sample, not a side table.
     assert_eq!(dst.count(Some("staging"), "t"), 1);
     assert!(!dst.has_table(Some("staging"), "t_s2s_check"));
-    assert!(!dst.has_table(Some("staging"), "t_s2s_new"));
+    assert!(!dst.has_side_table(Some("staging"), "t"));
 }
 
 #[test]
@@ -515,7 +515,7 @@ fn tables_that_cannot_roll_back_and_views_are_refused_before_writing() {
                 );
             }
         }
-        assert!(!dst.has_table(Some(&schema), "t_s2s_new"));
+        assert!(!dst.has_side_table(Some(&schema), "t"));
         assert!(!dst.has_table(Some(&schema), "t_s2s_old"));
         assert_eq!(dst.count(Some(&schema), "basis"), 0);
     }

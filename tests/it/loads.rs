@@ -219,7 +219,7 @@ fn incremental(kind: Kind) {
         assert_eq!(rows(&case, true, "orders", &ORDERS), expected, "{mode}");
         // Rows read again by the lookback were upserted, not added.
         assert_eq!(dst.count(schema.as_deref(), "orders"), 6);
-        assert!(!dst.has_table(schema.as_deref(), "orders_s2s_new"));
+        assert!(!dst.has_side_table(schema.as_deref(), "orders"));
     }
 }
 
@@ -263,7 +263,7 @@ fn without_key(kind: Kind) {
             1,
             "nothing was written"
         );
-        assert!(!dst.has_table(schema.as_deref(), "orders_s2s_new"));
+        assert!(!dst.has_side_table(schema.as_deref(), "orders"));
         let check = case.run(&ini, &["check"], &[]);
         assert_eq!(check.code, 1, "{}", check.output());
         assert!(
@@ -517,7 +517,7 @@ fn bad_keys(kind: Kind) {
         run.output()
     );
     assert_eq!(count(), 2, "nothing was written");
-    assert!(!case.dst.has_table(schema.as_deref(), "k_s2s_new"));
+    assert!(!case.dst.has_side_table(schema.as_deref(), "k"));
     if kind == Kind::MariaDb {
         case.src.exec("DELETE FROM k WHERE k1 IS NULL");
         let k = case.dst.table_ref(schema.as_deref(), "k");

@@ -468,10 +468,7 @@ fn a_second_interrupt_still_writes_the_summary_and_report_and_drops_the_side_tab
     assert!(stdout.contains("interrupted"), "the summary: {stdout}");
     let report = std::fs::read_to_string(dir.path().join("r.json")).unwrap();
     assert!(report.contains("\"exit_status\": 1"), "{report}");
-    assert!(
-        !dst.has_table(Some("staging"), "t_s2s_new"),
-        "side table left"
-    );
+    assert!(!dst.has_side_table(Some("staging"), "t"), "side table left");
     assert_eq!(dst.count(Some("staging"), "t"), 1, "the old table changed");
 }
 

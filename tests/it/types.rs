@@ -381,7 +381,7 @@ fn check_and_copy_agree_when_a_value_cannot_go_in() {
     assert_eq!(run.code, 1, "check said no, the copy: {}", run.output());
     let schema = dst.staging_schema();
     assert!(!dst.has_table(schema.as_deref(), "t"));
-    assert!(!dst.has_table(schema.as_deref(), "t_s2s_new"));
+    assert!(!dst.has_side_table(schema.as_deref(), "t"));
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -139,6 +139,7 @@ pub(super) fn table_lock(
             take,
             release,
             holder,
+            ..
         } => {
             add(
                 "the table's lock: take it without waiting (1 taken, 0 held)",
@@ -178,16 +179,19 @@ pub(super) fn table_lock(
             begin,
             export,
             join,
+            first_joins,
             ..
         } => {
             for sql in session.into_iter().chain(begin).chain([export]) {
                 add("the snapshot of a table's reads: the first connection", sql);
             }
+            let who = if first_joins {
+                "the snapshot of a table's reads: every connection joins it"
+            } else {
+                "the snapshot of a table's reads: the others join it"
+            };
             for sql in join {
-                add(
-                    "the snapshot of a table's reads: the others join it",
-                    sql.replace("{}", "00000003-0000001B-1"),
-                );
+                add(who, sql.replace("{}", "00000003-0000001B-1"));
             }
             for sql in reset {
                 add("the snapshot of a table's reads: afterwards", sql);

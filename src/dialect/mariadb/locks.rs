@@ -23,6 +23,7 @@ pub(super) fn table_lock(d: &MariaDb, schema: Option<&str>, table: &str) -> Tabl
              p.COMMAND, ' for ', p.TIME, ' s') FROM information_schema.PROCESSLIST p \
              WHERE p.ID = IS_USED_LOCK({name})"
         )),
+        requires: None,
     }
 }
 

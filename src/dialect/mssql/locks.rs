@@ -16,6 +16,7 @@ pub(super) fn table_lock(d: &SqlServer, schema: Option<&str>, table: &str) -> Ta
         ),
         release: format!("EXEC sp_releaseapplock @Resource = {name}, @LockOwner = 'Session'"),
         holder: None,
+        requires: None,
     }
 }
 

@@ -27,6 +27,7 @@ pub(super) fn table_lock(_d: &Postgres, schema: Option<&str>, table: &str) -> Ta
              AND l.objid = {} AND l.objsubid = 2",
             n as u32
         )),
+        requires: None,
     }
 }
 
@@ -65,6 +66,7 @@ pub(super) fn snapshot(_d: &Postgres) -> Snapshot {
         begin: Vec::new(),
         export: "SELECT pg_export_snapshot()".into(),
         join: vec!["SET TRANSACTION SNAPSHOT '{}'".into()],
+        first_joins: false,
         what: "one snapshot for the whole table (REPEATABLE READ), shared by all its partitions \
                (pg_export_snapshot)",
     }
