@@ -49,6 +49,7 @@ pub(crate) mod retry;
 mod run;
 pub(crate) mod select;
 pub(crate) mod spool;
+pub(crate) mod turns;
 pub(crate) mod write;
 
 pub use api::{Transfer, direct_transfer};

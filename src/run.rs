@@ -22,7 +22,7 @@ use crate::{
     select::{self, ColumnRules, Relation, Selection},
     spool::{
         self, Manifest, ManifestTable, PartSink, PartsSource, SpoolOptions,
-        manifest::IncrementalWindow,
+        manifest::{IncrementalWindow, ReadAbove},
     },
     write::{self, TableLockGuard, TargetSpec, TargetTable, WriteOptions},
 };
@@ -167,6 +167,9 @@ pub struct Dumped {
     pub manifest: Manifest,
     /// Per table: rows read and written to Parquet.
     pub report: RunReport,
+    /// The directory held for this run until its files are loaded and removed (see
+    /// `spool::lock_dir`).
+    _dir_lock: std::fs::File,
 }
 
 /// DUMP step 1 on its own (`dump`): every table into Parquet part files, then the manifest.
@@ -198,6 +201,7 @@ fn dump_from(
             dir.display()
         ))
     })?;
+    let dir_lock = spool::lock_dir(&dir, settings.lock_wait)?;
     let read = ReadOptions::from(settings);
     let write = WriteOptions::from(settings);
     let parts = SpoolOptions::from(settings);
@@ -210,6 +214,9 @@ fn dump_from(
             let report = journey::table(&relation.label(), display, |report| {
                 let spec = target.map(|t| TargetSpec::new(t, &write, relation.target_name()));
                 let rows = table_read(&settings.loads, spec.as_ref(), relation)?;
+                let read_above = rows.watermark.as_ref().map(|w| ReadAbove {
+                    max: w.target_max.clone(),
+                });
                 let mut from = OdbcSource::new(source, conn, relation, &read, rows);
                 let mut into = |described: &journey::Described| {
                     Ok(PartSink::new(
@@ -228,6 +235,7 @@ fn dump_from(
                         .map(|w| IncrementalWindow {
                             watermark: w.to_string(),
                             merge_keys: settings.loads.merge_keys(relation.target_name()).to_vec(),
+                            read_above: read_above.clone(),
                         });
                 dumped = Some(table);
                 Ok(())
@@ -248,6 +256,7 @@ fn dump_from(
             dir,
             manifest,
             report,
+            _dir_lock: dir_lock,
         });
     }
     manifest.created_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -264,6 +273,7 @@ fn dump_from(
         dir,
         manifest,
         report,
+        _dir_lock: dir_lock,
     })
 }
 
@@ -301,6 +311,7 @@ pub fn load(settings: &Settings, manifest_path: &Path) -> anyhow::Result<RunRepo
         .into());
     }
     let target = endpoint::open_target(settings)?;
+    let _dir_lock = spool::lock_dir(&dir, settings.lock_wait)?;
     let tables = load_tables(settings, &target, &dir, &manifest);
     if settings.cleanup_parquet_files {
         spool::remove_run_files(&dir, &manifest.tables, Some(manifest_path));
@@ -325,11 +336,40 @@ fn load_tables(
                 loaded_as_dumped(TargetSpec::new(target, &write, &table.target_table), table);
             journey::table(&table.source, spec.display.clone(), |report| {
                 let lock = write::lock_table(&spec, write.lock_wait)?;
+                refuse_a_stale_window(&spec, table)?;
                 let mut from = PartsSource::new(dir, table, parts);
                 let mut into = |described: &journey::Described| prepare(&spec, described, &lock);
                 journey::copy(&mut from, &mut into, write.retry, report)
             })
         },
+    )
+}
+
+/// An incremental window goes only onto the target it was read against. When the target's
+/// watermark moved after the dump read it (another load came in between: overlapping DUMP runs,
+/// or manifests loaded out of turn), its rows would be appended again or overwrite newer ones.
+fn refuse_a_stale_window(spec: &TargetSpec<'_>, table: &ManifestTable) -> anyhow::Result<()> {
+    let Some(IncrementalWindow {
+        watermark,
+        read_above: Some(above),
+        ..
+    }) = &table.incremental
+    else {
+        return Ok(());
+    };
+    let now = write::watermark(spec, watermark)?;
+    if now == above.max {
+        return Ok(());
+    }
+    let max = |m: &Option<String>| m.clone().unwrap_or_else(|| "NULL (no rows)".into());
+    anyhow::bail!(
+        "these files hold the window read when the target's MAX({watermark}) was {}, but the \
+         target table {} now holds up to {}: another load came in between, and loading this \
+         window would add rows again or overwrite newer ones. Nothing was loaded; dump the \
+         table again (its window then starts at the target's MAX)",
+        max(&above.max),
+        spec.display,
+        max(&now)
     )
 }
 

@@ -74,6 +74,19 @@ pub struct IncrementalWindow {
     /// `[merge-keys]` (empty: appended).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merge_keys: Vec<String>,
+    /// Where the window starts: the target's `MAX` of the watermark when the dump read it
+    /// (absent from manifests written
+    /// before it was recorded: not checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_above: Option<ReadAbove>,
+}
+
+/// The target's `MAX` of the watermark an incremental window was read above; `load` loads the
+/// window only while the target still holds that `MAX` (see `run::refuse_a_stale_window`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadAbove {
+    /// `MAX(watermark)` as text; `None`: the target held no rows, everything was read.
+    pub max: Option<String>,
 }
 
 /// One Parquet part file.

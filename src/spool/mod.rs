@@ -173,3 +173,24 @@ impl BatchSource for PartsSource<'_> {
 
 #[cfg(test)]
 mod tests;
+
+/// The lock file of a Parquet directory (see [`lock_dir`]).
+pub const DIR_LOCK: &str = ".source-to-staging.lock";
+
+/// Holds the Parquet directory `dir` for this run while it writes, loads and removes its part
+/// files, waiting up to `wait` for another run that holds it: the files are named after the
+/// tables, so two runs in one directory would overwrite and remove each other's. (A
+/// `PARQUET_DIR` with `{run_id}` gives every run a directory of its own.) Held while the
+/// returned file is open.
+pub fn lock_dir(dir: &Path, wait: std::time::Duration) -> anyhow::Result<std::fs::File> {
+    let turn = crate::turns::Turn {
+        label: "PARQUET_DIR",
+        what: format!(
+            "using the Parquet directory {} (its part files are named after the tables)",
+            dir.display()
+        ),
+        leaves: "the directory",
+        advice: "; or give every run a directory of its own: PARQUET_DIR = .../{run_id}",
+    };
+    crate::turns::lock_file(&dir.join(DIR_LOCK), &turn, wait)
+}

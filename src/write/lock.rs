@@ -7,27 +7,16 @@
 //! go of them with it. Holding the lock, a run drops the side tables that runs which did not
 //! finish left (see [`super::leftovers`]).
 
-use std::{
-    fs::{File, TryLockError},
-    path::PathBuf,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+use std::{fs::File, path::PathBuf, sync::Mutex, time::Duration};
 
 use anyhow::{Context, bail};
 
 use super::{TargetSpec, leftovers, open};
 use crate::{
     dialect::TableLock,
-    interrupt,
     odbc::{self, Connection},
+    turns::{self, Turn, wait_for_turn},
 };
-
-/// How often a waiting run asks for the lock again.
-const POLL: Duration = Duration::from_secs(1);
-
-/// How often a waiting run says it still waits.
-const REMIND: Duration = Duration::from_secs(60);
 
 /// A target table held by this run; dropping it lets go.
 pub struct TableLockGuard {
@@ -140,7 +129,7 @@ pub fn lock_table(spec: &TargetSpec<'_>, wait: Duration) -> anyhow::Result<Table
             };
             match (try_take(), requires) {
                 (Ok(true), _) => {}
-                (Ok(false), _) => wait_for(spec, wait, try_take, who)?,
+                (Ok(false), _) => wait_for_turn(&turn(spec), wait, try_take, who)?,
                 (Err(e), Some(grant)) => {
                     log::warn!(
                         "{}: cannot take the lock that keeps other runs of this tool off {} \
@@ -170,74 +159,20 @@ pub fn lock_table(spec: &TargetSpec<'_>, wait: Duration) -> anyhow::Result<Table
                 // An in-memory or temporary database: no other run can reach it.
                 return Ok(TableLockGuard::new(Held::Nothing));
             };
-            let file = File::options()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-                .with_context(|| format!("opening the lock file {}", path.display()))?;
-            let try_take = || match file.try_lock() {
-                Ok(()) => Ok(true),
-                Err(TryLockError::WouldBlock) => Ok(false),
-                Err(TryLockError::Error(e)) => {
-                    Err(anyhow::Error::new(e).context(format!("locking {}", path.display())))
-                }
-            };
-            let who = || Some(format!("the run holding {}", path.display()));
-            wait_for(spec, wait, try_take, who)?;
+            let file = turns::lock_file(&path, &turn(spec), wait)?;
             leftovers::clean(spec, &conn, true);
             Ok(TableLockGuard::new(Held::LockFile { _file: file }))
         }
     }
 }
 
-/// Asks `try_take` until it says yes, for at most `wait`, logging who holds the lock.
-fn wait_for(
-    spec: &TargetSpec<'_>,
-    wait: Duration,
-    mut try_take: impl FnMut() -> anyhow::Result<bool>,
-    who: impl Fn() -> Option<String>,
-) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let mut said: Option<Instant> = None;
-    loop {
-        if try_take()? {
-            if said.is_some() {
-                log::info!(
-                    "{}: the other run is done; this run loads the table now (waited {} s)",
-                    spec.name,
-                    started.elapsed().as_secs()
-                );
-            }
-            return Ok(());
-        }
-        let holder = who().unwrap_or_else(|| "a session the DBMS does not name".into());
-        let waited = started.elapsed();
-        if waited >= wait || interrupt::requested() {
-            if interrupt::requested() {
-                bail!(interrupt::Interrupted);
-            }
-            bail!(
-                "another run is loading the target table {} (held by {holder}); this run waited \
-                 {} s (LOCK_WAIT_SECONDS = {}) and leaves the table to it. Let the other run \
-                 finish (or stop it), schedule the runs so that they do not overlap, or raise \
-                 LOCK_WAIT_SECONDS",
-                spec.display,
-                waited.as_secs(),
-                wait.as_secs_f64()
-            );
-        }
-        if said.is_none_or(|t| t.elapsed() >= REMIND) {
-            log::warn!(
-                "{}: another run is loading the target table {} (held by {holder}); waiting up \
-                 to {} s more (LOCK_WAIT_SECONDS)",
-                spec.name,
-                spec.display,
-                (wait - waited).as_secs()
-            );
-            said = Some(Instant::now());
-        }
-        std::thread::sleep(POLL.min(wait - waited));
+/// What a run waits for when another holds the table.
+fn turn<'a>(spec: &'a TargetSpec<'_>) -> Turn<'a> {
+    Turn {
+        label: &spec.name,
+        what: format!("loading the target table {}", spec.display),
+        leaves: "the table",
+        advice: "",
     }
 }
 

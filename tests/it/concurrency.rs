@@ -215,7 +215,7 @@ fn overlapping_runs(kind: Kind) {
     let (code, out) = second.finish();
     assert_eq!(code, 0, "second run: {out}");
     assert!(
-        out.contains("the other run is done; this run loads the table now"),
+        out.contains("the other run is done; this run goes on now"),
         "{out}"
     );
     assert_eq!(rows(&dst, &target), rows(&src, "t"));
@@ -230,6 +230,91 @@ fn overlapping_runs_of_one_table_take_turns_postgres() {
 #[test]
 fn overlapping_runs_of_one_table_take_turns_mariadb() {
     overlapping_runs(Kind::MariaDb);
+}
+
+/// The Parquet files in `dir`, with their contents.
+fn parquet_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Two DUMP runs with one `PARQUET_DIR`: the part files are named after the tables, so the
+/// second waits until the first has loaded and removed its files instead of overwriting them
+/// while the first loads them.
+#[test]
+fn overlapping_dump_runs_in_one_parquet_directory_take_turns() {
+    let src = TestDb::new(Kind::Postgres, "dumpdir_src");
+    let dst = TestDb::new(Kind::Postgres, "dumpdir_dst");
+    let schema = dst.staging_schema().unwrap();
+    src.exec(
+        "CREATE TABLE t AS SELECT g::integer AS id, md5(g::text) AS v \
+         FROM generate_series(1, 20000) g",
+    );
+    let (target, _) = old_staging_table(&dst, &schema);
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_ini(
+        dir.path(),
+        &src,
+        &dst,
+        "t",
+        "SRC_CHUNK_SIZE = 5000\nTRANSFER_MODE = DUMP\nPARQUET_DIR = parts",
+    );
+    let ini = ini.to_str().unwrap();
+    let parts = dir.path().join("parts");
+
+    // The first run, held while it loads its part files.
+    let hold = hold_the_first_run(&dst, &schema);
+    let first = Background::start(dir.path(), "first", &["--config", ini]);
+    wait_until_held(&dst);
+    let files = parquet_files(&parts);
+    assert_eq!(files.len(), 4, "the first run's part files");
+
+    // The second waits for the directory before it writes a file.
+    let second = Background::start(dir.path(), "second", &["--config", ini]);
+    second.wait_for_log("another run is using the Parquet directory");
+
+    // A third that may not wait gives up without touching the first run's files.
+    let third = crate::common::run_tool(
+        dir.path(),
+        &["--config", ini, "--set", "LOCK_WAIT_SECONDS=0"],
+        &[],
+    );
+    assert_eq!(third.code, 1, "{}", third.output());
+    assert!(
+        third
+            .output()
+            .contains("another run is using the Parquet directory")
+            && third.output().contains("{run_id}"),
+        "{}",
+        third.output()
+    );
+    assert!(
+        parquet_files(&parts) == files,
+        "the first run's files changed"
+    );
+
+    // The source changes after the first run read it: only the second run can bring that.
+    src.exec("UPDATE t SET v = 'nieuw' WHERE id <= 10");
+    drop(hold);
+    let (code, out) = first.finish();
+    assert_eq!(code, 0, "first run: {out}");
+    let (code, out) = second.finish();
+    assert_eq!(code, 0, "second run: {out}");
+    assert!(
+        out.contains("the other run is done; this run goes on now"),
+        "{out}"
+    );
+    assert_eq!(rows(&dst, &target), rows(&src, "t"));
+    assert!(parquet_files(&parts).is_empty(), "part files left");
 }
 
 /// A run held in the middle of its load loses the connection that holds the table's lock (a

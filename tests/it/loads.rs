@@ -600,22 +600,42 @@ fn a_dumped_window_is_upserted_by_load_whatever_its_configuration() {
     let manifest = run.stdout.trim().to_string();
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    let max = case
+        .dst
+        .query("SELECT to_char(MAX(gewijzigd), 'YYYY-MM-DD HH24:MI:SS') FROM staging.orders")[0][0]
+        .clone()
+        .unwrap();
+    let window = &json["tables"][0]["incremental"];
     assert_eq!(
-        json["tables"][0]["incremental"],
-        serde_json::json!({"watermark": "gewijzigd", "merge_keys": ["id", "versie"]})
+        (&window["watermark"], &window["merge_keys"]),
+        (
+            &serde_json::json!("gewijzigd"),
+            &serde_json::json!(["id", "versie"])
+        )
     );
+    let read_above = window["read_above"]["max"].as_str().unwrap();
+    assert!(read_above.starts_with(&max), "{read_above} vs {max}");
+    // A second dump reads the same window (overlapping DUMP runs).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let run = case.run(&ini, &["dump"], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let second = run.stdout.trim().to_string();
+    assert_ne!(second, manifest);
     let target_only = crate::common::write_target_ini(case.dir.path(), &case.dst, "");
-    let run = crate::common::run_tool(
-        case.dir.path(),
-        &[
-            "load",
-            "--manifest",
-            &manifest,
-            "--config",
-            target_only.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let load = |manifest: &str| {
+        crate::common::run_tool(
+            case.dir.path(),
+            &[
+                "load",
+                "--manifest",
+                manifest,
+                "--config",
+                target_only.to_str().unwrap(),
+            ],
+            &[],
+        )
+    };
+    let run = load(&manifest);
     assert_eq!(run.code, 0, "{}", run.output());
     assert!(
         run.stderr.contains("loaded as it was dumped"),
@@ -624,6 +644,18 @@ fn a_dumped_window_is_upserted_by_load_whatever_its_configuration() {
     );
     let mut expected = rows(&case, false, "orders", &ORDERS);
     expected[3][2] = Some("40".into());
+    assert_eq!(rows(&case, true, "orders", &ORDERS), expected);
+    // The second dump's window was read before the first was loaded: it is refused, and the
+    // table is as the first load left it.
+    let run = load(&second);
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.output().contains(&format!(
+            "these files hold the window read when the target's MAX(gewijzigd) was {read_above}"
+        )) && run.output().contains("another load came in between"),
+        "{}",
+        run.output()
+    );
     assert_eq!(rows(&case, true, "orders", &ORDERS), expected);
     // The key is still there: the next run upserts.
     let run = case.run(&ini, &[], &[]);

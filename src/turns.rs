@@ -1,0 +1,104 @@
+//! Waiting for another run. One run at a time holds a lock (a target table's, see
+//! `write::lock`; a Parquet directory's, see `spool::lock_dir`); another asks again every
+//! second for up to `LOCK_WAIT_SECONDS`, saying who holds it (again every minute), and then
+//! gives up with a message that says what to do. Ctrl-C stops the wait.
+
+use std::{
+    fs::{File, TryLockError},
+    path::Path,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, bail};
+
+use crate::interrupt;
+
+/// How often a waiting run asks for the lock again.
+const POLL: Duration = Duration::from_secs(1);
+
+/// How often a waiting run says it still waits.
+const REMIND: Duration = Duration::from_secs(60);
+
+/// What a run waits for, in its log lines and messages.
+pub struct Turn<'a> {
+    /// The label of the log lines (the table's name, `PARQUET_DIR`).
+    pub label: &'a str,
+    /// What the other run is doing ("loading the target table staging.t").
+    pub what: String,
+    /// What this run leaves to the other when the wait is over ("the table").
+    pub leaves: &'a str,
+    /// More advice when the wait is over (or empty).
+    pub advice: &'a str,
+}
+
+/// Asks `try_take` until it says yes, for at most `wait`, logging who holds the lock (`who`).
+pub fn wait_for_turn(
+    turn: &Turn<'_>,
+    wait: Duration,
+    mut try_take: impl FnMut() -> anyhow::Result<bool>,
+    who: impl Fn() -> Option<String>,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut said: Option<Instant> = None;
+    loop {
+        if try_take()? {
+            if said.is_some() {
+                log::info!(
+                    "{}: the other run is done; this run goes on now (waited {} s)",
+                    turn.label,
+                    started.elapsed().as_secs()
+                );
+            }
+            return Ok(());
+        }
+        let holder = who().unwrap_or_else(|| "a session the DBMS does not name".into());
+        let waited = started.elapsed();
+        if waited >= wait || interrupt::requested() {
+            if interrupt::requested() {
+                bail!(interrupt::Interrupted);
+            }
+            bail!(
+                "another run is {} (held by {holder}); this run waited {} s (LOCK_WAIT_SECONDS = \
+                 {}) and leaves {} to it. Let the other run finish (or stop it), schedule the \
+                 runs so that they do not overlap, or raise LOCK_WAIT_SECONDS{}",
+                turn.what,
+                waited.as_secs(),
+                wait.as_secs_f64(),
+                turn.leaves,
+                turn.advice
+            );
+        }
+        if said.is_none_or(|t| t.elapsed() >= REMIND) {
+            log::warn!(
+                "{}: another run is {} (held by {holder}); waiting up to {} s more \
+                 (LOCK_WAIT_SECONDS)",
+                turn.label,
+                turn.what,
+                (wait - waited).as_secs()
+            );
+            said = Some(Instant::now());
+        }
+        std::thread::sleep(POLL.min(wait - waited));
+    }
+}
+
+/// Opens (creating it) and locks the file `path`, waiting for another run that holds it. The
+/// lock lasts while the returned file is open; the file stays.
+pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result<File> {
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("opening the lock file {}", path.display()))?;
+    let try_take = || match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(TryLockError::WouldBlock) => Ok(false),
+        Err(TryLockError::Error(e)) => {
+            Err(anyhow::Error::new(e).context(format!("locking {}", path.display())))
+        }
+    };
+    let who = || Some(format!("the run holding {}", path.display()));
+    wait_for_turn(turn, wait, try_take, who)?;
+    Ok(file)
+}
