@@ -5,11 +5,13 @@
 
 use std::{
     fs::{File, TryLockError},
-    path::Path,
+    io::ErrorKind,
+    path::{Path, PathBuf},
     time::{Duration, Instant},
 };
 
 use anyhow::{Context, bail};
+use same_file::Handle;
 
 use crate::interrupt;
 
@@ -82,23 +84,91 @@ pub fn wait_for_turn(
     }
 }
 
-/// Opens (creating it) and locks the file `path`, waiting for another run that holds it. The
-/// lock lasts while the returned file is open; the file stays.
-pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result<File> {
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .with_context(|| format!("opening the lock file {}", path.display()))?;
-    let try_take = || match file.try_lock() {
-        Ok(()) => Ok(true),
-        Err(TryLockError::WouldBlock) => Ok(false),
-        Err(TryLockError::Error(e)) => {
-            Err(anyhow::Error::new(e).context(format!("locking {}", path.display())))
+/// A lock file held by this run: removed, then closed (which lets go), when dropped.
+pub struct LockFile {
+    /// The open file; locking it is the lock.
+    handle: Handle,
+    path: PathBuf,
+}
+
+impl Drop for LockFile {
+    fn drop(&mut self) {
+        // Removed while still held: a run that opened it meanwhile sees, once it has the lock,
+        // that the file is no longer at the path, and opens the path again (see lock_file).
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.handle.as_file().unlock();
+    }
+}
+
+/// Opens (creating it) and locks the file `path`, waiting for another run that holds it (up to
+/// `wait`). The lock lasts while the returned [`LockFile`] lives; then the file is removed.
+pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result<LockFile> {
+    let started = Instant::now();
+    loop {
+        let opened = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path);
+        let file = match opened {
+            // Windows: a file being removed cannot be opened until its last handle closes.
+            Err(e) if e.kind() == ErrorKind::PermissionDenied && started.elapsed() < wait => {
+                std::thread::sleep(POLL);
+                continue;
+            }
+            opened => {
+                opened.with_context(|| format!("opening the lock file {}", path.display()))?
+            }
+        };
+        let try_take = || match file.try_lock() {
+            Ok(()) => Ok(true),
+            Err(TryLockError::WouldBlock) => Ok(false),
+            Err(TryLockError::Error(e)) => {
+                Err(anyhow::Error::new(e).context(format!("locking {}", path.display())))
+            }
+        };
+        let who = || Some(format!("the run holding {}", path.display()));
+        wait_for_turn(turn, wait.saturating_sub(started.elapsed()), try_take, who)?;
+        let handle = Handle::from_file(file)
+            .with_context(|| format!("identifying the lock file {}", path.display()))?;
+        // The run before may have removed the file after this one opened it: then this lock is
+        // on a file no other run can see, and the path is locked again.
+        if Handle::from_path(path).is_ok_and(|at_path| at_path == handle) {
+            return Ok(LockFile {
+                handle,
+                path: path.to_path_buf(),
+            });
         }
-    };
-    let who = || Some(format!("the run holding {}", path.display()));
-    wait_for_turn(turn, wait, try_take, who)?;
-    Ok(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn turn() -> Turn<'static> {
+        Turn {
+            label: "test",
+            what: "testing".into(),
+            leaves: "the file",
+            advice: "",
+        }
+    }
+
+    #[test]
+    fn a_lock_file_is_held_once_and_removed_afterwards() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.lock");
+        let first = lock_file(&path, &turn(), Duration::ZERO).unwrap();
+        let second = lock_file(&path, &turn(), Duration::ZERO).err().unwrap();
+        assert!(
+            second.to_string().contains("another run is testing") && path.exists(),
+            "{second:#}"
+        );
+        drop(first);
+        assert!(!path.exists(), "removed by its holder");
+        let third = lock_file(&path, &turn(), Duration::ZERO).unwrap();
+        assert!(path.exists());
+        drop(third);
+    }
 }

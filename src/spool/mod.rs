@@ -180,9 +180,9 @@ pub const DIR_LOCK: &str = ".source-to-staging.lock";
 /// Holds the Parquet directory `dir` for this run while it writes, loads and removes its part
 /// files, waiting up to `wait` for another run that holds it: the files are named after the
 /// tables, so two runs in one directory would overwrite and remove each other's. (A
-/// `PARQUET_DIR` with `{run_id}` gives every run a directory of its own.) Held while the
-/// returned file is open.
-pub fn lock_dir(dir: &Path, wait: std::time::Duration) -> anyhow::Result<std::fs::File> {
+/// `PARQUET_DIR` with `{run_id}` gives every run a directory of its own and needs none.) Held,
+/// and the file removed afterwards, while the returned lock lives.
+pub fn lock_dir(dir: &Path, wait: std::time::Duration) -> anyhow::Result<crate::turns::LockFile> {
     let turn = crate::turns::Turn {
         label: "PARQUET_DIR",
         what: format!(

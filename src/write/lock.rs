@@ -7,7 +7,7 @@
 //! go of them with it. Holding the lock, a run drops the side tables that runs which did not
 //! finish left (see [`super::leftovers`]).
 
-use std::{fs::File, path::PathBuf, sync::Mutex, time::Duration};
+use std::{path::PathBuf, sync::Mutex, time::Duration};
 
 use anyhow::{Context, bail};
 
@@ -30,9 +30,9 @@ enum Held {
         take: String,
         release: String,
     },
-    /// The open lock file (closing it lets go).
+    /// The lock file (removing and closing it lets go).
     LockFile {
-        _file: File,
+        _file: turns::LockFile,
     },
     Nothing,
 }

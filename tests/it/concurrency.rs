@@ -409,9 +409,14 @@ fn a_sqlite_target_table_is_held_by_a_lock_file_beside_the_database() {
         vec![vec![Some("-1".into()), Some("oud".into())]]
     );
     lock.unlock().unwrap();
+    drop(lock);
     let free = crate::common::run_tool(dir.path(), &["--config", ini], &[]);
     assert_eq!(free.code, 0, "{}", free.output());
     assert_eq!(rows(&dst, "t"), rows(&src, "t"));
+    assert!(
+        !Path::new(&format!("{}.t.s2s-lock", dst.name)).exists(),
+        "the lock file is removed when the table is done"
+    );
 }
 
 /// A reader's open transaction on the staging table `target`: it holds a shared lock on it.
