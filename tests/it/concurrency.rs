@@ -145,12 +145,33 @@ fn old_staging_table(dst: &TestDb, schema: &str) -> (String, Vec<Vec<Option<Stri
     (target, old)
 }
 
-fn overlapping_runs(kind: Kind) {
-    let tag = kind.tag();
-    let src = TestDb::new(kind, &format!("lock_{tag}_src"));
-    let dst = TestDb::new(kind, &format!("lock_{tag}_dst"));
-    let schema = dst.staging_schema().unwrap();
-    match kind {
+/// The source changes after the first run read it, then the first run (held by `hold`) goes
+/// on: both end well, and the target holds the change, which only the second run can bring.
+fn the_second_run_brings_what_changed_after_the_first(
+    src: &TestDb,
+    dst: &TestDb,
+    target: &str,
+    hold: Connection<'static>,
+    first: Background,
+    second: Background,
+) {
+    src.exec("UPDATE t SET v = 'nieuw' WHERE id <= 10");
+    drop(hold);
+    let (code, out) = first.finish();
+    assert_eq!(code, 0, "first run: {out}");
+    let (code, out) = second.finish();
+    assert_eq!(code, 0, "second run: {out}");
+    assert!(
+        out.contains("the other run is done; this run goes on now"),
+        "{out}"
+    );
+    assert_eq!(rows(dst, target), rows(src, "t"));
+    assert_eq!(rows(dst, target)[0][1].as_deref(), Some("nieuw"));
+}
+
+/// The source table `t`: 20,000 rows of an id and a text.
+fn rows_of_t(src: &TestDb) {
+    match src.kind {
         Kind::Postgres => src.exec(
             "CREATE TABLE t AS SELECT g::integer AS id, md5(g::text) AS v \
              FROM generate_series(1, 20000) g",
@@ -160,6 +181,27 @@ fn overlapping_runs(kind: Kind) {
              FROM seq_1_to_20000",
         ),
     }
+}
+
+/// A run with `LOCK_WAIT_SECONDS = 0` while another holds what it needs: it gives up at once
+/// (exit 1), saying `says` and naming the key; returns its output.
+fn a_run_that_may_not_wait(dir: &Path, ini: &str, says: &str) -> String {
+    let run = crate::common::run_tool(dir, &["--config", ini, "--set", "LOCK_WAIT_SECONDS=0"], &[]);
+    let out = run.output();
+    assert_eq!(run.code, 1, "{out}");
+    assert!(
+        out.contains(says) && out.contains("LOCK_WAIT_SECONDS"),
+        "{out}"
+    );
+    out
+}
+
+fn overlapping_runs(kind: Kind) {
+    let tag = kind.tag();
+    let src = TestDb::new(kind, &format!("lock_{tag}_src"));
+    let dst = TestDb::new(kind, &format!("lock_{tag}_dst"));
+    let schema = dst.staging_schema().unwrap();
+    rows_of_t(&src);
     let (target, old) = old_staging_table(&dst, &schema);
     let dir = tempfile::tempdir().unwrap();
     let ini = write_ini(dir.path(), &src, &dst, "t", "SRC_CHUNK_SIZE = 5000");
@@ -181,20 +223,7 @@ fn overlapping_runs(kind: Kind) {
     assert!(second.log().contains(holder(kind)), "{}", second.log());
 
     // A third that may not wait fails this table cleanly, and touches nothing of the first.
-    let third = crate::common::run_tool(
-        dir.path(),
-        &["--config", ini, "--set", "LOCK_WAIT_SECONDS=0"],
-        &[],
-    );
-    assert_eq!(third.code, 1, "{}", third.output());
-    assert!(
-        third
-            .output()
-            .contains("another run is loading the target table")
-            && third.output().contains("LOCK_WAIT_SECONDS"),
-        "{}",
-        third.output()
-    );
+    a_run_that_may_not_wait(dir.path(), ini, "another run is loading the target table");
     // (On MariaDB through the test's reading transaction: a new reader would queue behind the
     // first run's waiting RENAME.)
     let now = match kind {
@@ -207,19 +236,7 @@ fn overlapping_runs(kind: Kind) {
         assert_eq!(&dst.side_tables(Some(&schema), "t"), side);
     }
 
-    // The source changes after the first run read it: only the second run can bring that.
-    src.exec("UPDATE t SET v = 'nieuw' WHERE id <= 10");
-    drop(hold);
-    let (code, out) = first.finish();
-    assert_eq!(code, 0, "first run: {out}");
-    let (code, out) = second.finish();
-    assert_eq!(code, 0, "second run: {out}");
-    assert!(
-        out.contains("the other run is done; this run goes on now"),
-        "{out}"
-    );
-    assert_eq!(rows(&dst, &target), rows(&src, "t"));
-    assert_eq!(rows(&dst, &target)[0][1].as_deref(), Some("nieuw"));
+    the_second_run_brings_what_changed_after_the_first(&src, &dst, &target, hold, first, second);
 }
 
 #[test]
@@ -255,10 +272,7 @@ fn overlapping_dump_runs_in_one_parquet_directory_take_turns() {
     let src = TestDb::new(Kind::Postgres, "dumpdir_src");
     let dst = TestDb::new(Kind::Postgres, "dumpdir_dst");
     let schema = dst.staging_schema().unwrap();
-    src.exec(
-        "CREATE TABLE t AS SELECT g::integer AS id, md5(g::text) AS v \
-         FROM generate_series(1, 20000) g",
-    );
+    rows_of_t(&src);
     let (target, _) = old_staging_table(&dst, &schema);
     let dir = tempfile::tempdir().unwrap();
     let ini = write_ini(
@@ -283,37 +297,18 @@ fn overlapping_dump_runs_in_one_parquet_directory_take_turns() {
     second.wait_for_log("another run is using the Parquet directory");
 
     // A third that may not wait gives up without touching the first run's files.
-    let third = crate::common::run_tool(
+    let third = a_run_that_may_not_wait(
         dir.path(),
-        &["--config", ini, "--set", "LOCK_WAIT_SECONDS=0"],
-        &[],
+        ini,
+        "another run is using the Parquet directory",
     );
-    assert_eq!(third.code, 1, "{}", third.output());
-    assert!(
-        third
-            .output()
-            .contains("another run is using the Parquet directory")
-            && third.output().contains("{run_id}"),
-        "{}",
-        third.output()
-    );
+    assert!(third.contains("{run_id}"), "{third}");
     assert!(
         parquet_files(&parts) == files,
         "the first run's files changed"
     );
 
-    // The source changes after the first run read it: only the second run can bring that.
-    src.exec("UPDATE t SET v = 'nieuw' WHERE id <= 10");
-    drop(hold);
-    let (code, out) = first.finish();
-    assert_eq!(code, 0, "first run: {out}");
-    let (code, out) = second.finish();
-    assert_eq!(code, 0, "second run: {out}");
-    assert!(
-        out.contains("the other run is done; this run goes on now"),
-        "{out}"
-    );
-    assert_eq!(rows(&dst, &target), rows(&src, "t"));
+    the_second_run_brings_what_changed_after_the_first(&src, &dst, &target, hold, first, second);
     assert!(parquet_files(&parts).is_empty(), "part files left");
 }
 
@@ -327,10 +322,7 @@ fn a_lock_lost_with_its_connection_is_taken_again_unless_another_run_took_the_ta
         let src = TestDb::new(Kind::Postgres, &format!("relock_{tag}_src"));
         let dst = TestDb::new(Kind::Postgres, &format!("relock_{tag}_dst"));
         let schema = dst.staging_schema().unwrap();
-        src.exec(
-            "CREATE TABLE t AS SELECT g::integer AS id, md5(g::text) AS v \
-             FROM generate_series(1, 20000) g",
-        );
+        rows_of_t(&src);
         let (target, old) = old_staging_table(&dst, &schema);
         let dir = tempfile::tempdir().unwrap();
         let ini = write_ini(dir.path(), &src, &dst, "t", "SRC_CHUNK_SIZE = 5000");
