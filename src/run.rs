@@ -169,7 +169,7 @@ pub struct Dumped {
     pub report: RunReport,
     /// The directory held for this run until its files are loaded and removed (see
     /// `spool::lock_dir`).
-    _dir_lock: crate::turns::LockFile,
+    _dir_lock: Option<crate::turns::LockFile>,
 }
 
 /// DUMP step 1 on its own (`dump`): every table into Parquet part files, then the manifest.

@@ -102,7 +102,8 @@ impl Drop for LockFile {
 
 /// Opens (creating it) and locks the file `path`, waiting for another run that holds it (up to
 /// `wait`). The lock lasts while the returned [`LockFile`] lives; then the file is removed.
-pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result<LockFile> {
+/// `None` (with a warning) where the file cannot be created: a folder this user may not write.
+pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result<Option<LockFile>> {
     let started = Instant::now();
     loop {
         let opened = File::options()
@@ -112,9 +113,28 @@ pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result
             .open(path);
         let file = match opened {
             // Windows: a file being removed cannot be opened until its last handle closes.
-            Err(e) if e.kind() == ErrorKind::PermissionDenied && started.elapsed() < wait => {
+            Err(e)
+                if cfg!(windows)
+                    && e.kind() == ErrorKind::PermissionDenied
+                    && started.elapsed() < wait =>
+            {
                 std::thread::sleep(POLL);
                 continue;
+            }
+            // A folder this run may not write to: no run of this user writes there either.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                log::warn!(
+                    "{}: cannot create the lock file {} ({e}); this run goes on without keeping \
+                     other runs out",
+                    turn.label,
+                    path.display()
+                );
+                return Ok(None);
             }
             opened => {
                 opened.with_context(|| format!("opening the lock file {}", path.display()))?
@@ -134,10 +154,10 @@ pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result
         // The run before may have removed the file after this one opened it: then this lock is
         // on a file no other run can see, and the path is locked again.
         if Handle::from_path(path).is_ok_and(|at_path| at_path == handle) {
-            return Ok(LockFile {
+            return Ok(Some(LockFile {
                 handle,
                 path: path.to_path_buf(),
-            });
+            }));
         }
     }
 }
@@ -159,7 +179,7 @@ mod tests {
     fn a_lock_file_is_held_once_and_removed_afterwards() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.lock");
-        let first = lock_file(&path, &turn(), Duration::ZERO).unwrap();
+        let first = lock_file(&path, &turn(), Duration::ZERO).unwrap().unwrap();
         let second = lock_file(&path, &turn(), Duration::ZERO).err().unwrap();
         assert!(
             second.to_string().contains("another run is testing") && path.exists(),
@@ -167,7 +187,7 @@ mod tests {
         );
         drop(first);
         assert!(!path.exists(), "removed by its holder");
-        let third = lock_file(&path, &turn(), Duration::ZERO).unwrap();
+        let third = lock_file(&path, &turn(), Duration::ZERO).unwrap().unwrap();
         assert!(path.exists());
         drop(third);
     }

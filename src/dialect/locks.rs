@@ -15,11 +15,13 @@ pub enum TableLock {
         take: String,
         /// Gives the lock back.
         release: String,
+        /// Whether this session still holds the lock: one row, one value, 1 or 0.
+        held: String,
         /// Who holds the lock (one row, one text), where the DBMS tells.
         holder: Option<String>,
-        /// The grant `take` needs where a user may lack it (Oracle: EXECUTE on DBMS_LOCK):
-        /// when `take` fails, the run goes on without the lock, saying what to grant.
-        requires: Option<&'static str>,
+        /// Where a user may lack the grant `take` needs (Oracle: EXECUTE on DBMS_LOCK): the run
+        /// then goes on without the lock, saying what to grant.
+        without_grant: Option<MissingGrant>,
     },
     /// A lock file beside the database file, whose path `database_file` returns (SQLite: its
     /// own locks last only as long as a transaction).
@@ -29,6 +31,16 @@ pub enum TableLock {
     },
     /// None this tool uses: runs are not kept apart.
     Unsupported,
+}
+
+/// A grant a user may lack: when taking the lock fails with one of `errors` (error codes in the
+/// driver's message), the user lacks `grant`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingGrant {
+    /// What to grant, in the warning.
+    pub grant: &'static str,
+    /// The error codes that say it is missing.
+    pub errors: &'static [&'static str],
 }
 
 /// How the last step of a load (swap, refresh, append) waits for the target table's locks: in

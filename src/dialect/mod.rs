@@ -23,7 +23,7 @@ mod shared;
 mod statements;
 
 pub use choose::{for_dbms, for_driver};
-pub use locks::{SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
+pub use locks::{MissingGrant, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
 pub use names::{
     CHECK_SUFFIX, OLD_SUFFIX, WATERMARK_INDEX_SUFFIX, is_side_table_of, normalized_type, run_tag,
     side_table_name, side_table_pattern, suffixed_name,

@@ -206,8 +206,9 @@ impl BatchSource for OdbcSource<'_> {
                 // compatible server): one moment per statement, said once per table.
                 log::warn!(
                     "{}: read without one snapshot for the table ({e:#}); its partitions, if \
-                     any, are read at moments apart",
-                    self.relation.label()
+                     any, are read at moments apart. One snapshot would be: {}",
+                    self.relation.label(),
+                    d.snapshot().describe()
                 );
                 None
             }

@@ -182,7 +182,10 @@ pub const DIR_LOCK: &str = ".source-to-staging.lock";
 /// tables, so two runs in one directory would overwrite and remove each other's. (A
 /// `PARQUET_DIR` with `{run_id}` gives every run a directory of its own and needs none.) Held,
 /// and the file removed afterwards, while the returned lock lives.
-pub fn lock_dir(dir: &Path, wait: std::time::Duration) -> anyhow::Result<crate::turns::LockFile> {
+pub fn lock_dir(
+    dir: &Path,
+    wait: std::time::Duration,
+) -> anyhow::Result<Option<crate::turns::LockFile>> {
     let turn = crate::turns::Turn {
         label: "PARQUET_DIR",
         what: format!(

@@ -41,6 +41,13 @@ pub(super) fn clean(spec: &TargetSpec<'_>, conn: &Connection, locked: bool) {
         );
         return;
     }
+    // A side table whose run's session the server still keeps (a power loss) is locked by
+    // it: wait seconds for it, not forever, and leave it to a later run.
+    if let Some(short) = d.short_lock_wait(&spec.table_ref) {
+        for sql in &short.set {
+            let _ = odbc::execute(conn, sql);
+        }
+    }
     for name in found {
         let table_ref = d.table_ref(spec.schema.as_deref(), &name);
         match odbc::execute(conn, &d.drop_table_sql(&table_ref)) {
@@ -49,7 +56,8 @@ pub(super) fn clean(spec: &TargetSpec<'_>, conn: &Connection, locked: bool) {
                 spec.name
             ),
             Err(e) => log::warn!(
-                "{}: cannot drop {table_ref}, the side table of a run that did not finish: {e:#}",
+                "{}: cannot drop {table_ref}, the side table of a run that did not finish (a \
+                 later run tries again): {e:#}",
                 spec.name
             ),
         }

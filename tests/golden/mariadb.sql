@@ -184,6 +184,9 @@ SELECT GET_LOCK('s2s:stg.clients', 0);
 -- the table's lock: give it back
 SELECT RELEASE_LOCK('s2s:stg.clients');
 
+-- the table's lock: does this session still hold it (1, 0)
+SELECT COALESCE(IS_USED_LOCK('s2s:stg.clients') = CONNECTION_ID(), 0);
+
 -- the table's lock: who holds it
 SELECT CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, ', ', p.COMMAND, ' for ', p.TIME, ' s') FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK('s2s:stg.clients');
 

@@ -170,13 +170,16 @@ BEGIN EXECUTE IMMEDIATE 'DROP TABLE "stg"."clients_s2s_old" PURGE'; EXCEPTION WH
 ALTER TABLE "stg"."clients_s2s_new" RENAME TO "clients";
 
 -- the table's lock: take it without waiting (1 taken, 0 held) (not parsed: sqlparser does not know it)
-WITH FUNCTION s2s_take RETURN NUMBER IS PRAGMA AUTONOMOUS_TRANSACTION; handle VARCHAR2(128); answer INTEGER; BEGIN DBMS_LOCK.ALLOCATE_UNIQUE('s2s:stg.clients', handle); answer := DBMS_LOCK.REQUEST(handle, DBMS_LOCK.X_MODE, 0, FALSE); COMMIT; RETURN CASE answer WHEN 0 THEN 1 WHEN 4 THEN 1 WHEN 1 THEN 0 ELSE 10 + answer END; END; SELECT s2s_take FROM DUAL;
+WITH FUNCTION s2s_take RETURN NUMBER IS PRAGMA AUTONOMOUS_TRANSACTION; answer INTEGER; BEGIN answer := DBMS_LOCK.REQUEST(842657577, DBMS_LOCK.X_MODE, 0, FALSE); RETURN CASE answer WHEN 0 THEN 1 WHEN 4 THEN 1 WHEN 1 THEN 0 ELSE 10 + answer END; END; SELECT s2s_take FROM DUAL;
 
 -- the table's lock: give it back (not parsed: sqlparser does not know it)
-DECLARE handle VARCHAR2(128); answer INTEGER; BEGIN DBMS_LOCK.ALLOCATE_UNIQUE('s2s:stg.clients', handle); answer := DBMS_LOCK.RELEASE(handle); END;
+DECLARE answer INTEGER; BEGIN answer := DBMS_LOCK.RELEASE(842657577); END;
+
+-- the table's lock: does this session still hold it (1, 0) (not parsed: sqlparser does not know it)
+WITH FUNCTION s2s_take RETURN NUMBER IS PRAGMA AUTONOMOUS_TRANSACTION; answer INTEGER; BEGIN answer := DBMS_LOCK.REQUEST(842657577, DBMS_LOCK.X_MODE, 0, FALSE); RETURN CASE answer WHEN 0 THEN 1 WHEN 4 THEN 1 WHEN 1 THEN 0 ELSE 10 + answer END; END; SELECT s2s_take FROM DUAL;
 
 -- the table's lock: who holds it
-SELECT 'session ' || s.sid || ' of ' || s.username || ' from ' || s.machine || ' (' || s.program || ')' FROM v$lock l JOIN v$session s ON s.sid = l.sid JOIN sys.dbms_lock_allocated a ON a.lockid = l.id1 WHERE l.type = 'UL' AND l.lmode = 6 AND a.name = 's2s:stg.clients' AND ROWNUM = 1;
+SELECT 'session ' || s.sid || ' of ' || s.username || ' from ' || s.machine || ' (' || s.program || ')' FROM v$lock l JOIN v$session s ON s.sid = l.sid WHERE l.type = 'UL' AND l.id1 = 842657577 AND l.lmode = 6 AND ROWNUM = 1;
 
 -- the snapshot of a table's reads: the first connection
 SELECT TO_CHAR(DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER) FROM DUAL;

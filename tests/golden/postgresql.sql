@@ -175,6 +175,9 @@ SELECT CASE WHEN pg_try_advisory_lock(1394933761, 842657577) THEN 1 ELSE 0 END;
 -- the table's lock: give it back
 SELECT pg_advisory_unlock(1394933761, 842657577);
 
+-- the table's lock: does this session still hold it (1, 0)
+SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 1394933761 AND objid = 842657577 AND objsubid = 2 AND pid = pg_backend_pid();
+
 -- the table's lock: who holds it
 SELECT 'process ' || a.pid || ' of ' || coalesce(a.usename::text, '?') || coalesce(' from ' || host(a.client_addr), '') || coalesce(' (' || nullif(a.application_name, '') || ')', '') || ', connected since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1394933761 AND l.objid = 842657577 AND l.objsubid = 2;
 

@@ -169,6 +169,9 @@ SET NOCOUNT ON; DECLARE @s2s_lock int; EXEC @s2s_lock = sp_getapplock @Resource 
 -- the table's lock: give it back (not parsed: sqlparser does not know it)
 EXEC sp_releaseapplock @Resource = N's2s:stg.clients', @LockOwner = 'Session';
 
+-- the table's lock: does this session still hold it (1, 0)
+SELECT CASE WHEN APPLOCK_MODE('public', N's2s:stg.clients', 'Session') = 'Exclusive' THEN 1 ELSE 0 END;
+
 -- the snapshot of a table's reads, per connection
 SELECT CASE WHEN snapshot_isolation_state = 1 THEN 1 ELSE 0 END FROM sys.databases WHERE name = DB_NAME();
 

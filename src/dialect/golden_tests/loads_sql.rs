@@ -138,6 +138,7 @@ pub(super) fn table_lock(
         TableLock::Session {
             take,
             release,
+            held,
             holder,
             ..
         } => {
@@ -146,6 +147,10 @@ pub(super) fn table_lock(
                 take,
             );
             add("the table's lock: give it back", release);
+            add(
+                "the table's lock: does this session still hold it (1, 0)",
+                held,
+            );
             if let Some(holder) = holder {
                 add("the table's lock: who holds it", holder);
             }

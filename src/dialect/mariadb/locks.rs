@@ -18,12 +18,13 @@ pub(super) fn table_lock(d: &MariaDb, schema: Option<&str>, table: &str) -> Tabl
     TableLock::Session {
         take: format!("SELECT GET_LOCK({name}, 0)"),
         release: format!("SELECT RELEASE_LOCK({name})"),
+        held: format!("SELECT COALESCE(IS_USED_LOCK({name}) = CONNECTION_ID(), 0)"),
         holder: Some(format!(
             "SELECT CONCAT('connection ', p.ID, ' of ', p.USER, '@', p.HOST, ', ', \
              p.COMMAND, ' for ', p.TIME, ' s') FROM information_schema.PROCESSLIST p \
              WHERE p.ID = IS_USED_LOCK({name})"
         )),
-        requires: None,
+        without_grant: None,
     }
 }
 

@@ -15,8 +15,12 @@ pub(super) fn table_lock(d: &SqlServer, schema: Option<&str>, table: &str) -> Ta
              @LockTimeout = 0; SELECT CASE WHEN @s2s_lock >= 0 THEN 1 ELSE 0 END"
         ),
         release: format!("EXEC sp_releaseapplock @Resource = {name}, @LockOwner = 'Session'"),
+        held: format!(
+            "SELECT CASE WHEN APPLOCK_MODE('public', {name}, 'Session') = 'Exclusive' THEN 1 \
+             ELSE 0 END"
+        ),
         holder: None,
-        requires: None,
+        without_grant: None,
     }
 }
 

@@ -4,35 +4,36 @@
 //! on without them, saying so.
 
 use super::Oracle;
-use crate::dialect::locks::lock_key;
-use crate::dialect::{Dialect, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
+use crate::dialect::locks::{lock_key, lock_number};
+use crate::dialect::{MissingGrant, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
 
-pub(super) fn table_lock(d: &Oracle, schema: Option<&str>, table: &str) -> TableLock {
-    // A user lock of DBMS_LOCK (names up to 128 bytes), requested without waiting and kept by
-    // the session (release_on_commit FALSE). ALLOCATE_UNIQUE commits, so it runs in an
-    // autonomous transaction of a function of the query; REQUEST answers 0 (taken), 4 (already
-    // ours) or 1 (held by another session).
-    let name = d.literal(&lock_key(schema, table, 128));
-    let handle = format!("DBMS_LOCK.ALLOCATE_UNIQUE({name}, handle)");
+pub(super) fn table_lock(_d: &Oracle, schema: Option<&str>, table: &str) -> TableLock {
+    // A user lock of DBMS_LOCK by number (user locks are 0 to 1073741823: the table's hash),
+    // requested without waiting and kept by the session (release_on_commit FALSE). REQUEST
+    // answers 0 (taken), 4 (already this session's) or 1 (held by another session); being a
+    // PL/SQL function with effects, it is called from a function of the query.
+    let id = lock_number(&lock_key(schema, table, usize::MAX)) as u32 & 0x3fff_ffff;
+    let take = format!(
+        "WITH FUNCTION s2s_take RETURN NUMBER IS PRAGMA AUTONOMOUS_TRANSACTION; \
+         answer INTEGER; BEGIN answer := DBMS_LOCK.REQUEST({id}, DBMS_LOCK.X_MODE, 0, FALSE); \
+         RETURN CASE answer WHEN 0 THEN 1 WHEN 4 THEN 1 WHEN 1 THEN 0 ELSE 10 + answer END; \
+         END; SELECT s2s_take FROM DUAL"
+    );
     TableLock::Session {
-        take: format!(
-            "WITH FUNCTION s2s_take RETURN NUMBER IS PRAGMA AUTONOMOUS_TRANSACTION; \
-             handle VARCHAR2(128); answer INTEGER; BEGIN {handle}; \
-             answer := DBMS_LOCK.REQUEST(handle, DBMS_LOCK.X_MODE, 0, FALSE); COMMIT; \
-             RETURN CASE answer WHEN 0 THEN 1 WHEN 4 THEN 1 WHEN 1 THEN 0 ELSE 10 + answer END; \
-             END; SELECT s2s_take FROM DUAL"
-        ),
-        release: format!(
-            "DECLARE handle VARCHAR2(128); answer INTEGER; BEGIN {handle}; \
-             answer := DBMS_LOCK.RELEASE(handle); END;"
-        ),
+        // Asked again, a lock the session holds answers 4 (1 here).
+        held: take.clone(),
+        take,
+        release: format!("DECLARE answer INTEGER; BEGIN answer := DBMS_LOCK.RELEASE({id}); END;"),
         holder: Some(format!(
             "SELECT 'session ' || s.sid || ' of ' || s.username || ' from ' || s.machine || \
              ' (' || s.program || ')' FROM v$lock l JOIN v$session s ON s.sid = l.sid \
-             JOIN sys.dbms_lock_allocated a ON a.lockid = l.id1 \
-             WHERE l.type = 'UL' AND l.lmode = 6 AND a.name = {name} AND ROWNUM = 1"
+             WHERE l.type = 'UL' AND l.id1 = {id} AND l.lmode = 6 AND ROWNUM = 1"
         )),
-        requires: Some("EXECUTE on SYS.DBMS_LOCK"),
+        // PLS-00201: identifier 'DBMS_LOCK' must be declared (no EXECUTE on it).
+        without_grant: Some(MissingGrant {
+            grant: "EXECUTE on SYS.DBMS_LOCK",
+            errors: &["PLS-00201"],
+        }),
     }
 }
 

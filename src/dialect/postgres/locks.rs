@@ -17,6 +17,12 @@ pub(super) fn table_lock(_d: &Postgres, schema: Option<&str>, table: &str) -> Ta
             "SELECT CASE WHEN pg_try_advisory_lock({ADVISORY_CLASS}, {n}) THEN 1 ELSE 0 END"
         ),
         release: format!("SELECT pg_advisory_unlock({ADVISORY_CLASS}, {n})"),
+        held: format!(
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted \
+             AND classid = {ADVISORY_CLASS} AND objid = {} AND objsubid = 2 \
+             AND pid = pg_backend_pid()",
+            n as u32
+        ),
         holder: Some(format!(
             "SELECT 'process ' || a.pid || ' of ' || coalesce(a.usename::text, '?') \
              || coalesce(' from ' || host(a.client_addr), '') \
@@ -27,7 +33,7 @@ pub(super) fn table_lock(_d: &Postgres, schema: Option<&str>, table: &str) -> Ta
              AND l.objid = {} AND l.objsubid = 2",
             n as u32
         )),
-        requires: None,
+        without_grant: None,
     }
 }
 
