@@ -140,16 +140,7 @@ impl Connector {
                 attributes.push((key.to_string(), value));
             }
         }
-        let connection_string = attributes
-            .iter()
-            .map(|(k, v)| {
-                if k.eq_ignore_ascii_case("DRIVER") && !v.starts_with('{') {
-                    format!("{k}={{{v}}};")
-                } else {
-                    format!("{k}={};", escape(v))
-                }
-            })
-            .collect::<String>();
+        let connection_string = connection_string(p, &attributes, dialect_guess)?;
         Ok(Connector {
             side: endpoint.side.name(),
             connection_string,
@@ -189,12 +180,13 @@ impl Connector {
         let (tx, rx) = mpsc::channel();
         let string = self.connection_string.clone();
         let side = self.side;
+        let dialect = self.guess;
         thread::Builder::new()
             .name(format!("connect-{side}"))
             .spawn(move || {
                 let result = environment().and_then(|env| {
                     env.connect_with_connection_string(&string, options)
-                        .map_err(|e| connect_error(side, e))
+                        .map_err(|e| connect_error(side, dialect, e))
                 });
                 let _ = tx.send(result);
             })?;
@@ -221,11 +213,15 @@ impl Connector {
 /// A connection error with a hint for the common causes. Wrong credentials and unknown data
 /// sources are configuration errors (exit 2); a server that cannot be reached is not, since a
 /// later run may well succeed.
-fn connect_error(side: &str, error: odbc_api::Error) -> anyhow::Error {
+fn connect_error(side: &str, dialect: &dyn Dialect, error: odbc_api::Error) -> anyhow::Error {
     let (state, native) = crate::retry::odbc_state(&error).unwrap_or_default();
     // The driver's diagnostic stays the cause (for the summary's one line and the log); the
     // hint is the context, a ConfigError where the settings are what is wrong.
-    let config_hint = if state == "28000" || state == "28P01" || native == 1045 {
+    let refused = state == "28000"
+        || state == "28P01"
+        || native == 1045
+        || dialect.login_refused(&error.to_string());
+    let config_hint = if refused {
         Some("check the user name and password")
     } else if state == "IM002" {
         Some(
@@ -401,14 +397,47 @@ fn find<'a>(attributes: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Braces a value when it holds characters with a meaning in connection strings.
-fn escape(value: &str) -> String {
-    let braced = value.starts_with('{') && value.ends_with('}');
-    if braced || !value.contains([';', '{', '}', '+', '=']) && value.trim() == value {
-        value.to_string()
-    } else {
-        format!("{{{}}}", value.replace('}', "}}"))
+/// The connection string of `attributes`, each value written as the driver reads it back (see
+/// [`dialect::Braces`]), so no value, whatever it holds, can add an attribute; every password
+/// in it is registered as a secret. A value the driver cannot be given is a [`ConfigError`].
+fn connection_string(
+    prefix: &str,
+    attributes: &[(String, String)],
+    dialect: &dyn Dialect,
+) -> anyhow::Result<String> {
+    let driver = find(attributes, "DRIVER").unwrap_or_default();
+    let braces = dialect.braces(driver);
+    let mut out = String::new();
+    for (key, value) in attributes {
+        if dialect::is_password_key(key) {
+            secrets::register(value);
+        }
+        // The driver manager reads DRIVER and DSN itself, and unbraces them.
+        let braces = if key.eq_ignore_ascii_case("DRIVER") {
+            dialect::Braces::Every
+        } else if key.eq_ignore_ascii_case("DSN") {
+            dialect::Braces::WhenNeeded
+        } else {
+            braces
+        };
+        let Some(attribute) = braces.write(key, value) else {
+            return Err(ConfigError::new(format!(
+                "{prefix}: the connection attribute {key} holds ';', '{{', '}}' or spaces at its \
+                 ends, and the {} ODBC driver{} reads {key} without braces, so it cannot be \
+                 given this value in a connection string; rename it, or define a data source \
+                 ({prefix}_DSN) that holds it",
+                dialect.name(),
+                if driver.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({driver})")
+                },
+            ))
+            .into());
+        };
+        out.push_str(&attribute);
     }
+    Ok(out)
 }
 
 /// Runs a statement that returns no rows we need.

@@ -1,9 +1,11 @@
 //! Passwords never appear in output.
 //!
-//! Every password the configuration holds is registered here, and everything the tool prints
-//! (log lines, error messages, the summary) passes through [`redact`], which masks any `PWD=...`
-//! / `Password=...` attribute of an ODBC connection string (including those that drivers echo
-//! back in their diagnostics) and every registered password where it stands as a whole word.
+//! Every password the configuration holds is registered here (also those inside a given
+//! connection string), and everything the tool prints (log lines, error messages, the summary,
+//! `check`) passes through [`redact`], which masks every registered password where it stands as
+//! a whole word, whatever characters it holds, and then any `PWD=...` / `Password=...`
+//! attribute of an ODBC connection string (including those that drivers echo back in their
+//! diagnostics).
 //! Masking works on that structure, so it never changes other words: with the password
 //! `postgres`, `postgresql+psycopg2` stays as it is, and so does `UID=postgres` when the user
 //! name is the same word (a user name is no secret).
@@ -64,35 +66,42 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Registers a value that must never be printed. Empty values are ignored; values shorter than
-/// three characters are only masked inside connection-string attributes, because masking every
+/// Registers a value that must never be printed, as it is and as it stands in a connection
+/// string (braced, with `}` doubled). Empty values are ignored; values shorter than three
+/// characters are only masked inside connection-string attributes, because masking every
 /// occurrence of, say, "ab" would garble all output.
 pub fn register(value: &str) {
     if value.chars().count() < 3 {
         return;
     }
     let mut secrets = registry().write().unwrap_or_else(|e| e.into_inner());
-    if !secrets.iter().any(|s| s == value) {
-        secrets.push(value.to_string());
-        // Longest first, so a secret containing another is masked whole.
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for form in [value.to_string(), value.replace('}', "}}")] {
+        if !secrets.contains(&form) {
+            secrets.push(form);
+        }
     }
+    // Longest first, so a secret containing another is masked whole.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
 }
 
-/// `text` with every password attribute masked, and every registered secret that stands as a
-/// whole word (no letter, digit or `_` right before or after it).
+/// `text` with every registered secret that stands as a whole word (no letter, digit or `_`
+/// right before or after it) masked, and then every password attribute. The secrets go first:
+/// masked by its attribute first, a password with a quote or `;` in it would lose only its
+/// first part and no longer be found whole.
 pub fn redact(text: &str) -> String {
-    let mut out = mask_password_attributes(text);
+    let mut out = text.to_string();
     let secrets = registry().read().unwrap_or_else(|e| e.into_inner());
     let public = public().read().unwrap_or_else(|e| e.into_inner());
     for secret in secrets.iter() {
-        if secret.is_empty() || public.iter().any(|p| p == secret) || !out.contains(secret.as_str())
-        {
+        let is_public = public
+            .iter()
+            .any(|p| p == secret || p.replace('}', "}}") == *secret);
+        if is_public || !out.contains(secret.as_str()) {
             continue;
         }
         out = mask_whole_words(&out, secret);
     }
-    out
+    mask_password_attributes(&out)
 }
 
 fn is_word(c: char) -> bool {
@@ -125,9 +134,10 @@ fn mask_whole_words(text: &str, secret: &str) -> String {
     out
 }
 
-/// Masks the values of `PWD=`, `PASSWORD=` and `Password=` attributes (any case), both plain
-/// (`PWD=abc def;`: up to the `;`, a quote or the line's end), quoted (`PWD='abc'`) and braced
-/// (`PWD={a;b}}c}`, where `}}` is a brace inside the value).
+/// Masks the values of `PWD=`, `PASSWORD=` and `Password=` attributes (any case) by the rules
+/// of a connection string: braced (`PWD={a;b}}c}`, where `}}` is a brace inside the value) up to
+/// its closing brace, plain (`PWD=abc'def;`) up to the `;` or the line's end; and quoted, as
+/// some messages echo it (`PWD='abc'`), up to the closing quote.
 fn mask_password_attributes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -137,12 +147,9 @@ fn mask_password_attributes(text: &str) -> String {
         let value_len = if value.starts_with('{') {
             braced_len(value.as_bytes())
         } else if let Some(quote) = value.chars().next().filter(|c| *c == '\'' || *c == '"') {
-            // Quoted (as some messages echo it): up to the closing quote.
             value[1..].find(quote).map_or(value.len(), |end| end + 2)
         } else {
-            value
-                .find([';', '\'', '"', '\n', '\r'])
-                .unwrap_or(value.len())
+            value.find([';', '\n', '\r']).unwrap_or(value.len())
         };
         if value_len > 0 {
             out.push_str(MASK);

@@ -10,7 +10,7 @@
 
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
-use super::{ColumnDef, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock};
+use super::{Braces, ColumnDef, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock};
 use crate::plan::{
     ColumnMeta, ColumnType, LoadColumn, decimal, generic_column_type, type_arguments,
 };
@@ -68,6 +68,12 @@ impl Dialect for MariaDb {
     fn matches_driver(&self, driver_name: &str) -> bool {
         let d = driver_name.to_ascii_lowercase();
         d.contains("mariadb") || d.contains("mysql") || d.contains("maodbc")
+    }
+
+    fn braces(&self, _driver: &str) -> Braces {
+        // MariaDB Connector/ODBC unbraces every attribute (tried: Server, Port, Database, UID,
+        // PWD), so every value is braced and none can add an attribute.
+        Braces::Every
     }
 
     fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {

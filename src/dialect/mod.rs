@@ -30,7 +30,8 @@ pub use names::{
 };
 pub use shared::{adapt_text_times, columns_as_text, common_source_warnings, without_time_zones};
 pub use statements::{
-    DriverTuning, Merge, RowsInto, Swap, default_bound_literal, from_clause, ranges,
+    Braces, DriverTuning, Merge, RowsInto, Swap, default_bound_literal, from_clause,
+    is_password_key, ranges,
 };
 
 use arrow_odbc::arrow::{datatypes::DataType, record_batch::RecordBatch};
@@ -72,6 +73,18 @@ pub trait Dialect: Send + Sync {
     /// the registered driver name when it is known (empty otherwise).
     fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
         Vec::new()
+    }
+
+    /// How the driver registered as `driver` reads braced connection-string values (empty:
+    /// not known).
+    fn braces(&self, _driver: &str) -> Braces {
+        Braces::WhenNeeded
+    }
+
+    /// Does the driver's message of a failed connection say that the server refused the user
+    /// name or password? (For drivers that report it with a generic SQLSTATE.)
+    fn login_refused(&self, _message: &str) -> bool {
+        false
     }
 
     // ---------------------------------------------------------------- names

@@ -16,7 +16,9 @@
 use arrow_odbc::arrow::datatypes::DataType;
 
 use super::statements;
-use super::{Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock, normalized_type};
+use super::{
+    Braces, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock, normalized_type,
+};
 use crate::bound::{Bound, timestamp_text};
 use crate::plan::{
     ColumnMeta, ColumnType, TargetColumn, decimal, generic_column_type, sql_type, type_arguments,
@@ -173,6 +175,16 @@ impl Dialect for SqlServer {
     fn matches_driver(&self, driver_name: &str) -> bool {
         let d = driver_name.to_ascii_lowercase();
         d.contains("sql server") || d.contains("msodbcsql") || is_freetds(&d)
+    }
+
+    fn braces(&self, driver: &str) -> Braces {
+        // Microsoft's driver documents braces for every value; FreeTDS's unbracing of every
+        // attribute is not established here, so it gets braces where a value needs them.
+        if is_freetds(&driver.to_ascii_lowercase()) {
+            Braces::WhenNeeded
+        } else {
+            Braces::Every
+        }
     }
 
     fn connection_parts(

@@ -17,7 +17,7 @@ use arrow_odbc::arrow::{
 };
 
 use super::{
-    ColumnDef, Dialect, DriverTuning, ShortLockWait, Snapshot, TableLock, normalized_type,
+    Braces, ColumnDef, Dialect, DriverTuning, ShortLockWait, Snapshot, TableLock, normalized_type,
 };
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, UnnestArrays};
@@ -67,6 +67,19 @@ impl Dialect for Postgres {
     fn matches_driver(&self, driver_name: &str) -> bool {
         let d = driver_name.to_ascii_lowercase();
         d.contains("postgres") || d.contains("psqlodbc")
+    }
+
+    fn braces(&self, _driver: &str) -> Braces {
+        // psqlODBC unbraces only the password (decode_or_remove_braces); `Port={5432}` is an
+        // invalid integer and a braced UID names a user with braces.
+        Braces::PasswordOnly
+    }
+
+    fn login_refused(&self, message: &str) -> bool {
+        // psqlODBC reports a refused login as 08001 (native 101), like a server it cannot reach;
+        // the server's own words tell them apart.
+        message.contains("password authentication failed")
+            || message.contains("no password supplied")
     }
 
     fn driver_defaults(&self, _driver: &str, tuning: DriverTuning) -> Vec<(&'static str, String)> {

@@ -13,7 +13,7 @@ use arrow_odbc::arrow::{
     array::AsArray, compute::cast, datatypes::DataType, record_batch::RecordBatch,
 };
 
-use super::{Dialect, DriverTuning, TableLock};
+use super::{Braces, Dialect, DriverTuning, TableLock};
 use crate::bound::Bound;
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, RowByRow};
@@ -115,6 +115,11 @@ impl Dialect for Sqlite {
         database
             .map(|d| vec![("Database".to_string(), d.to_string())])
             .unwrap_or_default()
+    }
+
+    fn braces(&self, _driver: &str) -> Braces {
+        // sqliteodbc takes every value as written: `Database={/x.db}` is a file named so.
+        Braces::Never
     }
 
     fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {

@@ -35,6 +35,61 @@ pub struct Swap {
     pub transactional: bool,
 }
 
+/// How a driver reads braced values (`{...}`, with `}}` for a brace inside) in a connection
+/// string. A value holding `;`, `{` or `}`, or spaces at its ends, can only be passed braced: the
+/// driver manager and every driver split attributes at `;`. Drivers differ in which attributes
+/// they unbrace, so the quoting is the driver's fact, not a guess (see [`Braces::write`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Braces {
+    /// Every attribute is unbraced (MariaDB Connector/ODBC, Microsoft's SQL Server driver): every
+    /// value is written braced, so none can add an attribute.
+    Every,
+    /// The ODBC standard: values are unbraced; a value is braced when it needs it.
+    WhenNeeded,
+    /// Only the password is unbraced (psqlODBC: `Port={5432}` is "invalid integer value", a
+    /// braced `UID` is a user named with its braces): the password is always braced; another
+    /// value that needs braces cannot be passed.
+    PasswordOnly,
+    /// No attribute is unbraced (sqliteodbc opens a file named `{...}`): a value that needs
+    /// braces cannot be passed.
+    Never,
+}
+
+/// Is `key` the password attribute of a connection string?
+pub fn is_password_key(key: &str) -> bool {
+    key.eq_ignore_ascii_case("PWD") || key.eq_ignore_ascii_case("PASSWORD")
+}
+
+/// `value` braced: `{` + the value with every `}` doubled + `}`.
+fn braced(value: &str) -> String {
+    format!("{{{}}}", value.replace('}', "}}"))
+}
+
+/// Does `value` need braces to be read back as itself? (`;` ends an attribute, a leading `{`
+/// starts a braced value, and drivers trim spaces around plain values.)
+fn needs_braces(value: &str) -> bool {
+    value.contains([';', '{', '}']) || value.trim() != value
+}
+
+impl Braces {
+    /// `key=value` as this driver reads it back, or `None` when the driver cannot be given this
+    /// value for this attribute (it would read the braces as part of the value).
+    pub fn write(self, key: &str, value: &str) -> Option<String> {
+        let brace = match self {
+            Braces::Every => true,
+            Braces::WhenNeeded => needs_braces(value),
+            Braces::PasswordOnly if is_password_key(key) => true,
+            Braces::PasswordOnly | Braces::Never if needs_braces(value) => return None,
+            Braces::PasswordOnly | Braces::Never => false,
+        };
+        Some(if brace {
+            format!("{key}={};", braced(value))
+        } else {
+            format!("{key}={value};")
+        })
+    }
+}
+
 /// Settings a dialect may use for the driver's connection attributes.
 #[derive(Debug, Clone, Copy)]
 pub struct DriverTuning {

@@ -14,10 +14,120 @@ fn parses_connection_string_attributes() {
     );
 }
 
+/// Passwords that could add attributes or end a value early, as a security review tried them.
+const NASTY: [&str; 8] = [
+    "{Br4ce-pw}",
+    "{ab};Zz=geheimstaart;q={c}",
+    "Zomer'2024-geheim",
+    "a;Database=other",
+    "p}w+",
+    " spaces at the ends ",
+    "x}};UID=root;{",
+    "' \" ; { } = all of them",
+];
+
+fn attributes(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 #[test]
-fn escapes_values_with_special_characters() {
-    assert_eq!(escape("plain"), "plain");
-    assert_eq!(escape("a;b"), "{a;b}");
-    assert_eq!(escape("p}w+"), "{p}}w+}");
-    assert_eq!(escape("{Driver Name}"), "{Driver Name}");
+fn no_value_can_add_an_attribute_whatever_the_driver_unbraces() {
+    for (dialect, driver) in [
+        (
+            &crate::dialect::mariadb::MariaDb as &dyn Dialect,
+            "MariaDB Unicode",
+        ),
+        (&crate::dialect::postgres::Postgres, "PostgreSQL Unicode"),
+        (&crate::dialect::mssql::SqlServer, "FreeTDS"),
+        (
+            &crate::dialect::mssql::SqlServer,
+            "ODBC Driver 18 for SQL Server",
+        ),
+        (&crate::dialect::generic::Generic, "Oracle 21 ODBC driver"),
+    ] {
+        for password in NASTY {
+            let given = attributes(&[
+                ("Driver", driver),
+                ("Server", "db.gemeente.nl"),
+                ("Port", "5432"),
+                ("UID", "loader"),
+                ("PWD", password),
+            ]);
+            let written = connection_string("SRC", &given, dialect).unwrap();
+            assert_eq!(parse_attributes(&written), given, "{driver}: {written}");
+            if dialect.braces(driver) != crate::dialect::Braces::WhenNeeded {
+                let pwd = format!("PWD={{{}}};", password.replace('}', "}}"));
+                assert!(written.ends_with(&pwd), "{driver}: {written}");
+            }
+        }
+    }
+}
+
+#[test]
+fn each_driver_gets_braces_where_it_reads_them() {
+    let given = attributes(&[
+        ("Driver", "MariaDB Unicode"),
+        ("Server", "h"),
+        ("Port", "3306"),
+        ("PWD", "{Br4ce-pw}"),
+    ]);
+    assert_eq!(
+        connection_string("DST", &given, &crate::dialect::mariadb::MariaDb).unwrap(),
+        "Driver={MariaDB Unicode};Server={h};Port={3306};PWD={{Br4ce-pw}}};"
+    );
+    // psqlODBC: the password only; a plain password is braced too.
+    let given = attributes(&[
+        ("Driver", "PostgreSQL Unicode"),
+        ("Servername", "h"),
+        ("Port", "5432"),
+        ("UID", "u"),
+        ("PWD", "plain"),
+    ]);
+    assert_eq!(
+        connection_string("DST", &given, &crate::dialect::postgres::Postgres).unwrap(),
+        "Driver={PostgreSQL Unicode};Servername=h;Port=5432;UID=u;PWD={plain};"
+    );
+    // The ODBC standard: braces where needed; DSN is read by the driver manager.
+    let given = attributes(&[("DSN", "ora prod"), ("UID", "a;b"), ("PWD", "x=y")]);
+    assert_eq!(
+        connection_string("SRC", &given, &crate::dialect::generic::Generic).unwrap(),
+        "DSN=ora prod;UID={a;b};PWD=x=y;"
+    );
+}
+
+#[test]
+fn a_value_the_driver_cannot_take_is_refused_without_showing_it() {
+    let given = attributes(&[
+        ("Driver", "PostgreSQL Unicode"),
+        ("UID", "ab;Database=postgres"),
+    ]);
+    let error = connection_string("SRC", &given, &crate::dialect::postgres::Postgres)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("SRC: the connection attribute UID holds ';'"),
+        "{error}"
+    );
+    assert!(error.contains("PostgreSQL ODBC driver (PostgreSQL Unicode) reads UID without braces"));
+    assert!(!error.contains("Database=postgres"), "{error}");
+    let given = attributes(&[("Driver", "SQLite3"), ("Database", "/data/a;b.db")]);
+    assert!(connection_string("DST", &given, &crate::dialect::sqlite::Sqlite).is_err());
+    let given = attributes(&[("Driver", "SQLite3"), ("Database", "/data/ab.db")]);
+    assert_eq!(
+        connection_string("DST", &given, &crate::dialect::sqlite::Sqlite).unwrap(),
+        "Driver={SQLite3};Database=/data/ab.db;"
+    );
+}
+
+#[test]
+fn passwords_in_a_given_connection_string_are_registered_as_secrets() {
+    let given = attributes(&[("Driver", "X"), ("Password", "Uit-De-String-7")]);
+    connection_string("SRC", &given, &crate::dialect::generic::Generic).unwrap();
+    assert_eq!(
+        secrets::redact("login Uit-De-String-7 failed"),
+        "login *** failed"
+    );
 }

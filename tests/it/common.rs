@@ -817,3 +817,139 @@ pub mod mixed {
         }
     }
 }
+
+/// The PostgreSQL role whose members must give their password (scram-sha-256) on 127.0.0.1:
+/// the server otherwise trusts every login there, so it could not tell a wrong password.
+pub const PASSWORD_CHECKED_GROUP: &str = "s2s_password_checked";
+
+/// Makes the PostgreSQL server check the passwords of [`PASSWORD_CHECKED_GROUP`]'s members, once
+/// per test run: a `pg_hba.conf` rule for the group before the trust rules, and a reload. The
+/// rule is added when the file lacks it (CI's fresh server), and stays.
+fn pg_checks_passwords() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let admin = admin_connection_string(Kind::Postgres);
+        exec(
+            &admin,
+            &format!(
+                "DO $$ BEGIN CREATE ROLE {PASSWORD_CHECKED_GROUP} NOLOGIN; \
+                 EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            ),
+        );
+        let rule = format!("host all +{PASSWORD_CHECKED_GROUP} 127.0.0.1/32 scram-sha-256");
+        let hba = query(&admin, "SHOW hba_file")[0][0]
+            .clone()
+            .expect("hba_file");
+        let text = std::fs::read_to_string(&hba)
+            .unwrap_or_else(|e| panic!("cannot read {hba} (the tests add a rule to it): {e}"));
+        if !text.lines().any(|l| l.trim() == rule) {
+            std::fs::write(&hba, format!("{rule}\n{text}"))
+                .unwrap_or_else(|e| panic!("cannot add '{rule}' to {hba}: {e}"));
+        }
+        let loaded = query(
+            &admin,
+            &format!(
+                "SELECT pg_reload_conf(), (SELECT count(*) FROM pg_hba_file_rules \
+                 WHERE '+{PASSWORD_CHECKED_GROUP}' = ANY(user_name) AND error IS NULL)"
+            ),
+        );
+        assert_eq!(loaded[0][1].as_deref(), Some("1"), "{hba}: {loaded:?}");
+    });
+}
+
+/// A user of a `kind` server who logs in only with `password`, which the server checks (MariaDB
+/// always; PostgreSQL through [`PASSWORD_CHECKED_GROUP`]); may do everything. Dropped at the end:
+/// make it before the test databases, so that it is dropped after them (a PostgreSQL role that
+/// owns objects cannot be dropped).
+pub struct CheckedUser {
+    kind: Kind,
+    pub name: String,
+    pub password: String,
+}
+
+impl CheckedUser {
+    pub fn new(kind: Kind, password: &str) -> CheckedUser {
+        let name = unique("login");
+        match kind {
+            Kind::Postgres => {
+                pg_checks_passwords();
+                admin_exec(
+                    kind,
+                    &format!(
+                        "CREATE ROLE {name} LOGIN SUPERUSER PASSWORD '{}' IN ROLE \
+                         {PASSWORD_CHECKED_GROUP}",
+                        password.replace('\'', "''")
+                    ),
+                );
+            }
+            Kind::MariaDb => {
+                let quoted = password.replace('\\', "\\\\").replace('\'', "''");
+                admin_exec(
+                    kind,
+                    &format!("CREATE USER '{name}'@'%' IDENTIFIED BY '{quoted}'"),
+                );
+                admin_exec(
+                    kind,
+                    &format!("GRANT ALL ON *.* TO '{name}'@'%' WITH GRANT OPTION"),
+                );
+            }
+            Kind::Sqlite => panic!("SQLite has no users"),
+        }
+        let user = CheckedUser {
+            kind,
+            name,
+            password: password.to_string(),
+        };
+        // The server must refuse a wrong password, or the tests that log in prove nothing.
+        let wrong = user.connection_string("not-the-password");
+        let refused = env()
+            .connect_with_connection_string(&wrong, ConnectionOptions::default())
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            refused
+                .as_ref()
+                .is_some_and(|e| e.contains("password") || e.contains("Access denied")),
+            "{kind:?} accepted a wrong password for {}: {refused:?}",
+            user.name
+        );
+        user
+    }
+
+    /// A connection string (for the tests' own checks) to the server as this user with
+    /// `password`.
+    pub fn connection_string(&self, password: &str) -> String {
+        let pwd = format!("{{{}}}", password.replace('}', "}}"));
+        let admin = admin_connection_string(self.kind);
+        let head = admin.split(";Uid=").next().unwrap();
+        format!("{head};Uid={};Pwd={pwd};", self.name)
+    }
+
+    /// The INI lines that connect to `db` as this user, with the password (prefix SRC or DST).
+    pub fn ini_keys(&self, db: &TestDb, prefix: &str, with_password: bool) -> String {
+        let root = if db.kind == Kind::Postgres {
+            "postgres"
+        } else {
+            "root"
+        };
+        let keys = db.ini_keys(prefix).replace(
+            &format!("{prefix}_USERNAME = {root}\n"),
+            &format!("{prefix}_USERNAME = {}\n", self.name),
+        );
+        if with_password {
+            format!("{keys}{prefix}_PASSWORD = {}\n", self.password)
+        } else {
+            keys
+        }
+    }
+}
+
+impl Drop for CheckedUser {
+    fn drop(&mut self) {
+        let sql = match self.kind {
+            Kind::Postgres => format!("DROP ROLE IF EXISTS {}", self.name),
+            _ => format!("DROP USER IF EXISTS '{}'@'%'", self.name),
+        };
+        let _ = try_admin_exec(self.kind, &sql);
+    }
+}

@@ -14,6 +14,7 @@ mod docs;
 mod dump;
 mod existing;
 mod loads;
+mod logins;
 mod python_tool;
 mod reliability;
 mod shaping;

@@ -296,19 +296,26 @@ fn passwords_are_asked_with_hidden_input_on_a_terminal() {
 }
 
 /// A password from a file (`DST_PASSWORD_FILE`, a mounted Docker or Kubernetes secret) is used
-/// and never shown, not even at `-vv`; the file's path may be.
+/// and never shown, not even at `-vv`; the file's path may be. The target is a PostgreSQL user
+/// whose password the server checks: a run without the file's password cannot log in.
 #[test]
 fn a_password_from_a_file_is_used_and_never_shown() {
+    let password = "Uit-Een-Bestand; {42}";
+    let user = crate::common::CheckedUser::new(Kind::Postgres, password);
     let src = TestDb::new(Kind::Postgres, "pwfile");
-    src.exec("CREATE TABLE t (id int)");
-    src.exec("INSERT INTO t VALUES (1), (2)");
+    src.exec("CREATE TABLE t (id int, naam text)");
+    src.exec("INSERT INTO t VALUES (1, 'een'), (2, NULL)");
     let dst = TestDb::new(Kind::Postgres, "pwfiledst");
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("dst_password"), "Uit-Een-Bestand-42\n").unwrap();
+    std::fs::write(dir.path().join("dst_password"), format!("{password}\n")).unwrap();
     let ini = crate::common::write_ini(dir.path(), &src, &dst, "t", "");
     let text = std::fs::read_to_string(&ini).unwrap().replace(
         "[database-destination]\n",
         "[database-destination]\nDST_PASSWORD_FILE = dst_password\n",
+    );
+    let text = text.replace(
+        "DST_USERNAME = postgres\n",
+        &format!("DST_USERNAME = {}\n", user.name),
     );
     std::fs::write(&ini, text).unwrap();
     for args in [&["check", "-vv"][..], &["-vv"][..]] {
@@ -316,11 +323,22 @@ fn a_password_from_a_file_is_used_and_never_shown() {
         all.extend(["--config", ini.to_str().unwrap()]);
         let run = crate::common::run_tool(dir.path(), &all, &[]);
         assert_eq!(run.code, 0, "{args:?}: {}", run.output());
-        assert!(
-            !run.output().contains("Uit-Een-Bestand-42"),
-            "{}",
-            run.output()
-        );
+        assert!(run.stderr.contains("PWD=***"), "{}", run.output());
+        for part in ["Uit-Een-Bestand", "{42}"] {
+            assert!(!run.output().contains(part), "{part}: {}", run.output());
+        }
     }
-    assert_eq!(dst.count(Some("staging"), "t"), 2);
+    let read =
+        |db: &TestDb, table: &str| db.query(&format!("SELECT id, naam FROM {table} ORDER BY id"));
+    assert_eq!(read(&dst, "staging.t"), read(&src, "t"));
+    // Another password in the file: the server refuses it.
+    std::fs::write(dir.path().join("dst_password"), "Niet-Dit-Wachtwoord\n").unwrap();
+    let run = crate::common::run_tool(dir.path(), &["--config", ini.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(
+        run.stderr
+            .contains("cannot connect to the target: check the user name and password"),
+        "{}",
+        run.output()
+    );
 }

@@ -94,3 +94,58 @@ fn a_key_named_like_a_password_attribute_is_not_one() {
         "Driver=x;PWD=***;UID=u"
     );
 }
+
+/// The two passwords the security review saw partly printed: masked by their attribute first,
+/// they lost only their first part and were no longer found whole.
+#[test]
+fn passwords_with_quotes_semicolons_and_braces_are_masked_whole() {
+    let _a = Secret::new("Zomer'2024-geheim");
+    let _b = Secret::new("{ab};Zz=geheimstaart;q={c}");
+    for (text, want) in [
+        (
+            "UID=u;PWD=Zomer'2024-geheim;Server=s",
+            "UID=u;PWD=***;Server=s",
+        ),
+        (
+            "UID=u;PWD={Zomer'2024-geheim};Server=s",
+            "UID=u;PWD=***;Server=s",
+        ),
+        (
+            "UID=u;PWD={{ab}};Zz=geheimstaart;q={c}}};Server=s",
+            "UID=u;PWD=***;Server=s",
+        ),
+        (
+            "UID=u;PWD={ab};Zz=geheimstaart;q={c};Server=s",
+            "UID=u;PWD=***;Server=s",
+        ),
+        (
+            "login with {ab};Zz=geheimstaart;q={c} failed",
+            "login with *** failed",
+        ),
+        ("x Zomer'2024-geheim y", "x *** y"),
+    ] {
+        assert_eq!(redact(text), want, "{text}");
+    }
+}
+
+#[test]
+fn an_unregistered_plain_password_is_masked_up_to_the_semicolon() {
+    assert_eq!(
+        mask_password_attributes("UID=u;PWD=Winter'25-nog;Server=s"),
+        "UID=u;PWD=***;Server=s"
+    );
+    assert_eq!(
+        mask_password_attributes("PWD=a\"b c\nnext line"),
+        "PWD=***\nnext line"
+    );
+}
+
+#[test]
+fn a_user_name_equal_to_a_braced_password_stays() {
+    let _s = Secret::new("{gebruiker}");
+    register_public("{gebruiker}");
+    assert_eq!(
+        redact("UID={{gebruiker}}};PWD={{gebruiker}}};"),
+        "UID={{gebruiker}}};PWD=***;"
+    );
+}
