@@ -313,8 +313,18 @@ pub fn load(settings: &Settings, manifest_path: &Path) -> anyhow::Result<RunRepo
     let target = endpoint::open_target(settings)?;
     let _dir_lock = spool::lock_dir(&dir, settings.lock_wait)?;
     let tables = load_tables(settings, &target, &dir, &manifest);
-    if settings.cleanup_parquet_files {
+    let all_loaded = tables
+        .iter()
+        .all(|t| matches!(t.status, crate::report::Status::Ok));
+    if settings.cleanup_parquet_files && all_loaded {
         spool::remove_run_files(&dir, &manifest.tables, Some(manifest_path));
+    } else if settings.cleanup_parquet_files {
+        // The files are the input of this command: kept for another `load` once the cause is
+        // fixed.
+        log::warn!(
+            "not every table was loaded: the files of {} are kept for another load",
+            manifest_path.display()
+        );
     }
     Ok(RunReport { tables })
 }

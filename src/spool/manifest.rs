@@ -122,6 +122,7 @@ pub fn manifest_name(run_id: &str) -> String {
 
 /// Writes the manifest atomically (temporary file, flushed, then renamed); returns its path.
 pub fn write_manifest(dir: &Path, manifest: &Manifest) -> anyhow::Result<PathBuf> {
+    check_file_names(manifest)?;
     let path = dir.join(manifest_name(&manifest.run_id));
     let tmp = dir.join(format!(".{}.tmp", manifest_name(&manifest.run_id)));
     let write = || -> anyhow::Result<()> {
@@ -154,11 +155,49 @@ pub fn read_manifest(path: &Path) -> anyhow::Result<(Manifest, PathBuf)> {
             manifest.version
         );
     }
+    check_file_names(&manifest).with_context(|| format!("{} cannot be loaded", path.display()))?;
     let dir = path
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
     Ok((manifest, dir))
+}
+
+/// Every part file a manifest names must be a plain file name in the manifest's own folder (no
+/// folder, no `..`, no drive), and named once (also ignoring case, as Windows does): `load`
+/// reads and, afterwards, deletes exactly these files, so a manifest must not reach any other.
+fn check_file_names(manifest: &Manifest) -> anyhow::Result<()> {
+    let mut seen = std::collections::HashMap::new();
+    for table in &manifest.tables {
+        for part in &table.files {
+            let name = part.file.as_str();
+            if !is_plain_file_name(name) {
+                bail!(
+                    "table {}: the part file '{name}' is not a plain file name in the manifest's \
+                     folder; a manifest names only files beside it (as `dump` writes them)",
+                    table.target_table
+                );
+            }
+            if let Some(first) = seen.insert(name.to_lowercase(), &table.target_table) {
+                bail!(
+                    "the part file '{name}' is named twice (tables {first} and {}); each file \
+                     belongs to one table: dump the tables again",
+                    table.target_table
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A file name without any folder, `..`, drive or character Windows refuses in names.
+fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|'])
+        && !name.chars().any(char::is_control)
+        && Path::new(name).file_name() == Some(std::ffi::OsStr::new(name))
 }
 
 /// Removes the run's part files and its manifest; the directory stays. Missing files are fine.

@@ -14,21 +14,43 @@ use parquet::{
     file::properties::WriterProperties,
 };
 
+use sha2::Digest;
+
 use super::manifest::PartFile;
 
-/// A file-name-safe form of a table name.
-pub(super) fn file_stem(table: &str) -> String {
-    table
+/// The stem of `table`'s part file names, which no other table's can equal, also ignoring case
+/// (Windows): the name itself when it is plain (ASCII lower-case letters, digits, `_` and `-`,
+/// at most [`MAX_PLAIN_STEM`] characters); otherwise a readable form (lower case, each other
+/// character as `_`, shortened) followed by `~` and 16 hex digits of the exact name's SHA-256.
+/// A plain stem has no `~`, so it never equals one of the others; two others differ in their
+/// hash. (`a/b` and `a_b` wrote the same files when `/` just became `_`.)
+pub fn file_stem(table: &str) -> String {
+    let plain = table.len() <= MAX_PLAIN_STEM
+        && !table.is_empty()
+        && table
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    if plain {
+        return table.to_string();
+    }
+    let readable: String = table
         .chars()
+        .flat_map(char::to_lowercase)
         .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                '_'
-            } else {
+            if c.is_alphanumeric() || c == '-' {
                 c
+            } else {
+                '_'
             }
         })
-        .collect()
+        .take(MAX_PLAIN_STEM / 2)
+        .collect();
+    let hash = sha2::Sha256::digest(table.as_bytes());
+    format!("{readable}~{}", hex::encode(&hash[..8]))
 }
+
+/// The longest table name used as it is in file names (file names have at most 255 bytes).
+const MAX_PLAIN_STEM: usize = 100;
 
 pub(super) fn part_name(stem: &str, index: usize, digits: usize) -> String {
     format!("{stem}_part{index:0digits$}.parquet")

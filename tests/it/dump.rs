@@ -517,3 +517,175 @@ fn an_interrupted_load_removes_the_files_and_keeps_the_old_table() {
         "side table left behind"
     );
 }
+
+/// Dumps `t` of a 3-row source with `dump` and returns (source, target, temp dir, Parquet dir,
+/// manifest path, target-only INI).
+fn dumped_for_load(tag: &str) -> (TestDb, TestDb, tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+    let src = numbered_source(Kind::Sqlite, 3);
+    let dst = TestDb::new(Kind::Postgres, tag);
+    let dir = tempfile::tempdir().unwrap();
+    let parquet = dir.path().join("pq");
+    let ini = ini_with(
+        dir.path(),
+        &src,
+        &dst,
+        "t",
+        &format!("PARQUET_DIR = {}", parquet.display()),
+    );
+    let run = run_ok(dir.path(), &ini, &["dump"]);
+    let manifest = PathBuf::from(run.stdout.trim());
+    let target_only = crate::common::write_target_ini(dir.path(), &dst, "");
+    (src, dst, dir, parquet, manifest, target_only)
+}
+
+fn load_manifest(dir: &Path, ini: &Path, manifest: &Path) -> crate::common::Run {
+    run_tool(
+        dir,
+        &[
+            "load",
+            "--config",
+            ini.to_str().unwrap(),
+            "--manifest",
+            manifest.to_str().unwrap(),
+        ],
+        &[],
+    )
+}
+
+/// A manifest is the list of files `load` reads and then deletes: one that names a file outside
+/// its folder (`../victim.txt` was loaded, failed, and deleted), or a file twice, is refused
+/// with exit 2 before anything is read or deleted.
+#[test]
+fn a_manifest_that_reaches_outside_its_folder_is_refused_and_deletes_nothing() {
+    let (_src, dst, dir, parquet, manifest, ini) = dumped_for_load("victim_dst");
+    let victim = dir.path().join("victim.txt");
+    fs::write(&victim, "niet van jou").unwrap();
+    let original = fs::read_to_string(&manifest).unwrap();
+    let dumped = files_in(&parquet);
+    let mut json = manifest_json(&manifest);
+    let part = json["tables"][0]["files"][0]["file"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for bad in [
+        "../victim.txt".to_string(),
+        victim.display().to_string(),
+        format!("sub/{part}"),
+    ] {
+        json["tables"][0]["files"][0]["file"] = bad.clone().into();
+        fs::write(&manifest, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+        let run = load_manifest(dir.path(), &ini, &manifest);
+        assert_eq!(run.code, 2, "{bad}: {}", run.output());
+        assert!(
+            run.stderr.contains(&format!(
+                "the part file '{bad}' is not a plain file name in the manifest's folder"
+            )),
+            "{bad}: {}",
+            run.output()
+        );
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "niet van jou");
+        assert_eq!(files_in(&parquet), dumped, "{bad}: files were removed");
+    }
+    // The same file for two tables.
+    let mut json: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let mut second = json["tables"][0].clone();
+    second["target_table"] = "u".into();
+    second["source"] = "u".into();
+    json["tables"].as_array_mut().unwrap().push(second);
+    fs::write(&manifest, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    let run = load_manifest(dir.path(), &ini, &manifest);
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(
+        run.stderr.contains(&format!(
+            "the part file '{part}' is named twice (tables t and u)"
+        )),
+        "{}",
+        run.output()
+    );
+    assert_eq!(files_in(&parquet), dumped);
+    assert!(!dst.has_table(Some("staging"), "t"), "nothing is loaded");
+}
+
+/// The files of `load --manifest` are its input: when a table fails they stay for another load,
+/// which, once the cause is fixed, loads them and removes them.
+#[test]
+fn the_files_of_a_failed_load_are_kept_for_another_load() {
+    let (src, dst, dir, parquet, manifest, ini) = dumped_for_load("keep_dst");
+    dst.exec("CREATE SCHEMA staging");
+    dst.exec("CREATE TABLE staging.t (id bigint, v varchar(2))");
+    let ini_text = fs::read_to_string(&ini).unwrap() + "WRITE_MODE = truncate\n";
+    fs::write(&ini, ini_text).unwrap();
+    let dumped = files_in(&parquet);
+    let run = load_manifest(dir.path(), &ini, &manifest);
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.stderr.contains("the files of") && run.stderr.contains("are kept for another load"),
+        "{}",
+        run.output()
+    );
+    assert_eq!(files_in(&parquet), dumped);
+    dst.exec("DROP TABLE staging.t");
+    let run = load_manifest(dir.path(), &ini, &manifest);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let values =
+        |db: &TestDb, table: String| db.query(&format!("SELECT id, v FROM {table} ORDER BY id"));
+    assert_eq!(
+        values(&dst, dst.table_ref(Some("staging"), "t")),
+        values(&src, src.table_ref(None, "t"))
+    );
+    assert_eq!(files_in(&parquet), Vec::<String>::new());
+}
+
+/// Tables whose names differ only in characters a file name cannot hold (`a/b`, `a_b`, `a:b`)
+/// each get their own part files, also dumped at the same time: each target table holds its own
+/// source table's rows (`a/b` was loaded with `a_b`'s). (Names that differ only in case are one
+/// target table, refused before anything is written.)
+#[test]
+fn tables_whose_names_a_file_name_would_merge_keep_their_own_files() {
+    let src = TestDb::new(Kind::Postgres, "names_src");
+    let tables = ["a/b", "a_b", "a:b", "Klant"];
+    for (n, table) in tables.iter().enumerate() {
+        src.exec(&format!("CREATE TABLE \"{table}\" (id integer, v text)"));
+        let rows: Vec<String> = (0..=n)
+            .map(|i| format!("({i}, '{table} rij {i}')"))
+            .collect();
+        src.exec(&format!(
+            "INSERT INTO \"{table}\" VALUES {}",
+            rows.join(", ")
+        ));
+    }
+    let dst = TestDb::new(Kind::Postgres, "names_dst");
+    let dir = tempfile::tempdir().unwrap();
+    let parquet = dir.path().join("pq");
+    let ini = ini_with(
+        dir.path(),
+        &src,
+        &dst,
+        "a/b, a_b, a:b, Klant",
+        &format!(
+            "TRANSFER_MODE = DUMP\nPARALLEL_TABLES = 2\nCLEANUP_PARQUET_FILES = false\n\
+             LOWERCASE_COLUMNS = true\nPARQUET_DIR = {}",
+            parquet.display()
+        ),
+    );
+    run_ok(dir.path(), &ini, &[]);
+    for table in tables {
+        let values = |db: &TestDb, schema: Option<&str>| {
+            db.query(&format!(
+                "SELECT id, v FROM {} ORDER BY id",
+                db.table_ref(schema, table)
+            ))
+        };
+        let want = values(&src, None);
+        assert!(!want.is_empty());
+        assert_eq!(values(&dst, Some("staging")), want, "{table}");
+    }
+    let parts: Vec<String> = files_in(&parquet)
+        .into_iter()
+        .filter(|f| f.ends_with(".parquet"))
+        .collect();
+    assert_eq!(parts.len(), 4, "{parts:?}");
+    let mut lower: Vec<String> = parts.iter().map(|p| p.to_lowercase()).collect();
+    lower.dedup();
+    assert_eq!(lower.len(), 4, "names equal ignoring case: {parts:?}");
+}
