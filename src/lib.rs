@@ -35,6 +35,8 @@ pub(crate) mod dialect;
 pub(crate) mod driver_names;
 pub(crate) mod endpoint;
 pub(crate) mod error;
+#[cfg(test)]
+mod golden;
 pub(crate) mod insert;
 pub mod interrupt;
 pub(crate) mod journey;

@@ -73,22 +73,26 @@ impl Dialect for Sqlite {
     }
 
     fn bound_column_sql(&self, quoted: &str, column: &crate::plan::Column) -> String {
-        // Dates and times are text, compared as text: ISO text with a 'T' compares as the same
-        // moment written with a space.
+        // Dates and times are text, spelled in many ways ('T' or space, `.5` or `.500000`, an
+        // offset): compared as moments, each value is first written one way, as
+        // `YYYY-MM-DD HH:MM:SS.fffffffff` (strftime reads the spellings and applies an offset;
+        // the fraction is the number after the seconds, however many digits it has).
         match column.column_type {
-            ColumnType::Date | ColumnType::Timestamp { .. } | ColumnType::TimestampTz { .. } => {
-                format!("replace({quoted}, 'T', ' ')")
-            }
+            ColumnType::Date => format!("replace({quoted}, 'T', ' ')"),
+            ColumnType::Timestamp { .. } | ColumnType::TimestampTz { .. } => format!(
+                "strftime('%Y-%m-%d %H:%M:%S', {quoted}) || \
+                 substr(printf('%.9f', CAST('0' || substr({quoted}, 20) AS REAL)), 2)"
+            ),
             _ => quoted.to_string(),
         }
     }
 
     fn bound_literal(&self, bound: &Bound, column: &crate::plan::Column) -> String {
-        // Dates and times are text in SQLite, compared as text: written as SQLite writes them.
+        // As `bound_column_sql` writes the column's values.
         match bound {
             Bound::Date(d) => format!("'{}'", d.format("%Y-%m-%d")),
-            Bound::Timestamp(t) => format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
-            Bound::Instant(t) => format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
+            Bound::Timestamp(t) => format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.9f")),
+            Bound::Instant(t) => format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%.9f")),
             other => crate::dialect::default_bound_literal(self, other, column),
         }
     }

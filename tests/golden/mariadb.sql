@@ -1,4 +1,4 @@
--- MariaDB/MySQL: generated SQL (src/dialect/golden_tests/; UPDATE_GOLDEN=1 rewrites this file)
+-- MariaDB/MySQL: generated SQL (src/dialect/golden_tests/; scripts/update-golden.sh takes a change)
 -- swap runs in one transaction: false
 
 -- missing database: exists? (on the server, without a database)

@@ -1,4 +1,4 @@
--- Oracle: generated SQL (src/dialect/golden_tests/; UPDATE_GOLDEN=1 rewrites this file)
+-- Oracle: generated SQL (src/dialect/golden_tests/; scripts/update-golden.sh takes a change)
 -- swap runs in one transaction: false
 
 -- schema exists

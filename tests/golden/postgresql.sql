@@ -1,4 +1,4 @@
--- PostgreSQL: generated SQL (src/dialect/golden_tests/; UPDATE_GOLDEN=1 rewrites this file)
+-- PostgreSQL: generated SQL (src/dialect/golden_tests/; scripts/update-golden.sh takes a change)
 -- swap runs in one transaction: true
 
 -- missing database: exists? (on the database 'postgres')

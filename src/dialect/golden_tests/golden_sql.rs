@@ -283,7 +283,7 @@ fn statements(d: &dyn Dialect) -> Vec<Statement> {
 fn golden_text(d: &dyn Dialect) -> String {
     let swap = d.swap(Some("stg"), "clients_s2s_new", "clients", true);
     let mut text = format!(
-        "-- {}: generated SQL (src/dialect/golden_tests/; UPDATE_GOLDEN=1 rewrites this file)\n-- swap runs in one transaction: {}\n\n",
+        "-- {}: generated SQL (src/dialect/golden_tests/; scripts/update-golden.sh takes a change)\n-- swap runs in one transaction: {}\n\n",
         d.name(),
         swap.transactional
     );
@@ -303,18 +303,7 @@ fn golden_text(d: &dyn Dialect) -> String {
 }
 
 fn golden(file: &str, d: &dyn Dialect) {
-    let path = format!("{}/tests/golden/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = golden_text(d);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &text).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!("{path} is missing: run UPDATE_GOLDEN=1 cargo test --lib golden_tests")
-    });
-    assert_eq!(
-        text, want,
-        "{path} differs: run UPDATE_GOLDEN=1 cargo test --lib golden_tests and read the diff"
-    );
+    crate::golden::assert_golden(file, &golden_text(d));
 }
 
 fn parses(dialect: &dyn sqlparser::dialect::Dialect, d: &dyn Dialect) {

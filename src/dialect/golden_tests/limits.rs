@@ -90,7 +90,7 @@ fn types_at_their_limits() -> Vec<ColumnType> {
 /// For every dialect and every type at its limits: the type created, the cast of its
 /// parameters, the warnings, whether the catalog's spelling of the created type is taken as
 /// exact, and what a column of the created type reads back as. Kept in
-/// tests/golden/type-limits.txt (UPDATE_GOLDEN=1 to regenerate; read the diff).
+/// tests/golden/type-limits.txt (scripts/update-golden.sh takes a change; read the diff).
 #[test]
 fn column_types_at_their_limits_in_every_dialect() {
     let mut text = String::new();
@@ -107,16 +107,5 @@ fn column_types_at_their_limits_in_every_dialect() {
             ));
         }
     }
-    let path = format!(
-        "{}/tests/golden/type-limits.txt",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &text).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).expect("tests/golden/type-limits.txt");
-    for (got, want) in text.lines().zip(want.lines()) {
-        assert_eq!(got, want, "{path} differs (UPDATE_GOLDEN=1 to regenerate)");
-    }
-    assert_eq!(text.lines().count(), want.lines().count());
+    crate::golden::assert_golden("type-limits.txt", &text);
 }

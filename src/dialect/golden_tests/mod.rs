@@ -3,8 +3,8 @@
 //! dialect; and the generated SQL of every dialect compared with golden files and parsed with
 //! sqlparser's dialect for that DBMS.
 //!
-//! Regenerate the golden files after an intended change with
-//! `UPDATE_GOLDEN=1 cargo test --lib golden_tests`, and read the diff.
+//! After an intended change, `scripts/update-golden.sh` takes what the tests generated (they
+//! never write a golden file themselves; see `crate::golden`), and read the diff.
 
 mod fixtures;
 mod golden_sql;

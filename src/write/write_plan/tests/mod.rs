@@ -191,8 +191,7 @@ fn text_fixed(n: u32) -> ColumnType {
 }
 
 /// Every source type against every target type: the whole decision table of `fit`, kept in
-/// tests/golden/fit.txt (regenerate with `UPDATE_GOLDEN=1 cargo test --lib write_plan` and
-/// read the diff).
+/// tests/golden/fit.txt (scripts/update-golden.sh takes a change; read the diff).
 #[test]
 fn every_pair_of_types_fits_as_the_table_says() {
     let mut table = String::new();
@@ -206,15 +205,7 @@ fn every_pair_of_types_fits_as_the_table_says() {
             table.push_str(&format!("{source_name:<15}{target_name:<15}{verdict}\n"));
         }
     }
-    let path = format!("{}/tests/golden/fit.txt", env!("CARGO_MANIFEST_DIR"));
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &table).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).expect("tests/golden/fit.txt");
-    for (got, want) in table.lines().zip(want.lines()) {
-        assert_eq!(got, want, "{path} differs (UPDATE_GOLDEN=1 to regenerate)");
-    }
-    assert_eq!(table.lines().count(), want.lines().count());
+    crate::golden::assert_golden("fit.txt", &table);
 }
 
 mod overrides;
