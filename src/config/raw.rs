@@ -100,6 +100,13 @@ fn secrets_from_files(
         })?;
         let value = text.strip_suffix('\n').unwrap_or(&text);
         let value = value.strip_suffix('\r').unwrap_or(value).to_string();
+        if value.is_empty() {
+            return Err(ConfigError::new(format!(
+                "{file_key} = '{path}' (from {from}): the file {} is empty; put the secret in it \
+                 (a mounted secret that is missing its key gives an empty file)",
+                file.display()
+            )));
+        }
         values.insert(
             secret.to_string(),
             (value, format!("{file_key} {}", file.display())),

@@ -227,6 +227,16 @@ fn column_types(c: &mut Checker<'_>) -> Option<Vec<TypeOverride>> {
             Some((table, column))
                 if !table.trim().is_empty() && !column.trim().is_empty() && !is_pattern(&e.key) =>
             {
+                if let Err(why) = type_expression(&e.value) {
+                    c.errors.push(format!(
+                        "{}: [column-types] {} = {}: {why}; a type is a name with optional \
+                         (n) or (n,m) and a few words, e.g. varchar(6), numeric(12,2), \
+                         timestamp(3) with time zone",
+                        e.at, e.key, e.value
+                    ));
+                    ok = false;
+                    continue;
+                }
                 overrides.push(TypeOverride {
                     table: table.trim().to_string(),
                     column: column.trim().to_string(),
@@ -245,6 +255,85 @@ fn column_types(c: &mut Checker<'_>) -> Option<Vec<TypeOverride>> {
     }
     ok.then_some(overrides)
 }
+
+/// Words that make a column definition more than a type (constraints, defaults, generated
+/// values): refused in a type expression.
+const NOT_TYPE_WORDS: [&str; 14] = [
+    "as",
+    "check",
+    "constraint",
+    "default",
+    "generated",
+    "identity",
+    "key",
+    "not",
+    "null",
+    "on",
+    "primary",
+    "references",
+    "unique",
+    "using",
+];
+
+/// Checks that `value` is a type expression and nothing more, since it goes into DDL as it is
+/// written: words (`double precision`, `int unsigned`, `with time zone`), at most one `( )`
+/// of numbers (`n CHAR`/`n BYTE`), `max` or `*` separated by commas, and `[]`. No `;`, quotes,
+/// comments or operators, so a value cannot end the statement or add one.
+pub(crate) fn type_expression(value: &str) -> Result<(), String> {
+    let mut words = 0;
+    let mut parentheses = 0;
+    let mut rest = value.trim();
+    if !rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return Err("it must start with the type's name".into());
+    }
+    while !rest.is_empty() {
+        let c = rest.chars().next().unwrap_or(' ');
+        if c.is_ascii_whitespace() {
+            rest = rest.trim_start();
+        } else if c.is_ascii_alphabetic() || c == '_' {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .unwrap_or(rest.len());
+            let word = &rest[..end];
+            if NOT_TYPE_WORDS.contains(&word.to_ascii_lowercase().as_str()) {
+                return Err(format!("'{word}' makes it more than a type"));
+            }
+            words += 1;
+            rest = &rest[end..];
+        } else if c == '(' {
+            parentheses += 1;
+            let Some(end) = rest.find(')') else {
+                return Err("its '(' is not closed".into());
+            };
+            for argument in rest[1..end].split(',') {
+                let argument = argument.trim().to_ascii_lowercase();
+                let number = argument
+                    .strip_suffix("char")
+                    .or_else(|| argument.strip_suffix("byte"))
+                    .unwrap_or(&argument)
+                    .trim();
+                let fine = argument == "max"
+                    || argument == "*"
+                    || (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()));
+                if !fine {
+                    return Err(format!("'({})' holds more than numbers", &rest[1..end]));
+                }
+            }
+            rest = &rest[end + 1..];
+        } else if let Some(after) = rest.strip_prefix("[]") {
+            rest = after;
+        } else {
+            return Err(format!("'{c}' has no place in a type"));
+        }
+    }
+    if words > 6 || parentheses > 1 {
+        return Err("it is longer than a type".into());
+    }
+    Ok(())
+}
+
+/// The shortest `PSEUDONYMIZE_KEY` accepted, in bytes.
+pub const MIN_KEY_BYTES: usize = 16;
 
 /// Everything of [`Shaping`]; `copying` is false for `load`, which reads no source (the type
 /// overrides matter then, and the column patterns, which the files must agree with).
@@ -267,6 +356,22 @@ pub(super) fn shaping(c: &mut Checker<'_>, copying: bool) -> Option<Shaping> {
     let exclude_columns = column_patterns(c, "EXCLUDE_COLUMNS");
     let pseudonymize_columns = column_patterns(c, "PSEUDONYMIZE_COLUMNS");
     let pseudonymize_key = c.text("PSEUDONYMIZE_KEY").map(Secret::new);
+    if let Some(key) = &pseudonymize_key
+        && key.expose().len() < MIN_KEY_BYTES
+    {
+        let origin = c
+            .raw
+            .origin("PSEUDONYMIZE_KEY")
+            .unwrap_or("default")
+            .to_string();
+        c.errors.push(format!(
+            "PSEUDONYMIZE_KEY (from {origin}) has {} bytes; a key needs at least {MIN_KEY_BYTES} \
+             (with a short key every pseudonymised BSN can be found by trying all nine-digit \
+             numbers): make one with `openssl rand -hex 32` and keep it",
+            key.expose().len()
+        ));
+        return None;
+    }
     if pseudonymize_columns.as_ref().is_some_and(|p| !p.is_empty()) && pseudonymize_key.is_none() {
         c.errors.push(
             "PSEUDONYMIZE_COLUMNS is set but PSEUDONYMIZE_KEY is not: set PSEUDONYMIZE_KEY to a \

@@ -420,4 +420,12 @@ fn secrets_come_from_files_named_by_their_file_keys() {
         err.contains("DST_PASSWORD_FILE = '/nonexistent/pw' (from command line): cannot read"),
         "{err}"
     );
+    // An empty file (a mounted secret without its key) is no secret: an empty
+    // PSEUDONYMIZE_KEY would pseudonymise with an empty HMAC key.
+    let empty = dir.path().join("empty");
+    std::fs::write(&empty, "\n").unwrap();
+    let err = load(&[("PSEUDONYMIZE_KEY_FILE", empty.to_str().unwrap())])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("is empty; put the secret in it"), "{err}");
 }

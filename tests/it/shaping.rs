@@ -268,6 +268,40 @@ fn the_parquet_parts_of_a_dump_hold_only_the_pseudonyms() {
     assert!(!run.output().contains(KEY), "the key was printed");
 }
 
+/// An empty key (an empty `PSEUDONYMIZE_KEY_FILE`) or a short one would let anyone recover
+/// every BSN by trying all nine-digit numbers: refused with exit 2, nothing written.
+#[test]
+fn a_short_or_empty_pseudonymisation_key_is_refused_before_anything_is_written() {
+    let case = Case::new(Kind::Sqlite, Kind::Postgres, "shortkey");
+    std::fs::write(case.dir.path().join("key"), "").unwrap();
+    for (key, expected) in [
+        (
+            "PSEUDONYMIZE_KEY_FILE = key",
+            "PSEUDONYMIZE_KEY_FILE = 'key' (from configuration file",
+        ),
+        (
+            "PSEUDONYMIZE_KEY = kort-sleuteltje",
+            "PSEUDONYMIZE_KEY (from configuration file",
+        ),
+    ] {
+        let ini = case.ini(
+            &format!("SRC_TABLES = Klanten\nPSEUDONYMIZE_COLUMNS = *.bsn\n{key}"),
+            "",
+        );
+        for args in [&[][..], &["check"][..]] {
+            let run = case.run(&ini, args, &[]);
+            assert_eq!(run.code, 2, "{key} {args:?}: {}", run.output());
+            assert!(run.stderr.contains(expected), "{}", run.output());
+            assert!(
+                !run.output().contains("kort-sleuteltje"),
+                "{}",
+                run.output()
+            );
+        }
+        assert!(!case.dst.has_table(Some("staging"), "Klanten"));
+    }
+}
+
 #[test]
 fn pseudonymising_needs_a_key_which_is_never_shown() {
     let case = Case::new(Kind::Sqlite, Kind::Postgres, "pseukey");
@@ -403,6 +437,32 @@ per_source!(overrides_into:
     column_type_overrides_into_postgres = Kind::Postgres,
     column_type_overrides_into_mariadb = Kind::MariaDb,
 );
+
+/// A `[column-types]` value goes into the DDL as written: one that is more than a type (here it
+/// would end the CREATE TABLE and create another table) is a configuration error, and nothing
+/// is created.
+#[test]
+fn a_column_type_that_is_more_than_a_type_is_refused() {
+    let case = Case::new(Kind::Postgres, Kind::Postgres, "ovrsql");
+    let ini = case.ini(
+        "SRC_TABLES = zk_adres",
+        "[column-types]\nzk_adres.id = int); CREATE TABLE public.ingeschoven (a int\n",
+    );
+    for args in [&["check"][..], &[][..]] {
+        let run = case.run(&ini, args, &[]);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.output());
+        assert!(
+            run.stderr.contains(
+                "[column-types] zk_adres.id = int); CREATE TABLE public.ingeschoven (a int: ')' \
+                 has no place in a type"
+            ),
+            "{}",
+            run.output()
+        );
+    }
+    assert!(!case.dst.has_table(Some("public"), "ingeschoven"));
+    assert!(!case.dst.has_table(Some("staging"), "zk_adres"));
+}
 
 #[test]
 fn bad_column_type_overrides_are_refused_before_writing() {

@@ -184,3 +184,79 @@ fn overrides_and_column_patterns_are_read_for_load_too_without_a_key() {
     assert!(o.names(&column("POSTCODE", "x")) && o.names(&column("x", "Postcode")));
     assert!(!o.names(&column("x", "y")));
 }
+
+#[test]
+fn a_pseudonymisation_key_needs_sixteen_bytes() {
+    for short in ["k", "fifteen-bytes!!"] {
+        let e = error(&raw(&[
+            ("SRC_TABLES", "a"),
+            ("PSEUDONYMIZE_COLUMNS", "*.bsn"),
+            ("PSEUDONYMIZE_KEY", short),
+        ]));
+        assert!(
+            e.contains(&format!(
+                "PSEUDONYMIZE_KEY (from library call) has {} bytes; a key needs at least 16",
+                short.len()
+            )),
+            "{e}"
+        );
+        assert!(e.contains("openssl rand -hex 32"), "{e}");
+        assert!(short.len() < 3 || !e.contains(short), "{e}");
+    }
+    let s = Settings::from_values(&raw(&[
+        ("SRC_TABLES", "a"),
+        ("PSEUDONYMIZE_COLUMNS", "*.bsn"),
+        ("PSEUDONYMIZE_KEY", "sixteen-bytes-ok"),
+    ]));
+    assert!(s.is_ok());
+}
+
+#[test]
+fn column_types_are_type_expressions_and_nothing_more() {
+    for fine in [
+        "varchar(6)",
+        "numeric(12, 2)",
+        "NUMERIC(12,2)",
+        "double precision",
+        "character varying(20)",
+        "timestamp(3) with time zone",
+        "int unsigned",
+        "nvarchar(max)",
+        "VARCHAR2(20 CHAR)",
+        "NUMBER(*,0)",
+        "pg_catalog.int4",
+        "integer[]",
+        "datetime2(7)",
+    ] {
+        assert_eq!(super::type_expression(fine), Ok(()), "{fine}");
+    }
+    for bad in [
+        "int); CREATE TABLE public.x (a int",
+        "int; DROP TABLE t",
+        "int -- comment",
+        "int /* x */",
+        "varchar(6) DEFAULT 'x'",
+        "text COLLATE \"C\"",
+        "int CHECK (1)",
+        "int REFERENCES victim",
+        "int NOT NULL",
+        "int GENERATED ALWAYS AS (1)",
+        "numeric(12,2",
+        "numeric(a)",
+        "(6)",
+        "",
+        "int(1)(2)",
+        "a b c d e f g",
+        "int\u{0}",
+    ] {
+        assert!(super::type_expression(bad).is_err(), "{bad:?}");
+    }
+    let e = error(&raw(&[("SRC_TABLES", "t")]).with_section(
+        "column-types",
+        [("t.id", "int); CREATE TABLE public.x (a int")],
+    ));
+    assert!(
+        e.contains("[column-types] t.id = int); CREATE TABLE public.x (a int: ')' has no place"),
+        "{e}"
+    );
+}
