@@ -35,6 +35,7 @@ pub(crate) mod dialect;
 pub(crate) mod driver_names;
 pub(crate) mod endpoint;
 pub(crate) mod error;
+pub(crate) mod files;
 #[cfg(test)]
 mod golden;
 pub(crate) mod insert;

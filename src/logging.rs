@@ -70,7 +70,7 @@ pub fn init(
             )))
         };
         if let Some(dir) = settings.file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
+            crate::files::create_dir_all(dir).map_err(|e| {
                 problem(format!("cannot create the folder {} ({e})", dir.display()))
             })?;
         }
@@ -78,17 +78,23 @@ pub fn init(
             return Err(problem("that is a folder, not a file".into()));
         }
         // file-rotate would swallow this error and log nowhere.
-        std::fs::OpenOptions::new()
+        let opened = crate::files::options()
             .create(true)
             .append(true)
             .open(&settings.file)
             .map_err(|e| problem(format!("cannot open it for writing ({e})")))?;
+        crate::files::restrict(&opened)
+            .map_err(|e| problem(format!("cannot make it the owner's only ({e})")))?;
+        // New files after a rotation are the owner's only too (file-rotate asks for read,
+        // create and append).
+        let mut rotated = crate::files::options();
+        rotated.read(true).create(true).append(true);
         let file = Arc::new(Mutex::new(FileRotate::new(
             &settings.file,
             AppendCount::new(settings.backup_count),
             ContentLimit::BytesSurpassed(settings.rotate_bytes.max(1) as usize),
             Compression::None,
-            None,
+            Some(rotated),
         )));
         let _ = FILE.set(file.clone());
         Some(file)

@@ -194,10 +194,13 @@ pub struct JsonReport<'a> {
 /// Writes the JSON run report atomically (temporary file, then rename), creating its folder.
 pub fn write_json(path: &std::path::Path, report: &JsonReport<'_>) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        crate::files::create_dir_all(dir)?;
     }
     let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, serde_json::to_string_pretty(report)? + "\n")?;
+    crate::files::write(
+        &tmp,
+        (serde_json::to_string_pretty(report)? + "\n").as_bytes(),
+    )?;
     std::fs::rename(&tmp, path)?;
     Ok(())
 }

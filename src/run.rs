@@ -193,7 +193,7 @@ fn dump_from(
 ) -> anyhow::Result<Dumped> {
     let run_id = spool::new_run_id();
     let dir = spool::expand_dir(&settings.parquet_dir, &run_id);
-    std::fs::create_dir_all(&dir).map_err(|e| {
+    crate::files::create_dir_all(&dir).map_err(|e| {
         ConfigError::new(format!(
             "PARQUET_DIR = '{}': cannot create the directory {} ({e}); choose a writable \
              directory",

@@ -110,7 +110,13 @@ pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result
             .create(true)
             .truncate(false)
             .write(true)
-            .open(path);
+            .open(path)
+            // Another user's lock file (umask 022: readable by all) is locked as well through a
+            // read-only handle, so runs of different users still take turns.
+            .or_else(|e| match e.kind() {
+                ErrorKind::PermissionDenied if path.exists() => File::open(path),
+                _ => Err(e),
+            });
         let file = match opened {
             // Windows: a file being removed cannot be opened until its last handle closes.
             Err(e)
@@ -120,6 +126,18 @@ pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result
             {
                 std::thread::sleep(POLL);
                 continue;
+            }
+            // Someone else's lock file this user cannot even read: that run may hold it, so this
+            // one does not go on as if there were none.
+            Err(e) if e.kind() == ErrorKind::PermissionDenied && path.exists() => {
+                anyhow::bail!(
+                    "{}: the lock file {} belongs to {} and this user may not open it ({e}); \
+                     another user's run may be at work: run as that user, or, when no such run \
+                     is active, remove the file",
+                    turn.label,
+                    path.display(),
+                    owner(path)
+                );
             }
             // A folder this run may not write to: no run of this user writes there either.
             Err(e)
@@ -159,6 +177,35 @@ pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result
                 path: path.to_path_buf(),
             }));
         }
+    }
+}
+
+/// Who owns the file at `path`: the user name (from /etc/passwd) and number on Unix.
+fn owner(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(uid) = std::fs::metadata(path).map(|m| m.uid()) else {
+            return "another user".into();
+        };
+        let name = std::fs::read_to_string("/etc/passwd")
+            .ok()
+            .and_then(|passwd| {
+                passwd.lines().find_map(|line| {
+                    let mut fields = line.split(':');
+                    let name = fields.next()?;
+                    (fields.nth(1)? == uid.to_string()).then(|| name.to_string())
+                })
+            });
+        match name {
+            Some(name) => format!("the user {name} (uid {uid})"),
+            None => format!("the user with uid {uid}"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        "another user".into()
     }
 }
 

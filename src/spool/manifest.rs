@@ -2,7 +2,7 @@
 //! the columns with their types) and what step 2 needs; the file format other tools may read.
 
 use std::{
-    fs::{self, File},
+    fs,
     io::Write,
     path::{Path, PathBuf},
 };
@@ -126,7 +126,7 @@ pub fn write_manifest(dir: &Path, manifest: &Manifest) -> anyhow::Result<PathBuf
     let path = dir.join(manifest_name(&manifest.run_id));
     let tmp = dir.join(format!(".{}.tmp", manifest_name(&manifest.run_id)));
     let write = || -> anyhow::Result<()> {
-        let mut file = File::create(&tmp)?;
+        let mut file = crate::files::create(&tmp)?;
         file.write_all(serde_json::to_string_pretty(manifest)?.as_bytes())?;
         file.write_all(b"\n")?;
         file.sync_all()?;

@@ -112,7 +112,7 @@ impl PartWriter {
     fn open_next(&mut self) -> anyhow::Result<()> {
         let name = part_name(&self.stem, self.files.len(), self.digits);
         let path = self.dir.join(&name);
-        let file = File::create(&path)
+        let file = crate::files::create(&path)
             .with_context(|| format!("cannot create the Parquet file {}", path.display()))?;
         self.current = Some(ArrowWriter::try_new(
             file,

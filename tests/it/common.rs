@@ -487,7 +487,21 @@ impl Run {
 /// Runs `source-to-staging` with `args` in `cwd`, with a clean environment plus `env`.
 pub fn run_tool(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_source-to-staging"));
-    cmd.args(args).current_dir(cwd);
+    cmd.args(args);
+    run_command(cmd, cwd, env)
+}
+
+/// [`run_tool`] as the user `nobody` (uid 65534), another user than the tests' own.
+pub fn run_tool_as_nobody(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_source-to-staging"))
+        .args(args);
+    run_command(cmd, cwd, env)
+}
+
+fn run_command(mut cmd: Command, cwd: &Path, env: &[(&str, &str)]) -> Run {
+    cmd.current_dir(cwd);
     for key in source_to_staging::config::keys::ALL {
         cmd.env_remove(key.name);
     }

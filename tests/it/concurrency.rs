@@ -411,6 +411,68 @@ fn a_sqlite_target_table_is_held_by_a_lock_file_beside_the_database() {
     );
 }
 
+/// Two users' runs of one SQLite target table: the lock file another user created (readable,
+/// not writable, for this one) is locked through a read-only handle, so this user's run takes
+/// its turn instead of going on without a lock; one this user cannot open at all stops the run
+/// with the owner named. (The tests run as root; the other run is `nobody`.)
+#[test]
+fn another_users_lock_file_keeps_this_users_run_out() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let open = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    open(dir.path(), 0o777);
+    let src = TestDb::existing(Kind::Sqlite, dir.path().join("src.db").to_str().unwrap());
+    src.exec("CREATE TABLE t (id integer, v text)");
+    src.exec("INSERT INTO t VALUES (1, 'een'), (2, 'twee')");
+    let dst = TestDb::existing(Kind::Sqlite, dir.path().join("dst.db").to_str().unwrap());
+    dst.exec("CREATE TABLE t (id integer, v text)");
+    dst.exec("INSERT INTO t VALUES (-1, 'oud')");
+    open(Path::new(&src.name), 0o644);
+    open(Path::new(&dst.name), 0o666);
+    let ini = write_ini(dir.path(), &src, &dst, "t", "LOCK_WAIT_SECONDS = 0");
+    open(&ini, 0o644);
+    let ini = ini.to_str().unwrap();
+    let lock_path = PathBuf::from(format!("{}.t.s2s-lock", dst.name));
+    let lock = std::fs::File::create(&lock_path).unwrap();
+    open(&lock_path, 0o644);
+    lock.lock().unwrap();
+    let held = crate::common::run_tool_as_nobody(dir.path(), &["--config", ini], &[]);
+    assert_eq!(held.code, 1, "{}", held.output());
+    assert!(
+        held.output()
+            .contains("another run is loading the target table t (held by the run holding"),
+        "{}",
+        held.output()
+    );
+    assert_eq!(
+        rows(&dst, "t"),
+        vec![vec![Some("-1".into()), Some("oud".into())]]
+    );
+    open(&lock_path, 0o600);
+    let unreadable = crate::common::run_tool_as_nobody(dir.path(), &["--config", ini], &[]);
+    assert_eq!(unreadable.code, 1, "{}", unreadable.output());
+    assert!(
+        unreadable.output().contains(&format!(
+            "the lock file {} belongs to the user root (uid 0) and this user may not open it",
+            lock_path.display()
+        )),
+        "{}",
+        unreadable.output()
+    );
+    assert_eq!(
+        rows(&dst, "t"),
+        vec![vec![Some("-1".into()), Some("oud".into())]]
+    );
+    lock.unlock().unwrap();
+    drop(lock);
+    std::fs::remove_file(&lock_path).unwrap();
+    let free = crate::common::run_tool_as_nobody(dir.path(), &["--config", ini], &[]);
+    assert_eq!(free.code, 0, "{}", free.output());
+    assert_eq!(rows(&dst, "t"), rows(&src, "t"));
+}
+
 /// A reader's open transaction on the staging table `target`: it holds a shared lock on it.
 fn reader(db: &TestDb, target: &str) -> Connection<'static> {
     let conn = arrow_odbc::odbc_api::environment()

@@ -689,3 +689,68 @@ fn tables_whose_names_a_file_name_would_merge_keep_their_own_files() {
     lower.dedup();
     assert_eq!(lower.len(), 4, "names equal ignoring case: {parts:?}");
 }
+
+/// The Parquet parts and the manifest are full copies of the data, the log and the report say
+/// what was copied: created readable by their owner only (0600), in folders the run creates for
+/// its owner only (0700), whatever the umask (here 022, which would give 0644 and 0755).
+#[test]
+fn data_files_logs_and_reports_are_the_owners_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let src = numbered_source(Kind::Sqlite, 5);
+    let dst = TestDb::new(Kind::Sqlite, "modes_dst");
+    let dir = tempfile::tempdir().unwrap();
+    let parquet = dir.path().join("data").join("pq");
+    let log = dir.path().join("logs").join("run.log");
+    let report = dir.path().join("reports").join("run.json");
+    let ini = ini_with(
+        dir.path(),
+        &src,
+        &dst,
+        "t",
+        &format!(
+            "TRANSFER_MODE = DUMP\nCLEANUP_PARQUET_FILES = false\nPARQUET_DIR = {}\n\
+             [logging]\nLOG_TO_FILE = true\nLOG_FILE = {}",
+            parquet.display(),
+            log.display()
+        ),
+    );
+    let mut command = std::process::Command::new("sh");
+    command.args([
+        "-c",
+        &format!(
+            "umask 022 && exec {} --config {} --report {}",
+            env!("CARGO_BIN_EXE_source-to-staging"),
+            ini.display(),
+            report.display()
+        ),
+    ]);
+    let status = command.current_dir(dir.path()).status().unwrap();
+    assert!(status.success());
+    let mut files = vec![log.clone(), report.clone()];
+    for name in files_in(&parquet) {
+        files.push(parquet.join(name));
+    }
+    assert!(
+        files
+            .iter()
+            .any(|f| f.to_string_lossy().ends_with(".parquet"))
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.to_string_lossy().contains("manifest_"))
+    );
+    for file in &files {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+    }
+    for folder in [
+        dir.path().join("data"),
+        parquet.clone(),
+        dir.path().join("logs"),
+        dir.path().join("reports"),
+    ] {
+        assert_eq!(mode(&folder), 0o700, "{}", folder.display());
+    }
+    assert_eq!(dst.count(None, "t"), 5);
+}
