@@ -27,37 +27,31 @@ impl<'a> Checker<'a> {
             .push(format!("{key} = '{shown}' (from {origin}): {accepted}"));
     }
 
-    pub(super) fn parse<T: std::str::FromStr>(&mut self, key: &str, accepted: &str) -> Option<T> {
-        let value = self.text(key)?;
-        match value.parse::<T>() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                self.fail(key, &value, accepted);
+    /// A whole number from `min` to `max` (a wider number would exhaust threads, connections
+    /// or memory, or overflow where it is used).
+    pub(super) fn whole(&mut self, key: &str, min: u64, max: u64) -> Option<u64> {
+        let accepted = format!("expected a whole number from {min} to {max}");
+        let text = self.text(key)?;
+        match text.trim().parse::<u64>() {
+            Ok(v) if (min..=max).contains(&v) => Some(v),
+            _ => {
+                self.fail(key, &text, &accepted);
                 None
             }
         }
     }
 
-    pub(super) fn whole(&mut self, key: &str, min: u64) -> Option<u64> {
-        let accepted = format!("expected a whole number of at least {min}");
-        let v = self.parse::<u64>(key, &accepted)?;
-        if v < min {
-            let text = v.to_string();
-            self.fail(key, &text, &accepted);
-            return None;
+    /// A number of seconds from 0 to `max` (`1e20` would overflow a duration).
+    pub(super) fn seconds(&mut self, key: &str, max: f64) -> Option<Duration> {
+        let accepted = format!("expected a number of seconds from 0 to {max}, such as 0.5 or 8");
+        let text = self.text(key)?;
+        match text.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && (0.0..=max).contains(&v) => Some(Duration::from_secs_f64(v)),
+            _ => {
+                self.fail(key, &text, &accepted);
+                None
+            }
         }
-        Some(v)
-    }
-
-    pub(super) fn seconds(&mut self, key: &str) -> Option<Duration> {
-        let accepted = "expected a number of seconds such as 0.5 or 8";
-        let v = self.parse::<f64>(key, accepted)?;
-        if !(v.is_finite() && v >= 0.0) {
-            let text = v.to_string();
-            self.fail(key, &text, accepted);
-            return None;
-        }
-        Some(Duration::from_secs_f64(v))
     }
 
     /// A path setting: relative paths from the INI file, and the defaults when there is an INI
@@ -115,8 +109,8 @@ pub(super) fn logging_settings(c: &mut Checker<'_>) -> Option<LogSettings> {
     let to_file = c.boolean("LOG_TO_FILE");
     let file = c.text("LOG_FILE").map(|f| c.path("LOG_FILE", &f));
     let format = c.text("LOG_FORMAT");
-    let rotate_bytes = c.whole("LOG_ROTATE_BYTES", 1);
-    let backup_count = c.whole("LOG_BACKUP_COUNT", 0);
+    let rotate_bytes = c.whole("LOG_ROTATE_BYTES", 1, 1 << 40);
+    let backup_count = c.whole("LOG_BACKUP_COUNT", 0, 1000);
     Some(LogSettings {
         level: level?,
         to_file: to_file?,

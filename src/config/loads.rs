@@ -126,11 +126,11 @@ pub(super) fn loads(c: &mut Checker<'_>) -> Option<Loads> {
     let incremental = entries(c, "incremental", false);
     let merge_keys = entries(c, "merge-keys", true);
     let partitions = entries(c, "partitions", false);
-    let partition_count = c.whole("PARTITIONS", 1);
+    let partition_count = c.whole("PARTITIONS", 1, super::MAX_THREADS);
     let lookback = c.text("INCREMENTAL_LOOKBACK").and_then(|text| {
-        let accepted = "expected a number of at least 0 (seconds for a date or time column)";
+        let accepted = "expected a number from 0 to 1e12 (seconds for a date or time column)";
         match text.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+            Ok(v) if v.is_finite() && (0.0..=1e12).contains(&v) => Some(v),
             _ => {
                 c.fail("INCREMENTAL_LOOKBACK", &text, accepted);
                 None
@@ -257,8 +257,10 @@ mod tests {
                 "INCREMENTAL_LOOKBACK = 10\n[incremental]\na = id\n",
                 "appended twice",
             ),
-            ("INCREMENTAL_LOOKBACK = -1\n", "at least 0"),
-            ("PARTITIONS = 0\n", "at least 1"),
+            ("INCREMENTAL_LOOKBACK = -1\n", "a number from 0 to 1e12"),
+            ("INCREMENTAL_LOOKBACK = 1e300\n", "a number from 0 to 1e12"),
+            ("PARTITIONS = 0\n", "a whole number from 1 to 64"),
+            ("PARTITIONS = 65\n", "a whole number from 1 to 64"),
             ("[partitions]\nPARTITIONS = 4\n", "belongs in [settings]"),
             (
                 "ROW_LIMIT = 10\n[incremental]\na = id\n",

@@ -26,6 +26,13 @@ pub use self::{
 use crate::retry::RetryPolicy;
 use checker::{Checker, endpoint, logging_settings, tables};
 
+/// The most threads (each with its connections) `PARALLEL_TABLES`, `WRITERS_PER_TABLE` and
+/// `PARTITIONS` may ask for.
+pub const MAX_THREADS: u64 = 64;
+
+/// The longest `LOCK_WAIT_SECONDS` and `SWAP_WAIT_SECONDS`: a day.
+pub const MAX_WAIT_SECONDS: f64 = 86_400.0;
+
 /// A configuration or usage error: found before anything is written; exit status 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError(String);
@@ -339,7 +346,7 @@ impl Settings {
             }
         };
         let target = endpoint(&mut c, Side::Target);
-        let chunk_size = c.whole("SRC_CHUNK_SIZE", 1);
+        let chunk_size = c.whole("SRC_CHUNK_SIZE", 1, 100_000_000);
         let transfer_mode =
             c.text("TRANSFER_MODE")
                 .and_then(|v| match v.to_ascii_uppercase().as_str() {
@@ -377,28 +384,29 @@ impl Settings {
                     }
                 });
         let row_limit = if c.text("ROW_LIMIT").is_some() {
-            c.whole("ROW_LIMIT", 0).map(|n| (n > 0).then_some(n))
+            c.whole("ROW_LIMIT", 0, i64::MAX as u64)
+                .map(|n| (n > 0).then_some(n))
         } else {
             Some(None)
         };
         let log_row_count = c.boolean("LOG_ROW_COUNT");
-        let max_retries = c.whole("DIRECT_MAX_RETRIES", 0);
-        let backoff_base = c.seconds("DIRECT_BACKOFF_BASE_SECONDS");
-        let backoff_max = c.seconds("DIRECT_BACKOFF_MAX_SECONDS");
+        let max_retries = c.whole("DIRECT_MAX_RETRIES", 0, 100);
+        let backoff_base = c.seconds("DIRECT_BACKOFF_BASE_SECONDS", 3600.0);
+        let backoff_max = c.seconds("DIRECT_BACKOFF_MAX_SECONDS", 3600.0);
         let cleanup = c.boolean("CLEANUP_PARQUET_FILES");
         let parquet_dir = c
             .text("PARQUET_DIR")
             .map(|d| c.path("PARQUET_DIR", &d).to_string_lossy().into_owned());
         let lowercase = c.boolean("LOWERCASE_COLUMNS");
         let ask_password = c.boolean("ASK_PASSWORD_IN_CLI");
-        let max_text_size = c.whole("MAX_TEXT_SIZE", 1);
-        let max_binary_size = c.whole("MAX_BINARY_SIZE", 1);
-        let batch_memory = c.whole("BATCH_MEMORY_MB", 1);
-        let parallel_tables = c.whole("PARALLEL_TABLES", 1);
-        let writers_per_table = c.whole("WRITERS_PER_TABLE", 1);
-        let login_timeout = c.whole("LOGIN_TIMEOUT_SECONDS", 1);
-        let lock_wait = c.seconds("LOCK_WAIT_SECONDS");
-        let swap_wait = c.seconds("SWAP_WAIT_SECONDS");
+        let max_text_size = c.whole("MAX_TEXT_SIZE", 1, 1 << 30);
+        let max_binary_size = c.whole("MAX_BINARY_SIZE", 1, 1 << 30);
+        let batch_memory = c.whole("BATCH_MEMORY_MB", 1, 65_536);
+        let parallel_tables = c.whole("PARALLEL_TABLES", 1, MAX_THREADS);
+        let writers_per_table = c.whole("WRITERS_PER_TABLE", 1, MAX_THREADS);
+        let login_timeout = c.whole("LOGIN_TIMEOUT_SECONDS", 1, 3600);
+        let lock_wait = c.seconds("LOCK_WAIT_SECONDS", MAX_WAIT_SECONDS);
+        let swap_wait = c.seconds("SWAP_WAIT_SECONDS", MAX_WAIT_SECONDS);
         let logging = logging_settings(&mut c);
         let shaping = shaping::shaping(&mut c, purpose == Purpose::Copy);
         let loads = loads::loads(&mut c);

@@ -429,3 +429,68 @@ fn secrets_come_from_files_named_by_their_file_keys() {
         .to_string();
     assert!(err.contains("is empty; put the secret in it"), "{err}");
 }
+
+/// Every number has a range: out of it is a configuration error naming the range (never a
+/// panic: `LOCK_WAIT_SECONDS = 1e20` overflowed a duration; `PARTITIONS` had no bound, one
+/// thread and connection each), and the edges are accepted.
+#[test]
+fn every_number_has_a_range() {
+    for (key, too_big, edge, range) in [
+        ("LOCK_WAIT_SECONDS", "1e20", "86400", "from 0 to 86400"),
+        ("SWAP_WAIT_SECONDS", "86400.5", "0", "from 0 to 86400"),
+        ("DIRECT_BACKOFF_BASE_SECONDS", "inf", "8", "from 0 to 3600"),
+        (
+            "DIRECT_BACKOFF_MAX_SECONDS",
+            "3601",
+            "3600",
+            "from 0 to 3600",
+        ),
+        ("PARTITIONS", "65", "64", "from 1 to 64"),
+        ("PARALLEL_TABLES", "1000000", "64", "from 1 to 64"),
+        ("WRITERS_PER_TABLE", "65", "1", "from 1 to 64"),
+        (
+            "SRC_CHUNK_SIZE",
+            "100000001",
+            "100000000",
+            "from 1 to 100000000",
+        ),
+        (
+            "ROW_LIMIT",
+            "9223372036854775808",
+            "9223372036854775807",
+            "from 0 to 9223372036854775807",
+        ),
+        ("DIRECT_MAX_RETRIES", "101", "100", "from 0 to 100"),
+        (
+            "MAX_TEXT_SIZE",
+            "1073741825",
+            "1073741824",
+            "from 1 to 1073741824",
+        ),
+        (
+            "MAX_BINARY_SIZE",
+            "18446744073709551615",
+            "1",
+            "from 1 to 1073741824",
+        ),
+        ("BATCH_MEMORY_MB", "65537", "65536", "from 1 to 65536"),
+        ("LOGIN_TIMEOUT_SECONDS", "3601", "3600", "from 1 to 3600"),
+        (
+            "LOG_ROTATE_BYTES",
+            "1099511627777",
+            "1099511627776",
+            "from 1 to 1099511627776",
+        ),
+        ("LOG_BACKUP_COUNT", "1001", "1000", "from 0 to 1000"),
+        ("INCREMENTAL_LOOKBACK", "1e13", "1e12", "from 0 to 1e12"),
+    ] {
+        let err = load(&[(key, too_big)]).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("{key} = '{too_big}'")) && err.contains(range),
+            "{key}: {err}"
+        );
+        assert!(load(&[(key, edge)]).is_ok(), "{key} = {edge}");
+    }
+    let s = load(&[("LOCK_WAIT_SECONDS", "86400")]).unwrap();
+    assert_eq!(s.lock_wait, Duration::from_secs(86_400));
+}

@@ -101,8 +101,40 @@ fn numbers_and_booleans_that_do_not_parse() {
     expect(
         &run,
         2,
-        &["SRC_CHUNK_SIZE = '0' (from command line)", "at least 1"],
+        &[
+            "SRC_CHUNK_SIZE = '0' (from command line)",
+            "a whole number from 1 to 100000000",
+        ],
     );
+}
+
+/// Absurd numbers are configuration errors with the allowed range, never a panic
+/// (`LOCK_WAIT_SECONDS = 1e20` exited with 101), and nothing is written.
+#[test]
+fn absurd_numbers_are_refused_with_their_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_with(
+        dir.path(),
+        &[],
+        &[
+            ("LOCK_WAIT_SECONDS", "1e20"),
+            ("PARTITIONS", "100000"),
+            ("INCREMENTAL_LOOKBACK", "1e300"),
+        ],
+    );
+    expect(
+        &run,
+        2,
+        &[
+            "3 problems",
+            "LOCK_WAIT_SECONDS = '1e20' (from environment): expected a number of seconds from 0 \
+             to 86400",
+            "PARTITIONS = '100000' (from environment): expected a whole number from 1 to 64",
+            "INCREMENTAL_LOOKBACK = '1e300' (from environment): expected a number from 0 to 1e12",
+        ],
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.output());
+    assert!(!dir.path().join("dst.db").exists());
 }
 
 #[test]
