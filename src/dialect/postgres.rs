@@ -75,6 +75,17 @@ impl Dialect for Postgres {
         Braces::PasswordOnly
     }
 
+    fn literal(&self, text: &str) -> String {
+        // With standard_conforming_strings = off (a server or database may still be set so), a
+        // backslash in '...' starts an escape; in E'...' it always does, so a text with one is
+        // written that way, whatever the session says.
+        if text.contains('\\') {
+            format!("E'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+        } else {
+            format!("'{}'", text.replace('\'', "''"))
+        }
+    }
+
     fn login_refused(&self, message: &str) -> bool {
         // psqlODBC reports a refused login as 08001 (native 101), like a server it cannot reach;
         // the server's own words tell them apart.

@@ -251,6 +251,22 @@ pub(super) fn drop_and_rename<D: Dialect + ?Sized>(
 /// `CREATE [UNIQUE] INDEX` where an index name is qualified by its schema (SQLite, Oracle: an
 /// unqualified one would go into the default schema); `qualified_table`: the table may be
 /// qualified too (SQLite: it may not). For dialects quoting with `"`.
+/// `"schema"."table"` split at the dot between its two quoted names (a `"."` inside a name, written
+/// `"a"".""b"`, is part of it); `None` for a name without a schema.
+pub(super) fn split_qualified(table_ref: &str) -> Option<(&str, &str)> {
+    let mut quoted = false;
+    let mut last_dot = None;
+    for (at, c) in table_ref.char_indices() {
+        match c {
+            // A doubled quote inside a name closes and reopens it: the state ends the same.
+            '"' => quoted = !quoted,
+            '.' if !quoted => last_dot = Some(at),
+            _ => {}
+        }
+    }
+    last_dot.map(|at| (&table_ref[..at], &table_ref[at + 1..]))
+}
+
 pub(super) fn index_in_schema<D: Dialect + ?Sized>(
     d: &D,
     table_ref: &str,
@@ -260,13 +276,13 @@ pub(super) fn index_in_schema<D: Dialect + ?Sized>(
     qualified_table: bool,
 ) -> String {
     let quoted = d.quote(index);
-    let (index, on) = match table_ref.rsplit_once("\".\"") {
+    let (index, on) = match split_qualified(table_ref) {
         Some((schema, name)) => (
-            format!("{schema}\".{quoted}"),
+            format!("{schema}.{quoted}"),
             if qualified_table {
                 table_ref.to_string()
             } else {
-                format!("\"{name}")
+                name.to_string()
             },
         ),
         None => (quoted, table_ref.to_string()),
@@ -346,5 +362,52 @@ mod range_tests {
         assert_eq!(ranges("c", &[]), vec!["1 = 1"]);
         assert_eq!(from_clause("t", Some("c > 1")), "t WHERE c > 1");
         assert_eq!(from_clause("t", None), "t");
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    #[test]
+    fn an_index_goes_into_the_tables_schema_whatever_the_names_hold() {
+        let oracle = crate::dialect::oracle::Oracle;
+        assert_eq!(
+            index_in_schema(
+                &oracle,
+                "\"S\".\"T\"",
+                "T_IX",
+                &["\"C\"".into()],
+                false,
+                true
+            ),
+            "CREATE INDEX \"S\".\"T_IX\" ON \"S\".\"T\" (\"C\")"
+        );
+        // A name holding "." (quoted as "a"".""b"): the split is at the dot between the names.
+        assert_eq!(
+            split_qualified("\"s\".\"a\"\".\"\"b\""),
+            Some(("\"s\"", "\"a\"\".\"\"b\""))
+        );
+        assert_eq!(
+            split_qualified("\"s\"\".\"\"x\".\"t\""),
+            Some(("\"s\"\".\"\"x\"", "\"t\""))
+        );
+        assert_eq!(split_qualified("\"a\"\".\"\"b\""), None);
+        let sqlite = crate::dialect::sqlite::Sqlite;
+        assert_eq!(
+            index_in_schema(
+                &sqlite,
+                "\"main\".\"a\"\".\"\"b\"",
+                "k",
+                &["\"c\"".into()],
+                true,
+                false
+            ),
+            "CREATE UNIQUE INDEX \"main\".\"k\" ON \"a\"\".\"\"b\" (\"c\")"
+        );
+        assert_eq!(
+            index_in_schema(&sqlite, "\"t\"", "k", &["\"c\"".into()], true, false),
+            "CREATE UNIQUE INDEX \"k\" ON \"t\" (\"c\")"
+        );
     }
 }

@@ -473,3 +473,11 @@ fn dialects_are_found_by_dbms_and_driver_with_the_generic_one_last() {
     );
     assert!(common_source_warnings(&ColumnType::Timestamp { precision: 6 }).is_empty());
 }
+
+#[test]
+fn postgres_literals_mean_the_same_whatever_standard_conforming_strings_says() {
+    let d = super::postgres::Postgres;
+    assert_eq!(d.literal("o'k"), "'o''k'");
+    assert_eq!(d.literal("C:\\data\\'x'"), "E'C:\\\\data\\\\''x'''");
+    assert_eq!(d.literal("\\"), "E'\\\\'");
+}

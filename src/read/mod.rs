@@ -279,6 +279,15 @@ pub fn describe(
     let partitions = match &read.partition {
         Some((name, count)) if options.row_limit.is_none() => {
             let (column, kind) = bounding_column(&columns, name, "[partitions]", true)?;
+            if rules.pseudonymized(relation, &column.source_name) {
+                // Its ranges would put the real MIN and MAX into SQL that errors quote.
+                bail!(
+                    "[partitions]: the column {} is pseudonymised (PSEUDONYMIZE_COLUMNS): its \
+                     real values would show in the ranges of the partitions; choose another \
+                     partition column",
+                    column.source_name
+                );
+            }
             Some(Partitioning {
                 quoted: dialect.bound_column_sql(&dialect.quote(&column.source_name), column),
                 column: column.clone(),

@@ -560,6 +560,29 @@ fn a_pseudonymised_watermark_is_refused() {
     );
 }
 
+/// A pseudonymised partition column would put its real MIN and MAX into the ranges' SQL,
+/// which error messages quote: refused like a pseudonymised watermark, nothing written.
+#[test]
+fn a_pseudonymised_partition_column_is_refused() {
+    let case = Case::with(source(Kind::Postgres, "pspart"), Kind::Postgres, "pspart");
+    let ini = case.ini(
+        "SRC_TABLES = events\nPSEUDONYMIZE_COLUMNS = events.id\nPARTITIONS = 2\n\
+         PSEUDONYMIZE_KEY = een-lange-geheime-sleutel-voor-de-test",
+        "[partitions]\nevents = id\n",
+    );
+    for args in [&["check"][..], &[][..]] {
+        let run = case.run(&ini, args, &[]);
+        assert_eq!(run.code, 1, "{}", run.output());
+        assert!(
+            run.stdout
+                .contains("[partitions]: the column id is pseudonymised"),
+            "{}",
+            run.output()
+        );
+    }
+    assert!(!case.dst.has_table(Some("staging"), "events"));
+}
+
 /// SQLite keeps exact decimals as text: the watermark is the largest by value (100.000, not
 /// the text 3.000), so nothing is appended twice: after every run the target holds exactly the
 /// source's rows.
@@ -747,6 +770,57 @@ fn sqlite_times_written_with_a_t_are_compared_as_moments() {
                 "2024-01-02 09:00:00"
             ])
             .map(|(id, ts)| vec![Some(id.to_string()), Some(format!("{ts}.000000"))])
+            .collect::<Vec<_>>()
+    );
+}
+
+/// A PostgreSQL server or database may still say `standard_conforming_strings = off`, where a
+/// backslash in '...' starts an escape: names and watermarks with backslashes (a table
+/// `back\slash`, codes `b\c`) mean what they say on both sides, and every run reads exactly the
+/// new rows.
+#[test]
+fn backslashes_mean_themselves_on_postgres_without_standard_conforming_strings() {
+    let src = TestDb::new(Kind::Postgres, "scs");
+    src.exec(&format!(
+        "ALTER DATABASE {} SET standard_conforming_strings = off",
+        src.name
+    ));
+    src.exec(r#"CREATE TABLE "back\slash" (code text NOT NULL, v int)"#);
+    src.exec(r#"INSERT INTO "back\slash" VALUES (E'a\\', 1), (E'b\\c', 2)"#);
+    let case = Case::with(src, Kind::Postgres, "scs");
+    case.dst.exec(&format!(
+        "ALTER DATABASE {} SET standard_conforming_strings = off",
+        case.dst.name
+    ));
+    let ini = case.ini(
+        "SRC_TABLES = back\\slash",
+        "[incremental]\nback\\slash = code\n",
+    );
+    let columns = [("code", ValueKind::Text), ("v", ValueKind::Integer)];
+    let same = |round: &str| {
+        let run = case.run(&ini, &[], &[]);
+        assert_eq!(run.code, 0, "{round}: {}", run.output());
+        assert_eq!(
+            case.dst
+                .canonical_rows(Some("staging"), "back\\slash", &columns, "code"),
+            case.src
+                .canonical_rows(None, "back\\slash", &columns, "code"),
+            "{round}"
+        );
+    };
+    same("first run");
+    same("second run");
+    case.src
+        .exec(r#"INSERT INTO "back\slash" VALUES (E'c\\', 3), (E'b\\d', 4)"#);
+    same("new rows");
+    let got = case
+        .dst
+        .query(r#"SELECT code FROM staging."back\slash" ORDER BY code"#);
+    assert_eq!(
+        got,
+        ["a\\", "b\\c", "b\\d", "c\\"]
+            .iter()
+            .map(|c| vec![Some(c.to_string())])
             .collect::<Vec<_>>()
     );
 }
