@@ -122,6 +122,8 @@ pub struct OdbcSource<'a> {
     options: &'a ReadOptions,
     table_read: TableRead,
     described: Option<SourceTable>,
+    /// The table's snapshot on `conn`, from describing the table to the end of its read.
+    snapshot: Option<snapshot::InSnapshot>,
 }
 
 impl<'a> OdbcSource<'a> {
@@ -141,11 +143,47 @@ impl<'a> OdbcSource<'a> {
             options,
             table_read,
             described: None,
+            snapshot: None,
         }
     }
 
     fn conn(&self) -> &Connection {
         self.conn.as_ref().expect("ready() opened the connection")
+    }
+
+    /// Starts the table's snapshot (ending one a failed attempt left): from here on every read
+    /// of the table (its row count, the lengths measured, MIN/MAX, the partitions) sees one
+    /// moment. A DBMS that speaks the dialect without the snapshot functions (a pooler, a
+    /// compatible server) is read one moment per statement, said once per table.
+    fn begin_snapshot(&mut self) -> Result<(), TableError> {
+        self.end_snapshot();
+        let d = self.endpoint.dialect;
+        let conn = self.conn();
+        match snapshot::begin(conn, d) {
+            Ok(snap) => self.snapshot = snap,
+            Err(e) if !conn.is_dead().unwrap_or(true) => {
+                log::warn!(
+                    "{}: read without one snapshot for the table ({e:#}); its partitions, if \
+                     any, are read at moments apart. One snapshot would be: {}",
+                    self.relation.label(),
+                    d.snapshot().describe()
+                );
+            }
+            Err(e) => return Err(TableError::source(e)),
+        }
+        Ok(())
+    }
+
+    fn end_snapshot(&mut self) {
+        if let (Some(snap), Some(conn)) = (self.snapshot.take(), self.conn.as_ref()) {
+            snap.end(conn);
+        }
+    }
+}
+
+impl Drop for OdbcSource<'_> {
+    fn drop(&mut self) {
+        self.end_snapshot();
     }
 }
 
@@ -156,6 +194,8 @@ impl BatchSource for OdbcSource<'_> {
             .as_ref()
             .is_some_and(|c| !c.is_dead().unwrap_or(true));
         if fresh || !usable {
+            // A snapshot ended with the connection it was on.
+            self.snapshot = None;
             *self.conn = Some(
                 self.endpoint
                     .connector
@@ -167,6 +207,7 @@ impl BatchSource for OdbcSource<'_> {
     }
 
     fn describe(&mut self) -> Result<Described, TableError> {
+        self.begin_snapshot()?;
         let plan = describe(
             self.conn(),
             self.endpoint.dialect,
@@ -174,7 +215,8 @@ impl BatchSource for OdbcSource<'_> {
             self.options,
             &self.table_read,
         )
-        .map_err(TableError::source)?;
+        .map_err(TableError::source)
+        .inspect_err(|_| self.end_snapshot())?;
         if let Some(window) = &plan.window {
             log::info!("{}: {window}", self.relation.label());
         }
@@ -195,25 +237,19 @@ impl BatchSource for OdbcSource<'_> {
     }
 
     fn read(&mut self, out: &Outlet<'_>) -> Result<(), TableError> {
+        let result = self.read_in_snapshot(out);
+        self.end_snapshot();
+        result
+    }
+}
+
+impl OdbcSource<'_> {
+    /// Reads the described table in the snapshot `describe` started: one stream, or its
+    /// partitions on connections of their own that join the snapshot.
+    fn read_in_snapshot(&self, out: &Outlet<'_>) -> Result<(), TableError> {
         let plan = self.described.as_ref().expect("described before reading");
-        let conn = self.conn.as_ref().expect("ready() opened the connection");
+        let conn = self.conn();
         let d = self.endpoint.dialect;
-        // Every read of the table from here on sees one moment (see `snapshot`).
-        let snap = match snapshot::begin(conn, d) {
-            Ok(snap) => snap,
-            Err(e) if !conn.is_dead().unwrap_or(true) => {
-                // A DBMS that speaks the dialect without the snapshot functions (a pooler, a
-                // compatible server): one moment per statement, said once per table.
-                log::warn!(
-                    "{}: read without one snapshot for the table ({e:#}); its partitions, if \
-                     any, are read at moments apart. One snapshot would be: {}",
-                    self.relation.label(),
-                    d.snapshot().describe()
-                );
-                None
-            }
-            Err(e) => return Err(TableError::source(e)),
-        };
         let parts = match &plan.partitions {
             Some(p) => partitions(conn, d, plan, p).map_err(TableError::source)?,
             None => Vec::new(),
@@ -233,7 +269,7 @@ impl BatchSource for OdbcSource<'_> {
         let connector = &self.endpoint.connector;
         let stop = &stop;
         let count = parts.len();
-        let joining = snap.as_ref().map(snapshot::InSnapshot::joining);
+        let joining = self.snapshot.as_ref().map(snapshot::InSnapshot::joining);
         thread::scope(|scope| {
             let others: Vec<_> = rest
                 .iter()

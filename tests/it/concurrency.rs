@@ -565,6 +565,8 @@ const ACCOUNTS: i64 = 20_000;
 
 /// The MariaDB connection of the transfers, which the tests that kill sessions leave alone.
 static WRITER: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+/// The MariaDB connection that holds the copy at the view ([`Paused`]), left alone as well.
+static PAUSER: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 const START_BALANCE: i64 = 100;
 
 /// Moves amounts between accounts far apart (each move one transaction, the total constant)
@@ -625,9 +627,10 @@ fn kill_the_copys_source_sessions(src: &TestDb) -> usize {
         )),
         _ => {
             let writer = WRITER.lock().unwrap().clone().unwrap_or_default();
+            let pauser = PAUSER.lock().unwrap().clone().unwrap_or_default();
             let ids = src.query(&format!(
                 "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '{}' \
-                 AND ID <> CONNECTION_ID() AND ID <> '{writer}'",
+                 AND ID <> CONNECTION_ID() AND ID <> '{writer}' AND ID <> '{pauser}'",
                 src.name
             ));
             for id in ids.iter().filter_map(|r| r[0].clone()) {
@@ -640,9 +643,119 @@ fn kill_the_copys_source_sessions(src: &TestDb) -> usize {
     victims.len()
 }
 
-/// A source table changed during the copy by transactions that keep its total: the copy holds
-/// the same total, with `settings` (PARTITIONS) and, with `reconnect`, after its source
-/// connection was lost in the middle.
+/// The view `rekening_v` of `rekening` whose first scan on each connection waits until the
+/// test lets it go ([`Paused`]): the copy's first statement that reads rows (its count, or the
+/// lengths it measures) is held after its moment began, and whatever the copy reads after it
+/// sees the table as it was then only when all its reads are in one snapshot.
+fn pausing_view(src: &TestDb) {
+    match src.kind {
+        Kind::Postgres => {
+            src.exec(
+                "CREATE FUNCTION s2s_pause_once() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$ \
+                 BEGIN IF current_setting('s2s.paused', true) IS DISTINCT FROM 'ja' THEN \
+                 PERFORM set_config('s2s.paused', 'ja', false); \
+                 PERFORM pg_advisory_lock_shared(424242); \
+                 PERFORM pg_advisory_unlock_shared(424242); END IF; RETURN true; END $$",
+            );
+            src.exec(
+                "CREATE VIEW rekening_v AS SELECT id, saldo FROM rekening WHERE s2s_pause_once()",
+            );
+        }
+        _ => {
+            src.exec(
+                "CREATE FUNCTION s2s_pause_once() RETURNS int NOT DETERMINISTIC BEGIN \
+                 IF @s2s_paused IS NULL THEN SET @s2s_paused = 1; \
+                 DO GET_LOCK('s2s_pause', 600); DO RELEASE_LOCK('s2s_pause'); END IF; \
+                 RETURN 1; END",
+            );
+            src.exec(
+                "CREATE VIEW rekening_v AS SELECT id, saldo FROM rekening WHERE s2s_pause_once() = 1",
+            );
+        }
+    }
+}
+
+/// The test's hold on [`pausing_view`]: while it lives, a first scan of the view waits.
+struct Paused {
+    conn: Connection<'static>,
+    kind: Kind,
+    db: String,
+}
+
+impl Paused {
+    fn hold(src: &TestDb) -> Paused {
+        let conn = arrow_odbc::odbc_api::environment()
+            .unwrap()
+            .connect_with_connection_string(&src.connection_string(), Default::default())
+            .unwrap();
+        // Marked like the transfers' session: the tests that kill the copy's sessions keep it.
+        let sql = match src.kind {
+            Kind::Postgres => {
+                crate::common::query_on(
+                    &conn,
+                    "SELECT set_config('application_name', 's2s_test_transfers', false)",
+                );
+                "SELECT pg_advisory_lock(424242)"
+            }
+            _ => {
+                let id = crate::common::query_on(&conn, "SELECT CONNECTION_ID()");
+                *PAUSER.lock().unwrap() = id[0][0].clone();
+                "SELECT GET_LOCK('s2s_pause', 0)"
+            }
+        };
+        crate::common::query_on(&conn, sql);
+        Paused {
+            conn,
+            kind: src.kind,
+            db: src.name.clone(),
+        }
+    }
+
+    /// Waits until a session of the copy waits at the view (`waiting` of them, counted from
+    /// the start).
+    fn wait_for_the_copy(&self, src: &TestDb, waiting: usize) {
+        let sql = match self.kind {
+            Kind::Postgres => format!(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+                 WHERE l.locktype = 'advisory' AND l.objid = 424242 AND NOT l.granted \
+                 AND a.datname = '{}'",
+                self.db
+            ),
+            _ => format!(
+                "SELECT count(*) FROM information_schema.PROCESSLIST WHERE DB = '{}' \
+                 AND STATE = 'User lock'",
+                self.db
+            ),
+        };
+        wait_until("the copy's first scan waiting at the view", || {
+            src.query(&sql)[0][0].as_deref() == Some(&waiting.to_string())
+        });
+    }
+
+    fn release(self) {
+        let sql = match self.kind {
+            Kind::Postgres => "SELECT pg_advisory_unlock(424242)",
+            _ => "SELECT RELEASE_LOCK('s2s_pause')",
+        };
+        crate::common::query_on(&self.conn, sql);
+    }
+}
+
+/// Accounts opened while the copy is held: they did not exist when its moment began.
+fn open_accounts(src: &TestDb, from: i64, n: i64) {
+    let values: Vec<String> = (from..from + n).map(|id| format!("({id}, 0)")).collect();
+    src.exec(&format!(
+        "INSERT INTO rekening VALUES {}",
+        values.join(", ")
+    ));
+}
+
+/// A source table changed during the copy by transactions that keep its total, and grown by
+/// new accounts: the copy holds the table as it was when its first statement began (its row
+/// count, its total), with `settings` (PARTITIONS) and, with `reconnect`, as it was when the
+/// table started again after its source connection was lost. The copy's first scan is held
+/// (see [`pausing_view`]) while the money moves and the accounts are opened, so a copy whose
+/// reads are not one moment reads the new accounts every time.
 fn a_copy_is_one_moment(kind: Kind, settings: &str, reconnect: bool) {
     use std::sync::{
         Arc,
@@ -660,13 +773,14 @@ fn a_copy_is_one_moment(kind: Kind, settings: &str, reconnect: bool) {
              AS SELECT seq AS id, {START_BALANCE} AS saldo FROM seq_1_to_{ACCOUNTS}"
         )),
     }
+    pausing_view(&src);
     let dst = TestDb::new(Kind::Postgres, &format!("snap_{tag}_dst"));
     let dir = tempfile::tempdir().unwrap();
     let ini = write_ini(
         dir.path(),
         &src,
         &dst,
-        "rekening",
+        "rekening_v",
         &format!("SRC_CHUNK_SIZE = 500\nDIRECT_BACKOFF_BASE_SECONDS = 0.1\n{settings}"),
     );
     let ini = ini.to_str().unwrap();
@@ -683,21 +797,26 @@ fn a_copy_is_one_moment(kind: Kind, settings: &str, reconnect: bool) {
     let stop = Arc::new(AtomicBool::new(false));
     let moves = Arc::new(AtomicU64::new(0));
     let writer = transfers(&src, stop.clone(), moves.clone());
-    // The copy starts reading, then its inserts wait; meanwhile money moves.
-    let pause = pause_side_table_inserts(&dst);
+    let paused = Paused::hold(&src);
     let copy = Background::start(dir.path(), "copy", &["--config", ini]);
-    wait_until_paused(&dst);
+    paused.wait_for_the_copy(&src, 1);
     let before = moves.load(Ordering::SeqCst);
     wait_until("transfers during the copy", || {
         moves.load(Ordering::SeqCst) >= before + 200
     });
+    open_accounts(&src, ACCOUNTS + 1, 100);
+    let mut accounts = ACCOUNTS;
     if reconnect {
         assert!(
             kill_the_copys_source_sessions(&src) >= 1,
             "no session killed"
         );
+        // The table starts again: its new moment has the accounts opened so far.
+        accounts += 100;
+        paused.wait_for_the_copy(&src, 1);
+        open_accounts(&src, ACCOUNTS + 101, 50);
     }
-    drop(pause);
+    paused.release();
     let (code, out) = copy.finish();
     stop.store(true, Ordering::SeqCst);
     writer.join().unwrap();
@@ -705,14 +824,15 @@ fn a_copy_is_one_moment(kind: Kind, settings: &str, reconnect: bool) {
     if reconnect {
         assert!(out.contains("starting the table again"), "{out}");
     }
-    let total = dst.query("SELECT count(*), sum(saldo) FROM staging.rekening");
+    let total = dst.query("SELECT count(*), sum(saldo), max(id) FROM staging.rekening_v");
     assert_eq!(
         total,
         vec![vec![
-            Some(ACCOUNTS.to_string()),
-            Some((ACCOUNTS * START_BALANCE).to_string())
+            Some(accounts.to_string()),
+            Some((ACCOUNTS * START_BALANCE).to_string()),
+            Some(accounts.to_string())
         ]],
-        "the copy mixes moments ({} moves during it)",
+        "the copy mixes moments ({} moves during it): {out}",
         moves.load(Ordering::SeqCst) - before
     );
 }
@@ -721,7 +841,7 @@ fn a_copy_is_one_moment(kind: Kind, settings: &str, reconnect: bool) {
 fn a_changing_postgres_table_is_copied_as_one_moment_also_in_partitions() {
     a_copy_is_one_moment(
         Kind::Postgres,
-        "PARTITIONS = 4\n\n[partitions]\nrekening = id",
+        "PARTITIONS = 4\n\n[partitions]\nrekening_v = id",
         false,
     );
 }
