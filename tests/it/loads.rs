@@ -242,8 +242,10 @@ fn without_key(kind: Kind) {
          gewijzigd {} NULL)",
         timestamp_type(kind)
     ));
+    // A row the source does not have, and an old version of the source's order 1.
     dst.exec(&format!(
-        "INSERT INTO {orders} VALUES (9, 9, 9.00, '2020-01-01 00:00:00')"
+        "INSERT INTO {orders} VALUES (9, 9, 9.00, '2020-01-01 00:00:00'), \
+         (1, 1, 1.00, '2020-01-01 00:00:00')"
     ));
     let sections = "[incremental]\norders = gewijzigd\n[merge-keys]\norders = id, versie\n";
     for mode in ["DIRECT", "DUMP"] {
@@ -260,7 +262,7 @@ fn without_key(kind: Kind) {
         );
         assert_eq!(
             dst.count(schema.as_deref(), "orders"),
-            1,
+            2,
             "nothing was written"
         );
         assert!(!dst.has_side_table(schema.as_deref(), "orders"));
@@ -279,7 +281,24 @@ fn without_key(kind: Kind) {
     let ini = case.ini("SRC_TABLES = orders", sections);
     let run = case.run(&ini, &[], &[]);
     assert_eq!(run.code, 0, "{}", run.output());
-    assert_eq!(dst.count(schema.as_deref(), "orders"), 1 + 3);
+    // Order 1 is updated (not left as it was, nor added twice), 2 and 3 are added (4 has no
+    // watermark), 9 stays.
+    let mut expected: Rows = rows(&case, false, "orders", &ORDERS)
+        .into_iter()
+        .filter(|r| r[0].as_deref() != Some("4"))
+        .collect();
+    expected.push(
+        ["9", "9", "9", "2020-01-01 00:00:00.000000"]
+            .iter()
+            .map(|v| Some(v.to_string()))
+            .collect(),
+    );
+    assert_eq!(rows(&case, true, "orders", &ORDERS), expected);
+    assert_eq!(
+        expected[0][2].as_deref(),
+        Some("10"),
+        "order 1 as the source has it"
+    );
 }
 
 #[test]
@@ -367,7 +386,16 @@ fn partitioned(kind: Kind) {
             );
             let run = case.run(&ini, &[], &[]);
             assert_eq!(run.code, 0, "{}", run.output());
-            assert_eq!(dst.count(schema.as_deref(), "p"), 7, "{mode} {column}");
+            // Seven of the source's rows, each once, as they are in the source.
+            let got = rows(&case, true, "p", &P);
+            assert_eq!(got.len(), 7, "{mode} {column}");
+            for (i, row) in got.iter().enumerate() {
+                assert!(
+                    expected.contains(row),
+                    "{mode} {column}: {row:?} is no source row"
+                );
+                assert!(!got[..i].contains(row), "{mode} {column}: {row:?} twice");
+            }
         }
     }
     // A column that cannot be split is refused with a clear message.
@@ -722,10 +750,15 @@ fn a_dumped_window_is_upserted_by_load_whatever_its_configuration() {
         run.output()
     );
     assert_eq!(rows(&case, true, "orders", &ORDERS), expected);
-    // The key is still there: the next run upserts.
+    // The key is still there: the next run upserts (order 7 changes, nothing is added).
+    case.src
+        .exec("UPDATE orders SET bedrag = 77.00, gewijzigd = '2024-07-01 00:00:00' WHERE id = 7");
     let run = case.run(&ini, &[], &[]);
     assert_eq!(run.code, 0, "{}", run.output());
-    assert_eq!(case.dst.count(Some("staging"), "orders"), 5);
+    let mut expected = rows(&case, false, "orders", &ORDERS);
+    expected[3][2] = Some("40".into());
+    assert_eq!(rows(&case, true, "orders", &ORDERS), expected);
+    assert_eq!(expected[4][2].as_deref(), Some("77"));
 }
 
 /// SQLite keeps times as text, some written with a 'T': the window compares moments, not
