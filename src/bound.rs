@@ -233,6 +233,66 @@ mod tests {
     }
 
     #[test]
+    fn each_column_type_bounds_windows_of_its_kind_and_some_split() {
+        use crate::plan::ColumnType as T;
+        for (column_type, kind, splits) in [
+            (T::Int8, Some(Kind::Int), true),
+            (T::Int16, Some(Kind::Int), true),
+            (T::Int32, Some(Kind::Int), true),
+            (T::Int64, Some(Kind::Int), true),
+            (
+                T::Decimal {
+                    precision: 18,
+                    scale: 0,
+                },
+                Some(Kind::Int),
+                true,
+            ),
+            (
+                T::Decimal {
+                    precision: 12,
+                    scale: 2,
+                },
+                Some(Kind::Number),
+                false,
+            ),
+            (
+                T::DecimalText {
+                    precision: None,
+                    scale: None,
+                },
+                Some(Kind::Number),
+                false,
+            ),
+            (
+                T::Text {
+                    length: Some(4),
+                    fixed: false,
+                },
+                Some(Kind::Text),
+                false,
+            ),
+            (T::Date, Some(Kind::Date), true),
+            (T::Timestamp { precision: 6 }, Some(Kind::Timestamp), true),
+            (T::TimestampTz { precision: 6 }, Some(Kind::Instant), true),
+            (T::Boolean, None, false),
+            (T::Float64, None, false),
+            (T::Time { precision: 0 }, None, false),
+            (
+                T::Binary {
+                    length: None,
+                    fixed: false,
+                },
+                None,
+                false,
+            ),
+        ] {
+            assert_eq!(Kind::of(&column_type), kind, "{column_type:?}");
+            assert_eq!(kind.is_some_and(Kind::splits), splits, "{column_type:?}");
+        }
+    }
+
+    #[test]
     fn ranges_split_integers_dates_and_times_evenly() {
         assert_eq!(
             split(&Bound::Int(1), &Bound::Int(100), 4),

@@ -222,6 +222,21 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn the_owner_of_a_file_is_named_with_its_number() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.lock");
+        std::fs::write(&path, "").unwrap();
+        let uid = std::fs::metadata(&path).unwrap().uid();
+        let said = owner(&path);
+        assert!(said.ends_with(&format!("(uid {uid})")), "{said}");
+        if uid == 0 {
+            assert_eq!(said, "the user root (uid 0)");
+        }
+    }
+
     #[test]
     fn a_lock_file_is_held_once_and_removed_afterwards() {
         let dir = tempfile::tempdir().unwrap();

@@ -247,6 +247,17 @@ mod tests {
     }
 
     #[test]
+    fn a_zero_row_limit_or_lookback_is_none() {
+        // 0 is "no limit" and "no lookback": fine with [incremental] without [merge-keys].
+        for ini in [
+            "ROW_LIMIT = 0\n[incremental]\na = id\n",
+            "INCREMENTAL_LOOKBACK = 0\n[incremental]\na = id\n",
+        ] {
+            assert!(settings(&format!("{BASE}{ini}")).is_ok(), "{ini}");
+        }
+    }
+
+    #[test]
     fn bad_entries_are_configuration_errors() {
         for (ini, expected) in [
             ("[incremental]\na = x, y\n", "expected one column name"),

@@ -481,3 +481,45 @@ fn postgres_literals_mean_the_same_whatever_standard_conforming_strings_says() {
     assert_eq!(d.literal("C:\\data\\'x'"), "E'C:\\\\data\\\\''x'''");
     assert_eq!(d.literal("\\"), "E'\\\\'");
 }
+
+#[test]
+fn check_says_what_each_dialects_reads_see() {
+    let said: Vec<String> = [
+        &super::postgres::Postgres as &dyn Dialect,
+        &super::mariadb::MariaDb,
+        &super::sqlite::Sqlite,
+    ]
+    .iter()
+    .map(|d| d.snapshot().describe())
+    .collect();
+    assert!(
+        said[0].starts_with("one snapshot for the whole table (REPEATABLE READ)"),
+        "{}",
+        said[0]
+    );
+    assert!(
+        said[1].starts_with(
+            "one consistent snapshot per connection (REPEATABLE READ, START \
+             TRANSACTION WITH CONSISTENT SNAPSHOT; InnoDB tables)"
+        ),
+        "{}",
+        said[1]
+    );
+    assert!(
+        said[2].starts_with("each SELECT is consistent in itself"),
+        "{}",
+        said[2]
+    );
+}
+
+#[test]
+fn a_refused_postgres_login_is_told_from_an_unreachable_server() {
+    let d = super::postgres::Postgres;
+    assert!(d.login_refused(
+        "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password \
+         authentication failed for user \"loader\""
+    ));
+    assert!(d.login_refused("fe_sendauth: no password supplied"));
+    assert!(!d.login_refused("could not connect to server: Connection refused"));
+    assert!(!super::mariadb::MariaDb.login_refused("password authentication failed"));
+}

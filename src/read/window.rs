@@ -74,4 +74,42 @@ mod tests {
         };
         assert_eq!(first.after(Kind::Int).unwrap(), None);
     }
+
+    #[test]
+    fn the_log_says_what_is_read() {
+        let w = Watermark {
+            column: "gewijzigd".into(),
+            target_max: Some("2024-05-01 12:00:00".into()),
+            lookback: 0.0,
+        };
+        assert_eq!(
+            w.describe(Some("'2024-05-01 12:00:00'")),
+            "incremental on gewijzigd: rows above the target's MAX, 2024-05-01 12:00:00, are read"
+        );
+        let back = Watermark {
+            lookback: 3600.0,
+            ..w.clone()
+        };
+        assert_eq!(
+            back.describe(Some("'2024-05-01 11:00:00'")),
+            "incremental on gewijzigd: the target's MAX is 2024-05-01 12:00:00; rows above \
+             '2024-05-01 11:00:00' are read (INCREMENTAL_LOOKBACK = 3600)"
+        );
+        let tiny = Watermark {
+            lookback: 0.5,
+            ..w.clone()
+        };
+        assert!(
+            tiny.describe(Some("x"))
+                .contains("INCREMENTAL_LOOKBACK = 0.5")
+        );
+        let first = Watermark {
+            target_max: None,
+            ..w
+        };
+        assert_eq!(
+            first.describe(None),
+            "incremental on gewijzigd: the target holds no rows yet, everything is read"
+        );
+    }
 }

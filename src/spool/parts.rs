@@ -237,3 +237,196 @@ pub fn read_parts(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_odbc::arrow::{
+        array::{AsArray, Int64Array, StringArray},
+        datatypes::{DataType, Field, Int64Type, Schema},
+    };
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+
+    use super::*;
+
+    fn schema() -> SchemaRef {
+        Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Int64, false),
+            Field::new("v", DataType::Utf8, true),
+        ]))
+    }
+
+    fn batch(ids: std::ops::Range<i64>) -> RecordBatch {
+        let v: StringArray = ids.clone().map(|i| Some(format!("rij {i}"))).collect();
+        RecordBatch::try_new(
+            schema(),
+            vec![Arc::new(Int64Array::from_iter_values(ids)), Arc::new(v)],
+        )
+        .unwrap()
+    }
+
+    fn ids(batches: &[RecordBatch]) -> Vec<i64> {
+        batches
+            .iter()
+            .flat_map(|b| b.column(0).as_primitive::<Int64Type>().values().to_vec())
+            .collect()
+    }
+
+    /// Reads `files` back; returns the batches.
+    fn read_back(
+        dir: &Path,
+        files: &[PartFile],
+        max_rows: usize,
+        memory: usize,
+    ) -> anyhow::Result<Vec<RecordBatch>> {
+        let mut batches = Vec::new();
+        read_parts(dir, files, max_rows, memory, |b| {
+            batches.push(b);
+            Ok(true)
+        })?;
+        Ok(batches)
+    }
+
+    #[test]
+    fn batches_are_cut_into_files_of_chunk_rows_and_read_back_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = PartWriter::new(dir.path(), "t", schema(), 3, Some(7));
+        writer.write(&batch(0..5)).unwrap();
+        writer.write(&batch(5..7)).unwrap();
+        writer.write(&batch(7..7)).unwrap();
+        let files = writer.finish().unwrap();
+        let written: Vec<(&str, u64)> = files.iter().map(|f| (f.file.as_str(), f.rows)).collect();
+        assert_eq!(
+            written,
+            [
+                ("t_part0000.parquet", 3),
+                ("t_part0001.parquet", 3),
+                ("t_part0002.parquet", 1)
+            ]
+        );
+        // Standard Parquet: zstd, one row group per file, and who wrote it.
+        for part in &files {
+            let reader =
+                SerializedFileReader::new(File::open(dir.path().join(&part.file)).unwrap())
+                    .unwrap();
+            let meta = reader.metadata();
+            assert_eq!(meta.num_row_groups(), 1, "{}", part.file);
+            assert_eq!(meta.file_metadata().num_rows() as u64, part.rows);
+            assert!(matches!(
+                meta.row_group(0).column(0).compression(),
+                Compression::ZSTD(_)
+            ));
+            assert!(
+                meta.file_metadata()
+                    .created_by()
+                    .is_some_and(|c| c.starts_with("source-to-staging "))
+            );
+        }
+        // Read back at most 2 rows per batch: the rows in order, each file's batches apart.
+        let batches = read_back(dir.path(), &files, 2, usize::MAX).unwrap();
+        let sizes: Vec<usize> = batches.iter().map(RecordBatch::num_rows).collect();
+        assert_eq!(sizes, [2, 1, 2, 1, 1]);
+        assert_eq!(ids(&batches), (0..7).collect::<Vec<_>>());
+        assert_eq!(batches[4].column(1).as_string::<i32>().value(0), "rij 6");
+        // The receiver may stop the reading.
+        let mut seen = 0;
+        read_parts(dir.path(), &files, 10, usize::MAX, |_| {
+            seen += 1;
+            Ok(false)
+        })
+        .unwrap();
+        assert_eq!(seen, 1);
+    }
+
+    #[test]
+    fn batches_read_back_are_as_large_as_the_memory_allows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = PartWriter::new(dir.path(), "m", schema(), 1000, Some(1000));
+        writer.write(&batch(0..1000)).unwrap();
+        let files = writer.finish().unwrap();
+        let reader =
+            SerializedFileReader::new(File::open(dir.path().join(&files[0].file)).unwrap())
+                .unwrap();
+        // The contract: a row costs its share of the uncompressed size, times the copies in
+        // flight, plus the per-value overhead of every column.
+        let bytes = reader.metadata().row_group(0).total_byte_size() as usize;
+        let row_cost = (bytes / 1000).max(1) * crate::read::COPIES_IN_FLIGHT
+            + 2 * crate::read::BYTES_PER_VALUE_OVERHEAD;
+        for (memory, rows) in [(row_cost * 7, 7), (row_cost * 7 + row_cost - 1, 7), (0, 1)] {
+            let batches = read_back(dir.path(), &files, 500, memory).unwrap();
+            assert_eq!(batches[0].num_rows(), rows, "memory {memory}");
+            assert_eq!(ids(&batches), (0..1000).collect::<Vec<_>>());
+        }
+        // And never more than max_rows.
+        let batches = read_back(dir.path(), &files, 300, usize::MAX).unwrap();
+        assert_eq!(batches[0].num_rows(), 300);
+    }
+
+    #[test]
+    fn an_empty_table_gets_one_empty_file_and_a_changed_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = PartWriter::new(dir.path(), "leeg", schema(), 10, Some(0))
+            .finish()
+            .unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(
+            (files[0].file.as_str(), files[0].rows),
+            ("leeg_part0000.parquet", 0)
+        );
+        assert!(ids(&read_back(dir.path(), &files, 10, usize::MAX).unwrap()).is_empty());
+        // A file with other rows than the manifest says.
+        let mut writer = PartWriter::new(dir.path(), "t", schema(), 10, Some(3));
+        writer.write(&batch(0..3)).unwrap();
+        let mut files = writer.finish().unwrap();
+        files[0].rows = 4;
+        let error = read_back(dir.path(), &files, 10, usize::MAX).unwrap_err();
+        assert!(
+            error.to_string().ends_with(
+                "t_part0000.parquet holds 3 rows, the manifest says 4; the file was changed or replaced"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_table_that_outgrew_its_part_numbers_gets_wider_names_and_abandoned_files_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = PartWriter::new(dir.path(), "t", schema(), 1, Some(3));
+        writer.digits = 1;
+        writer.write(&batch(0..3)).unwrap();
+        assert!(dir.path().join("t_part2.parquet").exists());
+        let files = writer.finish().unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.file.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "t_part0000.parquet",
+                "t_part0001.parquet",
+                "t_part0002.parquet"
+            ]
+        );
+        for name in names {
+            assert!(dir.path().join(name).exists(), "{name}");
+        }
+        assert!(!dir.path().join("t_part2.parquet").exists());
+        let mut writer = PartWriter::new(dir.path(), "weg", schema(), 2, None);
+        writer.write(&batch(0..5)).unwrap();
+        assert!(dir.path().join("weg_part0002.parquet").exists());
+        writer.abandon();
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("weg"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn a_long_name_of_wide_characters_still_makes_a_file_name() {
+        let name = "表".repeat(300);
+        let stem = file_stem(&name);
+        assert!(stem.starts_with(&"表".repeat(50)), "{stem}");
+        assert!(part_name(&stem, 0, 4).len() <= 255);
+    }
+}

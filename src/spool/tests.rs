@@ -1,5 +1,5 @@
 use super::*;
-use manifest::PartFile;
+use manifest::{MANIFEST_FORMAT, PartFile, manifest_name};
 use parts::file_stem;
 
 #[test]
@@ -145,4 +145,56 @@ fn a_manifest_names_only_plain_files_beside_it_each_once() {
     let twice = manifest_naming(&[("t", "x.parquet"), ("u", "x.parquet")]);
     assert!(write_manifest(dir.path(), &twice).is_err());
     assert!(!dir.path().join("manifest_R1.json").exists());
+}
+
+#[test]
+fn run_ids_and_manifest_names_have_their_shape() {
+    let id = new_run_id();
+    // 20261126T021524Z-3fa9
+    let (time, noise) = id.split_once('-').expect("a dash");
+    assert_eq!(time.len(), 16, "{id}");
+    assert!(time.ends_with('Z') && time.as_bytes()[8] == b'T', "{id}");
+    assert_eq!(noise.len(), 4, "{id}");
+    assert!(noise.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    assert_eq!(manifest_name("R1"), "manifest_R1.json");
+}
+
+#[test]
+fn a_manifest_of_another_format_or_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.json");
+    for (format, version) in [("something else", 1), (MANIFEST_FORMAT, 2)] {
+        let mut manifest = manifest_naming(&[("t", "t_part0000.parquet")]);
+        manifest.format = format.into();
+        manifest.version = version;
+        std::fs::write(&path, serde_json::to_string(&manifest).unwrap()).unwrap();
+        let error = read_manifest(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(&format!(
+                "a manifest of format '{format}' version {version}"
+            )),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn a_runs_files_and_manifest_are_removed_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = manifest_naming(&[("t", "t_part0000.parquet"), ("u", "u_part0000.parquet")]);
+    for name in ["t_part0000.parquet", "other.parquet", "m.json"] {
+        std::fs::write(dir.path().join(name), "x").unwrap();
+    }
+    // u's file is already gone: fine.
+    remove_run_files(
+        dir.path(),
+        &manifest.tables,
+        Some(&dir.path().join("m.json")),
+    );
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["other.parquet"]);
 }

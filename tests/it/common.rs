@@ -491,11 +491,38 @@ pub fn run_tool(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     run_command(cmd, cwd, env)
 }
 
-/// [`run_tool`] as the user `nobody` (uid 65534), another user than the tests' own.
+/// `load --config INI --manifest MANIFEST` in `dir`.
+pub fn load_manifest(dir: &Path, ini: &Path, manifest: &Path) -> Run {
+    run_tool(
+        dir,
+        &[
+            "load",
+            "--config",
+            ini.to_str().unwrap(),
+            "--manifest",
+            manifest.to_str().unwrap(),
+        ],
+        &[],
+    )
+}
+
+/// [`run_tool`] as the user `nobody` (uid 65534), another user than the tests' own. The binary
+/// runs from a copy in a folder every user may enter (the checkout may be in a folder that only
+/// its owner may).
 pub fn run_tool_as_nobody(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    use std::os::unix::fs::PermissionsExt;
+    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, binary) = COPY.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let binary = dir.path().join("source-to-staging");
+        std::fs::copy(env!("CARGO_BIN_EXE_source-to-staging"), &binary).unwrap();
+        std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+        (dir, binary)
+    });
     let mut cmd = Command::new("setpriv");
     cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(env!("CARGO_BIN_EXE_source-to-staging"))
+        .arg(binary)
         .args(args);
     run_command(cmd, cwd, env)
 }

@@ -538,20 +538,6 @@ fn dumped_for_load(tag: &str) -> (TestDb, TestDb, tempfile::TempDir, PathBuf, Pa
     (src, dst, dir, parquet, manifest, target_only)
 }
 
-fn load_manifest(dir: &Path, ini: &Path, manifest: &Path) -> crate::common::Run {
-    run_tool(
-        dir,
-        &[
-            "load",
-            "--config",
-            ini.to_str().unwrap(),
-            "--manifest",
-            manifest.to_str().unwrap(),
-        ],
-        &[],
-    )
-}
-
 /// A manifest is the list of files `load` reads and then deletes: one that names a file outside
 /// its folder (`../victim.txt` was loaded, failed, and deleted), or a file twice, is refused
 /// with exit 2 before anything is read or deleted.
@@ -567,24 +553,25 @@ fn a_manifest_that_reaches_outside_its_folder_is_refused_and_deletes_nothing() {
         .as_str()
         .unwrap()
         .to_string();
+    // Refused with `says`, the victim and every file of the dump left as they were.
+    let refused = |json: &serde_json::Value, says: &str| {
+        fs::write(&manifest, serde_json::to_string_pretty(json).unwrap()).unwrap();
+        let run = crate::common::load_manifest(dir.path(), &ini, &manifest);
+        assert_eq!(run.code, 2, "{says}: {}", run.output());
+        assert!(run.stderr.contains(says), "{says}: {}", run.output());
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "niet van jou");
+        assert_eq!(files_in(&parquet), dumped, "{says}: files were removed");
+    };
     for bad in [
         "../victim.txt".to_string(),
         victim.display().to_string(),
         format!("sub/{part}"),
     ] {
         json["tables"][0]["files"][0]["file"] = bad.clone().into();
-        fs::write(&manifest, serde_json::to_string_pretty(&json).unwrap()).unwrap();
-        let run = load_manifest(dir.path(), &ini, &manifest);
-        assert_eq!(run.code, 2, "{bad}: {}", run.output());
-        assert!(
-            run.stderr.contains(&format!(
-                "the part file '{bad}' is not a plain file name in the manifest's folder"
-            )),
-            "{bad}: {}",
-            run.output()
+        refused(
+            &json,
+            &format!("the part file '{bad}' is not a plain file name in the manifest's folder"),
         );
-        assert_eq!(fs::read_to_string(&victim).unwrap(), "niet van jou");
-        assert_eq!(files_in(&parquet), dumped, "{bad}: files were removed");
     }
     // The same file for two tables.
     let mut json: serde_json::Value = serde_json::from_str(&original).unwrap();
@@ -592,17 +579,10 @@ fn a_manifest_that_reaches_outside_its_folder_is_refused_and_deletes_nothing() {
     second["target_table"] = "u".into();
     second["source"] = "u".into();
     json["tables"].as_array_mut().unwrap().push(second);
-    fs::write(&manifest, serde_json::to_string_pretty(&json).unwrap()).unwrap();
-    let run = load_manifest(dir.path(), &ini, &manifest);
-    assert_eq!(run.code, 2, "{}", run.output());
-    assert!(
-        run.stderr.contains(&format!(
-            "the part file '{part}' is named twice (tables t and u)"
-        )),
-        "{}",
-        run.output()
+    refused(
+        &json,
+        &format!("the part file '{part}' is named twice (tables t and u)"),
     );
-    assert_eq!(files_in(&parquet), dumped);
     assert!(!dst.has_table(Some("staging"), "t"), "nothing is loaded");
 }
 
@@ -616,7 +596,7 @@ fn the_files_of_a_failed_load_are_kept_for_another_load() {
     let ini_text = fs::read_to_string(&ini).unwrap() + "WRITE_MODE = truncate\n";
     fs::write(&ini, ini_text).unwrap();
     let dumped = files_in(&parquet);
-    let run = load_manifest(dir.path(), &ini, &manifest);
+    let run = crate::common::load_manifest(dir.path(), &ini, &manifest);
     assert_eq!(run.code, 1, "{}", run.output());
     assert!(
         run.stderr.contains("the files of") && run.stderr.contains("are kept for another load"),
@@ -625,7 +605,7 @@ fn the_files_of_a_failed_load_are_kept_for_another_load() {
     );
     assert_eq!(files_in(&parquet), dumped);
     dst.exec("DROP TABLE staging.t");
-    let run = load_manifest(dir.path(), &ini, &manifest);
+    let run = crate::common::load_manifest(dir.path(), &ini, &manifest);
     assert_eq!(run.code, 0, "{}", run.output());
     let values =
         |db: &TestDb, table: String| db.query(&format!("SELECT id, v FROM {table} ORDER BY id"));

@@ -645,17 +645,7 @@ fn load_carried(target: Kind) {
     let manifest = hand_built_dump(&data, &columns);
     // `load` needs only the target; the source section may be missing.
     let ini = crate::common::write_target_ini(dir.path(), &dst, "CLEANUP_PARQUET_FILES = false");
-    let run = run_tool(
-        dir.path(),
-        &[
-            "load",
-            "--config",
-            ini.to_str().unwrap(),
-            "--manifest",
-            manifest.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let run = crate::common::load_manifest(dir.path(), &ini, &manifest);
     assert_eq!(run.code, 0, "{}", run.output());
     let spec: Vec<(&str, ValueKind)> = columns
         .iter()

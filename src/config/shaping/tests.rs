@@ -227,6 +227,7 @@ fn column_types_are_type_expressions_and_nothing_more() {
         "pg_catalog.int4",
         "integer[]",
         "datetime2(7)",
+        "character varying(20) with local time zone",
     ] {
         assert_eq!(super::type_expression(fine), Ok(()), "{fine}");
     }

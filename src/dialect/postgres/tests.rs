@@ -209,6 +209,8 @@ fn types_as_users_write_them_are_spelled_as_the_catalog_spells_them() {
         ("char(64)", "character(64)"),
         ("int", "integer"),
         ("int8", "bigint"),
+        ("int2", "smallint"),
+        ("float4", "real"),
         ("decimal(10, 2)", "numeric(10,2)"),
         ("float8", "double precision"),
         ("bool", "boolean"),
