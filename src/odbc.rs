@@ -381,7 +381,8 @@ pub fn parse_attributes(text: &str) -> Vec<(String, String)> {
         } else {
             let end = rest.find(';').unwrap_or(rest.len());
             value = rest[..end].trim().to_string();
-            rest = rest.get(end + 1..).unwrap_or("");
+            // From the `;` on: the next key is trimmed of it.
+            rest = &rest[end..];
         }
         if !key.is_empty() {
             pairs.push((key, value));

@@ -12,6 +12,14 @@ fn parses_connection_string_attributes() {
             ("x".to_string(), "1".to_string()),
         ]
     );
+    // A brace that is never closed: the value runs to the end.
+    assert_eq!(
+        parse_attributes("UID=u;PWD={ab;c"),
+        vec![
+            ("UID".to_string(), "u".to_string()),
+            ("PWD".to_string(), "ab;c".to_string()),
+        ]
+    );
 }
 
 /// Passwords that could add attributes or end a value early, as a security review tried them.

@@ -234,3 +234,11 @@ fn types_as_users_write_them_are_spelled_as_the_catalog_spells_them() {
         }
     );
 }
+
+/// Timestamps with time zone are read in UTC (a server set to Europe/Amsterdam would otherwise
+/// send them in its zone); the target takes a timestamp without zone into timestamptz as UTC.
+#[test]
+fn sessions_read_and_write_in_utc() {
+    assert_eq!(Postgres.source_session_sql(), ["SET TIME ZONE 'UTC'"]);
+    assert_eq!(Postgres.target_session_sql(), ["SET TIME ZONE 'UTC'"]);
+}

@@ -177,3 +177,35 @@ fn a_file_one_writer_and_no_schemas() {
         FetchForm::Native
     );
 }
+
+/// The watermark's MAX: exact decimals are text in SQLite, so the largest by value (100.000,
+/// not the text 3.000); other columns by MAX.
+#[test]
+fn the_largest_decimal_is_the_largest_by_value() {
+    let column = |column_type: ColumnType| crate::plan::TargetColumn {
+        name: "n".into(),
+        declared: String::new(),
+        column_type,
+        cast: None,
+        nullable: true,
+        has_default: false,
+    };
+    let by_value = "SELECT \"n\" FROM \"t\" WHERE \"n\" IS NOT NULL ORDER BY CAST(\"n\" AS REAL) \
+                    DESC LIMIT 1";
+    for decimal in [
+        ColumnType::Decimal {
+            precision: 10,
+            scale: 3,
+        },
+        ColumnType::DecimalText {
+            precision: None,
+            scale: None,
+        },
+    ] {
+        assert_eq!(Sqlite.max_sql("\"t\"", &column(decimal)), by_value);
+    }
+    assert_eq!(
+        Sqlite.max_sql("\"t\"", &column(ColumnType::Int64)),
+        "SELECT MAX(\"n\") FROM \"t\""
+    );
+}
