@@ -162,11 +162,9 @@ impl Connector {
     }
 
     /// The same connector, with `statements` run on every connection it opens from now on.
-    pub fn with_session(self, statements: Vec<String>) -> Connector {
-        Connector {
-            session: statements,
-            ..self
-        }
+    pub fn with_session(mut self, statements: Vec<String>) -> Connector {
+        self.session = statements;
+        self
     }
 
     /// Opens a connection (running the session statements), giving up after `LOGIN_TIMEOUT_SECONDS` even when the driver does
