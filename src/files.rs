@@ -11,8 +11,10 @@ use std::{
 };
 
 /// Creates or truncates `path` for writing, the owner's only (also when it existed with wider
-/// permissions).
+/// permissions); never through a symbolic link (one planted in a shared folder would send the
+/// data elsewhere).
 pub fn create(path: &Path) -> io::Result<File> {
+    refuse_link(path)?;
     let file = options()
         .write(true)
         .create(true)
@@ -20,6 +22,17 @@ pub fn create(path: &Path) -> io::Result<File> {
         .open(path)?;
     restrict(&file)?;
     Ok(file)
+}
+
+/// An error when `path` is a symbolic link.
+pub fn refuse_link(path: &Path) -> io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(io::Error::other(format!(
+            "{} is a symbolic link; the tool does not write through links",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Writes `contents` into `path` (created or truncated), the owner's only.
@@ -89,5 +102,10 @@ mod tests {
             .unwrap();
         drop(opened);
         assert_eq!(mode(&nested.join("g")), 0o600);
+        // Never through a link.
+        std::os::unix::fs::symlink(&file, nested.join("link")).unwrap();
+        let error = super::create(&nested.join("link")).unwrap_err();
+        assert!(error.to_string().contains("is a symbolic link"), "{error}");
+        assert_eq!(std::fs::read(&file).unwrap(), b"y");
     }
 }

@@ -78,6 +78,14 @@ pub fn init(
             return Err(problem("that is a folder, not a file".into()));
         }
         // file-rotate would swallow this error and log nowhere.
+        crate::files::refuse_link(&settings.file).map_err(|e| problem(e.to_string()))?;
+        // Backups from before files were the owner's only become so too.
+        for n in 1..=settings.backup_count {
+            let backup = std::path::PathBuf::from(format!("{}.{n}", settings.file.display()));
+            if let Ok(file) = std::fs::File::open(&backup) {
+                let _ = crate::files::restrict(&file);
+            }
+        }
         let opened = crate::files::options()
             .create(true)
             .append(true)

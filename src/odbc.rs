@@ -70,55 +70,54 @@ impl Connector {
         login_timeout: u32,
     ) -> anyhow::Result<Self> {
         let p = endpoint.side.prefix();
-        let (mut attributes, dialect_guess): (Vec<(String, String)>, &dyn Dialect) =
-            match &endpoint.connect {
-                Connect::ConnectionString(s) => {
-                    let attributes = parse_attributes(s);
-                    let driver = find(&attributes, "DRIVER").map(str::to_string);
-                    let guess = match (driver, find(&attributes, "DSN")) {
-                        (Some(d), _) => dialect::for_driver(&d),
-                        (None, Some(dsn)) => dialect::for_driver(&dsn_driver(dsn)?),
-                        (None, None) => dialect::for_driver(""),
-                    };
-                    (attributes, guess)
-                }
-                Connect::Dsn(dsn) => {
-                    let known = data_sources()?;
-                    let Some((_, driver)) = known.iter().find(|(n, _)| n.eq_ignore_ascii_case(dsn))
-                    else {
-                        let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
-                        return Err(ConfigError::new(format!(
-                            "{p}_DSN = '{dsn}': no such ODBC data source. Known data sources: {}. \
+        // The attributes, and the registered driver they reach (a DSN's too: how values are
+        // written depends on it).
+        let (mut attributes, driver_name): (Vec<(String, String)>, String) = match &endpoint.connect
+        {
+            Connect::ConnectionString(s) => {
+                let attributes = parse_attributes(s);
+                let driver = match (find(&attributes, "DRIVER"), find(&attributes, "DSN")) {
+                    (Some(d), _) => d.to_string(),
+                    (None, Some(dsn)) => dsn_driver(dsn)?,
+                    (None, None) => String::new(),
+                };
+                (attributes, driver)
+            }
+            Connect::Dsn(dsn) => {
+                let known = data_sources()?;
+                let Some((_, driver)) = known.iter().find(|(n, _)| n.eq_ignore_ascii_case(dsn))
+                else {
+                    let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
+                    return Err(ConfigError::new(format!(
+                        "{p}_DSN = '{dsn}': no such ODBC data source. Known data sources: {}. \
                              Define it in odbc.ini (Linux) or the ODBC Data Source Administrator \
                              (Windows), or connect with {p}_DRIVER/{p}_HOST/{p}_DB instead",
-                            list_or_none(&names)
-                        ))
-                        .into());
-                    };
-                    (
-                        vec![("DSN".to_string(), dsn.clone())],
-                        dialect::for_driver(driver),
-                    )
-                }
-                Connect::Parts {
-                    driver,
-                    host,
-                    port,
-                    database,
-                } => {
-                    let driver = resolve_driver(p, driver, endpoint)?;
-                    let guess = dialect::for_driver(&driver);
-                    // A TNS alias (Oracle) is the whole address: P_DB, or else P_HOST.
-                    let (host, port, database) = if endpoint.oracle_tns_alias {
-                        (None, None, database.as_deref().or(host.as_deref()))
-                    } else {
-                        (host.as_deref(), *port, database.as_deref())
-                    };
-                    let mut attributes = vec![("Driver".to_string(), driver.clone())];
-                    attributes.extend(guess.connection_parts(&driver, host, port, database));
-                    (attributes, guess)
-                }
-            };
+                        list_or_none(&names)
+                    ))
+                    .into());
+                };
+                (vec![("DSN".to_string(), dsn.clone())], driver.clone())
+            }
+            Connect::Parts {
+                driver,
+                host,
+                port,
+                database,
+            } => {
+                let driver = resolve_driver(p, driver, endpoint)?;
+                let guess = dialect::for_driver(&driver);
+                // A TNS alias (Oracle) is the whole address: P_DB, or else P_HOST.
+                let (host, port, database) = if endpoint.oracle_tns_alias {
+                    (None, None, database.as_deref().or(host.as_deref()))
+                } else {
+                    (host.as_deref(), *port, database.as_deref())
+                };
+                let mut attributes = vec![("Driver".to_string(), driver.clone())];
+                attributes.extend(guess.connection_parts(&driver, host, port, database));
+                (attributes, driver)
+            }
+        };
+        let dialect_guess = dialect::for_driver(&driver_name);
         if let Some(user) = &endpoint.username
             && find(&attributes, "UID").is_none()
             && find(&attributes, "USER").is_none()
@@ -134,13 +133,12 @@ impl Connector {
         if let Some(options) = &endpoint.odbc_options {
             attributes.extend(parse_attributes(options));
         }
-        let driver_name = find(&attributes, "DRIVER").unwrap_or_default().to_string();
         for (key, value) in dialect_guess.driver_defaults(&driver_name, tuning) {
             if find(&attributes, key).is_none() {
                 attributes.push((key.to_string(), value));
             }
         }
-        let connection_string = connection_string(p, &attributes, dialect_guess)?;
+        let connection_string = connection_string(p, &attributes, dialect_guess, &driver_name)?;
         Ok(Connector {
             side: endpoint.side.name(),
             connection_string,
@@ -403,8 +401,8 @@ fn connection_string(
     prefix: &str,
     attributes: &[(String, String)],
     dialect: &dyn Dialect,
+    driver: &str,
 ) -> anyhow::Result<String> {
-    let driver = find(attributes, "DRIVER").unwrap_or_default();
     let braces = dialect.braces(driver);
     let mut out = String::new();
     for (key, value) in attributes {
@@ -422,9 +420,9 @@ fn connection_string(
         let Some(attribute) = braces.write(key, value) else {
             return Err(ConfigError::new(format!(
                 "{prefix}: the connection attribute {key} holds ';', '{{', '}}' or spaces at its \
-                 ends, and the {} ODBC driver{} reads {key} without braces, so it cannot be \
-                 given this value in a connection string; rename it, or define a data source \
-                 ({prefix}_DSN) that holds it",
+                 ends, and the {} ODBC driver{} cannot read {key} back as it is from a \
+                 connection string (no braces, or a braced value ends at '}};'); change it, or \
+                 define a data source ({prefix}_DSN) that holds it",
                 dialect.name(),
                 if driver.is_empty() {
                     String::new()

@@ -106,46 +106,24 @@ impl Drop for LockFile {
 pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result<Option<LockFile>> {
     let started = Instant::now();
     loop {
-        let opened = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            // Another user's lock file (umask 022: readable by all) is locked as well through a
-            // read-only handle, so runs of different users still take turns.
-            .or_else(|e| match e.kind() {
-                ErrorKind::PermissionDenied if path.exists() => File::open(path),
-                _ => Err(e),
-            });
-        let file = match opened {
-            // Windows: a file being removed cannot be opened until its last handle closes.
-            Err(e)
-                if cfg!(windows)
-                    && e.kind() == ErrorKind::PermissionDenied
-                    && started.elapsed() < wait =>
-            {
+        let file = match open_lock_file(path, started, wait)? {
+            Opened::File(file) => file,
+            Opened::Again => {
                 std::thread::sleep(POLL);
                 continue;
             }
             // Someone else's lock file this user cannot even read: that run may hold it, so this
             // one does not go on as if there were none.
-            Err(e) if e.kind() == ErrorKind::PermissionDenied && path.exists() => {
-                anyhow::bail!(
-                    "{}: the lock file {} belongs to {} and this user may not open it ({e}); \
-                     another user's run may be at work: run as that user, or, when no such run \
-                     is active, remove the file",
-                    turn.label,
-                    path.display(),
-                    owner(path)
-                );
-            }
+            Opened::Unreadable(e) => anyhow::bail!(
+                "{}: the lock file {} belongs to {} and this user may not open it ({e}); \
+                 another user's run may be at work: run as that user, or, when no such run is \
+                 active, remove the file",
+                turn.label,
+                path.display(),
+                owner(path)
+            ),
             // A folder this run may not write to: no run of this user writes there either.
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
-                ) =>
-            {
+            Opened::NotWritable(e) => {
                 log::warn!(
                     "{}: cannot create the lock file {} ({e}); this run goes on without keeping \
                      other runs out",
@@ -153,9 +131,6 @@ pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result
                     path.display()
                 );
                 return Ok(None);
-            }
-            opened => {
-                opened.with_context(|| format!("opening the lock file {}", path.display()))?
             }
         };
         let try_take = || match file.try_lock() {
@@ -178,6 +153,59 @@ pub fn lock_file(path: &Path, turn: &Turn<'_>, wait: Duration) -> anyhow::Result
             }));
         }
     }
+}
+
+/// What opening a lock file gave.
+enum Opened {
+    /// The file, to lock (read-only where it is another user's).
+    File(File),
+    /// Try again in a moment (Windows: a file being removed cannot be opened until its last
+    /// handle closes).
+    Again,
+    /// It exists and this user may not open it.
+    Unreadable(std::io::Error),
+    /// It is not there and cannot be created: a folder this user may not write to.
+    NotWritable(std::io::Error),
+}
+
+/// Opens the lock file `path`, creating it. Another user's lock file (umask 022: readable by
+/// all, writable by its owner) is opened read-only, which is enough to lock it, so runs of
+/// different users still take turns. A file that could not be created and is not there either
+/// is tried once more (the other run may have removed it in between) before the folder counts
+/// as not writable.
+fn open_lock_file(path: &Path, started: Instant, wait: Duration) -> anyhow::Result<Opened> {
+    let mut denied = None;
+    for _ in 0..2 {
+        let created = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path);
+        let e = match created {
+            Ok(file) => return Ok(Opened::File(file)),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                e
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e)
+                    .context(format!("opening the lock file {}", path.display())));
+            }
+        };
+        match File::open(path) {
+            Ok(file) => return Ok(Opened::File(file)),
+            Err(gone) if gone.kind() == ErrorKind::NotFound => denied = Some(e),
+            Err(_) if cfg!(windows) && started.elapsed() < wait => return Ok(Opened::Again),
+            Err(unreadable) => return Ok(Opened::Unreadable(unreadable)),
+        }
+    }
+    Ok(Opened::NotWritable(denied.unwrap_or_else(|| {
+        std::io::Error::from(ErrorKind::PermissionDenied)
+    })))
 }
 
 /// Who owns the file at `path`: the user name (from /etc/passwd) and number on Unix.

@@ -124,11 +124,16 @@ fn mask_whole_words(text: &str, secret: &str) -> String {
         out.push_str(&rest[..at]);
         if whole {
             out.push_str(MASK);
+            before = secret.chars().next_back();
+            rest = &rest[at + secret.len()..];
         } else {
-            out.push_str(secret);
+            // Glued to a word: another occurrence may start inside this one (`a-a` in
+            // `ba-a-a`), so only its first character is passed over.
+            let first = secret.chars().next().map_or(1, char::len_utf8);
+            out.push_str(&rest[at..at + first]);
+            before = secret.chars().next();
+            rest = &rest[at + first..];
         }
-        before = secret.chars().next_back();
-        rest = &rest[at + secret.len()..];
     }
     out.push_str(rest);
     out
@@ -137,7 +142,8 @@ fn mask_whole_words(text: &str, secret: &str) -> String {
 /// Masks the values of `PWD=`, `PASSWORD=` and `Password=` attributes (any case) by the rules
 /// of a connection string: braced (`PWD={a;b}}c}`, where `}}` is a brace inside the value) up to
 /// its closing brace, plain (`PWD=abc'def;`) up to the `;` or the line's end; and quoted, as
-/// some messages echo it (`PWD='abc'`), up to the closing quote.
+/// some messages echo it (`PWD='abc'`), up to the closing quote, or on to the `;` or the line's
+/// end when more text is glued to that quote (`PWD='a'bc-x;`).
 fn mask_password_attributes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -147,7 +153,18 @@ fn mask_password_attributes(text: &str) -> String {
         let value_len = if value.starts_with('{') {
             braced_len(value.as_bytes())
         } else if let Some(quote) = value.chars().next().filter(|c| *c == '\'' || *c == '"') {
-            value[1..].find(quote).map_or(value.len(), |end| end + 2)
+            // Up to the closing quote; a quote glued to more text was part of the password,
+            // which then runs on to the `;` or the line's end.
+            let closed = value[1..].find(quote).map_or(value.len(), |end| end + 2);
+            let plain_end = value.find([';', '\n', '\r']).unwrap_or(value.len());
+            match value[closed..].chars().next() {
+                Some(c)
+                    if !c.is_whitespace() && !matches!(c, ';' | ',' | ')' | ']' | '\'' | '"') =>
+                {
+                    plain_end.max(closed)
+                }
+                _ => closed,
+            }
         } else {
             value.find([';', '\n', '\r']).unwrap_or(value.len())
         };

@@ -276,8 +276,9 @@ const NOT_TYPE_WORDS: [&str; 14] = [
 ];
 
 /// Checks that `value` is a type expression and nothing more, since it goes into DDL as it is
-/// written: words (`double precision`, `int unsigned`, `with time zone`), at most one `( )`
-/// of numbers (`n CHAR`/`n BYTE`), `max` or `*` separated by commas, and `[]`. No `;`, quotes,
+/// written: words (`double precision`, `int unsigned`, `with time zone`), at most two `( )`
+/// of numbers (`n CHAR`/`n BYTE`), `max` or `*` separated by commas (`interval day(2) to
+/// second(6)`), and `[]`. No `;`, quotes,
 /// comments or operators, so a value cannot end the statement or add one.
 pub(crate) fn type_expression(value: &str) -> Result<(), String> {
     let mut words = 0;
@@ -326,7 +327,7 @@ pub(crate) fn type_expression(value: &str) -> Result<(), String> {
             return Err(format!("'{c}' has no place in a type"));
         }
     }
-    if words > 6 || parentheses > 1 {
+    if words > 6 || parentheses > 2 {
         return Err("it is longer than a type".into());
     }
     Ok(())

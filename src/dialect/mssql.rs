@@ -178,10 +178,11 @@ impl Dialect for SqlServer {
     }
 
     fn braces(&self, driver: &str) -> Braces {
-        // Microsoft's driver documents braces for every value; FreeTDS's unbracing of every
-        // attribute is not established here, so it gets braces where a value needs them.
+        // Microsoft's driver documents the ODBC rule for every value. FreeTDS ends a braced
+        // value at the first `};` and keeps `}}` as it is (odbc_parse_connect_string; tried:
+        // `PWD={x}};DumpFile=...` wrote the dump file).
         if is_freetds(&driver.to_ascii_lowercase()) {
-            Braces::WhenNeeded
+            Braces::UpToBraceSemicolon
         } else {
             Braces::Every
         }

@@ -70,9 +70,10 @@ impl Dialect for Postgres {
     }
 
     fn braces(&self, _driver: &str) -> Braces {
-        // psqlODBC unbraces only the password (decode_or_remove_braces); `Port={5432}` is an
+        // psqlODBC unbraces the password and the two options that hold statements and libpq
+        // options (decode_or_remove_braces; unbraced, they are URL-decoded); `Port={5432}` is an
         // invalid integer and a braced UID names a user with braces.
-        Braces::PasswordOnly
+        Braces::Only(&["PWD", "Password", "ConnSettings", "pqopt"])
     }
 
     fn literal(&self, text: &str) -> String {

@@ -35,24 +35,28 @@ pub struct Swap {
     pub transactional: bool,
 }
 
-/// How a driver reads braced values (`{...}`, with `}}` for a brace inside) in a connection
-/// string. A value holding `;`, `{` or `}`, or spaces at its ends, can only be passed braced: the
-/// driver manager and every driver split attributes at `;`. Drivers differ in which attributes
-/// they unbrace, so the quoting is the driver's fact, not a guess (see [`Braces::write`]).
+/// How a driver reads braced values (`{...}`) in a connection string. A value holding `;`, `{`
+/// or `}`, or spaces at its ends, can only be passed braced: the driver manager and every
+/// driver split attributes at `;`. Drivers differ in which attributes they unbrace, and how, so
+/// the quoting is the driver's fact, tried on each, not a guess (see [`Braces::write`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Braces {
-    /// Every attribute is unbraced (MariaDB Connector/ODBC, Microsoft's SQL Server driver): every
-    /// value is written braced, so none can add an attribute.
+    /// The ODBC rule for every attribute, `}}` a brace inside (MariaDB Connector/ODBC,
+    /// Microsoft's SQL Server driver): every value is written braced, so none can add an
+    /// attribute.
     Every,
-    /// The ODBC standard: values are unbraced; a value is braced when it needs it.
+    /// The ODBC rule where the value needs it (drivers not tried here).
     WhenNeeded,
-    /// Only the password is unbraced (psqlODBC: `Port={5432}` is "invalid integer value", a
-    /// braced `UID` is a user named with its braces): the password is always braced; another
-    /// value that needs braces cannot be passed.
-    PasswordOnly,
+    /// The ODBC rule for these attributes only, which are always braced (psqlODBC: the password,
+    /// `ConnSettings`, `pqopt`; `Port={5432}` is "invalid integer value" to it, a braced `UID`
+    /// a user named with braces); another value that needs braces cannot be passed.
+    Only(&'static [&'static str]),
     /// No attribute is unbraced (sqliteodbc opens a file named `{...}`): a value that needs
     /// braces cannot be passed.
     Never,
+    /// FreeTDS: a braced value runs to the first `}` that a `;` follows, and `}}` stays two
+    /// braces; every value is written braced as it is, and one that holds `};` cannot be passed.
+    UpToBraceSemicolon,
 }
 
 /// Is `key` the password attribute of a connection string?
@@ -60,7 +64,7 @@ pub fn is_password_key(key: &str) -> bool {
     key.eq_ignore_ascii_case("PWD") || key.eq_ignore_ascii_case("PASSWORD")
 }
 
-/// `value` braced: `{` + the value with every `}` doubled + `}`.
+/// `value` braced by the ODBC rule: `{` + the value with every `}` doubled + `}`.
 fn braced(value: &str) -> String {
     format!("{{{}}}", value.replace('}', "}}"))
 }
@@ -72,21 +76,19 @@ fn needs_braces(value: &str) -> bool {
 }
 
 impl Braces {
-    /// `key=value` as this driver reads it back, or `None` when the driver cannot be given this
-    /// value for this attribute (it would read the braces as part of the value).
+    /// `key=value;` as this driver reads it back, or `None` when the driver cannot be given this
+    /// value for this attribute (it would read the braces, or a `};`, as part of the value).
     pub fn write(self, key: &str, value: &str) -> Option<String> {
-        let brace = match self {
-            Braces::Every => true,
-            Braces::WhenNeeded => needs_braces(value),
-            Braces::PasswordOnly if is_password_key(key) => true,
-            Braces::PasswordOnly | Braces::Never if needs_braces(value) => return None,
-            Braces::PasswordOnly | Braces::Never => false,
+        let written = match self {
+            Braces::Every => braced(value),
+            Braces::WhenNeeded if needs_braces(value) => braced(value),
+            Braces::Only(keys) if keys.iter().any(|k| k.eq_ignore_ascii_case(key)) => braced(value),
+            Braces::Only(_) | Braces::Never if needs_braces(value) => return None,
+            Braces::WhenNeeded | Braces::Only(_) | Braces::Never => value.to_string(),
+            Braces::UpToBraceSemicolon if value.contains("};") => return None,
+            Braces::UpToBraceSemicolon => format!("{{{value}}}"),
         };
-        Some(if brace {
-            format!("{key}={};", braced(value))
-        } else {
-            format!("{key}={value};")
-        })
+        Some(format!("{key}={written};"))
     }
 }
 

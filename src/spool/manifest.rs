@@ -160,6 +160,8 @@ pub fn read_manifest(path: &Path) -> anyhow::Result<(Manifest, PathBuf)> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
+    refuse_linked_files(&dir, &manifest.tables)
+        .with_context(|| format!("{} cannot be loaded", path.display()))?;
     Ok((manifest, dir))
 }
 
@@ -190,14 +192,51 @@ fn check_file_names(manifest: &Manifest) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A file name without any folder, `..`, drive or character Windows refuses in names.
-fn is_plain_file_name(name: &str) -> bool {
+/// A file name without any folder, `..`, drive or character Windows refuses in names, and none
+/// that Windows takes for another file: a name ending in `.` or a space (`t.parquet.` is
+/// `t.parquet`), a short 8.3 alias (`T_PART~1.PAR`), a device (`nul.parquet`).
+pub(super) fn is_plain_file_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+    let device = ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"].contains(&stem.as_str())
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit());
     !name.is_empty()
         && name != "."
         && name != ".."
+        && !name.ends_with(['.', ' '])
+        && !device
+        && !is_short_alias(name)
         && !name.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|'])
         && !name.chars().any(char::is_control)
         && Path::new(name).file_name() == Some(std::ffi::OsStr::new(name))
+}
+
+/// Windows's 8.3 alias of a long name: at most 8 characters with `~` and a digit, and an
+/// extension of at most 3 (the tool's names are longer).
+fn is_short_alias(name: &str) -> bool {
+    let (base, extension) = name.split_once('.').unwrap_or((name, ""));
+    base.len() <= 8
+        && extension.len() <= 3
+        && base
+            .split_once('~')
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Refuses part files that are symbolic links: `load` reads and removes the files a manifest
+/// names, never what a link points to.
+fn refuse_linked_files(dir: &Path, tables: &[ManifestTable]) -> anyhow::Result<()> {
+    for part in tables.iter().flat_map(|t| &t.files) {
+        let path = dir.join(&part.file);
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!(
+                "the part file {} is a symbolic link; a manifest's files are the files beside \
+                 it, not links to others",
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Removes the run's part files and its manifest; the directory stays. Missing files are fine.

@@ -75,7 +75,7 @@ fn part_file_names_of_two_tables_never_collide_also_ignoring_case() {
 /// A file name a manifest may name, as the load's check has it.
 fn is_plain(stem: &str) -> bool {
     let name = part_name(stem, 0, 4);
-    !name.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|']) && !name.starts_with('.')
+    manifest::is_plain_file_name(&name) && !name.starts_with('.')
 }
 
 fn manifest_naming(files: &[(&str, &str)]) -> Manifest {
@@ -127,6 +127,12 @@ fn a_manifest_names_only_plain_files_beside_it_each_once() {
         ".",
         "",
         "t\n.parquet",
+        "t_part0000.parquet.",
+        "t_part0000.parquet ",
+        "T_PART~1.PAR",
+        "nul.parquet",
+        "COM1",
+        "con",
     ] {
         let error = read(&manifest_naming(&[("t", bad)])).unwrap_err();
         assert!(
@@ -141,6 +147,23 @@ fn a_manifest_names_only_plain_files_beside_it_each_once() {
         let error = read(&manifest_naming(&[("t", a), ("u", b)])).unwrap_err();
         assert!(error.contains("is named twice (tables t and u)"), "{error}");
     }
+    // Names that only look like the rules: fine.
+    for fine in [
+        "console_part0000.parquet",
+        "a~1b_part0000.parquet",
+        "com10.parquet",
+    ] {
+        assert_eq!(read(&manifest_naming(&[("t", fine)])), Ok(()), "{fine}");
+    }
+    // A part file that is a link is refused before it is read or removed.
+    std::fs::write(dir.path().join("victim"), "x").unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("victim"),
+        dir.path().join("t_part0000.parquet"),
+    )
+    .unwrap();
+    let error = read(&manifest_naming(&[("t", "t_part0000.parquet")])).unwrap_err();
+    assert!(error.contains("is a symbolic link"), "{error}");
     // Nor is such a manifest written.
     let twice = manifest_naming(&[("t", "x.parquet"), ("u", "x.parquet")]);
     assert!(write_manifest(dir.path(), &twice).is_err());

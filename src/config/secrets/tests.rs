@@ -149,3 +149,19 @@ fn a_user_name_equal_to_a_braced_password_stays() {
         "UID={{gebruiker}}};PWD=***;"
     );
 }
+
+#[test]
+fn overlapping_and_quote_glued_passwords_are_masked() {
+    let _s = Secret::new("a-a");
+    // The first occurrence is glued to `b`; the next one, overlapping it, stands alone.
+    assert_eq!(redact("ba-a-a x"), "ba-*** x");
+    assert_eq!(
+        mask_password_attributes("PWD='a'bc-x;Server=s"),
+        "PWD=***;Server=s"
+    );
+    assert_eq!(
+        mask_password_attributes("login 'PWD='ab'' failed"),
+        "login 'PWD=***' failed"
+    );
+    assert_eq!(mask_password_attributes("(PWD='ab') x"), "(PWD=***) x");
+}

@@ -228,6 +228,7 @@ fn column_types_are_type_expressions_and_nothing_more() {
         "integer[]",
         "datetime2(7)",
         "character varying(20) with local time zone",
+        "interval day(2) to second(6)",
     ] {
         assert_eq!(super::type_expression(fine), Ok(()), "{fine}");
     }
@@ -246,7 +247,7 @@ fn column_types_are_type_expressions_and_nothing_more() {
         "numeric(a)",
         "(6)",
         "",
-        "int(1)(2)",
+        "int(1)(2)(3)",
         "a b c d e f g",
         "int\u{0}",
     ] {

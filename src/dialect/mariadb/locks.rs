@@ -61,6 +61,6 @@ pub(super) fn snapshot(_d: &MariaDb) -> Snapshot {
         allowed: None,
         what: "one consistent snapshot per connection (REPEATABLE READ, START TRANSACTION WITH \
                CONSISTENT SNAPSHOT; InnoDB tables): a table read in one piece is one moment, its \
-               partitions (PARTITIONS) are each their own moment, taken one right after another",
+               partitions (PARTITIONS) are each their own moment, taken when they start",
     }
 }
