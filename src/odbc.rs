@@ -213,10 +213,8 @@ fn connect_error(side: &str, dialect: &dyn Dialect, error: odbc_api::Error) -> a
     let (state, native) = crate::retry::odbc_state(&error).unwrap_or_default();
     // The driver's diagnostic stays the cause (for the summary's one line and the log); the
     // hint is the context, a ConfigError where the settings are what is wrong.
-    let refused = state == "28000"
-        || state == "28P01"
-        || native == 1045
-        || dialect.login_refused(&error.to_string());
+    let refused =
+        state == "28000" || state == "28P01" || dialect.login_refused(native, &error.to_string());
     let config_hint = if refused {
         Some("check the user name and password")
     } else if state == "IM002" {

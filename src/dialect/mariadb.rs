@@ -70,6 +70,11 @@ impl Dialect for MariaDb {
         d.contains("mariadb") || d.contains("mysql") || d.contains("maodbc")
     }
 
+    fn login_refused(&self, native: i32, _message: &str) -> bool {
+        // ER_ACCESS_DENIED_ERROR.
+        native == 1045
+    }
+
     fn braces(&self, _driver: &str) -> Braces {
         // MariaDB Connector/ODBC unbraces every attribute (tried: Server, Port, Database, UID,
         // PWD), so every value is braced and none can add an attribute.

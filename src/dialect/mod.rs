@@ -81,9 +81,10 @@ pub trait Dialect: Send + Sync {
         Braces::WhenNeeded
     }
 
-    /// Does the driver's message of a failed connection say that the server refused the user
-    /// name or password? (For drivers that report it with a generic SQLSTATE.)
-    fn login_refused(&self, _message: &str) -> bool {
+    /// Does a failed connection's diagnostic (its native error code and message) say that the
+    /// server refused the user name or password? (For drivers that report it with another
+    /// SQLSTATE than 28000.)
+    fn login_refused(&self, _native: i32, _message: &str) -> bool {
         false
     }
 

@@ -177,6 +177,11 @@ impl Dialect for SqlServer {
         d.contains("sql server") || d.contains("msodbcsql") || is_freetds(&d)
     }
 
+    fn login_refused(&self, native: i32, _message: &str) -> bool {
+        // "Login failed for user ..." (FreeTDS reports it as 42000).
+        native == 18456
+    }
+
     fn braces(&self, driver: &str) -> Braces {
         // Microsoft's driver documents the ODBC rule for every value. FreeTDS ends a braced
         // value at the first `};` and keeps `}}` as it is (odbc_parse_connect_string; tried:

@@ -87,7 +87,7 @@ impl Dialect for Postgres {
         }
     }
 
-    fn login_refused(&self, message: &str) -> bool {
+    fn login_refused(&self, _native: i32, message: &str) -> bool {
         // psqlODBC reports a refused login as 08001 (native 101), like a server it cannot reach;
         // the server's own words tell them apart.
         message.contains("password authentication failed")

@@ -516,10 +516,14 @@ fn check_says_what_each_dialects_reads_see() {
 fn a_refused_postgres_login_is_told_from_an_unreachable_server() {
     let d = super::postgres::Postgres;
     assert!(d.login_refused(
+        101,
         "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password \
          authentication failed for user \"loader\""
     ));
-    assert!(d.login_refused("fe_sendauth: no password supplied"));
-    assert!(!d.login_refused("could not connect to server: Connection refused"));
-    assert!(!super::mariadb::MariaDb.login_refused("password authentication failed"));
+    assert!(d.login_refused(101, "fe_sendauth: no password supplied"));
+    assert!(!d.login_refused(101, "could not connect to server: Connection refused"));
+    assert!(!super::mariadb::MariaDb.login_refused(2002, "password authentication failed"));
+    assert!(super::mariadb::MariaDb.login_refused(1045, "Access denied"));
+    assert!(super::mssql::SqlServer.login_refused(18456, "Login failed for user \"x\""));
+    assert!(!super::mssql::SqlServer.login_refused(4060, "Cannot open database"));
 }
