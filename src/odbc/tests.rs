@@ -209,10 +209,15 @@ fn a_value_the_driver_cannot_take_is_refused_without_showing_it() {
 
 #[test]
 fn passwords_in_a_given_connection_string_are_registered_as_secrets() {
-    let given = attributes(&[("Driver", "X"), ("Password", "Uit-De-String-7")]);
+    // Only the password: a server name stays readable.
+    let given = attributes(&[
+        ("Driver", "X"),
+        ("Server", "alleen-de-server-27.intern"),
+        ("Password", "Uit-De-String-7"),
+    ]);
     connection_string("SRC", &given, &crate::dialect::generic::Generic, "").unwrap();
     assert_eq!(
-        secrets::redact("login Uit-De-String-7 failed"),
-        "login *** failed"
+        secrets::redact("login Uit-De-String-7 failed at alleen-de-server-27.intern"),
+        "login *** failed at alleen-de-server-27.intern"
     );
 }
