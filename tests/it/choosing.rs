@@ -55,6 +55,7 @@ pub fn klanten_in(kind: Kind) -> &'static str {
         Kind::Postgres => "\"Klanten\"",
         Kind::MariaDb => "`Klanten`",
         Kind::Sqlite => "Klanten",
+        Kind::SqlServer => "[Klanten]",
     }
 }
 

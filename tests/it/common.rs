@@ -13,6 +13,11 @@ use arrow_odbc::odbc_api::{Connection, ConnectionOptions, Cursor, Environment, R
 
 pub const PG_HOST: &str = "127.0.0.1";
 pub const MARIADB_HOST: &str = "127.0.0.1";
+/// The T-SQL server: Babelfish for PostgreSQL (../shared/babelfish/, started by .ci/run),
+/// reached through FreeTDS; its login is a sysadmin.
+pub const MSSQL_HOST: &str = "127.0.0.1";
+pub const MSSQL_USER: &str = "sa_test";
+pub const MSSQL_PASSWORD: &str = "Test_1234";
 
 fn env() -> &'static Environment {
     arrow_odbc::odbc_api::environment().expect("ODBC environment")
@@ -24,9 +29,12 @@ pub enum Kind {
     Postgres,
     MariaDb,
     Sqlite,
+    /// SQL Server's T-SQL over TDS: Babelfish, through FreeTDS.
+    SqlServer,
 }
 
 impl Kind {
+    /// The DBMSs of the tests that go over every pair (SQL Server has tests of its own).
     pub const ALL: [Kind; 3] = [Kind::Postgres, Kind::MariaDb, Kind::Sqlite];
 
     pub fn tag(self) -> &'static str {
@@ -34,6 +42,7 @@ impl Kind {
             Kind::Postgres => "pg",
             Kind::MariaDb => "my",
             Kind::Sqlite => "lite",
+            Kind::SqlServer => "ms",
         }
     }
 }
@@ -82,6 +91,18 @@ impl TestDb {
                     _dir: None,
                 }
             }
+            Kind::SqlServer => {
+                admin_exec(
+                    kind,
+                    &format!("IF DB_ID('{name}') IS NOT NULL DROP DATABASE {name}"),
+                );
+                admin_exec(kind, &format!("CREATE DATABASE {name}"));
+                TestDb {
+                    kind,
+                    name,
+                    _dir: None,
+                }
+            }
             Kind::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let path = dir.path().join(format!("{name}.db"));
@@ -115,6 +136,11 @@ impl TestDb {
                 self.name
             ),
             Kind::Sqlite => format!("Driver={{SQLite3}};Database={};", self.name),
+            Kind::SqlServer => format!(
+                "Driver={{FreeTDS}};Server={MSSQL_HOST};Port=1433;TDS_Version=7.4;Database={};\
+                 Uid={MSSQL_USER};Pwd={MSSQL_PASSWORD};ClientCharset=UTF-8;",
+                self.name
+            ),
         }
     }
 
@@ -132,6 +158,11 @@ impl TestDb {
                 self.name
             ),
             Kind::Sqlite => format!("{prefix}_DRIVER = SQLite3\n{prefix}_DB = {}\n", self.name),
+            Kind::SqlServer => format!(
+                "{prefix}_DRIVER = FreeTDS\n{prefix}_HOST = {MSSQL_HOST}\n{prefix}_PORT = 1433\n\
+                 {prefix}_DB = {}\n{prefix}_USERNAME = {MSSQL_USER}\n{prefix}_PASSWORD = {MSSQL_PASSWORD}\n",
+                self.name
+            ),
         }
     }
 
@@ -142,6 +173,7 @@ impl TestDb {
             // In MariaDB a schema is a database: a second one per test.
             Kind::MariaDb => Some(format!("{}_stg", self.name)),
             Kind::Sqlite => None,
+            Kind::SqlServer => Some("staging".into()),
         }
     }
 
@@ -149,6 +181,7 @@ impl TestDb {
     pub fn table_ref(&self, schema: Option<&str>, table: &str) -> String {
         let q = |s: &str| match self.kind {
             Kind::MariaDb => format!("`{s}`"),
+            Kind::SqlServer => format!("[{}]", s.replace(']', "]]")),
             _ => format!("\"{s}\""),
         };
         match schema {
@@ -183,6 +216,10 @@ impl TestDb {
             Kind::Sqlite => {
                 format!("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{table}'")
             }
+            Kind::SqlServer => format!(
+                "SELECT 1 FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '{}' AND TABLE_NAME = '{table}'",
+                schema.unwrap_or("dbo")
+            ),
         };
         !self.query(&sql).is_empty()
     }
@@ -201,6 +238,10 @@ impl TestDb {
             ),
             Kind::Sqlite => format!(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '{like}'"
+            ),
+            Kind::SqlServer => format!(
+                "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '{}' AND TABLE_NAME LIKE '{like}'",
+                schema.unwrap_or("dbo")
             ),
         };
         let legacy = format!("{table}_s2s_new");
@@ -237,9 +278,19 @@ impl TestDb {
     pub fn canonical_expr(&self, column: &str, kind: ValueKind) -> String {
         let c = match self.kind {
             Kind::MariaDb => format!("`{column}`"),
+            Kind::SqlServer => format!("[{column}]"),
             _ => format!("\"{column}\""),
         };
         match (self.kind, kind) {
+            (Kind::SqlServer, ValueKind::Timestamp) => format!("CONVERT(varchar(30), {c}, 121)"),
+            // An instant: its UTC time.
+            (Kind::SqlServer, ValueKind::Instant) => format!(
+                "CONVERT(varchar(30), CONVERT(datetime2(7), SWITCHOFFSET({c}, '+00:00')), 121)"
+            ),
+            (Kind::SqlServer, ValueKind::Date) => format!("CONVERT(varchar(10), {c}, 23)"),
+            // FreeTDS gives binary as hex text.
+            (Kind::SqlServer, ValueKind::Binary | ValueKind::Text) => c,
+            (Kind::SqlServer, _) => format!("CAST({c} AS varchar(100))"),
             (Kind::Postgres, ValueKind::Timestamp) => {
                 format!("to_char({c}, 'YYYY-MM-DD HH24:MI:SS.US')")
             }
@@ -286,6 +337,7 @@ impl TestDb {
             .collect();
         let order = match self.kind {
             Kind::MariaDb => format!("`{order_by}`"),
+            Kind::SqlServer => format!("[{order_by}]"),
             _ => format!("\"{order_by}\""),
         };
         let sql = format!(
@@ -320,6 +372,11 @@ impl TestDb {
             Kind::Sqlite => {
                 format!("SELECT name, type FROM pragma_table_info('{table}') ORDER BY cid")
             }
+            Kind::SqlServer => format!(
+                "SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = '{}' \
+                 AND TABLE_NAME = '{table}' ORDER BY ORDINAL_POSITION",
+                schema.unwrap_or("dbo")
+            ),
         };
         self.query(&sql)
             .into_iter()
@@ -348,6 +405,9 @@ impl Drop for TestDb {
                     &format!("DROP DATABASE IF EXISTS {}_stg", self.name),
                 );
             }
+            Kind::SqlServer => {
+                let _ = try_admin_exec(self.kind, &format!("DROP DATABASE {}", self.name));
+            }
             Kind::Sqlite => {}
         }
     }
@@ -360,6 +420,10 @@ fn admin_connection_string(kind: Kind) -> String {
         ),
         Kind::MariaDb => format!(
             "Driver={{MariaDB Unicode}};Server={MARIADB_HOST};Port=3306;Uid=root;Pwd=;CHARSET=utf8mb4;"
+        ),
+        Kind::SqlServer => format!(
+            "Driver={{FreeTDS}};Server={MSSQL_HOST};Port=1433;TDS_Version=7.4;Database=master;\
+             Uid={MSSQL_USER};Pwd={MSSQL_PASSWORD};ClientCharset=UTF-8;"
         ),
         Kind::Sqlite => unreachable!("SQLite needs no admin connection"),
     }
@@ -765,6 +829,15 @@ pub mod mixed {
                 "0",
                 "REPEAT('abcdé', 20000)",
             ),
+            Kind::SqlServer => (
+                "id int NOT NULL, i16 smallint, i32 int, i64 bigint, amount decimal(18,5), \
+                 f32 real, f64 float, flag bit, name nvarchar(100), body nvarchar(max), \
+                 d date, ts datetime2(6), bin varbinary(max)",
+                ["0x00ff00", "0x00", "0x"],
+                "1",
+                "0",
+                "REPLICATE(CAST(N'abcdé' AS nvarchar(max)), 20000)",
+            ),
             Kind::Sqlite => (
                 "id INTEGER NOT NULL, i16 SMALLINT, i32 INTEGER, i64 BIGINT, amount DECIMAL_TEXT(18,5), \
                  f32 REAL, f64 DOUBLE, flag BOOLEAN, name VARCHAR(100), body TEXT, d DATE, \
@@ -793,7 +866,12 @@ pub mod mixed {
         let rows = [
             format!(
                 "(1, -32768, -2147483648, -9223372036854775808, '-9999999999999.99999', 1.5, \
-                 2.718281828459045, {tru}, 'é ë 中文 😀', {long}, {}, {}, {})",
+                 2.718281828459045, {tru}, {}, {long}, {}, {}, {})",
+                if db.kind == Kind::SqlServer {
+                    "N'é ë 中文 😀'"
+                } else {
+                    "'é ë 中文 😀'"
+                },
                 d("1500-01-01"),
                 ts("1500-01-01 00:00:00.000001"),
                 bin[0]
@@ -934,6 +1012,19 @@ impl CheckedUser {
                     &format!("GRANT ALL ON *.* TO '{name}'@'%' WITH GRANT OPTION"),
                 );
             }
+            Kind::SqlServer => {
+                admin_exec(
+                    kind,
+                    &format!(
+                        "CREATE LOGIN {name} WITH PASSWORD = '{}'",
+                        password.replace('\'', "''")
+                    ),
+                );
+                admin_exec(
+                    kind,
+                    &format!("ALTER SERVER ROLE sysadmin ADD MEMBER {name}"),
+                );
+            }
             Kind::Sqlite => panic!("SQLite has no users"),
         }
         let user = CheckedUser {
@@ -948,9 +1039,9 @@ impl CheckedUser {
             .err()
             .map(|e| e.to_string());
         assert!(
-            refused
-                .as_ref()
-                .is_some_and(|e| e.contains("password") || e.contains("Access denied")),
+            refused.as_ref().is_some_and(|e| e.contains("password")
+                || e.contains("Access denied")
+                || e.contains("Login failed")),
             "{kind:?} accepted a wrong password for {}: {refused:?}",
             user.name
         );
@@ -968,15 +1059,18 @@ impl CheckedUser {
 
     /// The INI lines that connect to `db` as this user, with the password (prefix SRC or DST).
     pub fn ini_keys(&self, db: &TestDb, prefix: &str, with_password: bool) -> String {
-        let root = if db.kind == Kind::Postgres {
-            "postgres"
-        } else {
-            "root"
+        let root = match db.kind {
+            Kind::Postgres => "postgres",
+            Kind::SqlServer => MSSQL_USER,
+            _ => "root",
         };
-        let keys = db.ini_keys(prefix).replace(
-            &format!("{prefix}_USERNAME = {root}\n"),
-            &format!("{prefix}_USERNAME = {}\n", self.name),
-        );
+        let keys = db
+            .ini_keys(prefix)
+            .replace(
+                &format!("{prefix}_USERNAME = {root}\n"),
+                &format!("{prefix}_USERNAME = {}\n", self.name),
+            )
+            .replace(&format!("{prefix}_PASSWORD = {MSSQL_PASSWORD}\n"), "");
         if with_password {
             format!("{keys}{prefix}_PASSWORD = {}\n", self.password)
         } else {
@@ -989,6 +1083,7 @@ impl Drop for CheckedUser {
     fn drop(&mut self) {
         let sql = match self.kind {
             Kind::Postgres => format!("DROP ROLE IF EXISTS {}", self.name),
+            Kind::SqlServer => format!("DROP LOGIN {}", self.name),
             _ => format!("DROP USER IF EXISTS '{}'@'%'", self.name),
         };
         let _ = try_admin_exec(self.kind, &sql);

@@ -98,7 +98,7 @@ fn hold_the_first_run(dst: &TestDb, schema: &str) -> Connection<'static> {
                 .unwrap();
             conn
         }
-        Kind::Sqlite => unreachable!(),
+        Kind::Sqlite | Kind::SqlServer => unreachable!(),
     }
 }
 
@@ -114,7 +114,7 @@ fn wait_until_held(dst: &TestDb) {
             ))
             .is_empty()
         }),
-        Kind::Sqlite => unreachable!(),
+        Kind::Sqlite | Kind::SqlServer => unreachable!(),
     }
 }
 

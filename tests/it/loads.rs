@@ -75,6 +75,12 @@ fn indexes(case: &Case, table: &str) -> Vec<String> {
             schema.unwrap()
         ),
         Kind::Sqlite => format!("SELECT name FROM pragma_index_list('{table}') ORDER BY 1"),
+        Kind::SqlServer => format!(
+            "SELECT i.name FROM sys.indexes i JOIN sys.tables t ON t.object_id = i.object_id \
+             JOIN sys.schemas s ON s.schema_id = t.schema_id WHERE s.name = '{}' AND t.name = \
+             '{table}' AND i.name IS NOT NULL ORDER BY 1",
+            schema.unwrap()
+        ),
     };
     case.dst
         .query(&sql)

@@ -26,7 +26,7 @@ fn python_tool_ini(source: &TestDb, target_db: &str, transfer_mode: &str) -> Str
             source.name.clone(),
         ),
         Kind::Sqlite => ("sqlite", "", "", "", source.name.clone()),
-        Kind::Postgres => unreachable!(),
+        Kind::Postgres | Kind::SqlServer => unreachable!(),
     };
     format!(
         "; Configuratie voor de overdracht van de zaaksysteem-tabellen (één keer per nacht)\r\n\

@@ -96,7 +96,7 @@ fn kill_sessions(db: &TestDb) -> usize {
             }
             killed
         }
-        Kind::Sqlite => unreachable!(),
+        Kind::Sqlite | Kind::SqlServer => unreachable!(),
     }
 }
 

@@ -59,7 +59,7 @@ impl Reader {
                     ));
                 }
             }
-            Kind::Sqlite => unreachable!("SQLite has no users"),
+            Kind::Sqlite | Kind::SqlServer => unreachable!("not a test of SQLite or SQL Server"),
         }
         reader
     }
