@@ -18,12 +18,12 @@ read -r -a extra <<< "${MUTANTS_ARGS:-}"
 # no integration test is linked.
 tests=(--cargo-arg=--lib)
 if [[ "${1:-}" == "--secrets" ]]; then
-  # All of the masking; of src/odbc.rs the connection string's attributes (parsed and
-  # written); of the dialects how a driver reads braces.
-  re='^src/config/secrets\.rs:'
-  re+='|^src/odbc\.rs:.*( in (parse_attributes|connection_string)$|replace (parse_attributes|connection_string) -> )'
+  # All of the masking and of the connection string's attributes (read and written back);
+  # of the dialects how a driver reads braces.
+  re='^src/config/secrets\.rs:|^src/odbc/connection_string\.rs:'
   re+='|^src/dialect/statements\.rs:.*(Braces|braced|needs_braces|is_password_key)'
-  exec cargo mutants --no-shuffle "${tests[@]}" --file src/config/secrets.rs --file src/odbc.rs \
+  exec cargo mutants --no-shuffle "${tests[@]}" --file src/config/secrets.rs \
+    --file src/odbc/connection_string.rs \
     --file src/dialect/statements.rs --re "$re" "${extra[@]}"
 fi
 files=("$@")
@@ -34,7 +34,7 @@ if ((${#files[@]} == 0)); then
     src/select/columns.rs src/read/pseudonym.rs src/read/window.rs src/bound.rs
     src/plan.rs src/write/write_plan.rs src/write/column_types.rs src/write/fit.rs src/write/existing.rs src/insert.rs
     src/insert/literal.rs src/convert.rs src/read/decode.rs src/read/decode/arrays.rs
-    src/driver_names.rs src/retry.rs src/turns.rs src/files.rs
+    src/driver_names.rs src/retry.rs src/turns.rs src/files.rs src/odbc/connection_string.rs
     src/spool/mod.rs src/spool/manifest.rs src/spool/parts.rs
     src/dialect/mod.rs src/dialect/postgres.rs src/dialect/mariadb.rs src/dialect/sqlite.rs
     src/dialect/mssql.rs src/dialect/oracle.rs src/dialect/generic.rs src/dialect/names.rs

@@ -3,12 +3,14 @@
 //! (SQL:2008), lengths `OCTET_LENGTH` (SQL-92); when the DBMS refuses the length query, unbounded
 //! columns get buffers of `MAX_TEXT_SIZE` / `MAX_BINARY_SIZE` bytes.
 
-use super::Dialect;
+use super::{Connecting, Dialect};
 use crate::plan::{ColumnType, decimal, type_arguments};
 
 /// Standard SQL for DBMSs without a dialect of their own.
 #[derive(Debug, Clone, Copy)]
 pub struct Generic;
+
+impl Connecting for Generic {}
 
 impl Dialect for Generic {
     fn name(&self) -> &'static str {

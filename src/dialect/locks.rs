@@ -172,4 +172,34 @@ mod tests {
             lock_number("s2s:staging.zaak")
         );
     }
+
+    #[test]
+    fn check_says_what_each_dialects_reads_see() {
+        let said: Vec<String> = [
+            &crate::dialect::postgres::Postgres as &dyn crate::dialect::Dialect,
+            &crate::dialect::mariadb::MariaDb,
+            &crate::dialect::sqlite::Sqlite,
+        ]
+        .iter()
+        .map(|d| d.snapshot().describe())
+        .collect();
+        assert!(
+            said[0].starts_with("one snapshot for the whole table (REPEATABLE READ)"),
+            "{}",
+            said[0]
+        );
+        assert!(
+            said[1].starts_with(
+                "one consistent snapshot per connection (REPEATABLE READ, START \
+                 TRANSACTION WITH CONSISTENT SNAPSHOT; InnoDB tables)"
+            ),
+            "{}",
+            said[1]
+        );
+        assert!(
+            said[2].starts_with("each SELECT is consistent in itself"),
+            "{}",
+            said[2]
+        );
+    }
 }

@@ -10,7 +10,9 @@
 
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
-use super::{Braces, ColumnDef, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock};
+use super::{
+    Braces, ColumnDef, Connecting, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock,
+};
 use crate::plan::{
     ColumnMeta, ColumnType, LoadColumn, decimal, generic_column_type, type_arguments,
 };
@@ -18,6 +20,27 @@ use crate::plan::{
 /// MariaDB / MySQL.
 #[derive(Debug, Clone, Copy)]
 pub struct MariaDb;
+
+impl Connecting for MariaDb {
+    fn login_refused(&self, native: i32, _message: &str) -> bool {
+        // ER_ACCESS_DENIED_ERROR.
+        native == 1045
+    }
+
+    fn braces(&self, _driver: &str) -> Braces {
+        // MariaDB Connector/ODBC unbraces every attribute (tried: Server, Port, Database, UID,
+        // PWD), so every value is braced and none can add an attribute.
+        Braces::Every
+    }
+
+    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
+        vec![
+            ("NO_CACHE", "1".into()),
+            ("FORWARDONLY", "1".into()),
+            ("CHARSET", "utf8mb4".into()),
+        ]
+    }
+}
 
 impl Dialect for MariaDb {
     fn upsert_sql(
@@ -68,25 +91,6 @@ impl Dialect for MariaDb {
     fn matches_driver(&self, driver_name: &str) -> bool {
         let d = driver_name.to_ascii_lowercase();
         d.contains("mariadb") || d.contains("mysql") || d.contains("maodbc")
-    }
-
-    fn login_refused(&self, native: i32, _message: &str) -> bool {
-        // ER_ACCESS_DENIED_ERROR.
-        native == 1045
-    }
-
-    fn braces(&self, _driver: &str) -> Braces {
-        // MariaDB Connector/ODBC unbraces every attribute (tried: Server, Port, Database, UID,
-        // PWD), so every value is braced and none can add an attribute.
-        Braces::Every
-    }
-
-    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
-        vec![
-            ("NO_CACHE", "1".into()),
-            ("FORWARDONLY", "1".into()),
-            ("CHARSET", "utf8mb4".into()),
-        ]
     }
 
     fn quote(&self, identifier: &str) -> String {

@@ -17,12 +17,14 @@ pub mod sqlite;
 
 mod catalog_sql;
 mod choose;
+mod connecting;
 mod locks;
 mod names;
 mod shared;
 mod statements;
 
 pub use choose::{for_dbms, for_driver};
+pub use connecting::Connecting;
 pub use locks::{MissingGrant, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
 pub use names::{
     CHECK_SUFFIX, OLD_SUFFIX, WATERMARK_INDEX_SUFFIX, is_side_table_of, normalized_type, run_tag,
@@ -44,8 +46,9 @@ use crate::{
     plan::{Column, ColumnMeta, ColumnType, LoadColumn, TargetColumn, generic_column_type},
 };
 
-/// One DBMS's SQL and driver behaviour. See the module documentation.
-pub trait Dialect: Send + Sync {
+/// One DBMS's SQL and driver behaviour (how its drivers are connected to: [`Connecting`]). See
+/// the module documentation.
+pub trait Dialect: Connecting + Send + Sync {
     /// Name for messages ("PostgreSQL").
     fn name(&self) -> &'static str;
 
@@ -54,39 +57,6 @@ pub trait Dialect: Send + Sync {
 
     /// Does the ODBC driver registered as `driver_name` talk to this DBMS?
     fn matches_driver(&self, driver_name: &str) -> bool;
-
-    // ---------------------------------------------------------------- connecting
-
-    /// Connection-string attributes for `P_HOST`, `P_PORT`, `P_DB` with the driver registered as
-    /// `driver` (drivers of one DBMS differ: FreeTDS and Microsoft's driver for SQL Server).
-    fn connection_parts(
-        &self,
-        _driver: &str,
-        host: Option<&str>,
-        port: Option<u16>,
-        database: Option<&str>,
-    ) -> Vec<(String, String)> {
-        statements::server_port_database(host, port, database)
-    }
-
-    /// Driver settings added to the connection string unless the user set them; `driver` is
-    /// the registered driver name when it is known (empty otherwise).
-    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
-        Vec::new()
-    }
-
-    /// How the driver registered as `driver` reads braced connection-string values (empty:
-    /// not known).
-    fn braces(&self, _driver: &str) -> Braces {
-        Braces::WhenNeeded
-    }
-
-    /// Does a failed connection's diagnostic (its native error code and message) say that the
-    /// server refused the user name or password? (For drivers that report it with another
-    /// SQLSTATE than 28000.)
-    fn login_refused(&self, _native: i32, _message: &str) -> bool {
-        false
-    }
 
     // ---------------------------------------------------------------- names
 

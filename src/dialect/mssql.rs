@@ -17,7 +17,8 @@ use arrow_odbc::arrow::datatypes::DataType;
 
 use super::statements;
 use super::{
-    Braces, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock, normalized_type,
+    Braces, Connecting, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock,
+    normalized_type,
 };
 use crate::bound::{Bound, timestamp_text};
 use crate::plan::{
@@ -101,6 +102,69 @@ fn is_freetds(driver: &str) -> bool {
     d.contains("freetds") || d.contains("tdsodbc")
 }
 
+impl Connecting for SqlServer {
+    fn login_refused(&self, native: i32, _message: &str) -> bool {
+        // "Login failed for user ..." (FreeTDS reports it as 42000).
+        native == 18456
+    }
+
+    fn braces(&self, driver: &str) -> Braces {
+        // Microsoft's driver documents the ODBC rule for every value. FreeTDS ends a braced
+        // value at the first `};` and keeps `}}` as it is (odbc_parse_connect_string; tried:
+        // `PWD={x}};DumpFile=...` wrote the dump file).
+        if is_freetds(&driver.to_ascii_lowercase()) {
+            Braces::UpToBraceSemicolon
+        } else {
+            Braces::Every
+        }
+    }
+
+    fn connection_parts(
+        &self,
+        driver: &str,
+        host: Option<&str>,
+        port: Option<u16>,
+        database: Option<&str>,
+    ) -> Vec<(String, String)> {
+        let mut parts = Vec::new();
+        if is_freetds(driver) {
+            if let Some(h) = host {
+                parts.push(("Server".to_string(), h.to_string()));
+            }
+            if let Some(p) = port {
+                parts.push(("Port".to_string(), p.to_string()));
+            }
+        } else if let Some(h) = host {
+            // Microsoft's driver: "Server=host,port".
+            let server = match port {
+                Some(p) => format!("{h},{p}"),
+                None => h.to_string(),
+            };
+            parts.push(("Server".to_string(), server));
+        }
+        if let Some(d) = database {
+            parts.push(("Database".to_string(), d.to_string()));
+        }
+        parts
+    }
+
+    fn driver_defaults(&self, driver: &str, tuning: DriverTuning) -> Vec<(&'static str, String)> {
+        if is_freetds(driver) {
+            // TDS 7.4 for datetime2, time, datetimeoffset and (n)varchar(max); UTF-8 text.
+            vec![
+                ("TDS_Version", "7.4".into()),
+                ("ClientCharset", "UTF-8".into()),
+            ]
+        } else if tuning.trust_server_certificate {
+            // Microsoft's driver 18 encrypts and verifies the certificate by default; the Python
+            // tool trusted it unless told otherwise.
+            vec![("TrustServerCertificate", "yes".into())]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
 impl Dialect for SqlServer {
     fn upsert_sql(
         &self,
@@ -175,67 +239,6 @@ impl Dialect for SqlServer {
     fn matches_driver(&self, driver_name: &str) -> bool {
         let d = driver_name.to_ascii_lowercase();
         d.contains("sql server") || d.contains("msodbcsql") || is_freetds(&d)
-    }
-
-    fn login_refused(&self, native: i32, _message: &str) -> bool {
-        // "Login failed for user ..." (FreeTDS reports it as 42000).
-        native == 18456
-    }
-
-    fn braces(&self, driver: &str) -> Braces {
-        // Microsoft's driver documents the ODBC rule for every value. FreeTDS ends a braced
-        // value at the first `};` and keeps `}}` as it is (odbc_parse_connect_string; tried:
-        // `PWD={x}};DumpFile=...` wrote the dump file).
-        if is_freetds(&driver.to_ascii_lowercase()) {
-            Braces::UpToBraceSemicolon
-        } else {
-            Braces::Every
-        }
-    }
-
-    fn connection_parts(
-        &self,
-        driver: &str,
-        host: Option<&str>,
-        port: Option<u16>,
-        database: Option<&str>,
-    ) -> Vec<(String, String)> {
-        let mut parts = Vec::new();
-        if is_freetds(driver) {
-            if let Some(h) = host {
-                parts.push(("Server".to_string(), h.to_string()));
-            }
-            if let Some(p) = port {
-                parts.push(("Port".to_string(), p.to_string()));
-            }
-        } else if let Some(h) = host {
-            // Microsoft's driver: "Server=host,port".
-            let server = match port {
-                Some(p) => format!("{h},{p}"),
-                None => h.to_string(),
-            };
-            parts.push(("Server".to_string(), server));
-        }
-        if let Some(d) = database {
-            parts.push(("Database".to_string(), d.to_string()));
-        }
-        parts
-    }
-
-    fn driver_defaults(&self, driver: &str, tuning: DriverTuning) -> Vec<(&'static str, String)> {
-        if is_freetds(driver) {
-            // TDS 7.4 for datetime2, time, datetimeoffset and (n)varchar(max); UTF-8 text.
-            vec![
-                ("TDS_Version", "7.4".into()),
-                ("ClientCharset", "UTF-8".into()),
-            ]
-        } else if tuning.trust_server_certificate {
-            // Microsoft's driver 18 encrypts and verifies the certificate by default; the Python
-            // tool trusted it unless told otherwise.
-            vec![("TrustServerCertificate", "yes".into())]
-        } else {
-            Vec::new()
-        }
     }
 
     fn quote(&self, identifier: &str) -> String {

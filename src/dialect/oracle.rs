@@ -21,7 +21,8 @@ use arrow_odbc::arrow::{
 
 use super::statements;
 use super::{
-    ColumnDef, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock, normalized_type,
+    ColumnDef, Connecting, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock,
+    normalized_type,
 };
 use crate::bound::{Bound, timestamp_text};
 use crate::{
@@ -37,6 +38,32 @@ use types::{declared_type, number};
 /// Oracle Database.
 #[derive(Debug, Clone, Copy)]
 pub struct Oracle;
+
+impl Connecting for Oracle {
+    fn connection_parts(
+        &self,
+        _driver: &str,
+        host: Option<&str>,
+        port: Option<u16>,
+        database: Option<&str>,
+    ) -> Vec<(String, String)> {
+        // EZConnect: //host:port/service.
+        let dbq = match (host, port, database) {
+            (Some(h), Some(p), Some(d)) => format!("//{h}:{p}/{d}"),
+            (Some(h), None, Some(d)) => format!("//{h}/{d}"),
+            (Some(h), Some(p), None) => format!("//{h}:{p}"),
+            (Some(h), None, None) => h.to_string(),
+            (None, _, Some(d)) => d.to_string(), // a TNS alias
+            (None, _, None) => return Vec::new(),
+        };
+        vec![("DBQ".to_string(), dbq)]
+    }
+
+    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
+        // US numeric settings: '.' as decimal separator whatever the NLS settings.
+        vec![("NUM", "US".into())]
+    }
+}
 
 impl Dialect for Oracle {
     fn create_index_sql(&self, table_ref: &str, index: &str, columns: &[String]) -> String {
@@ -94,30 +121,6 @@ impl Dialect for Oracle {
     fn matches_driver(&self, driver_name: &str) -> bool {
         let d = driver_name.to_ascii_lowercase();
         d.contains("oracle") || d.contains("sqora")
-    }
-
-    fn connection_parts(
-        &self,
-        _driver: &str,
-        host: Option<&str>,
-        port: Option<u16>,
-        database: Option<&str>,
-    ) -> Vec<(String, String)> {
-        // EZConnect: //host:port/service.
-        let dbq = match (host, port, database) {
-            (Some(h), Some(p), Some(d)) => format!("//{h}:{p}/{d}"),
-            (Some(h), None, Some(d)) => format!("//{h}/{d}"),
-            (Some(h), Some(p), None) => format!("//{h}:{p}"),
-            (Some(h), None, None) => h.to_string(),
-            (None, _, Some(d)) => d.to_string(), // a TNS alias
-            (None, _, None) => return Vec::new(),
-        };
-        vec![("DBQ".to_string(), dbq)]
-    }
-
-    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
-        // US numeric settings: '.' as decimal separator whatever the NLS settings.
-        vec![("NUM", "US".into())]
     }
 
     fn fold_name(&self, name: &str) -> String {

@@ -17,7 +17,8 @@ use arrow_odbc::arrow::{
 };
 
 use super::{
-    Braces, ColumnDef, Dialect, DriverTuning, ShortLockWait, Snapshot, TableLock, normalized_type,
+    Braces, ColumnDef, Connecting, Dialect, DriverTuning, ShortLockWait, Snapshot, TableLock,
+    normalized_type,
 };
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, UnnestArrays};
@@ -29,6 +30,35 @@ use crate::plan::{
 /// PostgreSQL.
 #[derive(Debug, Clone, Copy)]
 pub struct Postgres;
+
+impl Connecting for Postgres {
+    fn braces(&self, _driver: &str) -> Braces {
+        // psqlODBC unbraces the password and the two options that hold statements and libpq
+        // options (decode_or_remove_braces; unbraced, they are URL-decoded); `Port={5432}` is an
+        // invalid integer and a braced UID names a user with braces.
+        Braces::Only(&["PWD", "Password", "ConnSettings", "pqopt"])
+    }
+
+    fn login_refused(&self, _native: i32, message: &str) -> bool {
+        // psqlODBC reports a refused login as 08001 (native 101), like a server it cannot reach;
+        // the server's own words tell them apart.
+        message.contains("password authentication failed")
+            || message.contains("no password supplied")
+    }
+
+    fn driver_defaults(&self, _driver: &str, tuning: DriverTuning) -> Vec<(&'static str, String)> {
+        vec![
+            ("UseDeclareFetch", "1".into()),
+            ("Fetch", tuning.fetch_rows.clamp(100, 100_000).to_string()),
+            ("BoolsAsChar", "0".into()),
+            ("MaxLongVarcharSize", tuning.max_text_size.to_string()),
+            ("ByteaAsLongVarBinary", "1".into()),
+            ("TextAsLongVarchar", "1".into()),
+            ("UnknownsAsLongVarchar", "1".into()),
+            ("LFConversion", "0".into()),
+        ]
+    }
+}
 
 impl Dialect for Postgres {
     fn upsert_sql(
@@ -69,13 +99,6 @@ impl Dialect for Postgres {
         d.contains("postgres") || d.contains("psqlodbc")
     }
 
-    fn braces(&self, _driver: &str) -> Braces {
-        // psqlODBC unbraces the password and the two options that hold statements and libpq
-        // options (decode_or_remove_braces; unbraced, they are URL-decoded); `Port={5432}` is an
-        // invalid integer and a braced UID names a user with braces.
-        Braces::Only(&["PWD", "Password", "ConnSettings", "pqopt"])
-    }
-
     fn literal(&self, text: &str) -> String {
         // With standard_conforming_strings = off (a server or database may still be set so), a
         // backslash in '...' starts an escape; in E'...' it always does, so a text with one is
@@ -85,26 +108,6 @@ impl Dialect for Postgres {
         } else {
             format!("'{}'", text.replace('\'', "''"))
         }
-    }
-
-    fn login_refused(&self, _native: i32, message: &str) -> bool {
-        // psqlODBC reports a refused login as 08001 (native 101), like a server it cannot reach;
-        // the server's own words tell them apart.
-        message.contains("password authentication failed")
-            || message.contains("no password supplied")
-    }
-
-    fn driver_defaults(&self, _driver: &str, tuning: DriverTuning) -> Vec<(&'static str, String)> {
-        vec![
-            ("UseDeclareFetch", "1".into()),
-            ("Fetch", tuning.fetch_rows.clamp(100, 100_000).to_string()),
-            ("BoolsAsChar", "0".into()),
-            ("MaxLongVarcharSize", tuning.max_text_size.to_string()),
-            ("ByteaAsLongVarBinary", "1".into()),
-            ("TextAsLongVarchar", "1".into()),
-            ("UnknownsAsLongVarchar", "1".into()),
-            ("LFConversion", "0".into()),
-        ]
     }
 
     fn declared_types_sql(&self, schema: Option<&str>, table: &str) -> Option<String> {

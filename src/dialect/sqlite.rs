@@ -13,7 +13,7 @@ use arrow_odbc::arrow::{
     array::AsArray, compute::cast, datatypes::DataType, record_batch::RecordBatch,
 };
 
-use super::{Braces, Dialect, DriverTuning, TableLock};
+use super::{Braces, Connecting, Dialect, DriverTuning, TableLock};
 use crate::bound::Bound;
 use crate::convert::FetchForm;
 use crate::insert::{InsertStrategy, RowByRow};
@@ -22,6 +22,30 @@ use crate::plan::{ColumnMeta, ColumnType, LoadColumn, decimal, type_arguments};
 /// SQLite 3.
 #[derive(Debug, Clone, Copy)]
 pub struct Sqlite;
+
+impl Connecting for Sqlite {
+    fn connection_parts(
+        &self,
+        _driver: &str,
+        _host: Option<&str>,
+        _port: Option<u16>,
+        database: Option<&str>,
+    ) -> Vec<(String, String)> {
+        database
+            .map(|d| vec![("Database".to_string(), d.to_string())])
+            .unwrap_or_default()
+    }
+
+    fn braces(&self, _driver: &str) -> Braces {
+        // sqliteodbc takes every value as written: `Database={/x.db}` is a file named so.
+        Braces::Never
+    }
+
+    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
+        // Wait up to a minute for a locked database instead of failing at once.
+        vec![("Timeout", "60000".into())]
+    }
+}
 
 impl Dialect for Sqlite {
     fn table_lock(&self, _schema: Option<&str>, _table: &str) -> TableLock {
@@ -107,28 +131,6 @@ impl Dialect for Sqlite {
 
     fn matches_driver(&self, driver_name: &str) -> bool {
         driver_name.to_ascii_lowercase().contains("sqlite")
-    }
-
-    fn connection_parts(
-        &self,
-        _driver: &str,
-        _host: Option<&str>,
-        _port: Option<u16>,
-        database: Option<&str>,
-    ) -> Vec<(String, String)> {
-        database
-            .map(|d| vec![("Database".to_string(), d.to_string())])
-            .unwrap_or_default()
-    }
-
-    fn braces(&self, _driver: &str) -> Braces {
-        // sqliteodbc takes every value as written: `Database={/x.db}` is a file named so.
-        Braces::Never
-    }
-
-    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
-        // Wait up to a minute for a locked database instead of failing at once.
-        vec![("Timeout", "60000".into())]
     }
 
     fn catalog_scope_sql(&self, _schema: Option<&str>) -> String {

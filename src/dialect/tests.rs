@@ -11,6 +11,8 @@ use arrow_odbc::arrow::{
 /// A dialect that only says what it must: everything else is the trait's default.
 struct Bare;
 
+impl Connecting for Bare {}
+
 impl Dialect for Bare {
     fn name(&self) -> &'static str {
         "Bare"
@@ -197,6 +199,8 @@ fn defaults_read_and_write_the_standard_way() {
 
 /// A dialect whose names are at most 20 bytes.
 struct Short;
+
+impl Connecting for Short {}
 
 impl Dialect for Short {
     fn name(&self) -> &'static str {
@@ -472,58 +476,4 @@ fn dialects_are_found_by_dbms_and_driver_with_the_generic_one_last() {
             .contains("carried as its text")
     );
     assert!(common_source_warnings(&ColumnType::Timestamp { precision: 6 }).is_empty());
-}
-
-#[test]
-fn postgres_literals_mean_the_same_whatever_standard_conforming_strings_says() {
-    let d = super::postgres::Postgres;
-    assert_eq!(d.literal("o'k"), "'o''k'");
-    assert_eq!(d.literal("C:\\data\\'x'"), "E'C:\\\\data\\\\''x'''");
-    assert_eq!(d.literal("\\"), "E'\\\\'");
-}
-
-#[test]
-fn check_says_what_each_dialects_reads_see() {
-    let said: Vec<String> = [
-        &super::postgres::Postgres as &dyn Dialect,
-        &super::mariadb::MariaDb,
-        &super::sqlite::Sqlite,
-    ]
-    .iter()
-    .map(|d| d.snapshot().describe())
-    .collect();
-    assert!(
-        said[0].starts_with("one snapshot for the whole table (REPEATABLE READ)"),
-        "{}",
-        said[0]
-    );
-    assert!(
-        said[1].starts_with(
-            "one consistent snapshot per connection (REPEATABLE READ, START \
-             TRANSACTION WITH CONSISTENT SNAPSHOT; InnoDB tables)"
-        ),
-        "{}",
-        said[1]
-    );
-    assert!(
-        said[2].starts_with("each SELECT is consistent in itself"),
-        "{}",
-        said[2]
-    );
-}
-
-#[test]
-fn a_refused_postgres_login_is_told_from_an_unreachable_server() {
-    let d = super::postgres::Postgres;
-    assert!(d.login_refused(
-        101,
-        "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password \
-         authentication failed for user \"loader\""
-    ));
-    assert!(d.login_refused(101, "fe_sendauth: no password supplied"));
-    assert!(!d.login_refused(101, "could not connect to server: Connection refused"));
-    assert!(!super::mariadb::MariaDb.login_refused(2002, "password authentication failed"));
-    assert!(super::mariadb::MariaDb.login_refused(1045, "Access denied"));
-    assert!(super::mssql::SqlServer.login_refused(18456, "Login failed for user \"x\""));
-    assert!(!super::mssql::SqlServer.login_refused(4060, "Cannot open database"));
 }

@@ -184,3 +184,9 @@ fn existing_tables_by_engine_and_column_type() {
     assert!(!MariaDb.faithful_type("int(10) unsigned", &ColumnType::Int32));
     assert!(!MariaDb.faithful_type("varchar(10)", &ColumnType::Int32));
 }
+
+#[test]
+fn a_refused_login_is_access_denied() {
+    assert!(MariaDb.login_refused(1045, "Access denied"));
+    assert!(!MariaDb.login_refused(2002, "password authentication failed"));
+}

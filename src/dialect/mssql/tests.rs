@@ -180,3 +180,9 @@ fn the_catalog_is_asked_in_the_database_a_schema_names() {
         "SELECT N'zaken', N'dbo'"
     );
 }
+
+#[test]
+fn a_refused_login_is_18456() {
+    assert!(SqlServer.login_refused(18456, "Login failed for user \"x\""));
+    assert!(!SqlServer.login_refused(4060, "Cannot open database"));
+}

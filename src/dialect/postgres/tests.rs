@@ -242,3 +242,23 @@ fn sessions_read_and_write_in_utc() {
     assert_eq!(Postgres.source_session_sql(), ["SET TIME ZONE 'UTC'"]);
     assert_eq!(Postgres.target_session_sql(), ["SET TIME ZONE 'UTC'"]);
 }
+
+#[test]
+fn postgres_literals_mean_the_same_whatever_standard_conforming_strings_says() {
+    let d = Postgres;
+    assert_eq!(d.literal("o'k"), "'o''k'");
+    assert_eq!(d.literal("C:\\data\\'x'"), "E'C:\\\\data\\\\''x'''");
+    assert_eq!(d.literal("\\"), "E'\\\\'");
+}
+
+#[test]
+fn a_refused_postgres_login_is_told_from_an_unreachable_server() {
+    let d = Postgres;
+    assert!(d.login_refused(
+        101,
+        "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password \
+         authentication failed for user \"loader\""
+    ));
+    assert!(d.login_refused(101, "fe_sendauth: no password supplied"));
+    assert!(!d.login_refused(101, "could not connect to server: Connection refused"));
+}
