@@ -24,9 +24,14 @@ pub fn create(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Is `path` a symbolic link (not what it points to)?
+pub fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// An error when `path` is a symbolic link.
 pub fn refuse_link(path: &Path) -> io::Result<()> {
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+    if is_link(path) {
         return Err(io::Error::other(format!(
             "{} is a symbolic link; the tool does not write through links",
             path.display()

@@ -44,11 +44,17 @@ impl<'a> Checker<'a> {
     /// A number of seconds from 0 to `max` (`1e20` would overflow a duration).
     pub(super) fn seconds(&mut self, key: &str, max: f64) -> Option<Duration> {
         let accepted = format!("expected a number of seconds from 0 to {max}, such as 0.5 or 8");
+        self.number(key, max, &accepted)
+            .map(Duration::from_secs_f64)
+    }
+
+    /// A finite number from 0 to `max`; otherwise the problem, saying `accepted`.
+    pub(super) fn number(&mut self, key: &str, max: f64, accepted: &str) -> Option<f64> {
         let text = self.text(key)?;
         match text.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() && (0.0..=max).contains(&v) => Some(Duration::from_secs_f64(v)),
+            Ok(v) if v.is_finite() && (0.0..=max).contains(&v) => Some(v),
             _ => {
-                self.fail(key, &text, &accepted);
+                self.fail(key, &text, accepted);
                 None
             }
         }

@@ -127,16 +127,11 @@ pub(super) fn loads(c: &mut Checker<'_>) -> Option<Loads> {
     let merge_keys = entries(c, "merge-keys", true);
     let partitions = entries(c, "partitions", false);
     let partition_count = c.whole("PARTITIONS", 1, super::MAX_THREADS);
-    let lookback = c.text("INCREMENTAL_LOOKBACK").and_then(|text| {
-        let accepted = "expected a number from 0 to 1e12 (seconds for a date or time column)";
-        match text.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() && (0.0..=1e12).contains(&v) => Some(v),
-            _ => {
-                c.fail("INCREMENTAL_LOOKBACK", &text, accepted);
-                None
-            }
-        }
-    });
+    let lookback = c.number(
+        "INCREMENTAL_LOOKBACK",
+        1e12,
+        "expected a number from 0 to 1e12 (seconds for a date or time column)",
+    );
     let loads = Loads {
         incremental: incremental?,
         merge_keys: merge_keys?,

@@ -228,7 +228,7 @@ fn is_short_alias(name: &str) -> bool {
 fn refuse_linked_files(dir: &Path, tables: &[ManifestTable]) -> anyhow::Result<()> {
     for part in tables.iter().flat_map(|t| &t.files) {
         let path = dir.join(&part.file);
-        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        if crate::files::is_link(&path) {
             bail!(
                 "the part file {} is a symbolic link; a manifest's files are the files beside \
                  it, not links to others",
