@@ -6,18 +6,29 @@ use crate::dialect::locks::lock_key;
 use crate::dialect::{Dialect, SHORT_LOCK_WAIT_SECONDS, ShortLockWait, Snapshot, TableLock};
 
 pub(super) fn table_lock(d: &SqlServer, schema: Option<&str>, table: &str) -> TableLock {
-    // An application lock owned by the session (resource names up to 255 characters).
-    let name = d.literal(&lock_key(schema, table, 255));
+    // An application lock owned by the session, named after the database too (SQL Server
+    // keeps application locks per database; Babelfish keeps them per server, so two databases'
+    // `staging.t` would share one). Resource names take 255 characters, a database name 128.
+    let name = format!(
+        "DECLARE @s2s_resource nvarchar(255) = CONCAT(DB_NAME(), N':', {});",
+        d.literal(&lock_key(schema, table, 126))
+    );
     TableLock::Session {
+        // APPLOCK_TEST first: a lock another session holds is not asked for (Babelfish 4.4
+        // answers an unsuccessful sp_getapplock with a message before the result, and its fifth
+        // in one session brings the server down).
         take: format!(
-            "SET NOCOUNT ON; DECLARE @s2s_lock int; EXEC @s2s_lock = sp_getapplock \
-             @Resource = {name}, @LockMode = 'Exclusive', @LockOwner = 'Session', \
+            "SET NOCOUNT ON; {name} DECLARE @s2s_lock int = -1; IF APPLOCK_TEST('public', \
+             @s2s_resource, 'Exclusive', 'Session') = 1 EXEC @s2s_lock = sp_getapplock \
+             @Resource = @s2s_resource, @LockMode = 'Exclusive', @LockOwner = 'Session', \
              @LockTimeout = 0; SELECT CASE WHEN @s2s_lock >= 0 THEN 1 ELSE 0 END"
         ),
-        release: format!("EXEC sp_releaseapplock @Resource = {name}, @LockOwner = 'Session'"),
+        release: format!(
+            "{name} EXEC sp_releaseapplock @Resource = @s2s_resource, @LockOwner = 'Session'"
+        ),
         held: format!(
-            "SELECT CASE WHEN APPLOCK_MODE('public', {name}, 'Session') = 'Exclusive' THEN 1 \
-             ELSE 0 END"
+            "{name} SELECT CASE WHEN APPLOCK_MODE('public', @s2s_resource, 'Session') = \
+             'Exclusive' THEN 1 ELSE 0 END"
         ),
         holder: None,
         without_grant: None,
