@@ -22,7 +22,7 @@ use super::{
 };
 use crate::bound::{Bound, timestamp_text};
 use crate::insert::InsertStrategy;
-use crate::plan::{ColumnMeta, ColumnType, TargetColumn, generic_column_type, sql_type};
+use crate::plan::{Column, ColumnMeta, ColumnType, TargetColumn, generic_column_type, sql_type};
 
 /// SQL Server (and Azure SQL).
 #[derive(Debug, Clone, Copy)]
@@ -155,11 +155,13 @@ impl Dialect for SqlServer {
     }
 
     fn catalog_scope_sql(&self, schema: Option<&str>) -> String {
-        // The driver's catalog argument is the database; `db.schema` names both.
+        // The driver's catalog argument is the database; `db.schema` names both. No catalog
+        // means the connection's database (Babelfish 4.4 cannot run the `db..sp_tables` that
+        // FreeTDS sends for a catalog argument).
         match schema.map(|s| s.rsplit_once('.').unwrap_or(("", s))) {
-            Some(("", s)) => format!("SELECT DB_NAME(), {}", self.literal(s)),
+            Some(("", s)) => format!("SELECT N'', {}", self.literal(s)),
             Some((db, s)) => format!("SELECT {}, {}", self.literal(db), self.literal(s)),
-            None => "SELECT DB_NAME(), SCHEMA_NAME()".to_string(),
+            None => "SELECT N'', SCHEMA_NAME()".to_string(),
         }
     }
 
@@ -201,6 +203,16 @@ impl Dialect for SqlServer {
             sql_type::TINYINT => ColumnType::Int16,
             _ => generic_column_type(meta)?,
         })
+    }
+
+    fn select_expr(&self, quoted: &str, column: &Column) -> String {
+        // Types with 100 ns digits travel as text: SQL Server's own (style 121, years of four
+        // digits), not the driver's (FreeTDS writes the year 1 as "1-01-01").
+        if column.column_type.carried_as_text() {
+            format!("CONVERT(varchar(34), {quoted}, 121)")
+        } else {
+            quoted.to_string()
+        }
     }
 
     fn source_warnings(&self, meta: &ColumnMeta, column_type: &ColumnType) -> Vec<String> {

@@ -80,10 +80,10 @@ SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OP
 SELECT TOP (1000) [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], [NAUWKEURIG], [MOMENT7], [GROOT] FROM [app].[CLIENTS];
 
 -- where the catalog lists tables (SRC_TABLES patterns, EXCLUDE_COLUMNS): current schema
-SELECT DB_NAME(), SCHEMA_NAME();
+SELECT N'', SCHEMA_NAME();
 
 -- where the catalog lists tables: SRC_SCHEMA
-SELECT DB_NAME(), N'app';
+SELECT N'', N'app';
 
 -- [queries]: describe
 SELECT * FROM (
@@ -164,13 +164,13 @@ EXEC sp_rename N'[stg].[clients_s2s_new]', N'clients', N'OBJECT';
 EXEC sp_rename N'[stg].[clients_s2s_new]', N'clients', N'OBJECT';
 
 -- the table's lock: take it without waiting (1 taken, 0 held) (not parsed: sqlparser does not know it)
-SET NOCOUNT ON; DECLARE @s2s_lock int; EXEC @s2s_lock = sp_getapplock @Resource = N's2s:stg.clients', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT CASE WHEN @s2s_lock >= 0 THEN 1 ELSE 0 END;
+SET NOCOUNT ON; DECLARE @s2s_resource nvarchar(255) = CONCAT(DB_NAME(), N':', N's2s:stg.clients'); DECLARE @s2s_lock int = -1; IF APPLOCK_TEST('public', @s2s_resource, 'Exclusive', 'Session') = 1 EXEC @s2s_lock = sp_getapplock @Resource = @s2s_resource, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; SELECT CASE WHEN @s2s_lock >= 0 THEN 1 ELSE 0 END;
 
 -- the table's lock: give it back (not parsed: sqlparser does not know it)
-EXEC sp_releaseapplock @Resource = N's2s:stg.clients', @LockOwner = 'Session';
+DECLARE @s2s_resource nvarchar(255) = CONCAT(DB_NAME(), N':', N's2s:stg.clients'); EXEC sp_releaseapplock @Resource = @s2s_resource, @LockOwner = 'Session';
 
--- the table's lock: does this session still hold it (1, 0)
-SELECT CASE WHEN APPLOCK_MODE('public', N's2s:stg.clients', 'Session') = 'Exclusive' THEN 1 ELSE 0 END;
+-- the table's lock: does this session still hold it (1, 0) (not parsed: sqlparser does not know it)
+DECLARE @s2s_resource nvarchar(255) = CONCAT(DB_NAME(), N':', N's2s:stg.clients'); SELECT CASE WHEN APPLOCK_MODE('public', @s2s_resource, 'Session') = 'Exclusive' THEN 1 ELSE 0 END;
 
 -- the snapshot of a table's reads, per connection
 SELECT CASE WHEN snapshot_isolation_state = 1 THEN 1 ELSE 0 END FROM sys.databases WHERE name = DB_NAME();

@@ -429,7 +429,13 @@ fn admin_connection_string(kind: Kind) -> String {
     }
 }
 
+/// Babelfish 4.4 answers two `CREATE DATABASE`s at the same time with "tuple concurrently
+/// updated": the tests' statements on its server's `master` go one at a time.
+static SQLSERVER_ADMIN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 pub fn try_admin_exec(kind: Kind, sql: &str) -> Result<(), String> {
+    let _one_at_a_time = (kind == Kind::SqlServer)
+        .then(|| SQLSERVER_ADMIN.lock().unwrap_or_else(|e| e.into_inner()));
     let conn = env()
         .connect_with_connection_string(
             &admin_connection_string(kind),
@@ -526,8 +532,13 @@ pub fn normalise(value: &str, kind: ValueKind) -> String {
         },
         ValueKind::Timestamp | ValueKind::Instant | ValueKind::Time => {
             let v = value.trim();
+            // At least 6 digits; zeros beyond the 6th say nothing.
             match v.split_once('.') {
-                Some((head, frac)) => format!("{head}.{:0<6}", frac),
+                Some((head, frac)) => {
+                    let frac = format!("{frac:0<6}");
+                    let kept = frac.trim_end_matches('0').len().max(6);
+                    format!("{head}.{}", &frac[..kept])
+                }
                 None => format!("{v}.000000"),
             }
         }

@@ -144,6 +144,43 @@ fn mariadb_columns() -> Vec<Col> {
     ]
 }
 
+/// SQL Server's types, at their limits (Babelfish keeps 6 of the 7 fractional digits of
+/// `datetime2(7)`, `time(7)` and `datetimeoffset(7)`, so the values have 6).
+#[rustfmt::skip]
+fn sqlserver_columns() -> Vec<Col> {
+    use ValueKind as K;
+    vec![
+        col("id", "int NOT NULL", K::Integer, ["1", "2", "3"], [Some("1"), Some("2"), Some("3")]),
+        col("b", "bit", K::Boolean, ["1", "0", N], [Some("1"), Some("0"), None]),
+        col("ti", "tinyint", K::Integer, ["255", "0", N], [Some("255"), Some("0"), None]),
+        col("si", "smallint", K::Integer, ["-32768", "32767", N], [Some("-32768"), Some("32767"), None]),
+        col("bi", "bigint", K::Integer, ["-9223372036854775808", "9223372036854775807", N], [Some("-9223372036854775808"), Some("9223372036854775807"), None]),
+        col("r", "real", K::Float, ["1.5", "-0.25", N], [Some("1.5"), Some("-0.25"), None]),
+        col("f", "float", K::Float, ["1e-300", "-1.7976931348623157e308", N], [Some("1e-300"), Some("-1.7976931348623157e308"), None]),
+        col("d38", "decimal(38,10)", K::Decimal, ["9999999999999999999999999999.9999999999", "-0.0000000001", N], [Some("9999999999999999999999999999.9999999999"), Some("-0.0000000001"), None]),
+        col("m", "money", K::Decimal, ["922337203685477.5807", "-922337203685477.5808", N], [Some("922337203685477.5807"), Some("-922337203685477.5808"), None]),
+        col("sm", "smallmoney", K::Decimal, ["214748.3647", "-214748.3648", N], [Some("214748.3647"), Some("-214748.3648"), None]),
+        col("dd", "date", K::Date, ["'0001-01-01'", "'9999-12-31'", N], [Some("0001-01-01"), Some("9999-12-31"), None]),
+        col("t7", "time(7)", K::Time, ["'00:00:00'", "'23:59:59.999999'", N], [Some("00:00:00.000000"), Some("23:59:59.999999"), None]),
+        col("dt2", "datetime2(7)", K::Timestamp, ["'0001-01-01 00:00:00'", "'9999-12-31 23:59:59.999999'", N], [Some("0001-01-01 00:00:00.000000"), Some("9999-12-31 23:59:59.999999"), None]),
+        col("dt", "datetime", K::Timestamp, ["'1753-01-01 00:00:00'", "'9999-12-31 23:59:59.997'", N], [Some("1753-01-01 00:00:00.000000"), Some("9999-12-31 23:59:59.997000"), None]),
+        col("sdt", "smalldatetime", K::Timestamp, ["'1900-01-01 00:00'", "'2079-06-06 23:59'", N], [Some("1900-01-01 00:00:00.000000"), Some("2079-06-06 23:59:00.000000"), None]),
+        col("dto", "datetimeoffset(7)", K::Instant, ["'2024-06-01 12:00:00.123456 +02:00'", "'2000-01-01 00:30:00 -05:30'", N], [Some("2024-06-01 10:00:00.123456"), Some("2000-01-01 06:00:00.000000"), None]),
+        col("u", "uniqueidentifier", K::Text, ["'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'", "'00000000-0000-0000-0000-000000000000'", N], [Some("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"), Some("00000000-0000-0000-0000-000000000000"), None]),
+        col("nv", "nvarchar(20)", K::Text, ["N'é ë ß 😀'", "N''", N], [Some("é ë ß 😀"), Some(""), None]),
+        col("nvm", "nvarchar(max)", K::Text, ["N''", "N'Ĳsselmonde ''t Zand'", N], [Some(""), Some("Ĳsselmonde 't Zand"), None]),
+        col("vc", "varchar(10)", K::Text, ["'x'", "''", N], [Some("x"), Some(""), None]),
+        // PostgreSQL's character(3) and MariaDB's char(3) hold the spaces; their text drops
+        // them.
+        Col {
+            differs: |k| matches!(k, Kind::Postgres | Kind::MariaDb).then_some([Some("ab"), Some("é"), None]),
+            ..col("nc", "nchar(3)", K::Text, ["N'ab'", "N'é'", N], [Some("ab "), Some("é  "), None])
+        },
+        col("vb", "varbinary(max)", K::Binary, ["0x00FF00", "0x", N], [Some("00ff00"), Some(""), None]),
+        col("bn", "binary(4)", K::Binary, ["0x00010000", "0xFFFFFFFF", N], [Some("00010000"), Some("ffffffff"), None]),
+    ]
+}
+
 /// Creates the matrix table `t` in `db` (of the source's kind) and checks that the source holds
 /// the intended values.
 fn create_source(db: &TestDb, columns: &[Col]) {
@@ -355,6 +392,43 @@ pair!(
     Kind::MariaDb,
     Kind::Sqlite,
     mariadb_columns()
+);
+
+pair!(
+    postgres_types_into_sqlserver,
+    Kind::Postgres,
+    Kind::SqlServer,
+    postgres_columns()
+);
+pair!(
+    mariadb_types_into_sqlserver,
+    Kind::MariaDb,
+    Kind::SqlServer,
+    mariadb_columns()
+);
+pair!(
+    sqlserver_types_into_postgres,
+    Kind::SqlServer,
+    Kind::Postgres,
+    sqlserver_columns()
+);
+pair!(
+    sqlserver_types_into_mariadb,
+    Kind::SqlServer,
+    Kind::MariaDb,
+    sqlserver_columns()
+);
+pair!(
+    sqlserver_types_into_sqlite,
+    Kind::SqlServer,
+    Kind::Sqlite,
+    sqlserver_columns()
+);
+pair!(
+    sqlserver_types_into_sqlserver,
+    Kind::SqlServer,
+    Kind::SqlServer,
+    sqlserver_columns()
 );
 
 /// A value the target cannot hold: `check` says so (its sample fails), and so does the copy,

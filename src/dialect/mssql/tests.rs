@@ -173,8 +173,8 @@ fn driver_metadata_of_sql_servers_own_types() {
 #[test]
 fn the_catalog_is_asked_in_the_database_a_schema_names() {
     let d = SqlServer;
-    assert_eq!(d.catalog_scope_sql(None), "SELECT DB_NAME(), SCHEMA_NAME()");
-    assert_eq!(d.catalog_scope_sql(Some("dbo")), "SELECT DB_NAME(), N'dbo'");
+    assert_eq!(d.catalog_scope_sql(None), "SELECT N'', SCHEMA_NAME()");
+    assert_eq!(d.catalog_scope_sql(Some("dbo")), "SELECT N'', N'dbo'");
     assert_eq!(
         d.catalog_scope_sql(Some("zaken.dbo")),
         "SELECT N'zaken', N'dbo'"
