@@ -49,7 +49,7 @@ impl Dialect for MariaDb {
         side_ref: &str,
         columns: &[String],
         keys: &[String],
-    ) -> String {
+    ) -> Vec<String> {
         // With no column besides the keys, a key set to itself leaves the row as it is.
         let updated: Vec<&String> = columns.iter().filter(|c| !keys.contains(c)).collect();
         let sets: Vec<String> = if updated.is_empty() { &keys[..1] } else { &[] }
@@ -58,11 +58,11 @@ impl Dialect for MariaDb {
             .map(|c| format!("{c} = VALUES({c})"))
             .collect();
         let list = columns.join(", ");
-        format!(
+        vec![format!(
             "INSERT INTO {target_ref} ({list}) SELECT {list} FROM {side_ref} ON DUPLICATE KEY \
              UPDATE {}",
             sets.join(", ")
-        )
+        )]
     }
 
     fn upsert_matches_any_unique_key(&self) -> bool {

@@ -119,6 +119,13 @@ pub trait Dialect: Connecting + Send + Sync {
         format!("SELECT '', {schema}")
     }
 
+    /// A query listing the tables and views of `schema` (`None`: the one unqualified names
+    /// resolve to) whose names are `LIKE` the catalog pattern `pattern`: rows of (name, kind as
+    /// `SQLTables` calls it). `None`: the driver's `SQLTables` lists them.
+    fn tables_sql(&self, _schema: Option<&str>, _pattern: &str) -> Option<String> {
+        None
+    }
+
     /// A query of `[queries]` as a table expression: `(SELECT ...) s2s_query`, which is what
     /// it is described, counted, measured and read from. The query stands on lines of its own,
     /// so a `--` comment at its end does not swallow the parenthesis.
@@ -335,22 +342,22 @@ pub trait Dialect: Connecting + Send + Sync {
     }
 
     /// Upserts the side table's rows into the target by `keys` (all quoted): a row whose keys
-    /// the target holds updates that row, others are inserted. Standard SQL's `MERGE` (Oracle,
-    /// and DBMSs of the generic dialect).
+    /// the target holds updates that row, others are inserted; the statements run in one
+    /// transaction. Standard SQL's `MERGE` (Oracle, and DBMSs of the generic dialect).
     fn upsert_sql(
         &self,
         target_ref: &str,
         side_ref: &str,
         columns: &[String],
         keys: &[String],
-    ) -> String {
-        statements::merge_statement(
+    ) -> Vec<String> {
+        vec![statements::merge_statement(
             &format!("{target_ref} d"),
             &format!("{side_ref} s"),
             columns,
             keys,
             "",
-        )
+        )]
     }
 
     /// Creates the index `index` (a plain name, in the table's schema) on `columns` (quoted) of

@@ -103,14 +103,18 @@ impl Dialect for SqlServer {
         side_ref: &str,
         columns: &[String],
         keys: &[String],
-    ) -> String {
-        // HOLDLOCK: the MERGE's key range stays locked from its search to its insert.
-        statements::merge_statement(
-            &format!("{target_ref} WITH (HOLDLOCK) AS d"),
+    ) -> Vec<String> {
+        // UPDATE, then INSERT of the rows whose keys the target lacks, not MERGE: MERGE has
+        // a history of wrong results and deadlocks (Microsoft's own advice is to use it with
+        // care), and Babelfish has none. UPDLOCK and HOLDLOCK keep the keys' range locked from
+        // the UPDATE's search to the INSERT, as MERGE WITH (HOLDLOCK) would; the side table has a
+        // unique key on `keys`, so each target row matches at most one side row.
+        statements::update_then_insert(
+            &format!("{target_ref} AS d WITH (UPDLOCK, HOLDLOCK)"),
+            target_ref,
             &format!("{side_ref} AS s"),
             columns,
             keys,
-            ";",
         )
     }
 
@@ -163,6 +167,27 @@ impl Dialect for SqlServer {
             Some((db, s)) => format!("SELECT {}, {}", self.literal(db), self.literal(s)),
             None => "SELECT N'', SCHEMA_NAME()".to_string(),
         }
+    }
+
+    fn tables_sql(&self, schema: Option<&str>, pattern: &str) -> Option<String> {
+        // INFORMATION_SCHEMA keeps the names' case (Babelfish 4.4's sp_tables, behind SQLTables,
+        // lower-cases them).
+        let (views, schema_sql) = match schema.map(|s| s.rsplit_once('.').unwrap_or(("", s))) {
+            Some(("", s)) => ("INFORMATION_SCHEMA.TABLES".to_string(), self.literal(s)),
+            Some((db, s)) => (
+                format!("{}.INFORMATION_SCHEMA.TABLES", self.quote(db)),
+                self.literal(s),
+            ),
+            None => (
+                "INFORMATION_SCHEMA.TABLES".to_string(),
+                "SCHEMA_NAME()".into(),
+            ),
+        };
+        Some(format!(
+            "SELECT TABLE_NAME, TABLE_TYPE FROM {views} WHERE TABLE_SCHEMA = {schema_sql} AND \
+             TABLE_NAME LIKE {} ORDER BY TABLE_NAME",
+            self.literal(pattern)
+        ))
     }
 
     fn matches_dbms(&self, dbms_name: &str) -> bool {

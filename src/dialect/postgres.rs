@@ -67,8 +67,10 @@ impl Dialect for Postgres {
         side_ref: &str,
         columns: &[String],
         keys: &[String],
-    ) -> String {
-        super::statements::insert_on_conflict(target_ref, side_ref, columns, keys)
+    ) -> Vec<String> {
+        vec![super::statements::insert_on_conflict(
+            target_ref, side_ref, columns, keys,
+        )]
     }
 
     fn unique_keys_sql(&self, schema: Option<&str>, table: &str) -> String {

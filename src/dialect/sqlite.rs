@@ -61,8 +61,10 @@ impl Dialect for Sqlite {
         side_ref: &str,
         columns: &[String],
         keys: &[String],
-    ) -> String {
-        super::statements::insert_on_conflict(target_ref, side_ref, columns, keys)
+    ) -> Vec<String> {
+        vec![super::statements::insert_on_conflict(
+            target_ref, side_ref, columns, keys,
+        )]
     }
 
     fn unique_key_sql(&self, table_ref: &str, name: &str, columns: &[String]) -> String {

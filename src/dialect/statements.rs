@@ -122,7 +122,7 @@ pub(super) fn merge<D: Dialect + ?Sized>(
     match into {
         RowsInto::Refresh => rows.push(d.empty_table_sql(target_ref)),
         RowsInto::Append => {}
-        RowsInto::Upsert(keys) => rows.push(d.upsert_sql(target_ref, side_ref, columns, keys)),
+        RowsInto::Upsert(keys) => rows.extend(d.upsert_sql(target_ref, side_ref, columns, keys)),
     }
     if !matches!(into, RowsInto::Upsert(_)) {
         rows.push(format!(
@@ -204,6 +204,38 @@ pub(super) fn merge_statement(
         columns.join(", "),
         values.join(", ")
     )
+}
+
+/// An upsert as `UPDATE ... FROM` and `INSERT ... WHERE NOT EXISTS` (SQL Server): `target` is
+/// the target table with its alias `d` (and hints), `target_ref` the table itself, `source` the
+/// side table with its alias `s`.
+pub(super) fn update_then_insert(
+    target: &str,
+    target_ref: &str,
+    source: &str,
+    columns: &[String],
+    keys: &[String],
+) -> Vec<String> {
+    let on: Vec<String> = keys.iter().map(|k| format!("d.{k} = s.{k}")).collect();
+    let on = on.join(" AND ");
+    let sets: Vec<String> = non_keys(columns, keys)
+        .map(|c| format!("{c} = s.{c}"))
+        .collect();
+    let mut statements = Vec::new();
+    if !sets.is_empty() {
+        statements.push(format!(
+            "UPDATE d SET {} FROM {target} JOIN {source} ON {on}",
+            sets.join(", ")
+        ));
+    }
+    let values: Vec<String> = columns.iter().map(|c| format!("s.{c}")).collect();
+    statements.push(format!(
+        "INSERT INTO {target_ref} ({}) SELECT {} FROM {source} WHERE NOT EXISTS (SELECT 1 FROM \
+         {target} WHERE {on})",
+        columns.join(", "),
+        values.join(", ")
+    ));
+    statements
 }
 
 /// [`Dialect::bound_literal`] in standard SQL (`DATE '...'`, `TIMESTAMP '...'`), for dialects

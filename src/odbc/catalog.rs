@@ -6,6 +6,7 @@ use anyhow::Context;
 use arrow_odbc::odbc_api::parameter::VarCharArray;
 
 use super::Connection;
+use crate::dialect::Dialect;
 
 /// Where the catalog functions look: their catalog and schema arguments (see
 /// `Dialect::catalog_scope_sql`: MariaDB names databases as catalogs, SQLite has neither).
@@ -69,14 +70,33 @@ fn in_scope(catalog: &str, schema: &str, scope: &Scope) -> bool {
     same(catalog, &scope.catalog) && same(schema, &scope.schema)
 }
 
-/// The tables and views in `scope`, in the catalog's order.
-pub fn tables(conn: &Connection, scope: &Scope) -> anyhow::Result<Vec<CatalogTable>> {
-    tables_like(conn, scope, "%").context("listing the source's tables and views")
+/// The tables and views of `schema` (`None`: the one unqualified names resolve to) whose names
+/// match the catalog pattern `pattern` (`%` any characters, `_` any one), in the catalog's order:
+/// from the dialect's catalog query where it has one, else from `SQLTables` in the scope of
+/// `Dialect::catalog_scope_sql`.
+pub fn tables_like(
+    conn: &Connection,
+    d: &dyn Dialect,
+    schema: Option<&str>,
+    pattern: &str,
+) -> anyhow::Result<Vec<CatalogTable>> {
+    if let Some(sql) = d.tables_sql(schema, pattern) {
+        let rows = super::query_text(conn, &sql).context("listing tables and views")?;
+        return Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let mut row = row.into_iter();
+                let name = row.next().flatten()?;
+                let kind = row.next().flatten().unwrap_or_default();
+                copyable(&kind).then_some(CatalogTable { name, kind })
+            })
+            .collect());
+    }
+    let scope = Scope::query(conn, &d.catalog_scope_sql(schema))?;
+    listed_tables(conn, &scope, pattern)
 }
 
-/// The tables and views in `scope` whose names match the catalog pattern `pattern` (`%` any
-/// characters, `_` any one), in the catalog's order.
-pub fn tables_like(
+fn listed_tables(
     conn: &Connection,
     scope: &Scope,
     pattern: &str,

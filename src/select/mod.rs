@@ -99,7 +99,8 @@ impl Catalog<'_> {
                 (None, "", c) => format!("database {c}"),
                 (None, s, _) => format!("schema {s}"),
             };
-            let tables = catalog::tables(self.conn, &scope)?;
+            let tables = catalog::tables_like(self.conn, self.dialect, schema, "%")
+                .map_err(|e| e.context("listing the source's tables and views"))?;
             self.listed.insert(key.clone(), (name, tables));
         }
         Ok(&self.listed[&key])

@@ -6,10 +6,7 @@
 
 use crate::{
     dialect::{is_side_table_of, side_table_pattern},
-    odbc::{
-        self, Connection,
-        catalog::{self, Scope},
-    },
+    odbc::{self, Connection, catalog},
 };
 
 use super::TargetSpec;
@@ -67,8 +64,8 @@ pub(super) fn clean(spec: &TargetSpec<'_>, conn: &Connection, locked: bool) {
 /// The names of the side tables of `spec` in the catalog, other than this run's.
 fn others(spec: &TargetSpec<'_>, conn: &Connection) -> anyhow::Result<Vec<String>> {
     let d = spec.dialect;
-    let scope = Scope::query(conn, &d.catalog_scope_sql(spec.schema.as_deref()))?;
-    let listed = catalog::tables_like(conn, &scope, &side_table_pattern(d, &spec.table))?;
+    let pattern = side_table_pattern(d, &spec.table);
+    let listed = catalog::tables_like(conn, d, spec.schema.as_deref(), &pattern)?;
     Ok(listed
         .into_iter()
         .map(|t| t.name)

@@ -107,11 +107,15 @@ pub fn sample(
         // The rows move as the last step of the run moves them: upserted by [merge-keys].
         let copy = if keys.is_empty() || plan.finish != Finish::Append {
             let list = kept.join(", ");
-            format!("INSERT INTO {into} ({list}) SELECT {list} FROM {sample_ref}")
+            vec![format!(
+                "INSERT INTO {into} ({list}) SELECT {list} FROM {sample_ref}"
+            )]
         } else {
             d.upsert_sql(&into, &sample_ref, &kept, keys)
         };
-        odbc::execute(&conn, &copy).context("copying the sample into the table")?;
+        for sql in &copy {
+            odbc::execute(&conn, sql).context("copying the sample into the table")?;
+        }
         Ok(None)
     };
     let result = attempt();

@@ -58,8 +58,11 @@ IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[cli
 -- incremental with [merge-keys]: upsert in one transaction: in the transaction
 ALTER TABLE [stg].[clients] ADD [nieuw] nvarchar(40);
 
--- incremental with [merge-keys]: upsert in one transaction: in the transaction (not parsed: sqlparser does not know it)
-MERGE INTO [stg].[clients] WITH (HOLDLOCK) AS d USING [stg].[clients_s2s_new] AS s ON (d.[duur] = s.[duur] AND d.[bedrag] = s.[bedrag]) WHEN MATCHED THEN UPDATE SET d.[nauwkeurig] = s.[nauwkeurig], d.[moment7] = s.[moment7], d.[naam] = s.[naam] WHEN NOT MATCHED THEN INSERT ([duur], [bedrag], [nauwkeurig], [moment7], [naam]) VALUES (s.[duur], s.[bedrag], s.[nauwkeurig], s.[moment7], s.[naam]);
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction
+UPDATE d SET [nauwkeurig] = s.[nauwkeurig], [moment7] = s.[moment7], [naam] = s.[naam] FROM [stg].[clients] AS d WITH (UPDLOCK, HOLDLOCK) JOIN [stg].[clients_s2s_new] AS s ON d.[duur] = s.[duur] AND d.[bedrag] = s.[bedrag];
+
+-- incremental with [merge-keys]: upsert in one transaction: in the transaction
+INSERT INTO [stg].[clients] ([duur], [bedrag], [nauwkeurig], [moment7], [naam]) SELECT s.[duur], s.[bedrag], s.[nauwkeurig], s.[moment7], s.[naam] FROM [stg].[clients_s2s_new] AS s WHERE NOT EXISTS (SELECT 1 FROM [stg].[clients] AS d WITH (UPDLOCK, HOLDLOCK) WHERE d.[duur] = s.[duur] AND d.[bedrag] = s.[bedrag]);
 
 -- incremental with [merge-keys]: upsert in one transaction: in the transaction (not parsed: sqlparser does not know it)
 IF OBJECT_ID(N'[stg].[clients_s2s_new]', N'U') IS NOT NULL DROP TABLE [stg].[clients_s2s_new];

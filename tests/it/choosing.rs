@@ -206,6 +206,7 @@ per_source!(patterns_from:
     patterns_pick_tables_and_views_from_postgres = Kind::Postgres,
     patterns_pick_tables_and_views_from_mariadb = Kind::MariaDb,
     patterns_pick_tables_and_views_from_sqlite = Kind::Sqlite,
+    patterns_pick_tables_and_views_from_sqlserver = Kind::SqlServer,
 );
 
 #[test]
@@ -301,6 +302,7 @@ per_source!(queries_from:
     queries_copy_a_join_with_a_where_from_postgres = Kind::Postgres,
     queries_copy_a_join_with_a_where_from_mariadb = Kind::MariaDb,
     queries_copy_a_join_with_a_where_from_sqlite = Kind::Sqlite,
+    queries_copy_a_join_with_a_where_from_sqlserver = Kind::SqlServer,
 );
 
 #[test]

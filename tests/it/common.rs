@@ -35,7 +35,7 @@ pub enum Kind {
 
 impl Kind {
     /// The DBMSs of the tests that go over every pair (SQL Server has tests of its own).
-    pub const ALL: [Kind; 3] = [Kind::Postgres, Kind::MariaDb, Kind::Sqlite];
+    pub const ALL: [Kind; 4] = [Kind::Postgres, Kind::MariaDb, Kind::Sqlite, Kind::SqlServer];
 
     pub fn tag(self) -> &'static str {
         match self {
@@ -372,9 +372,17 @@ impl TestDb {
             Kind::Sqlite => {
                 format!("SELECT name, type FROM pragma_table_info('{table}') ORDER BY cid")
             }
+            // The type as DDL spells it: lengths, precision and scale, fractional digits.
             Kind::SqlServer => format!(
-                "SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = '{}' \
-                 AND TABLE_NAME = '{table}' ORDER BY ORDINAL_POSITION",
+                "SELECT COLUMN_NAME, DATA_TYPE + CASE WHEN DATA_TYPE IN ('varchar', 'nvarchar', \
+                 'char', 'nchar', 'varbinary', 'binary') THEN '(' + CASE WHEN \
+                 CHARACTER_MAXIMUM_LENGTH = -1 THEN 'max' ELSE CAST(CHARACTER_MAXIMUM_LENGTH AS \
+                 varchar(10)) END + ')' WHEN DATA_TYPE IN ('decimal', 'numeric') THEN '(' + \
+                 CAST(NUMERIC_PRECISION AS varchar(10)) + ',' + CAST(NUMERIC_SCALE AS varchar(10)) \
+                 + ')' WHEN DATA_TYPE IN ('datetime2', 'time', 'datetimeoffset') THEN '(' + \
+                 CAST(DATETIME_PRECISION AS varchar(10)) + ')' ELSE '' END FROM \
+                 INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = '{}' AND TABLE_NAME = '{table}' \
+                 ORDER BY ORDINAL_POSITION",
                 schema.unwrap_or("dbo")
             ),
         };

@@ -12,6 +12,7 @@ use crate::{
 fn q(kind: Kind, name: &str) -> String {
     match kind {
         Kind::MariaDb => format!("`{name}`"),
+        Kind::SqlServer => format!("[{name}]"),
         _ => format!("\"{name}\""),
     }
 }
@@ -19,6 +20,7 @@ fn q(kind: Kind, name: &str) -> String {
 fn timestamp_type(kind: Kind) -> &'static str {
     match kind {
         Kind::MariaDb => "datetime(6)",
+        Kind::SqlServer => "datetime2(6)",
         _ => "timestamp",
     }
 }
@@ -132,12 +134,17 @@ fn incremental(kind: Kind) {
         );
 
         // The created tables have an index on the watermark column, orders also its unique key.
+        // (Babelfish lists an index under its own longer name, the given one first.)
         let orders = indexes(&case, "orders");
         assert!(
-            orders.contains(&"orders_s2s_wm".to_string()) && orders.len() == 2,
+            orders.iter().any(|i| i.starts_with("orders_s2s_wm")) && orders.len() == 2,
             "{orders:?}"
         );
-        assert_eq!(indexes(&case, "events"), ["events_s2s_wm"]);
+        let events = indexes(&case, "events");
+        assert!(
+            events.len() == 1 && events[0].starts_with("events_s2s_wm"),
+            "{events:?}"
+        );
 
         // 2. Nothing changed: nothing is read, nothing changes.
         let run = run_ok(&ini, "no changes");
@@ -233,6 +240,7 @@ per_source!(incremental:
     incremental_loads_upsert_and_append_postgres = Kind::Postgres,
     incremental_loads_upsert_and_append_mariadb = Kind::MariaDb,
     incremental_loads_upsert_and_append_sqlite = Kind::Sqlite,
+    incremental_loads_upsert_and_append_sqlserver = Kind::SqlServer,
 );
 
 fn without_key(kind: Kind) {
@@ -420,6 +428,7 @@ per_source!(partitioned:
     partitioned_reads_equal_unpartitioned_postgres = Kind::Postgres,
     partitioned_reads_equal_unpartitioned_mariadb = Kind::MariaDb,
     partitioned_reads_equal_unpartitioned_sqlite = Kind::Sqlite,
+    partitioned_reads_equal_unpartitioned_sqlserver = Kind::SqlServer,
 );
 
 #[test]
@@ -573,6 +582,7 @@ per_source!(bad_keys:
     bad_merge_keys_fail_before_writing_postgres = Kind::Postgres,
     bad_merge_keys_fail_before_writing_mariadb = Kind::MariaDb,
     bad_merge_keys_fail_before_writing_sqlite = Kind::Sqlite,
+    bad_merge_keys_fail_before_writing_sqlserver = Kind::SqlServer,
 );
 
 /// A pseudonymised watermark could never be compared with the source's values: refused.

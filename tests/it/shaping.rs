@@ -228,6 +228,7 @@ per_source!(pseudonyms_from:
     pseudonyms_are_hmac_sha256_equal_across_tables_from_postgres = Kind::Postgres,
     pseudonyms_are_hmac_sha256_equal_across_tables_from_mariadb = Kind::MariaDb,
     pseudonyms_are_hmac_sha256_equal_across_tables_from_sqlite = Kind::Sqlite,
+    pseudonyms_are_hmac_sha256_equal_across_tables_from_sqlserver = Kind::SqlServer,
 );
 
 #[test]
@@ -441,6 +442,7 @@ fn overrides_into(target: Kind) {
 per_source!(overrides_into:
     column_type_overrides_into_postgres = Kind::Postgres,
     column_type_overrides_into_mariadb = Kind::MariaDb,
+    column_type_overrides_into_sqlserver = Kind::SqlServer,
 );
 
 /// A `[column-types]` value goes into the DDL as written: one that is more than a type (here it
