@@ -281,15 +281,6 @@ fn missing_database(
     endpoint: &crate::config::Endpoint,
     dialect: &'static dyn Dialect,
 ) -> anyhow::Result<Option<MissingDatabase>> {
-    let Connect::Parts {
-        driver,
-        host,
-        port,
-        database: Some(name),
-    } = &endpoint.connect
-    else {
-        return Ok(None);
-    };
     let Some(default_admin) = dialect.admin_database() else {
         return Ok(None);
     };
@@ -297,13 +288,12 @@ fn missing_database(
         .admin_db
         .clone()
         .unwrap_or_else(|| default_admin.to_string());
-    let mut admin_endpoint = endpoint.clone();
-    admin_endpoint.connect = Connect::Parts {
-        driver: driver.clone(),
-        host: host.clone(),
-        port: *port,
-        database: (!admin_name.is_empty()).then(|| admin_name.clone()),
+    let Some((name, admin_connect)) = with_database(&endpoint.connect, &admin_name) else {
+        return Ok(None);
     };
+    let name = &name;
+    let mut admin_endpoint = endpoint.clone();
+    admin_endpoint.connect = admin_connect;
     let admin = match connector(&admin_endpoint, settings).and_then(|c| c.connect()) {
         Ok(admin) => admin,
         Err(e) => {
@@ -332,6 +322,57 @@ fn missing_database(
         },
         dialect,
     }))
+}
+
+/// The database `connect` names, and how to connect to `admin` (`""`: the server without a
+/// database) instead: from `P_DB`, or from the `Database` (`DB`, `Initial Catalog`) attribute of a
+/// connection string. `None` when it names none (a DSN's database is the DSN's).
+fn with_database(connect: &Connect, admin: &str) -> Option<(String, Connect)> {
+    let admin_db = (!admin.is_empty()).then(|| admin.to_string());
+    match connect {
+        Connect::Parts {
+            driver,
+            host,
+            port,
+            database: Some(name),
+        } => Some((
+            name.clone(),
+            Connect::Parts {
+                driver: driver.clone(),
+                host: host.clone(),
+                port: *port,
+                database: admin_db,
+            },
+        )),
+        Connect::ConnectionString(text) => {
+            let is_database = |key: &str| {
+                ["DATABASE", "DB", "INITIAL CATALOG"]
+                    .iter()
+                    .any(|k| key.eq_ignore_ascii_case(k))
+            };
+            let attributes = odbc::parse_attributes(text);
+            let name = attributes
+                .iter()
+                .find(|(k, v)| is_database(k) && !v.is_empty())?
+                .1
+                .clone();
+            let mut admin_text = String::new();
+            for (key, value) in &attributes {
+                let value = if is_database(key) {
+                    match &admin_db {
+                        Some(admin) => admin,
+                        None => continue,
+                    }
+                } else {
+                    value
+                };
+                // Read back by the tool's own parser, then written for the driver.
+                admin_text.push_str(&dialect::Braces::Every.write(key, value)?);
+            }
+            Some((name, Connect::ConnectionString(admin_text)))
+        }
+        _ => None,
+    }
 }
 
 /// Checks the settings that depend on what the target turned out to be.

@@ -360,12 +360,17 @@ impl Dialect for SqlServer {
             Some(s) => self.literal(s),
             None => "SCHEMA_NAME()".to_string(),
         };
+        // The dependencies the server recorded, and the views whose definition names the table
+        // (searched by the caller): Babelfish 4.4 records none.
         Some(format!(
             "SELECT DISTINCT OBJECT_SCHEMA_NAME(d.referencing_id) + N'.' + \
              OBJECT_NAME(d.referencing_id), NULL FROM sys.sql_expression_dependencies d JOIN \
              sys.views v ON v.object_id = d.referencing_id WHERE d.referenced_id = \
-             OBJECT_ID(QUOTENAME({schema_sql}) + N'.' + QUOTENAME({}))",
-            self.literal(table)
+             OBJECT_ID(QUOTENAME({schema_sql}) + N'.' + QUOTENAME({table_sql})) UNION ALL SELECT \
+             OBJECT_SCHEMA_NAME(m.object_id) + N'.' + OBJECT_NAME(m.object_id), m.definition FROM \
+             sys.sql_modules m JOIN sys.views v ON v.object_id = m.object_id WHERE \
+             CHARINDEX({table_sql}, m.definition) > 0",
+            table_sql = self.literal(table)
         ))
     }
 

@@ -147,3 +147,9 @@ fn a_password_cannot_add_connection_attributes() {
         assert!(!run.output().contains(part), "{part}: {}", run.output());
     }
 }
+
+#[test]
+fn checked_passwords_log_in_postgres_to_sqlserver_and_sqlserver_to_mariadb() {
+    copy_with_checked_logins(Kind::Postgres, Kind::SqlServer, 2, 0);
+    copy_with_checked_logins(Kind::SqlServer, Kind::MariaDb, 3, 2);
+}

@@ -18,5 +18,6 @@ mod logins;
 mod python_tool;
 mod reliability;
 mod shaping;
+mod sqlserver;
 mod types;
 mod users;
