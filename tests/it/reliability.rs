@@ -96,7 +96,22 @@ fn kill_sessions(db: &TestDb) -> usize {
             }
             killed
         }
-        Kind::Sqlite | Kind::SqlServer => unreachable!(),
+        Kind::SqlServer => {
+            let ids = db.query(&format!(
+                "SELECT session_id FROM sys.dm_exec_sessions WHERE database_id = DB_ID('{}') \
+                 AND session_id <> @@SPID",
+                db.name
+            ));
+            let conn = arrow_odbc::odbc_api::environment()
+                .unwrap()
+                .connect_with_connection_string(&db.connection_string(), Default::default())
+                .unwrap();
+            ids.iter()
+                .filter_map(|r| r[0].clone())
+                .filter(|id| conn.execute(&format!("KILL {id}"), (), None).is_ok())
+                .count()
+        }
+        Kind::Sqlite => unreachable!(),
     }
 }
 
@@ -151,6 +166,11 @@ fn killed_postgresql_sessions_are_retried_without_losing_or_duplicating_rows() {
 #[test]
 fn killed_mariadb_sessions_are_retried_without_losing_or_duplicating_rows() {
     killed_target_sessions_are_retried(Kind::MariaDb);
+}
+
+#[test]
+fn killed_sqlserver_sessions_are_retried_without_losing_or_duplicating_rows() {
+    killed_target_sessions_are_retried(Kind::SqlServer);
 }
 
 /// A target with `staging.t` holding one old row.
