@@ -2,11 +2,13 @@
 # The Windows binary run as a Windows user runs it, under Wine, against the live databases.
 #
 # Wine's odbc32.dll hands ODBC calls to the host's unixODBC, so the .exe talks ODBC (UTF-16, as on
-# Windows) to the same psqlODBC / MariaDB / SQLite drivers and sees unixODBC's DSNs. The scenario:
+# Windows) to the same psqlODBC / MariaDB / SQLite / FreeTDS drivers and sees unixODBC's DSNs. The
+# scenario:
 #   * INI files saved the Windows way: CRLF with a UTF-8 byte-order mark, and one in
 #     Windows-1252; connections by DSN; Windows paths (LOG_FILE = logs\nightly.log, a relative
 #     PARQUET_DIR);
-#   * PostgreSQL and MariaDB into PostgreSQL and SQLite, DIRECT and DUMP, with non-ASCII schema,
+#   * PostgreSQL and MariaDB into PostgreSQL and SQLite, PostgreSQL into SQL Server and SQL Server
+#     into PostgreSQL (Babelfish through FreeTDS), DIRECT and DUMP, with non-ASCII schema,
 #     table and column names and values (é, ë, ß, emoji, binary), compared exactly with what the
 #     Linux binary copies from the same tables with the same settings;
 #   * drivers, dsns, check, a configuration error (exit 2 seen by the caller), --report, the log
@@ -69,6 +71,24 @@ INSERT INTO `bürgers` VALUES
   (3, NULL, '', NULL, '1000-01-01', '1999-12-31 23:59:59', NULL);
 SQL
 
+# SQL Server (Babelfish, started by .ci/run; FreeTDS under unixODBC behind Wine's odbc32): the
+# same table as a source, and a database to copy into.
+ms_login="Driver={FreeTDS};Server=127.0.0.1;Port=1433;TDS_Version=7.4;UID=sa_test;PWD=Test_1234;ClientCharset=UTF-8"
+python3 - "$ms_login" <<'PY'
+import sys, pyodbc
+c = pyodbc.connect(sys.argv[1] + ";Database=master", autocommit=True)
+for db in ("s2s_win_src", "s2s_win_ms"):
+    c.execute(f"IF DB_ID('{db}') IS NOT NULL DROP DATABASE {db}")
+    c.execute(f"CREATE DATABASE {db}")
+c = pyodbc.connect(sys.argv[1] + ";Database=s2s_win_src", autocommit=True)
+c.execute("CREATE TABLE [bürgers] (id int PRIMARY KEY, [naam] nvarchar(max), [straße] nvarchar(100), "
+          "[café] decimal(10,2), geboren date, gewijzigd datetime2(6), foto varbinary(max))")
+c.execute("INSERT INTO [bürgers] VALUES "
+          "(1, N'Zoë Ëlsa', N'Hauptstraße 5', 12.50, '1980-02-29', '2024-01-01 12:34:56.123456', 0x00FF10), "
+          "(2, N'José 😀 Ñandú', N'Rue d''Été', -0.01, NULL, NULL, 0x), "
+          "(3, NULL, N'', NULL, '0001-01-01', '1999-12-31 23:59:59', NULL)")
+PY
+
 # --- DSNs in unixODBC's odbc.ini, which the .exe sees through Wine --------------------------
 export ODBCINI="$work/odbc.ini"
 cat > "$ODBCINI" <<INI
@@ -92,6 +112,22 @@ Servername = 127.0.0.1
 Port = 5432
 Database = s2s_win_dst
 Username = postgres
+
+[WIN_MS_SRC]
+Driver = FreeTDS
+Server = 127.0.0.1
+Port = 1433
+Database = s2s_win_src
+TDS_Version = 7.4
+ClientCharset = UTF-8
+
+[WIN_MS_DST]
+Driver = FreeTDS
+Server = 127.0.0.1
+Port = 1433
+Database = s2s_win_ms
+TDS_Version = 7.4
+ClientCharset = UTF-8
 INI
 for who in wine linux; do
   for src in pg maria; do
@@ -107,28 +143,36 @@ done
 # --- INI files as Windows saves them ------------------------------------------------------------
 # ini WHO SRC DST MODE: the configuration (LF, UTF-8); the callers convert it.
 ini() {
-  local who=$1 src=$2 dst=$3 mode=$4 src_dsn dst_dsn schema_line="" table
-  case $src in pg) src_dsn=WIN_PG_SRC; table='brón.bürgers' ;; maria) src_dsn=WIN_MARIA_SRC; table='bürgers' ;; esac
+  local who=$1 src=$2 dst=$3 mode=$4 src_dsn dst_dsn schema_line="" table src_login="" dst_login=""
+  case $src in
+    pg) src_dsn=WIN_PG_SRC; table='brón.bürgers' ;;
+    maria) src_dsn=WIN_MARIA_SRC; table='bürgers' ;;
+    ms) src_dsn=WIN_MS_SRC; table='bürgers'; src_login="SRC_USERNAME = sa_test${nl}SRC_PASSWORD = Test_1234" ;;
+  esac
   case $dst in
     pg) dst_dsn=WIN_PG_DST; schema_line="DST_SCHEMA = stagé_${who}_$src" ;;
     sqlite) dst_dsn="WIN_SQLITE_${who^^}_${src^^}" ;;
+    ms) dst_dsn=WIN_MS_DST; schema_line="DST_SCHEMA = stagé_${who}_$src"
+        dst_login="DST_USERNAME = sa_test${nl}DST_PASSWORD = Test_1234" ;;
   esac
   # Windows paths for the .exe, Linux paths for the Linux binary.
   local parquet='parquet\{run_id}' log='logs\nightly.log'
   [ "$who" = linux ] && parquet='parquet-linux/{run_id}' log='logs-linux/nightly.log'
   printf '%s\n' \
     "; $who: $src -> $dst ($mode), café-test" \
-    "[database-source]" "SRC_DSN = $src_dsn" "" \
-    "[database-destination]" "DST_DSN = $dst_dsn" "$schema_line" "" \
+    "[database-source]" "SRC_DSN = $src_dsn" "$src_login" "" \
+    "[database-destination]" "DST_DSN = $dst_dsn" "$dst_login" "$schema_line" "" \
     "[settings]" "SRC_TABLES = $table" "TRANSFER_MODE = $mode" "WRITE_MODE = replace" \
     "PARQUET_DIR = $parquet" "" \
     "[logging]" "LOG_TO_FILE = true" "LOG_FILE = $log" "LOG_LEVEL = INFO"
 }
+nl=$'\n'
 crlf_bom() { printf '\xef\xbb\xbf'; sed 's/$/\r/'; }
 cp1252() { iconv -f UTF-8 -t WINDOWS-1252 | sed 's/$/\r/'; }
 
 # pairs: source, target, mode, how the INI is saved
-pairs=("pg pg DIRECT crlf_bom" "pg sqlite DUMP cp1252" "maria pg DUMP crlf_bom" "maria sqlite DIRECT cp1252")
+pairs=("pg pg DIRECT crlf_bom" "pg sqlite DUMP cp1252" "maria pg DUMP crlf_bom" "maria sqlite DIRECT cp1252"
+       "pg ms DIRECT crlf_bom" "ms pg DUMP cp1252")
 
 cd "$work"
 for pair in "${pairs[@]}"; do
@@ -140,12 +184,12 @@ done
 # --- drivers and DSNs, as the .exe sees them ------------------------------------------------------
 step "drivers"
 win drivers > drivers.out 2>&1 || fail "drivers: $(cat drivers.out)"
-for d in "PostgreSQL Unicode" "MariaDB Unicode" "SQLite3"; do
+for d in "PostgreSQL Unicode" "MariaDB Unicode" "SQLite3" "FreeTDS"; do
   grep -q "$d" drivers.out || fail "drivers does not list $d: $(cat drivers.out)"
 done
 step "dsns"
 win dsns > dsns.out 2>&1 || fail "dsns: $(cat dsns.out)"
-for d in WIN_PG_SRC WIN_MARIA_SRC WIN_PG_DST WIN_SQLITE_WINE_PG; do
+for d in WIN_PG_SRC WIN_MARIA_SRC WIN_PG_DST WIN_SQLITE_WINE_PG WIN_MS_SRC WIN_MS_DST; do
   grep -q "$d" dsns.out || fail "dsns does not list $d: $(cat dsns.out)"
 done
 
@@ -191,6 +235,29 @@ for src in pg maria; do
     diff "linux-$src-$dst.rows" "wine-$src-$dst.rows" > /dev/null \
       || fail "$src -> $dst: the .exe's copy differs from Linux's: $(diff "linux-$src-$dst.rows" "wine-$src-$dst.rows")"
   done
+done
+# Into and out of SQL Server: the .exe's copies equal Linux's, values and types.
+ms_rows() {
+  python3 - "$ms_login;Database=s2s_win_ms" "stagé_$1" <<'PY'
+import sys, pyodbc
+c = pyodbc.connect(sys.argv[1])
+t = f"[{sys.argv[2]}].[bürgers]"
+for r in c.execute(f"SELECT id, naam, [straße], CAST([café] AS varchar(20)), CONVERT(varchar(10), geboren, 23), "
+                   f"CONVERT(varchar(30), gewijzigd, 121), CONVERT(varchar(max), foto, 2) FROM {t} ORDER BY id"):
+    print("|".join("" if v is None else str(v) for v in r))
+for r in c.execute("SELECT COLUMN_NAME + ' ' + DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE "
+                   "TABLE_SCHEMA = ? AND TABLE_NAME = N'bürgers' ORDER BY ORDINAL_POSITION", sys.argv[2]):
+    print(r[0])
+PY
+}
+pg_rows wine_ms > wine-ms-pg.rows; pg_rows linux_ms > linux-ms-pg.rows
+ms_rows wine_pg > wine-pg-ms.rows; ms_rows linux_pg > linux-pg-ms.rows
+for pair in "ms pg" "pg ms"; do
+  read -r src dst <<< "$pair"
+  [ "$(wc -l < "wine-$src-$dst.rows")" -ge 10 ] || fail "$src -> $dst: too few rows and columns: $(cat "wine-$src-$dst.rows")"
+  diff "linux-$src-$dst.rows" "wine-$src-$dst.rows" > /dev/null \
+    || fail "$src -> $dst: the .exe's copy differs from Linux's: $(diff "linux-$src-$dst.rows" "wine-$src-$dst.rows")"
+  grep -q "José 😀 Ñandú" "wine-$src-$dst.rows" || fail "$src -> $dst: the emoji value did not arrive: $(cat "wine-$src-$dst.rows")"
 done
 grep -q "José 😀 Ñandú" wine-pg-pg.rows || fail "the emoji value did not arrive: $(cat wine-pg-pg.rows)"
 grep -q "Hauptstraße 5" wine-maria-sqlite.rows || fail "ß did not arrive: $(cat wine-maria-sqlite.rows)"
