@@ -1,5 +1,9 @@
 use super::*;
-use arrow_odbc::arrow::datatypes::{Field, Schema};
+use arrow_odbc::arrow::{
+    array::{Array, AsArray, StringArray},
+    datatypes::{Field, Schema},
+};
+use std::sync::Arc;
 
 #[test]
 fn nul_characters_are_removed_and_counted() {
