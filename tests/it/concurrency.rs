@@ -341,6 +341,14 @@ fn a_lock_lost_with_its_connection_is_taken_again_unless_another_run_took_the_ta
         let pid = held[0][0].as_deref().unwrap();
         let key = held[0][1].as_deref().unwrap().parse::<u32>().unwrap() as i32;
         dst.query(&format!("SELECT pg_terminate_backend({pid})"));
+        // pg_terminate_backend only signals: the lock goes with the backend's exit.
+        wait_until("the lock's session to end", || {
+            dst.query(&format!(
+                "SELECT count(*) FROM pg_locks WHERE pid = {pid} AND locktype = 'advisory'"
+            ))[0][0]
+                .as_deref()
+                == Some("0")
+        });
         let other = another_run.then(|| {
             let conn = arrow_odbc::odbc_api::environment()
                 .unwrap()
