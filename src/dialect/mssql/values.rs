@@ -246,3 +246,6 @@ fn binary(out: &mut String, value: &[u8]) {
         out.push(HEX[usize::from(byte & 15)] as char);
     }
 }
+
+#[cfg(test)]
+mod tests;
