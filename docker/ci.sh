@@ -156,7 +156,7 @@ import sys, hashlib, pyodbc
 c = pyodbc.connect(sys.argv[1])
 rows = c.execute(
     "SELECT bsn, achternaam, CONVERT(varchar(10), geboortedatum, 23), CAST(leges AS varchar(20)), "
-    "CONVERT(varchar(26), gewijzigd, 121), CAST(geheim AS int), CONVERT(varchar(max), foto, 2) "
+    "CONVERT(varchar(26), gewijzigd, 121), CAST(geheim AS int), foto "
     "FROM staging.burgers ORDER BY bsn").fetchall()
 def text(v):
     return "" if v is None else str(v)
@@ -166,7 +166,7 @@ def stamp(v):  # 121 drops trailing zeros on Babelfish: six digits always
     head, _, frac = v.partition(".")
     return f"{head}.{frac:0<6}"
 joined = ",".join(
-    r[0] + r[1] + text(r[2]) + text(r[3]) + stamp(r[4]) + str(r[5]) + text(r[6]).lower()
+    r[0] + r[1] + text(r[2]) + text(r[3]) + stamp(r[4]) + str(r[5]) + (r[6] or b"").hex()
     for r in rows)
 print(f"{len(rows)}|{hashlib.md5(joined.encode()).hexdigest()}")
 PY

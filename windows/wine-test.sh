@@ -243,8 +243,8 @@ import sys, pyodbc
 c = pyodbc.connect(sys.argv[1])
 t = f"[{sys.argv[2]}].[bürgers]"
 for r in c.execute(f"SELECT id, naam, [straße], CAST([café] AS varchar(20)), CONVERT(varchar(10), geboren, 23), "
-                   f"CONVERT(varchar(30), gewijzigd, 121), CONVERT(varchar(max), foto, 2) FROM {t} ORDER BY id"):
-    print("|".join("" if v is None else str(v) for v in r))
+                   f"CONVERT(varchar(30), gewijzigd, 121), foto FROM {t} ORDER BY id"):
+    print("|".join("" if v is None else v.hex() if isinstance(v, bytes) else str(v) for v in r))
 for r in c.execute("SELECT COLUMN_NAME + ' ' + DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE "
                    "TABLE_SCHEMA = ? AND TABLE_NAME = N'bürgers' ORDER BY ORDINAL_POSITION", sys.argv[2]):
     print(r[0])
