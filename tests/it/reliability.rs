@@ -1,6 +1,7 @@
 //! Faults during a copy: killed sessions (retried, exact result), exhausted retries (old table
 //! intact), SIGKILL during a replace, a truncate or an append (the table as it was, next run
-//! cleans up), a lost source connection (the table starts again).
+//! cleans up; truncate and append into SQL Server too), a lost source connection (the table
+//! starts again).
 
 use std::{
     path::Path,
@@ -256,17 +257,24 @@ fn sigkill_during_truncate_or_append_leaves_the_table_as_it_was() {
         ("append", Kind::Postgres),
         ("truncate", Kind::MariaDb),
         ("append", Kind::MariaDb),
+        ("truncate", Kind::SqlServer),
+        ("append", Kind::SqlServer),
     ] {
         let dst = TestDb::new(kind, &format!("kill_{mode}"));
         let schema = dst.staging_schema();
         let schema = schema.as_deref();
-        if kind == Kind::Postgres {
-            dst.exec("CREATE SCHEMA staging");
-        } else {
+        if kind == Kind::MariaDb {
             dst.exec(&format!("CREATE DATABASE {}", schema.unwrap()));
+        } else {
+            dst.exec("CREATE SCHEMA staging");
         }
         let t = dst.table_ref(schema, "t");
-        dst.exec(&format!("CREATE TABLE {t} (id bigint, v text)"));
+        let text = if kind == Kind::SqlServer {
+            "nvarchar(max)"
+        } else {
+            "text"
+        };
+        dst.exec(&format!("CREATE TABLE {t} (id bigint, v {text})"));
         dst.exec(&format!(
             "INSERT INTO {t} VALUES (-1, 'oud'), (-2, 'ouder')"
         ));
