@@ -352,11 +352,7 @@ pub trait Dialect: Connecting + Send + Sync {
         keys: &[String],
     ) -> Vec<String> {
         vec![statements::merge_statement(
-            &format!("{target_ref} d"),
-            &format!("{side_ref} s"),
-            columns,
-            keys,
-            "",
+            target_ref, side_ref, columns, keys,
         )]
     }
 

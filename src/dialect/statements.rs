@@ -177,15 +177,13 @@ pub(super) fn insert_on_conflict(
     )
 }
 
-/// Standard SQL `MERGE` of the side table into the target by `keys` (SQL Server, Oracle, and
-/// others); `target_alias`/`source_alias` as the DBMS writes table aliases (`AS d`, or `d`), and
-/// `end` after the statement (SQL Server requires `;`).
+/// Standard SQL `MERGE` of the side table `source` into the table `target` by `keys` (Oracle,
+/// and DBMSs of the generic dialect), aliased `d` and `s`.
 pub(super) fn merge_statement(
     target: &str,
     source: &str,
     columns: &[String],
     keys: &[String],
-    end: &str,
 ) -> String {
     let on: Vec<String> = keys.iter().map(|k| format!("d.{k} = s.{k}")).collect();
     let sets: Vec<String> = non_keys(columns, keys)
@@ -198,8 +196,8 @@ pub(super) fn merge_statement(
     };
     let values: Vec<String> = columns.iter().map(|c| format!("s.{c}")).collect();
     format!(
-        "MERGE INTO {target} USING {source} ON ({}){matched} WHEN NOT MATCHED THEN INSERT ({}) \
-         VALUES ({}){end}",
+        "MERGE INTO {target} d USING {source} s ON ({}){matched} WHEN NOT MATCHED THEN INSERT \
+         ({}) VALUES ({})",
         on.join(" AND "),
         columns.join(", "),
         values.join(", ")
