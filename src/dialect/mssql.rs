@@ -33,6 +33,12 @@ fn is_freetds(driver: &str) -> bool {
     d.contains("freetds") || d.contains("tdsodbc")
 }
 
+/// `db.schema` as its database and schema; a plain schema is in the connection's database
+/// (`""`).
+fn database_and_schema(schema: &str) -> (&str, &str) {
+    schema.rsplit_once('.').unwrap_or(("", schema))
+}
+
 impl Connecting for SqlServer {
     fn login_refused(&self, native: i32, _message: &str) -> bool {
         // "Login failed for user ..." (FreeTDS reports it as 42000).
@@ -162,7 +168,7 @@ impl Dialect for SqlServer {
         // The driver's catalog argument is the database; `db.schema` names both. No catalog
         // means the connection's database (Babelfish 4.4 cannot run the `db..sp_tables` that
         // FreeTDS sends for a catalog argument).
-        match schema.map(|s| s.rsplit_once('.').unwrap_or(("", s))) {
+        match schema.map(database_and_schema) {
             Some(("", s)) => format!("SELECT N'', {}", self.literal(s)),
             Some((db, s)) => format!("SELECT {}, {}", self.literal(db), self.literal(s)),
             None => "SELECT N'', SCHEMA_NAME()".to_string(),
@@ -172,7 +178,7 @@ impl Dialect for SqlServer {
     fn tables_sql(&self, schema: Option<&str>, pattern: &str) -> Option<String> {
         // INFORMATION_SCHEMA keeps the names' case (Babelfish 4.4's sp_tables, behind SQLTables,
         // lower-cases them).
-        let (views, schema_sql) = match schema.map(|s| s.rsplit_once('.').unwrap_or(("", s))) {
+        let (views, schema_sql) = match schema.map(database_and_schema) {
             Some(("", s)) => ("INFORMATION_SCHEMA.TABLES".to_string(), self.literal(s)),
             Some((db, s)) => (
                 format!("{}.INFORMATION_SCHEMA.TABLES", self.quote(db)),
