@@ -72,12 +72,13 @@ fn in_scope(catalog: &str, schema: &str, scope: &Scope) -> bool {
 
 /// The tables and views of `schema` (`None`: the one unqualified names resolve to) whose names
 /// match the catalog pattern `pattern` (`%` any characters, `_` any one), in the catalog's order:
-/// from the dialect's catalog query where it has one, else from `SQLTables` in the scope of
-/// `Dialect::catalog_scope_sql`.
+/// from the dialect's catalog query where it has one, else from `SQLTables` in `scope` (what
+/// `Dialect::catalog_scope_sql` answers for `schema`).
 pub fn tables_like(
     conn: &Connection,
     d: &dyn Dialect,
     schema: Option<&str>,
+    scope: &Scope,
     pattern: &str,
 ) -> anyhow::Result<Vec<CatalogTable>> {
     if let Some(sql) = d.tables_sql(schema, pattern) {
@@ -92,8 +93,7 @@ pub fn tables_like(
             })
             .collect());
     }
-    let scope = Scope::query(conn, &d.catalog_scope_sql(schema))?;
-    listed_tables(conn, &scope, pattern)
+    listed_tables(conn, scope, pattern)
 }
 
 fn listed_tables(

@@ -99,7 +99,7 @@ impl Catalog<'_> {
                 (None, "", c) => format!("database {c}"),
                 (None, s, _) => format!("schema {s}"),
             };
-            let tables = catalog::tables_like(self.conn, self.dialect, schema, "%")
+            let tables = catalog::tables_like(self.conn, self.dialect, schema, &scope, "%")
                 .map_err(|e| e.context("listing the source's tables and views"))?;
             self.listed.insert(key.clone(), (name, tables));
         }

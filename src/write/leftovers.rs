@@ -6,7 +6,10 @@
 
 use crate::{
     dialect::{is_side_table_of, side_table_pattern},
-    odbc::{self, Connection, catalog},
+    odbc::{
+        self, Connection,
+        catalog::{self, Scope},
+    },
 };
 
 use super::TargetSpec;
@@ -64,8 +67,10 @@ pub(super) fn clean(spec: &TargetSpec<'_>, conn: &Connection, locked: bool) {
 /// The names of the side tables of `spec` in the catalog, other than this run's.
 fn others(spec: &TargetSpec<'_>, conn: &Connection) -> anyhow::Result<Vec<String>> {
     let d = spec.dialect;
+    let schema = spec.schema.as_deref();
+    let scope = Scope::query(conn, &d.catalog_scope_sql(schema))?;
     let pattern = side_table_pattern(d, &spec.table);
-    let listed = catalog::tables_like(conn, d, spec.schema.as_deref(), &pattern)?;
+    let listed = catalog::tables_like(conn, d, schema, &scope, &pattern)?;
     Ok(listed
         .into_iter()
         .map(|t| t.name)
