@@ -565,6 +565,14 @@ impl Run {
     pub fn output(&self) -> String {
         format!("--- stdout\n{}--- stderr\n{}", self.stdout, self.stderr)
     }
+
+    /// The rows written that the summary gives for `table`.
+    pub fn rows_written(&self, table: &str) -> Option<&str> {
+        self.stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(table))
+            .and_then(|l| l.split_whitespace().nth(2))
+    }
 }
 
 /// Runs `source-to-staging` with `args` in `cwd`, with a clean environment plus `env`.

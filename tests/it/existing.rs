@@ -190,13 +190,8 @@ fn a_copy_that_fails_partway_leaves_the_table_as_it_was_in_every_write_mode() {
         );
         // Batches before the failing one had been committed (the summary's rows written: 19
         // batches of 100), into the side table only.
-        let written = copy
-            .stdout
-            .lines()
-            .find(|l| l.starts_with("t "))
-            .and_then(|l| l.split_whitespace().nth(2));
         assert_eq!(
-            written,
+            copy.rows_written("t"),
             Some("1900"),
             "{mode}: the failure came after committed batches: {}",
             copy.output()

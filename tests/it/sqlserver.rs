@@ -15,6 +15,15 @@ fn source(tag: &str) -> TestDb {
     src
 }
 
+/// A SQL Server database with the table `staging.t` of `columns` holding `rows`.
+fn existing_table(tag: &str, columns: &str, rows: &str) -> TestDb {
+    let dst = TestDb::new(Kind::SqlServer, tag);
+    dst.exec("CREATE SCHEMA staging");
+    dst.exec(&format!("CREATE TABLE staging.t ({columns})"));
+    dst.exec(&format!("INSERT INTO staging.t VALUES {rows}"));
+    dst
+}
+
 fn rows(db: &TestDb, table: &str) -> Vec<Vec<Option<String>>> {
     let schema = db.staging_schema();
     let t = db.table_ref(schema.as_deref(), table);
@@ -39,10 +48,11 @@ fn tool(dir: &std::path::Path, args: &[&str]) -> Run {
 fn every_write_mode_into_sqlserver_keeps_the_view_and_the_values() {
     let src = source("ms_modes_src");
     for mode in ["replace", "truncate", "append"] {
-        let dst = TestDb::new(Kind::SqlServer, &format!("ms_modes_{mode}"));
-        dst.exec("CREATE SCHEMA staging");
-        dst.exec("CREATE TABLE staging.t (id bigint NOT NULL, naam nvarchar(20))");
-        dst.exec("INSERT INTO staging.t VALUES (9, N'oud')");
+        let dst = existing_table(
+            &format!("ms_modes_{mode}"),
+            "id bigint NOT NULL, naam nvarchar(20)",
+            "(9, N'oud')",
+        );
         dst.exec("CREATE VIEW staging.v AS SELECT naam FROM staging.t");
         let dir = tempfile::tempdir().unwrap();
         let ini = write_ini(dir.path(), &src, &dst, "t", "");
@@ -75,10 +85,7 @@ fn every_write_mode_into_sqlserver_keeps_the_view_and_the_values() {
 fn a_new_source_column_is_added_to_a_sqlserver_table_or_refused() {
     let src = source("ms_schema_src");
     for (changes, code) in [("fail", 1), ("add", 0)] {
-        let dst = TestDb::new(Kind::SqlServer, &format!("ms_schema_{changes}"));
-        dst.exec("CREATE SCHEMA staging");
-        dst.exec("CREATE TABLE staging.t (id bigint NOT NULL)");
-        dst.exec("INSERT INTO staging.t VALUES (7)");
+        let dst = existing_table(&format!("ms_schema_{changes}"), "id bigint NOT NULL", "(7)");
         let dir = tempfile::tempdir().unwrap();
         let ini = write_ini(
             dir.path(),
@@ -119,10 +126,11 @@ fn a_copy_into_sqlserver_that_fails_partway_leaves_the_table_as_it_was() {
          FROM generate_series(1, 2500) g",
     );
     for mode in ["truncate", "append"] {
-        let dst = TestDb::new(Kind::SqlServer, &format!("ms_fail_{mode}"));
-        dst.exec("CREATE SCHEMA staging");
-        dst.exec("CREATE TABLE staging.t (id bigint, naam nvarchar(5))");
-        dst.exec("INSERT INTO staging.t VALUES (1, N'oud'), (2, N'oud')");
+        let dst = existing_table(
+            &format!("ms_fail_{mode}"),
+            "id bigint, naam nvarchar(5)",
+            "(1, N'oud'), (2, N'oud')",
+        );
         let dir = tempfile::tempdir().unwrap();
         let ini = write_ini(
             dir.path(),
@@ -136,12 +144,12 @@ fn a_copy_into_sqlserver_that_fails_partway_leaves_the_table_as_it_was() {
             &["--config", ini.to_str().unwrap(), "--write-mode", mode],
         );
         assert_eq!(run.code, 1, "{mode}: {}", run.output());
-        let written = run
-            .stdout
-            .lines()
-            .find(|l| l.starts_with("t "))
-            .and_then(|l| l.split_whitespace().nth(2));
-        assert_eq!(written, Some("1900"), "{mode}: {}", run.output());
+        assert_eq!(
+            run.rows_written("t"),
+            Some("1900"),
+            "{mode}: {}",
+            run.output()
+        );
         assert_eq!(
             rows(&dst, "t"),
             strings(&[("1", Some("oud")), ("2", Some("oud"))]),
