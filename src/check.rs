@@ -108,7 +108,7 @@ pub fn check(settings: &Settings) -> anyhow::Result<CheckReport> {
     let ((source, mut source_conn), target) =
         endpoint::open_both(settings, endpoint::MissingTarget::Report)?;
     let selection = crate::run::select_relations(settings, &source, &source_conn)?;
-    let read = ReadOptions::from(settings);
+    let read = ReadOptions::new(settings, &source);
     let write = WriteOptions::from(settings);
     let tables = selection
         .relations
@@ -286,6 +286,14 @@ fn loading(spec: &TargetSpec<'_>, plan: &read::SourceTable) -> Vec<String> {
     } else if spec.options.loads.partition(&spec.name).is_some() {
         lines.push("[partitions]: read through one connection, because of ROW_LIMIT".to_string());
     }
+    if let Some(r) = &plan.ranges {
+        lines.push(format!(
+            "read in ranges of {} rows of its {}, one SELECT each, in one snapshot \
+             (SRC_KEY_RANGES)",
+            r.rows, r.what
+        ));
+    }
+    lines.extend(plan.unranged.clone());
     lines
 }
 

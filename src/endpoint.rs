@@ -19,6 +19,9 @@ pub struct Endpoint {
     pub dialect: &'static dyn Dialect,
     /// The DBMS name it reported.
     pub dbms: String,
+    /// Whether its driver holds a whole result set in memory however it is asked
+    /// (`Connecting::result_cache`); such a source's tables are read in key ranges.
+    pub caches_results: bool,
 }
 
 /// The driver settings for one side.
@@ -127,14 +130,42 @@ pub fn open(connector: Connector) -> anyhow::Result<(Endpoint, Connection)> {
     } else {
         connector
     };
+    let caches_results = connector.side == "source" && caches_results(&connector, dialect);
     Ok((
         Endpoint {
             connector,
             dialect,
             dbms,
+            caches_results,
         },
         conn,
     ))
+}
+
+/// Whether the source's driver holds whole result sets in memory (asked only of drivers some
+/// versions of which do; one that does not say is taken to).
+fn caches_results(connector: &Connector, dialect: &dyn Dialect) -> bool {
+    let Some(caches) = dialect.result_cache() else {
+        return false;
+    };
+    match connector.driver_version() {
+        Ok(version) => {
+            let caches = caches(&version);
+            log::debug!(
+                "source driver version {version}: {}",
+                if caches {
+                    "holds whole result sets in memory"
+                } else {
+                    "streams result sets"
+                }
+            );
+            caches
+        }
+        Err(e) => {
+            log::debug!("{e:#}; taken to hold whole result sets in memory");
+            true
+        }
+    }
 }
 
 /// What to do when the target database does not exist.

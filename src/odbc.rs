@@ -4,7 +4,7 @@
 
 use std::{fmt, sync::mpsc, thread, time::Duration};
 
-use anyhow::{Context, anyhow};
+use anyhow::{Context, anyhow, bail};
 use arrow_odbc::odbc_api::{
     self, ConnectionOptions, Cursor, Environment, ResultSetMetadata, handles::Statement as _,
 };
@@ -207,6 +207,35 @@ impl Connector {
                 self.login_timeout
             )),
         }
+    }
+}
+
+impl Connector {
+    /// The driver's version as it reports it (`SQL_DRIVER_VER`, "MM.mm.rrrr"), asked on a
+    /// connection of its own, since odbc-api does not expose it.
+    pub fn driver_version(&self) -> anyhow::Result<String> {
+        let mut handle = self.connect()?.into_handle();
+        let mut buf = vec![0u16; 128];
+        let mut len: i16 = 0;
+        // SAFETY: the handle is a connected connection; the buffer is as long as declared (in
+        // bytes) and the driver writes at most that many.
+        let ret = unsafe {
+            odbc_api::sys::SQLGetInfoW(
+                handle.as_sys(),
+                odbc_api::sys::InfoType::DriverVer,
+                buf.as_mut_ptr().cast(),
+                (buf.len() * 2) as i16,
+                &mut len,
+            )
+        };
+        let _ = handle.disconnect();
+        if ret != odbc_api::sys::SqlReturn::SUCCESS
+            && ret != odbc_api::sys::SqlReturn::SUCCESS_WITH_INFO
+        {
+            bail!("the {} driver did not say its version", self.side);
+        }
+        let units = (len.max(0) as usize / 2).min(buf.len());
+        Ok(String::from_utf16_lossy(&buf[..units]))
     }
 }
 

@@ -108,7 +108,7 @@ fn direct(
     source: &Endpoint,
     target: &Endpoint,
 ) -> RunReport {
-    let read = ReadOptions::from(settings);
+    let read = ReadOptions::new(settings, source);
     let write = WriteOptions::from(settings);
     let tables = in_parallel(
         settings.parallel_tables,
@@ -202,7 +202,7 @@ fn dump_from(
         ))
     })?;
     let dir_lock = spool::lock_dir(&dir, settings.lock_wait)?;
-    let read = ReadOptions::from(settings);
+    let read = ReadOptions::new(settings, source);
     let write = WriteOptions::from(settings);
     let parts = SpoolOptions::from(settings);
     let results = in_parallel(

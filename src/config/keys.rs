@@ -213,6 +213,13 @@ pub const ALL: &[Key] = &[
         "rows per batch, and rows per Parquet part file"
     ),
     key!(
+        "SRC_KEY_RANGES",
+        SET,
+        Some("auto"),
+        "read tables in key ranges of about SRC_CHUNK_SIZE rows: auto (where the source driver \
+         holds whole result sets), always or never"
+    ),
+    key!(
         "TRANSFER_MODE",
         SET,
         Some("DIRECT"),

@@ -157,6 +157,30 @@ pub enum SchemaChanges {
     Fail,
 }
 
+/// `SRC_KEY_RANGES`: when a table is read in ranges of a key, one SELECT per range, instead of
+/// in one SELECT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRanges {
+    /// Where the source driver holds a whole result set in memory (it cannot stream).
+    Auto,
+    /// Always, where the table has a key to range over.
+    Always,
+    /// Never: one SELECT per table (or partition).
+    Never,
+}
+
+impl KeyRanges {
+    /// Whether tables are read in key ranges from a source whose driver `caches` whole result
+    /// sets (or does not).
+    pub fn wanted(self, caches: bool) -> bool {
+        match self {
+            KeyRanges::Auto => caches,
+            KeyRanges::Always => true,
+            KeyRanges::Never => false,
+        }
+    }
+}
+
 impl fmt::Display for WriteMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -240,6 +264,8 @@ pub struct Settings {
     pub write_mode: WriteMode,
     /// `SCHEMA_CHANGES`.
     pub schema_changes: SchemaChanges,
+    /// `SRC_KEY_RANGES`.
+    pub key_ranges: KeyRanges,
     /// `ROW_LIMIT` (`None`: all rows).
     pub row_limit: Option<u64>,
     /// `LOG_ROW_COUNT`.
@@ -383,6 +409,17 @@ impl Settings {
                         None
                     }
                 });
+        let key_ranges =
+            c.text("SRC_KEY_RANGES")
+                .and_then(|v| match v.to_ascii_lowercase().as_str() {
+                    "auto" => Some(KeyRanges::Auto),
+                    "always" => Some(KeyRanges::Always),
+                    "never" => Some(KeyRanges::Never),
+                    _ => {
+                        c.fail("SRC_KEY_RANGES", &v, "expected auto, always or never");
+                        None
+                    }
+                });
         let row_limit = if c.text("ROW_LIMIT").is_some() {
             c.whole("ROW_LIMIT", 0, i64::MAX as u64)
                 .map(|n| (n > 0).then_some(n))
@@ -447,6 +484,7 @@ impl Settings {
                 transfer_mode: transfer_mode?,
                 write_mode: write_mode?,
                 schema_changes: schema_changes?,
+                key_ranges: key_ranges?,
                 row_limit: row_limit?,
                 log_row_count: log_row_count?,
                 retry: RetryPolicy {

@@ -36,4 +36,12 @@ pub trait Connecting {
     fn login_refused(&self, _native: i32, _message: &str) -> bool {
         false
     }
+
+    /// For drivers some versions of which hold a whole result set in memory however they are
+    /// asked (so that the source's tables are read in key ranges, `SRC_KEY_RANGES = auto`):
+    /// whether the version the driver reports (`SQL_DRIVER_VER`, "MM.mm.rrrr") does. `None`
+    /// where no version does, so that nobody asks.
+    fn result_cache(&self) -> Option<fn(&str) -> bool> {
+        None
+    }
 }

@@ -10,9 +10,7 @@
 
 use arrow_odbc::arrow::record_batch::RecordBatch;
 
-use super::{
-    Braces, ColumnDef, Connecting, Dialect, DriverTuning, ShortLockWait, Snapshot, Swap, TableLock,
-};
+use super::{ColumnDef, Dialect, ShortLockWait, Snapshot, Swap, TableLock};
 use crate::plan::{
     ColumnMeta, ColumnType, LoadColumn, decimal, generic_column_type, type_arguments,
 };
@@ -20,27 +18,6 @@ use crate::plan::{
 /// MariaDB / MySQL.
 #[derive(Debug, Clone, Copy)]
 pub struct MariaDb;
-
-impl Connecting for MariaDb {
-    fn login_refused(&self, native: i32, _message: &str) -> bool {
-        // ER_ACCESS_DENIED_ERROR.
-        native == 1045
-    }
-
-    fn braces(&self, _driver: &str) -> Braces {
-        // MariaDB Connector/ODBC unbraces every attribute (tried: Server, Port, Database, UID,
-        // PWD), so every value is braced and none can add an attribute.
-        Braces::Every
-    }
-
-    fn driver_defaults(&self, _driver: &str, _tuning: DriverTuning) -> Vec<(&'static str, String)> {
-        vec![
-            ("NO_CACHE", "1".into()),
-            ("FORWARDONLY", "1".into()),
-            ("CHARSET", "utf8mb4".into()),
-        ]
-    }
-}
 
 impl Dialect for MariaDb {
     fn upsert_sql(
@@ -486,6 +463,7 @@ impl Dialect for MariaDb {
     }
 }
 
+mod connecting;
 mod locks;
 #[cfg(test)]
 mod tests;

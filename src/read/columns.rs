@@ -35,13 +35,8 @@ pub(super) fn table_columns(
     options: &ReadOptions,
 ) -> anyhow::Result<Found> {
     let rules = &options.columns;
-    let schema = table
-        .schema
-        .as_deref()
-        .or(options.schema.as_deref())
-        .map(|s| dialect.fold_name(s));
+    let (schema, name) = catalog_name(dialect, table, options);
     let schema = schema.as_deref();
-    let name = dialect.fold_name(&table.name);
     let table_ref = dialect.table_ref(schema, &name);
     let mut excluded = Vec::new();
     let kept = if rules.excludes_from(relation) {
@@ -76,6 +71,21 @@ pub(super) fn table_columns(
         }
     }
     Ok((table_ref, metas, excluded))
+}
+
+/// The schema (`SRC_SCHEMA` when the table names none) and name of `table` as the catalog
+/// spells them.
+pub(super) fn catalog_name(
+    dialect: &dyn Dialect,
+    table: &TableName,
+    options: &ReadOptions,
+) -> (Option<String>, String) {
+    let schema = table
+        .schema
+        .as_deref()
+        .or(options.schema.as_deref())
+        .map(|s| dialect.fold_name(s));
+    (schema, dialect.fold_name(&table.name))
 }
 
 /// A query's columns: its result described as a derived table (`Dialect::query_ref`), every

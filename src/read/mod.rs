@@ -14,6 +14,7 @@ use crate::{
     config::Settings,
     convert,
     dialect::{Dialect, from_clause},
+    endpoint::Endpoint,
     odbc::Connection,
     plan::{Column, ColumnMeta, TableShape},
     select::{ColumnRules, Relation},
@@ -22,6 +23,7 @@ use crate::{
 mod columns;
 pub mod decode;
 pub mod pseudonym;
+pub(crate) mod ranges;
 mod reader;
 mod size;
 mod snapshot;
@@ -30,6 +32,7 @@ pub mod window;
 use columns::{check_unique_names, query_columns, table_columns};
 use decode::Decoder;
 use pseudonym::Pseudonymizer;
+pub use ranges::KeyRanges;
 pub use reader::{BatchReader, OdbcSource};
 use size::{buffer_bytes, count_and_measure};
 use window::TableRead;
@@ -66,11 +69,18 @@ pub struct ReadOptions {
     pub batch_memory: usize,
     /// `EXCLUDE_COLUMNS`, `PSEUDONYMIZE_COLUMNS` and the key, shared by the run's tables.
     pub columns: Arc<ColumnRules>,
+    /// Read tables in ranges of a key (`SRC_KEY_RANGES`, and whether the driver can stream).
+    pub key_ranges: bool,
+    /// The source's driver holds a whole result set in memory however it is asked.
+    pub driver_caches: bool,
 }
 
-impl From<&Settings> for ReadOptions {
-    fn from(s: &Settings) -> Self {
+impl ReadOptions {
+    /// The reading settings of `s` for the source `source`.
+    pub fn new(s: &Settings, source: &Endpoint) -> Self {
         ReadOptions {
+            key_ranges: s.key_ranges.wanted(source.caches_results),
+            driver_caches: source.caches_results,
             schema: s.source.as_ref().and_then(|s| s.schema.clone()),
             chunk_size: s.chunk_size,
             row_limit: s.row_limit,
@@ -116,6 +126,11 @@ pub struct SourceTable {
     pub pseudonyms: Vec<Option<Pseudonymizer>>,
     /// The source's columns `EXCLUDE_COLUMNS` leaves out (never selected).
     pub excluded: Vec<String>,
+    /// How the table is read in ranges of a key (`SRC_KEY_RANGES`), one SELECT per range.
+    pub ranges: Option<KeyRanges>,
+    /// Why a table that should be read in ranges is not, and what it costs (for the log and
+    /// `check`).
+    pub unranged: Option<String>,
 }
 
 /// A partitioned read: the column (quoted), the kind of its values, how many partitions.
@@ -189,6 +204,38 @@ fn batch_rows(fits: usize, rows: Option<u64>, options: &ReadOptions) -> usize {
         }
         None => most,
     }
+}
+
+/// The share of `BATCH_MEMORY_MB` one range may take in a driver that holds it whole.
+const RANGE_SHARE: usize = 4;
+
+/// Rows per key range: as many as a quarter of `BATCH_MEMORY_MB` holds at `driver_row` bytes per
+/// row (the read buffers' row, sized from the longest values: what the driver keeps of a row is
+/// about as long), at least a batch, at most `SRC_CHUNK_SIZE`.
+fn range_rows(driver_row: usize, rows_per_batch: usize, options: &ReadOptions) -> u64 {
+    let fits = options.batch_memory / RANGE_SHARE / driver_row.max(1);
+    fits.clamp(
+        rows_per_batch.min(options.chunk_size),
+        options.chunk_size.max(1),
+    ) as u64
+}
+
+/// What reading a table in one SELECT costs where the driver holds the whole result: said in the
+/// log and by `check` when the table has no key to read it in ranges of.
+fn unranged(driver_row: usize, rows: Option<u64>, options: &ReadOptions) -> Option<String> {
+    if !options.driver_caches {
+        return None;
+    }
+    let size = rows.map_or("all its rows".to_string(), |n| {
+        let mb = (n as f64 * driver_row as f64 / 1e6).ceil();
+        format!("up to about {mb} MB for its {n} rows")
+    });
+    Some(format!(
+        "read in one SELECT, which the source's ODBC driver holds in memory whole ({size}): the \
+         table has no primary key, unique NOT NULL key or [partitions] column to read it in \
+         ranges of (SRC_KEY_RANGES); name one in [partitions], or use a driver that streams \
+         (MariaDB Connector/ODBC 3.1.17 or later)"
+    ))
 }
 
 /// How many copies of a batch are in flight when `partitions` readers fill batches at once:
@@ -320,6 +367,31 @@ pub fn describe(
         .max(1);
     let row_count = row_count.map(|n| options.row_limit.map_or(n, |l| n.min(l)));
     let rows_per_batch = batch_rows(options.batch_memory / bytes_per_row, row_count, options);
+    let (ranges, unranged) = if options.key_ranges && options.row_limit.is_none() {
+        let driver_row: usize = decoders.iter().map(|d| d.buffer().bytes_per_row()).sum();
+        match ranges::choose(
+            conn,
+            dialect,
+            relation,
+            options,
+            &columns,
+            partitions.as_ref(),
+        )? {
+            Some((quoted, column, kind, what)) => (
+                Some(KeyRanges {
+                    quoted,
+                    column,
+                    kind,
+                    rows: range_rows(driver_row, rows_per_batch, options),
+                    what,
+                }),
+                None,
+            ),
+            None => (None, unranged(driver_row, row_count, options)),
+        }
+    } else {
+        (None, None)
+    };
     // Pseudonymised columns are read as they are and leave the reader as their pseudonyms.
     let mut pseudonyms = Vec::with_capacity(columns.len());
     for column in &mut columns {
@@ -342,6 +414,8 @@ pub fn describe(
     Ok(SourceTable {
         pseudonyms,
         excluded,
+        ranges,
+        unranged,
         select_sql: dialect.select_sql(&from, &select_list, options.row_limit),
         filter,
         window,
@@ -410,6 +484,8 @@ mod memory_tests {
             max_binary_size: 1,
             batch_memory: 1,
             columns: Arc::new(ColumnRules::default()),
+            key_ranges: false,
+            driver_caches: false,
         };
         assert_eq!(batch_rows(10_040, Some(10_025), &options), 2_507);
         assert_eq!(batch_rows(10_040, Some(1_000_000), &options), 10_040);

@@ -16,8 +16,8 @@ use std::{
 };
 
 use super::{
-    Decoder, Partitioning, ReadOptions, SourceTable, describe, pseudonym::Pseudonymizer, snapshot,
-    window::TableRead,
+    Decoder, Partitioning, ReadOptions, SourceTable, describe, pseudonym::Pseudonymizer, ranges,
+    snapshot, window::TableRead,
 };
 use crate::{
     bound::split,
@@ -221,13 +221,20 @@ impl BatchSource for OdbcSource<'_> {
             log::info!("{}: {window}", self.relation.label());
         }
         log::info!(
-            "{}: {} columns, {} rows, {} rows per batch",
+            "{}: {} columns, {} rows, {} rows per batch{}",
             self.relation.label(),
             plan.shape.columns.len(),
             plan.row_count
                 .map_or("uncounted".to_string(), |n| n.to_string()),
-            plan.rows_per_batch
+            plan.rows_per_batch,
+            plan.ranges.as_ref().map_or(String::new(), |r| format!(
+                ", read in ranges of {} rows of its {} (SRC_KEY_RANGES)",
+                r.rows, r.what
+            ))
         );
+        if let Some(why) = &plan.unranged {
+            log::warn!("{}: {why}", self.relation.label());
+        }
         let described = Described {
             shape: plan.shape.clone(),
             rows: plan.row_count,
@@ -256,10 +263,10 @@ impl OdbcSource<'_> {
         };
         let stop = AtomicBool::new(false);
         let [first, rest @ ..] = parts.as_slice() else {
-            return stream(conn, plan, out, &stop).map_err(TableError::source);
+            return stream(conn, d, plan, out, &stop).map_err(TableError::source);
         };
         if rest.is_empty() {
-            return stream(conn, first, out, &stop).map_err(TableError::source);
+            return stream(conn, d, first, out, &stop).map_err(TableError::source);
         }
         log::info!(
             "{}: read in {} partitions",
@@ -287,11 +294,11 @@ impl OdbcSource<'_> {
                         let _snapshot = snapshot::join(&conn, joining).inspect_err(|_| {
                             stop.store(true, Ordering::SeqCst);
                         })?;
-                        stream(&conn, part, out, stop)
+                        stream(&conn, d, part, out, stop)
                     })
                 })
                 .collect();
-            let mut result = stream(conn, first, out, stop);
+            let mut result = stream(conn, d, first, out, stop);
             for handle in others {
                 let joined = handle
                     .join()
@@ -305,32 +312,44 @@ impl OdbcSource<'_> {
     }
 }
 
-/// Streams one read (a table, or one partition of it) into `out` until its end, until `out`
-/// takes no more, or until another partition failed (`stop`); a failure stops the others.
+/// Streams one read (a table, or one partition of it; range by range where it has key ranges)
+/// into `out` until its end, until `out` takes no more, or until another partition failed
+/// (`stop`); a failure stops the others.
 fn stream(
     conn: &Connection,
+    d: &dyn Dialect,
     plan: &SourceTable,
     out: &Outlet<'_>,
     stop: &AtomicBool,
 ) -> anyhow::Result<()> {
-    let read = || -> anyhow::Result<()> {
-        let mut batches = BatchReader::open(conn, plan)?;
-        while let Some(batch) = batches.next_batch()? {
-            if stop.load(Ordering::SeqCst) {
-                break;
-            }
-            if !out.send(batch) {
-                stop.store(true, Ordering::SeqCst);
-                break;
-            }
-        }
-        Ok(())
+    let result = match &plan.ranges {
+        None => stream_one(conn, plan, out, stop).map(|_| ()),
+        Some(r) => ranges::each(conn, d, plan, r, |range| stream_one(conn, range, out, stop)),
     };
-    let result = read();
     if result.is_err() {
         stop.store(true, Ordering::SeqCst);
     }
     result
+}
+
+/// Streams one SELECT into `out`; whether to go on with the next.
+fn stream_one(
+    conn: &Connection,
+    plan: &SourceTable,
+    out: &Outlet<'_>,
+    stop: &AtomicBool,
+) -> anyhow::Result<bool> {
+    let mut batches = BatchReader::open(conn, plan)?;
+    while let Some(batch) = batches.next_batch()? {
+        if stop.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
+        if !out.send(batch) {
+            stop.store(true, Ordering::SeqCst);
+            return Ok(false);
+        }
+    }
+    Ok(!stop.load(Ordering::SeqCst))
 }
 
 /// The reads of `plan`'s partitions: ranges of equal width between the column's MIN and MAX

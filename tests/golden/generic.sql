@@ -136,6 +136,21 @@ SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OP
 -- [partitions]: one range's read (NULLs in the first)
 SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", "EXACT", "SCORE", "CODE", "NAAM", "OPMERKING", "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", "GROOT" FROM "app"."CLIENTS" WHERE "ID" >= 51;
 
+-- SRC_KEY_RANGES: where a range of the key ends
+SELECT COUNT(*), MAX(s2s_key) FROM (
+SELECT "ID" AS s2s_key FROM "app"."CLIENTS" WHERE "ID" IS NOT NULL AND "ID" > 41 ORDER BY "ID" FETCH FIRST 50000 ROWS ONLY
+) s2s_query;
+
+-- SRC_KEY_RANGES: where a range of the key ends
+SELECT COUNT(*), MAX(s2s_key) FROM (
+SELECT "DATUM" AS s2s_key FROM "app"."CLIENTS" WHERE "DATUM" IS NOT NULL ORDER BY "DATUM" FETCH FIRST 50000 ROWS ONLY
+) s2s_query;
+
+-- SRC_KEY_RANGES: where a range of the key ends
+SELECT COUNT(*), MAX(s2s_key) FROM (
+SELECT "GEWIJZIGD" AS s2s_key FROM "app"."CLIENTS" WHERE "GEWIJZIGD" IS NOT NULL ORDER BY "GEWIJZIGD" FETCH FIRST 50000 ROWS ONLY
+) s2s_query;
+
 -- [merge-keys]: the unique key of a table the tool creates
 ALTER TABLE "stg"."clients_s2s_new" ADD UNIQUE ("id", "code");
 

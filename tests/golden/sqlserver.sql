@@ -148,6 +148,21 @@ SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OP
 -- [partitions]: one range's read (NULLs in the first)
 SELECT [ID], [ACTIEF], [AANTAL], [BEDRAG], [EXACT], [SCORE], [CODE], [NAAM], [OPMERKING], [BESTAND], [DATUM], [TIJD], [GEWIJZIGD], [VASTGELEGD], CONVERT(varchar(34), [NAUWKEURIG], 121), CONVERT(varchar(34), [MOMENT7], 121), [GROOT] FROM [app].[CLIENTS] WHERE [ID] >= 51;
 
+-- SRC_KEY_RANGES: where a range of the key ends
+SELECT COUNT(*), MAX(s2s_key) FROM (
+SELECT TOP (50000) [ID] AS s2s_key FROM [app].[CLIENTS] WHERE [ID] IS NOT NULL AND [ID] > 41 ORDER BY [ID]
+) s2s_query;
+
+-- SRC_KEY_RANGES: where a range of the key ends
+SELECT COUNT(*), MAX(s2s_key) FROM (
+SELECT TOP (50000) [DATUM] AS s2s_key FROM [app].[CLIENTS] WHERE [DATUM] IS NOT NULL ORDER BY [DATUM]
+) s2s_query;
+
+-- SRC_KEY_RANGES: where a range of the key ends
+SELECT COUNT(*), MAX(s2s_key) FROM (
+SELECT TOP (50000) [GEWIJZIGD] AS s2s_key FROM [app].[CLIENTS] WHERE [GEWIJZIGD] IS NOT NULL ORDER BY [GEWIJZIGD]
+) s2s_query;
+
 -- [merge-keys]: the unique key of a table the tool creates
 ALTER TABLE [stg].[clients_s2s_new] ADD UNIQUE ([id], [code]);
 

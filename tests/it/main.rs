@@ -16,6 +16,7 @@ mod existing;
 mod loads;
 mod logins;
 mod python_tool;
+mod ranges;
 mod reliability;
 mod shaping;
 mod sqlserver;

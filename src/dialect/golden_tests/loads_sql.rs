@@ -110,6 +110,17 @@ pub(super) fn incremental_and_partitions(
             d.select_sql(&from_clause(source, Some(&range)), select_list, None),
         );
     }
+    for c in golden_columns()
+        .into_iter()
+        .filter(|c| ["ID", "DATUM", "GEWIJZIGD"].contains(&c.source_name.as_str()))
+    {
+        let q = d.bound_column_sql(&d.quote(&c.source_name), &c);
+        let after = Some("41").filter(|_| c.source_name == "ID");
+        add(
+            "SRC_KEY_RANGES: where a range of the key ends",
+            crate::read::ranges::end_sql(d, source, None, &q, &c, 50_000, after),
+        );
+    }
     let keys = [d.quote("id"), d.quote("code")];
     add(
         "[merge-keys]: the unique key of a table the tool creates",

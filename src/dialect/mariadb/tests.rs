@@ -1,4 +1,5 @@
 use super::*;
+use crate::dialect::{Connecting, DriverTuning};
 
 fn declared(d: &str) -> ColumnType {
     MariaDb
