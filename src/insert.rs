@@ -218,7 +218,8 @@ fn row_parameters(batch: &RecordBatch, row: usize) -> anyhow::Result<Vec<Box<dyn
 /// `INSERT ... SELECT unnest(?::type[]), ...`: each parameter a whole column as a PostgreSQL
 /// array literal, its elements written as text that the column type's own input function reads
 /// (the parameters' SQL comes from the PostgreSQL dialect: the column's type without a length,
-/// so that the INSERT, not the cast, checks lengths and precision).
+/// so that the INSERT, not the cast, checks lengths and precision). Text columns go as one
+/// delimited string split by `string_to_array` where their values allow it (`text_list`).
 #[derive(Debug, Clone, Copy)]
 pub struct UnnestArrays;
 
@@ -236,12 +237,27 @@ impl InsertStrategy for UnnestArrays {
         }
         let built = std::time::Instant::now();
         let mut literals: Vec<Box<dyn InputParameter>> = Vec::with_capacity(columns.len());
-        for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
-            let literal =
-                array_literal(column).with_context(|| format!("column {}", field.name()))?;
+        let mut sent = Vec::with_capacity(params.len());
+        for ((field, column), param) in batch
+            .schema()
+            .fields()
+            .iter()
+            .zip(batch.columns())
+            .zip(params)
+        {
+            // Text split on the server where it can be, an array literal otherwise.
+            let split = text_list_param(param).and_then(|p| text_list(column).map(|l| (p, l)));
+            let (param, literal) = match split {
+                Some(split) => split,
+                None => (
+                    param.clone(),
+                    array_literal(column).with_context(|| format!("column {}", field.name()))?,
+                ),
+            };
+            sent.push(param);
             literals.push(text_param(Some(literal)));
         }
-        let sql = self.statement(table_ref, columns, params);
+        let sql = self.statement(table_ref, columns, &sent);
         let started = std::time::Instant::now();
         conn.execute(&sql, &literals[..], None)
             .with_context(|| format!("inserting {} rows into {table_ref}", batch.num_rows()))?;
@@ -264,10 +280,12 @@ impl InsertStrategy for UnnestArrays {
 }
 
 mod literal;
+mod text_list;
 
 #[cfg(test)]
 use arrow_odbc::arrow::array::ArrayRef;
 pub use literal::array_literal;
+use text_list::{text_list, text_list_param};
 
 #[cfg(test)]
 mod tests;

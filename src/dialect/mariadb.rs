@@ -151,7 +151,13 @@ impl Dialect for MariaDb {
     fn byte_length_sql(&self, column: &str, column_type: &ColumnType) -> Option<String> {
         Some(match column_type {
             ColumnType::Binary { .. } => format!("LENGTH({column})"),
-            _ => format!("LENGTH(CONVERT({column} USING utf8mb4))"),
+            // LENGTH counts bytes in the column's character set: UTF-8's own for utf8mb4 and
+            // utf8mb3 (`utf8` before 10.6), where converting (a quarter of the scan's time)
+            // would change nothing.
+            _ => format!(
+                "IF(CHARSET({column}) IN ('utf8mb4', 'utf8mb3', 'utf8'), LENGTH({column}), \
+                 LENGTH(CONVERT({column} USING utf8mb4)))"
+            ),
         })
     }
 

@@ -188,6 +188,11 @@ pub trait Dialect: Connecting + Send + Sync {
         FetchForm::Native
     }
 
+    /// The row `offset` rows into `ordered` (a SELECT ending in ORDER BY), alone.
+    fn nth_row_sql(&self, ordered: &str, offset: u64) -> String {
+        format!("{ordered} LIMIT 1 OFFSET {offset}")
+    }
+
     /// `SELECT columns FROM table` with at most `limit` rows.
     fn select_sql(&self, table_ref: &str, columns: &[String], limit: Option<u64>) -> String {
         let limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();

@@ -261,6 +261,10 @@ impl Dialect for SqlServer {
         warnings
     }
 
+    fn nth_row_sql(&self, ordered: &str, offset: u64) -> String {
+        format!("{ordered} OFFSET {offset} ROWS FETCH NEXT 1 ROWS ONLY")
+    }
+
     fn select_sql(&self, table_ref: &str, columns: &[String], limit: Option<u64>) -> String {
         let list = columns.join(", ");
         match limit {

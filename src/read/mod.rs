@@ -206,38 +206,6 @@ fn batch_rows(fits: usize, rows: Option<u64>, options: &ReadOptions) -> usize {
     }
 }
 
-/// The share of `BATCH_MEMORY_MB` one range may take in a driver that holds it whole.
-const RANGE_SHARE: usize = 4;
-
-/// Rows per key range: as many as a quarter of `BATCH_MEMORY_MB` holds at `driver_row` bytes per
-/// row (the read buffers' row, sized from the longest values: what the driver keeps of a row is
-/// about as long), at least a batch, at most `SRC_CHUNK_SIZE`.
-fn range_rows(driver_row: usize, rows_per_batch: usize, options: &ReadOptions) -> u64 {
-    let fits = options.batch_memory / RANGE_SHARE / driver_row.max(1);
-    fits.clamp(
-        rows_per_batch.min(options.chunk_size),
-        options.chunk_size.max(1),
-    ) as u64
-}
-
-/// What reading a table in one SELECT costs where the driver holds the whole result: said in the
-/// log and by `check` when the table has no key to read it in ranges of.
-fn unranged(driver_row: usize, rows: Option<u64>, options: &ReadOptions) -> Option<String> {
-    if !options.driver_caches {
-        return None;
-    }
-    let size = rows.map_or("all its rows".to_string(), |n| {
-        let mb = (n as f64 * driver_row as f64 / 1e6).ceil();
-        format!("up to about {mb} MB for its {n} rows")
-    });
-    Some(format!(
-        "read in one SELECT, which the source's ODBC driver holds in memory whole ({size}): the \
-         table has no primary key, unique NOT NULL key or [partitions] column to read it in \
-         ranges of (SRC_KEY_RANGES); name one in [partitions], or use a driver that streams \
-         (MariaDB Connector/ODBC 3.1.17 or later)"
-    ))
-}
-
 /// How many copies of a batch are in flight when `partitions` readers fill batches at once:
 /// each partition has its fetch buffer and the arrays it fills.
 pub fn copies_in_flight(partitions: usize) -> usize {
@@ -382,12 +350,12 @@ pub fn describe(
                     quoted,
                     column,
                     kind,
-                    rows: range_rows(driver_row, rows_per_batch, options),
+                    rows: ranges::range_rows(driver_row, rows_per_batch, options),
                     what,
                 }),
                 None,
             ),
-            None => (None, unranged(driver_row, row_count, options)),
+            None => (None, ranges::unranged(driver_row, row_count, options)),
         }
     } else {
         (None, None)

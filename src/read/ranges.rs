@@ -4,8 +4,8 @@
 //! table (`SRC_KEY_RANGES`).
 //!
 //! A range ends at the key's value `rows` rows further on, found by walking the key's index on
-//! the server (`SELECT COUNT(*), MAX(k) FROM (SELECT k ... WHERE k > last ORDER BY k LIMIT rows)`,
-//! no rows sent), and the next range starts after that value. Consecutive ranges share their
+//! the server (`SELECT k ... WHERE k > last ORDER BY k LIMIT 1 OFFSET rows - 1`, one row sent),
+//! and the next range starts after that value. Consecutive ranges share their
 //! bound's literal (`k <= b`, then `k > b`), so every row is read by exactly one range whatever
 //! the literal's precision; the NULLs of a nullable `[partitions]` column are read by the first.
 
@@ -33,6 +33,49 @@ pub struct KeyRanges {
     pub rows: u64,
     /// What the key is, for the log and `check` ("primary key id").
     pub what: String,
+}
+
+/// The share of `BATCH_MEMORY_MB` one range may take in a driver that holds it whole.
+const RANGE_SHARE: usize = 4;
+
+/// Rows per key range: as many as a quarter of `BATCH_MEMORY_MB` holds at `driver_row` bytes per
+/// row (the read buffers' row, sized from the longest values: what the driver keeps of a row is
+/// about as long), at least a batch, at most `SRC_CHUNK_SIZE`, in whole batches.
+pub(super) fn range_rows(driver_row: usize, rows_per_batch: usize, options: &ReadOptions) -> u64 {
+    let fits = options.batch_memory / RANGE_SHARE / driver_row.max(1);
+    let rows = fits.clamp(
+        rows_per_batch.min(options.chunk_size),
+        options.chunk_size.max(1),
+    );
+    // Whole batches, so that no range ends in a batch of a few rows.
+    let batch = rows_per_batch.max(1);
+    (if rows >= batch {
+        rows / batch * batch
+    } else {
+        rows
+    }) as u64
+}
+
+/// What reading a table in one SELECT costs where the driver holds the whole result: said in the
+/// log and by `check` when the table has no key to read it in ranges of.
+pub(super) fn unranged(
+    driver_row: usize,
+    rows: Option<u64>,
+    options: &ReadOptions,
+) -> Option<String> {
+    if !options.driver_caches {
+        return None;
+    }
+    let size = rows.map_or("all its rows".to_string(), |n| {
+        let mb = (n as f64 * driver_row as f64 / 1e6).ceil();
+        format!("up to about {mb} MB for its {n} rows")
+    });
+    Some(format!(
+        "read in one SELECT, which the source's ODBC driver holds in memory whole ({size}): the \
+         table has no primary key, unique NOT NULL key or [partitions] column to read it in \
+         ranges of (SRC_KEY_RANGES); name one in [partitions], or use a driver that streams \
+         (MariaDB Connector/ODBC 3.1.17 or later)"
+    ))
 }
 
 /// The key to read `relation` in ranges of: its `[partitions]` column when it has one (so that a
@@ -180,32 +223,21 @@ fn range_end(
         ranges.rows,
         after,
     );
-    let row = odbc::query_text(conn, &sql)
-        .with_context(|| format!("finding where the next range of {} ends", ranges.what))?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    let counted = row
-        .first()
-        .cloned()
-        .flatten()
-        .and_then(|n| n.trim().parse::<u64>().ok())
-        .unwrap_or(0);
-    let Some(Some(max)) = row.get(1) else {
+    let end = odbc::query_value(conn, &sql)
+        .with_context(|| format!("finding where the next range of {} ends", ranges.what))?;
+    let Some(end) = end else {
         return Ok(None);
     };
-    if counted < ranges.rows {
-        return Ok(None);
-    }
     let bound = ranges
         .kind
-        .parse(max)
+        .parse(&end)
         .with_context(|| format!("reading where a range of {} ends", ranges.what))?;
     Ok(Some(d.bound_literal(&bound, &ranges.column)))
 }
 
-/// The statement that finds where a range ends: how many of the next `rows` rows of the key
-/// `quoted` after `after` there are (NULLs left out), and the last one's value as text.
+/// The statement that finds where a range ends: the value, as text, of the key `quoted` in the
+/// `rows`-th row after `after` in the key's order (NULLs left out); no row when fewer are left.
+/// The server walks the key's index to it; no other row is sent.
 pub(crate) fn end_sql(
     d: &dyn Dialect,
     table_ref: &str,
@@ -221,14 +253,9 @@ pub(crate) fn end_sql(
         conditions.push(format!("{quoted} > {a}"));
     }
     let from = from_clause(table_ref, Some(&conditions.join(" AND ")));
-    let keys = d.select_sql(
-        &format!("{from} ORDER BY {quoted}"),
-        &[format!("{quoted} AS s2s_key")],
-        Some(rows),
+    let ordered = format!(
+        "SELECT {} FROM {from} ORDER BY {quoted}",
+        d.bound_text_sql(quoted, column)
     );
-    format!(
-        "SELECT COUNT(*), {} FROM {}",
-        d.bound_text_sql("MAX(s2s_key)", column),
-        d.query_ref(&keys)
-    )
+    d.nth_row_sql(&ordered, rows.saturating_sub(1))
 }

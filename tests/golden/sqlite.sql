@@ -137,19 +137,13 @@ SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCO
 SELECT "ID", "ACTIEF", "AANTAL", "BEDRAG", CAST("EXACT" AS BLOB), CASE WHEN "SCORE" IS NULL THEN NULL ELSE printf('%!.20e', "SCORE") END, CAST("CODE" AS BLOB), CAST("NAAM" AS BLOB), CAST("OPMERKING" AS BLOB), "BESTAND", "DATUM", "TIJD", "GEWIJZIGD", "VASTGELEGD", "NAUWKEURIG", "MOMENT7", CAST("GROOT" AS BLOB) FROM "app"."CLIENTS" WHERE "ID" >= 51;
 
 -- SRC_KEY_RANGES: where a range of the key ends
-SELECT COUNT(*), MAX(s2s_key) FROM (
-SELECT "ID" AS s2s_key FROM "app"."CLIENTS" WHERE "ID" IS NOT NULL AND "ID" > 41 ORDER BY "ID" LIMIT 50000
-) s2s_query;
+SELECT "ID" FROM "app"."CLIENTS" WHERE "ID" IS NOT NULL AND "ID" > 41 ORDER BY "ID" LIMIT 1 OFFSET 49999;
 
 -- SRC_KEY_RANGES: where a range of the key ends
-SELECT COUNT(*), MAX(s2s_key) FROM (
-SELECT replace("DATUM", 'T', ' ') AS s2s_key FROM "app"."CLIENTS" WHERE replace("DATUM", 'T', ' ') IS NOT NULL ORDER BY replace("DATUM", 'T', ' ') LIMIT 50000
-) s2s_query;
+SELECT replace("DATUM", 'T', ' ') FROM "app"."CLIENTS" WHERE replace("DATUM", 'T', ' ') IS NOT NULL ORDER BY replace("DATUM", 'T', ' ') LIMIT 1 OFFSET 49999;
 
 -- SRC_KEY_RANGES: where a range of the key ends
-SELECT COUNT(*), MAX(s2s_key) FROM (
-SELECT strftime('%Y-%m-%d %H:%M:%S', "GEWIJZIGD") || substr(printf('%.9f', CAST('0' || substr("GEWIJZIGD", 20) AS REAL)), 2) AS s2s_key FROM "app"."CLIENTS" WHERE strftime('%Y-%m-%d %H:%M:%S', "GEWIJZIGD") || substr(printf('%.9f', CAST('0' || substr("GEWIJZIGD", 20) AS REAL)), 2) IS NOT NULL ORDER BY strftime('%Y-%m-%d %H:%M:%S', "GEWIJZIGD") || substr(printf('%.9f', CAST('0' || substr("GEWIJZIGD", 20) AS REAL)), 2) LIMIT 50000
-) s2s_query;
+SELECT strftime('%Y-%m-%d %H:%M:%S', "GEWIJZIGD") || substr(printf('%.9f', CAST('0' || substr("GEWIJZIGD", 20) AS REAL)), 2) FROM "app"."CLIENTS" WHERE strftime('%Y-%m-%d %H:%M:%S', "GEWIJZIGD") || substr(printf('%.9f', CAST('0' || substr("GEWIJZIGD", 20) AS REAL)), 2) IS NOT NULL ORDER BY strftime('%Y-%m-%d %H:%M:%S', "GEWIJZIGD") || substr(printf('%.9f', CAST('0' || substr("GEWIJZIGD", 20) AS REAL)), 2) LIMIT 1 OFFSET 49999;
 
 -- [merge-keys]: the unique key of a table the tool creates
 CREATE UNIQUE INDEX "stg"."clients" ON "clients_s2s_new" ("id", "code");
