@@ -249,3 +249,46 @@ fn ranges_are_used_where_the_driver_cannot_stream() {
         assert_same(&target, &source, &format!("{kind:?} '{setting}'"));
     }
 }
+
+/// Into PostgreSQL, text columns go as one string split on U+0001 (NULL: U+0002) where a batch
+/// allows it: values that hold those characters, a batch of one row (`''` would split into no
+/// row), empty strings and NULLs side by side arrive exactly, batch by batch.
+#[test]
+fn text_split_on_the_server_arrives_exactly() {
+    let src = TestDb::new(Kind::Postgres, "split");
+    src.exec("CREATE TABLE s (id int NOT NULL, v text, w varchar(10))");
+    let rows: Vec<String> = (1..=1000)
+        .map(|i| {
+            let v = match i {
+                // One batch of 100 holds the separator, another the NULL mark.
+                150 => "'a' || chr(1) || 'b'".to_string(),
+                420 => "chr(2)".to_string(),
+                _ if i % 9 == 0 => "NULL".to_string(),
+                _ if i % 7 == 0 => "''".to_string(),
+                _ => format!("'v{i} ë'"),
+            };
+            let w = if i % 5 == 0 { "''" } else { "NULL" };
+            format!("({i}, {v}, {w})")
+        })
+        .collect();
+    insert(&src, "s", &rows);
+    src.exec("CREATE TABLE one (id int NOT NULL, v text)");
+    src.exec("INSERT INTO one VALUES (1, '')");
+    let case = Case::with(src, Kind::Postgres, "split");
+    let ini = case.ini("SRC_TABLES = s, one\nSRC_CHUNK_SIZE = 100", "");
+    let run = case.run(&ini, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let columns = [
+        ("id", ValueKind::Integer),
+        ("v", ValueKind::Text),
+        ("w", ValueKind::Text),
+    ];
+    let (source, target) = both(&case, "s", &columns, "id");
+    assert_same(&target, &source, "s");
+    let (source, target) = both(&case, "one", &columns[..2], "id");
+    assert_same(&target, &source, "one");
+    assert_eq!(
+        target,
+        vec![vec![Some("1".to_string()), Some(String::new())]]
+    );
+}
