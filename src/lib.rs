@@ -26,6 +26,7 @@
 
 #![warn(missing_docs)]
 
+pub mod allocator;
 mod api;
 pub(crate) mod bound;
 pub mod check;

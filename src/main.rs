@@ -126,6 +126,7 @@ impl Common {
 }
 
 fn main() -> ExitCode {
+    source_to_staging::allocator::tune();
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => run(&cli.common, Action::Run),
