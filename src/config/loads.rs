@@ -196,9 +196,47 @@ pub(super) fn loads(c: &mut Checker<'_>) -> Option<Loads> {
     Some(loads)
 }
 
+/// `SRC_KEY_RANGES`: when a table is read in ranges of a key, one SELECT per range, instead of
+/// in one SELECT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRanges {
+    /// Where the source driver holds a whole result set in memory (it cannot stream).
+    Auto,
+    /// Always, where the table has a key to range over.
+    Always,
+    /// Never: one SELECT per table (or partition).
+    Never,
+}
+
+impl KeyRanges {
+    /// Whether tables are read in key ranges from a source whose driver `caches` whole result
+    /// sets (or does not).
+    pub fn wanted(self, caches: bool) -> bool {
+        match self {
+            KeyRanges::Auto => caches,
+            KeyRanges::Always => true,
+            KeyRanges::Never => false,
+        }
+    }
+}
+
+/// `SRC_KEY_RANGES` (default `auto`).
+pub(super) fn key_ranges(c: &mut Checker<'_>) -> Option<KeyRanges> {
+    let v = c.text("SRC_KEY_RANGES")?;
+    match v.to_ascii_lowercase().as_str() {
+        "auto" => Some(KeyRanges::Auto),
+        "always" => Some(KeyRanges::Always),
+        "never" => Some(KeyRanges::Never),
+        _ => {
+            c.fail("SRC_KEY_RANGES", &v, "expected auto, always or never");
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::config::{ConfigSources, RawValues, Settings};
+    use crate::config::{ConfigSources, KeyRanges, RawValues, Settings};
 
     fn settings(ini: &str) -> Result<Settings, String> {
         let dir = tempfile::tempdir().unwrap();
@@ -233,6 +271,18 @@ mod tests {
             s.loads.without_table(["a"].into_iter()),
             vec!["[partitions] b".to_string()]
         );
+    }
+
+    #[test]
+    fn key_ranges_are_auto_unless_said() {
+        assert_eq!(settings(BASE).unwrap().key_ranges, KeyRanges::Auto);
+        let s = settings(&format!("{BASE}SRC_KEY_RANGES = Always\n")).unwrap();
+        assert_eq!(s.key_ranges, KeyRanges::Always);
+        assert!(s.key_ranges.wanted(false) && !KeyRanges::Never.wanted(true));
+        assert!(KeyRanges::Auto.wanted(true) && !KeyRanges::Auto.wanted(false));
+        let e = settings(&format!("{BASE}SRC_KEY_RANGES = sometimes\n")).unwrap_err();
+        assert!(e.contains("SRC_KEY_RANGES = 'sometimes'"), "{e}");
+        assert!(e.contains("expected auto, always or never"), "{e}");
     }
 
     #[test]

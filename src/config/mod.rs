@@ -19,6 +19,7 @@ use std::{fmt, path::PathBuf};
 
 pub use self::{
     ini::IniFile,
+    loads::KeyRanges,
     raw::{ConfigSources, RawValues},
     secrets::Secret,
     shaping::{ColumnPattern, Query, Shaping, TypeOverride},
@@ -155,30 +156,6 @@ pub enum SchemaChanges {
     Add,
     /// Refuse the table before writing.
     Fail,
-}
-
-/// `SRC_KEY_RANGES`: when a table is read in ranges of a key, one SELECT per range, instead of
-/// in one SELECT.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyRanges {
-    /// Where the source driver holds a whole result set in memory (it cannot stream).
-    Auto,
-    /// Always, where the table has a key to range over.
-    Always,
-    /// Never: one SELECT per table (or partition).
-    Never,
-}
-
-impl KeyRanges {
-    /// Whether tables are read in key ranges from a source whose driver `caches` whole result
-    /// sets (or does not).
-    pub fn wanted(self, caches: bool) -> bool {
-        match self {
-            KeyRanges::Auto => caches,
-            KeyRanges::Always => true,
-            KeyRanges::Never => false,
-        }
-    }
 }
 
 impl fmt::Display for WriteMode {
@@ -409,17 +386,7 @@ impl Settings {
                         None
                     }
                 });
-        let key_ranges =
-            c.text("SRC_KEY_RANGES")
-                .and_then(|v| match v.to_ascii_lowercase().as_str() {
-                    "auto" => Some(KeyRanges::Auto),
-                    "always" => Some(KeyRanges::Always),
-                    "never" => Some(KeyRanges::Never),
-                    _ => {
-                        c.fail("SRC_KEY_RANGES", &v, "expected auto, always or never");
-                        None
-                    }
-                });
+        let key_ranges = loads::key_ranges(&mut c);
         let row_limit = if c.text("ROW_LIMIT").is_some() {
             c.whole("ROW_LIMIT", 0, i64::MAX as u64)
                 .map(|n| (n > 0).then_some(n))
