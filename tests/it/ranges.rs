@@ -217,6 +217,13 @@ fn key_ranges(kind: Kind) {
         "{}",
         run.output()
     );
+    assert_eq!(
+        run.stdout
+            .contains("read in one SELECT, which the source's ODBC driver holds"),
+        kind == Kind::MariaDb,
+        "{}",
+        run.output()
+    );
 }
 
 per_source!(key_ranges:
