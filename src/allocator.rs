@@ -12,8 +12,8 @@
 /// (up to 128 MB) for the next batch. A no-op on other platforms.
 pub fn tune() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes the allocator's parameters; it is called once, first thing,
-    // before any other thread runs.
+    // SAFETY: mallopt only changes the allocator's parameters, under glibc's own locks; main
+    // calls this first thing.
     unsafe {
         libc::mallopt(libc::M_MXFAST, 0);
         libc::mallopt(libc::M_MMAP_THRESHOLD, 16 << 20);

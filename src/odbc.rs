@@ -228,7 +228,10 @@ impl Connector {
                 &mut len,
             )
         };
-        let _ = handle.disconnect();
+        if handle.disconnect().into_result(&handle).is_err() {
+            // Freeing a handle still connected would panic in odbc-api: leave it to the process.
+            std::mem::forget(handle);
+        }
         if ret != odbc_api::sys::SqlReturn::SUCCESS
             && ret != odbc_api::sys::SqlReturn::SUCCESS_WITH_INFO
         {

@@ -89,6 +89,7 @@ impl Dialect for Oracle {
             }
             ColumnType::Date => "'YYYY-MM-DD'",
             ColumnType::Timestamp { .. } => "'YYYY-MM-DD HH24:MI:SS.FF9'",
+            ColumnType::Text { .. } => return expr.to_string(),
             ColumnType::TimestampTz { .. } => {
                 return format!("TO_CHAR(SYS_EXTRACT_UTC({expr}), 'YYYY-MM-DD HH24:MI:SS.FF9')");
             }

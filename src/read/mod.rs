@@ -73,6 +73,8 @@ pub struct ReadOptions {
     pub key_ranges: bool,
     /// The source's driver holds a whole result set in memory however it is asked.
     pub driver_caches: bool,
+    /// `SRC_KEY_RANGES = always`: in ranges also without one snapshot for the table.
+    pub ranges_always: bool,
 }
 
 impl ReadOptions {
@@ -80,6 +82,7 @@ impl ReadOptions {
     pub fn new(s: &Settings, source: &Endpoint) -> Self {
         ReadOptions {
             key_ranges: s.key_ranges.wanted(source.caches_results),
+            ranges_always: s.key_ranges == crate::config::KeyRanges::Always,
             driver_caches: source.caches_results,
             schema: s.source.as_ref().and_then(|s| s.schema.clone()),
             chunk_size: s.chunk_size,
@@ -454,6 +457,7 @@ mod memory_tests {
             columns: Arc::new(ColumnRules::default()),
             key_ranges: false,
             driver_caches: false,
+            ranges_always: false,
         };
         assert_eq!(batch_rows(10_040, Some(10_025), &options), 2_507);
         assert_eq!(batch_rows(10_040, Some(1_000_000), &options), 10_040);

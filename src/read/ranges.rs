@@ -7,13 +7,14 @@
 //! the server (`SELECT k ... WHERE k > last ORDER BY k LIMIT 1 OFFSET rows - 1`, one row sent),
 //! and the next range starts after that value. Consecutive ranges share their
 //! bound's literal (`k <= b`, then `k > b`), so every row is read by exactly one range whatever
-//! the literal's precision; the NULLs of a nullable `[partitions]` column are read by the first.
+//! the literal's precision; NULLs (of the key, or of the expression compared) are read by the
+//! first.
 
 use anyhow::Context;
 
 use super::{Partitioning, ReadOptions, SourceTable, columns::catalog_name};
 use crate::{
-    bound::Kind,
+    bound::{Bound, Kind},
     dialect::{Dialect, from_clause},
     odbc::{self, Connection},
     plan::Column,
@@ -72,9 +73,9 @@ pub(super) fn unranged(
     });
     Some(format!(
         "read in one SELECT, which the source's ODBC driver holds in memory whole ({size}): the \
-         table has no primary key, unique NOT NULL key or [partitions] column to read it in \
-         ranges of (SRC_KEY_RANGES); name one in [partitions], or use a driver that streams \
-         (MariaDB Connector/ODBC 3.1.17 or later)"
+         table has no primary key, unique key of one column or [partitions] column (with \
+         PARTITIONS of 2 or more) to read it in ranges of (SRC_KEY_RANGES); add one, or use a \
+         driver that streams (MariaDB Connector/ODBC 3.1.17 or later)"
     ))
 }
 
@@ -166,20 +167,30 @@ pub(super) fn each(
     mut read: impl FnMut(&SourceTable) -> anyhow::Result<bool>,
 ) -> anyhow::Result<()> {
     let q = &ranges.quoted;
-    let mut after: Option<String> = None;
+    let mut after: Option<(Bound, String)> = None;
     let mut count = 0usize;
     loop {
-        let mut end = range_end(conn, d, plan, ranges, after.as_deref())?;
-        if end.is_some() && end == after {
-            // The bound's text is coarser than the values (it cannot move on): the rest in one.
-            end = None;
-        }
-        let condition = match (&after, &end) {
-            (None, None) => None,
-            (None, Some(e)) if ranges.column.nullable => {
-                Some(format!("({q} IS NULL OR {q} <= {e})"))
+        let mut end = range_end(
+            conn,
+            d,
+            plan,
+            ranges,
+            after.as_ref().map(|(_, l)| l.as_str()),
+        )?;
+        if let (Some((end_bound, end_literal)), Some((after_bound, after_literal))) = (&end, &after)
+        {
+            // A bound's text coarser than the values cannot move on (or, compared here, goes
+            // back): the rest in one.
+            let back = ranges.kind.splits() && end_bound <= after_bound;
+            if back || end_literal == after_literal {
+                end = None;
             }
-            (None, Some(e)) => Some(format!("{q} <= {e}")),
+        }
+        let condition = match (after.as_ref().map(|(_, l)| l), end.as_ref().map(|(_, l)| l)) {
+            (None, None) => None,
+            // The NULLs go to the first range: of a nullable column, and of a compared
+            // expression that is NULL for some values (SQLite's times it cannot read).
+            (None, Some(e)) => Some(format!("({q} IS NULL OR {q} <= {e})")),
             (Some(a), None) => Some(format!("{q} > {a}")),
             (Some(a), Some(e)) => Some(format!("{q} > {a} AND {q} <= {e}")),
         };
@@ -205,15 +216,16 @@ pub(super) fn each(
     }
 }
 
-/// The literal of the key's value `rows` rows after `after` (from the first row when `None`),
-/// NULLs left out; `None` when fewer rows are left, so that the range reads the rest.
+/// The key's value `rows` rows after `after` (from the first row when `None`), NULLs left out,
+/// and its literal; `None` when fewer rows are left (or the value cannot be read), so that the
+/// range reads the rest.
 fn range_end(
     conn: &Connection,
     d: &dyn Dialect,
     plan: &SourceTable,
     ranges: &KeyRanges,
     after: Option<&str>,
-) -> anyhow::Result<Option<String>> {
+) -> anyhow::Result<Option<(Bound, String)>> {
     let sql = end_sql(
         d,
         &plan.table_ref,
@@ -228,11 +240,22 @@ fn range_end(
     let Some(end) = end else {
         return Ok(None);
     };
-    let bound = ranges
-        .kind
-        .parse(&end)
-        .with_context(|| format!("reading where a range of {} ends", ranges.what))?;
-    Ok(Some(d.bound_literal(&bound, &ranges.column)))
+    match ranges.kind.parse(&end) {
+        Ok(bound) => {
+            let literal = d.bound_literal(&bound, &ranges.column);
+            Ok(Some((bound, literal)))
+        }
+        Err(e) => {
+            // Such as MariaDB's 0000-00-00 or PostgreSQL's infinity.
+            log::warn!(
+                "{}: the rest read in one SELECT: where the next range of {} ends cannot be \
+                 read ({e:#})",
+                plan.table_ref,
+                ranges.what
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// The statement that finds where a range ends: the value, as text, of the key `quoted` in the

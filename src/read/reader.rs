@@ -255,6 +255,24 @@ impl OdbcSource<'_> {
     /// partitions on connections of their own that join the snapshot.
     fn read_in_snapshot(&self, out: &Outlet<'_>) -> Result<(), TableError> {
         let plan = self.described.as_ref().expect("described before reading");
+        let whole;
+        let plan =
+            if plan.ranges.is_some() && self.snapshot.is_none() && !self.options.ranges_always {
+                // Ranges read at moments apart could miss or repeat a row that changes meanwhile.
+                log::warn!(
+                    "{}: read in one SELECT, not in key ranges, because it is read without one \
+                 snapshot (the driver holds the whole result; SRC_KEY_RANGES = always ranges \
+                 it anyway)",
+                    self.relation.label()
+                );
+                whole = SourceTable {
+                    ranges: None,
+                    ..plan.clone()
+                };
+                &whole
+            } else {
+                plan
+            };
         let conn = self.conn();
         let d = self.endpoint.dialect;
         let parts = match &plan.partitions {
