@@ -33,7 +33,7 @@ pub use names::{
 pub use shared::{adapt_text_times, columns_as_text, common_source_warnings, without_time_zones};
 pub use statements::{
     Braces, DriverTuning, Merge, RowsInto, Swap, default_bound_literal, from_clause,
-    is_password_key, ranges,
+    is_password_key, range_end_sql, ranges,
 };
 
 use arrow_odbc::arrow::{datatypes::DataType, record_batch::RecordBatch};

@@ -362,6 +362,31 @@ pub fn from_clause(table_ref: &str, filter: Option<&str>) -> String {
     }
 }
 
+/// The statement that finds where a range ends: the value, as text, of the key `quoted` in the
+/// `rows`-th row after `after` in the key's order (NULLs left out); no row when fewer are left.
+/// The server walks the key's index to it; no other row is sent.
+pub fn range_end_sql(
+    d: &dyn Dialect,
+    table_ref: &str,
+    filter: Option<&str>,
+    quoted: &str,
+    column: &crate::plan::Column,
+    rows: u64,
+    after: Option<&str>,
+) -> String {
+    let mut conditions: Vec<String> = filter.iter().map(|f| format!("({f})")).collect();
+    conditions.push(format!("{quoted} IS NOT NULL"));
+    if let Some(a) = after {
+        conditions.push(format!("{quoted} > {a}"));
+    }
+    let from = from_clause(table_ref, Some(&conditions.join(" AND ")));
+    let ordered = format!(
+        "SELECT {} FROM {from} ORDER BY {quoted}",
+        d.bound_text_sql(quoted, column)
+    );
+    d.nth_row_sql(&ordered, rows.saturating_sub(1))
+}
+
 /// The condition of each range that `bounds` ([`crate::bound::split`]) make, on the column `quoted` (literals of
 /// the dialect); the first range also reads the NULLs, so every row is read by
 /// exactly one range, whatever was inserted meanwhile.

@@ -23,7 +23,7 @@ use crate::{
 mod columns;
 pub mod decode;
 pub mod pseudonym;
-pub(crate) mod ranges;
+mod ranges;
 mod reader;
 mod size;
 mod snapshot;

@@ -15,7 +15,7 @@ use anyhow::Context;
 use super::{Partitioning, ReadOptions, SourceTable, columns::catalog_name};
 use crate::{
     bound::{Bound, Kind},
-    dialect::{Dialect, from_clause},
+    dialect::{Dialect, range_end_sql},
     odbc::{self, Connection},
     plan::Column,
     select::Relation,
@@ -226,7 +226,7 @@ fn range_end(
     ranges: &KeyRanges,
     after: Option<&str>,
 ) -> anyhow::Result<Option<(Bound, String)>> {
-    let sql = end_sql(
+    let sql = range_end_sql(
         d,
         &plan.table_ref,
         plan.filter.as_deref(),
@@ -256,29 +256,4 @@ fn range_end(
             Ok(None)
         }
     }
-}
-
-/// The statement that finds where a range ends: the value, as text, of the key `quoted` in the
-/// `rows`-th row after `after` in the key's order (NULLs left out); no row when fewer are left.
-/// The server walks the key's index to it; no other row is sent.
-pub(crate) fn end_sql(
-    d: &dyn Dialect,
-    table_ref: &str,
-    filter: Option<&str>,
-    quoted: &str,
-    column: &Column,
-    rows: u64,
-    after: Option<&str>,
-) -> String {
-    let mut conditions: Vec<String> = filter.iter().map(|f| format!("({f})")).collect();
-    conditions.push(format!("{quoted} IS NOT NULL"));
-    if let Some(a) = after {
-        conditions.push(format!("{quoted} > {a}"));
-    }
-    let from = from_clause(table_ref, Some(&conditions.join(" AND ")));
-    let ordered = format!(
-        "SELECT {} FROM {from} ORDER BY {quoted}",
-        d.bound_text_sql(quoted, column)
-    );
-    d.nth_row_sql(&ordered, rows.saturating_sub(1))
 }

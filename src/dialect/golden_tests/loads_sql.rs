@@ -118,7 +118,7 @@ pub(super) fn incremental_and_partitions(
         let after = Some("41").filter(|_| c.source_name == "ID");
         add(
             "SRC_KEY_RANGES: where a range of the key ends",
-            crate::read::ranges::end_sql(d, source, None, &q, &c, 50_000, after),
+            crate::dialect::range_end_sql(d, source, None, &q, &c, 50_000, after),
         );
     }
     let keys = [d.quote("id"), d.quote("code")];
