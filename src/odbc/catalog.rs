@@ -2,6 +2,8 @@
 //! a table (`SQLColumns`). Their schema and table arguments are patterns (`_` matches any
 //! character), so the rows are filtered by exact names afterwards.
 
+use std::collections::BTreeMap;
+
 use anyhow::Context;
 use arrow_odbc::odbc_api::parameter::VarCharArray;
 
@@ -154,4 +156,33 @@ pub fn column_names(conn: &Connection, scope: &Scope, table: &str) -> anyhow::Re
         .collect();
     columns.sort_by_key(|(position, _)| *position);
     Ok(columns.into_iter().map(|(_, name)| name).collect())
+}
+
+/// A table's unique keys (primary key included, `Dialect::unique_keys_sql`) by name: their
+/// columns in lower case, sorted; `None` for a key on an expression or a prefix, which no
+/// statement can name.
+pub fn unique_keys(
+    conn: &Connection,
+    d: &dyn Dialect,
+    schema: Option<&str>,
+    table: &str,
+) -> anyhow::Result<BTreeMap<String, Option<Vec<String>>>> {
+    let rows = super::query_text(conn, &d.unique_keys_sql(schema, table))?;
+    let mut keys: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+    for row in rows {
+        let mut row = row.into_iter();
+        let Some(Some(key)) = row.next() else {
+            continue;
+        };
+        let entry = keys.entry(key).or_insert_with(|| Some(Vec::new()));
+        match (row.next().flatten(), entry.as_mut()) {
+            (Some(column), Some(columns)) => columns.push(column.to_lowercase()),
+            _ => *entry = None,
+        }
+    }
+    for columns in keys.values_mut().flatten() {
+        columns.sort();
+        columns.dedup();
+    }
+    Ok(keys)
 }

@@ -11,7 +11,7 @@ use anyhow::bail;
 
 use crate::{
     bound::Kind,
-    config::Settings,
+    config::{KeyRanges as KeyRangesSetting, Settings},
     convert,
     dialect::{Dialect, from_clause},
     endpoint::Endpoint,
@@ -69,20 +69,17 @@ pub struct ReadOptions {
     pub batch_memory: usize,
     /// `EXCLUDE_COLUMNS`, `PSEUDONYMIZE_COLUMNS` and the key, shared by the run's tables.
     pub columns: Arc<ColumnRules>,
-    /// Read tables in ranges of a key (`SRC_KEY_RANGES`, and whether the driver can stream).
-    pub key_ranges: bool,
+    /// `SRC_KEY_RANGES`.
+    pub key_ranges: KeyRangesSetting,
     /// The source's driver holds a whole result set in memory however it is asked.
     pub driver_caches: bool,
-    /// `SRC_KEY_RANGES = always`: in ranges also without one snapshot for the table.
-    pub ranges_always: bool,
 }
 
 impl ReadOptions {
     /// The reading settings of `s` for the source `source`.
     pub fn new(s: &Settings, source: &Endpoint) -> Self {
         ReadOptions {
-            key_ranges: s.key_ranges.wanted(source.caches_results),
-            ranges_always: s.key_ranges == crate::config::KeyRanges::Always,
+            key_ranges: s.key_ranges,
             driver_caches: source.caches_results,
             schema: s.source.as_ref().and_then(|s| s.schema.clone()),
             chunk_size: s.chunk_size,
@@ -97,6 +94,14 @@ impl ReadOptions {
                 s.source.as_ref().and_then(|s| s.schema.as_deref()),
             )),
         }
+    }
+}
+
+impl ReadOptions {
+    /// Whether tables are read in ranges of a key (the setting, and whether the driver can
+    /// stream).
+    pub fn key_ranges(&self) -> bool {
+        self.key_ranges.wanted(self.driver_caches)
     }
 }
 
@@ -338,28 +343,23 @@ pub fn describe(
         .max(1);
     let row_count = row_count.map(|n| options.row_limit.map_or(n, |l| n.min(l)));
     let rows_per_batch = batch_rows(options.batch_memory / bytes_per_row, row_count, options);
-    let (ranges, unranged) = if options.key_ranges && options.row_limit.is_none() {
+    let (ranges, unranged) = if options.key_ranges() && options.row_limit.is_none() {
         let driver_row: usize = decoders.iter().map(|d| d.buffer().bytes_per_row()).sum();
-        match ranges::choose(
+        let rows = ranges::range_rows(driver_row, rows_per_batch, options);
+        let key = ranges::choose(
             conn,
             dialect,
             relation,
             options,
             &columns,
             partitions.as_ref(),
-        )? {
-            Some((quoted, column, kind, what)) => (
-                Some(KeyRanges {
-                    quoted,
-                    column,
-                    kind,
-                    rows: ranges::range_rows(driver_row, rows_per_batch, options),
-                    what,
-                }),
-                None,
-            ),
-            None => (None, ranges::unranged(driver_row, row_count, options)),
-        }
+            rows,
+        )?;
+        let unranged = key
+            .is_none()
+            .then(|| ranges::unranged(driver_row, row_count, options))
+            .flatten();
+        (key, unranged)
     } else {
         (None, None)
     };
@@ -455,9 +455,8 @@ mod memory_tests {
             max_binary_size: 1,
             batch_memory: 1,
             columns: Arc::new(ColumnRules::default()),
-            key_ranges: false,
+            key_ranges: KeyRangesSetting::Never,
             driver_caches: false,
-            ranges_always: false,
         };
         assert_eq!(batch_rows(10_040, Some(10_025), &options), 2_507);
         assert_eq!(batch_rows(10_040, Some(1_000_000), &options), 10_040);

@@ -81,7 +81,7 @@ pub(super) fn unranged(
 
 /// The key to read `relation` in ranges of: its `[partitions]` column when it has one (so that a
 /// partition's ranges stay within it); else a unique key of one copied, orderable column (a
-/// primary key first). `None`: there is none.
+/// primary key first); ranges of `rows` rows. `None`: there is none.
 pub(super) fn choose(
     conn: &Connection,
     d: &dyn Dialect,
@@ -89,33 +89,23 @@ pub(super) fn choose(
     options: &ReadOptions,
     columns: &[Column],
     partitions: Option<&Partitioning>,
-) -> anyhow::Result<Option<(String, Column, Kind, String)>> {
+    rows: u64,
+) -> anyhow::Result<Option<KeyRanges>> {
     if let Some(p) = partitions {
-        let what = format!("[partitions] column {}", p.column.source_name);
-        return Ok(Some((p.quoted.clone(), p.column.clone(), p.kind, what)));
+        return Ok(Some(KeyRanges {
+            quoted: p.quoted.clone(),
+            column: p.column.clone(),
+            kind: p.kind,
+            rows,
+            what: format!("[partitions] column {}", p.column.source_name),
+        }));
     }
     let Relation::Table(table) = relation else {
         return Ok(None);
     };
     let (schema, name) = catalog_name(d, table, options);
-    let rows = odbc::query_text(conn, &d.unique_keys_sql(schema.as_deref(), &name))
+    let keys = odbc::catalog::unique_keys(conn, d, schema.as_deref(), &name)
         .context("reading the source table's unique keys from the catalog")?;
-    // Key name -> its columns (None: a key on an expression or a prefix).
-    let mut keys: Vec<(String, Option<Vec<String>>)> = Vec::new();
-    for row in rows {
-        let mut row = row.into_iter();
-        let Some(Some(key)) = row.next() else {
-            continue;
-        };
-        let column = row.next().flatten();
-        match keys.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, columns)) => match (columns.as_mut(), column) {
-                (Some(cs), Some(c)) => cs.push(c),
-                _ => *columns = None,
-            },
-            None => keys.push((key, column.map(|c| vec![c]))),
-        }
-    }
     let primary = |key: &str| {
         let key = key.to_ascii_lowercase();
         key.starts_with("primary") || key.contains("pkey") || key.starts_with("pk")
@@ -128,7 +118,7 @@ pub(super) fn choose(
         };
         let Some(column) = columns
             .iter()
-            .find(|c| c.source_name.eq_ignore_ascii_case(name))
+            .find(|c| c.source_name.to_lowercase() == *name)
         else {
             continue;
         };
@@ -148,13 +138,18 @@ pub(super) fn choose(
         .into_iter()
         .next()
         .map(|(not_primary, _, key, column, kind)| {
-            let quoted = d.bound_column_sql(&d.quote(&column.source_name), column);
             let what = if not_primary {
                 format!("unique key {key} ({})", column.source_name)
             } else {
                 format!("primary key {}", column.source_name)
             };
-            (quoted, column.clone(), kind, what)
+            KeyRanges {
+                quoted: d.bound_column_sql(&d.quote(&column.source_name), column),
+                column: column.clone(),
+                kind,
+                rows,
+                what,
+            }
         }))
 }
 

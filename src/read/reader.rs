@@ -21,6 +21,7 @@ use super::{
 };
 use crate::{
     bound::split,
+    config::KeyRanges as KeyRangesSetting,
     dialect::{Dialect, from_clause, ranges},
     endpoint::Endpoint,
     error::TableError,
@@ -256,23 +257,25 @@ impl OdbcSource<'_> {
     fn read_in_snapshot(&self, out: &Outlet<'_>) -> Result<(), TableError> {
         let plan = self.described.as_ref().expect("described before reading");
         let whole;
-        let plan =
-            if plan.ranges.is_some() && self.snapshot.is_none() && !self.options.ranges_always {
-                // Ranges read at moments apart could miss or repeat a row that changes meanwhile.
-                log::warn!(
-                    "{}: read in one SELECT, not in key ranges, because it is read without one \
+        let plan = if plan.ranges.is_some()
+            && self.snapshot.is_none()
+            && self.options.key_ranges != KeyRangesSetting::Always
+        {
+            // Ranges read at moments apart could miss or repeat a row that changes meanwhile.
+            log::warn!(
+                "{}: read in one SELECT, not in key ranges, because it is read without one \
                  snapshot (the driver holds the whole result; SRC_KEY_RANGES = always ranges \
                  it anyway)",
-                    self.relation.label()
-                );
-                whole = SourceTable {
-                    ranges: None,
-                    ..plan.clone()
-                };
-                &whole
-            } else {
-                plan
+                self.relation.label()
+            );
+            whole = SourceTable {
+                ranges: None,
+                ..plan.clone()
             };
+            &whole
+        } else {
+            plan
+        };
         let conn = self.conn();
         let d = self.endpoint.dialect;
         let parts = match &plan.partitions {

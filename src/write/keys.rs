@@ -2,8 +2,6 @@
 //! checked against the existing table's unique keys (before anything is written), the unique key
 //! and watermark index the side table gets, and the NULL keys an upsert could never match.
 
-use std::collections::BTreeMap;
-
 use anyhow::{Context, bail};
 
 use super::{
@@ -11,7 +9,7 @@ use super::{
     write_plan::{Finish, WritePlan},
 };
 use crate::{
-    dialect::{Dialect, WATERMARK_INDEX_SUFFIX},
+    dialect::WATERMARK_INDEX_SUFFIX,
     odbc::{self, Connection},
 };
 
@@ -49,7 +47,8 @@ pub(crate) fn merge_keys(
     if names.is_empty() || !plan.target_exists {
         return Ok(quoted);
     }
-    let keys = unique_keys(conn, d, spec)?;
+    let keys = odbc::catalog::unique_keys(conn, d, spec.schema.as_deref(), &spec.table)
+        .context("reading the target table's unique keys from the catalog")?;
     let mut wanted: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
     wanted.sort();
     let Some(found) = keys
@@ -83,37 +82,6 @@ pub(crate) fn merge_keys(
         );
     }
     Ok(quoted)
-}
-
-/// The existing table's unique keys (primary key included) by name: their columns in lower
-/// case, sorted; `None` for a key on an expression, which no upsert can name.
-fn unique_keys(
-    conn: &Connection,
-    d: &dyn Dialect,
-    spec: &TargetSpec<'_>,
-) -> anyhow::Result<BTreeMap<String, Option<Vec<String>>>> {
-    let rows = odbc::query_text(
-        conn,
-        &d.unique_keys_sql(spec.schema.as_deref(), &spec.table),
-    )
-    .context("reading the target table's unique keys from the catalog")?;
-    let mut keys: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
-    for row in rows {
-        let mut row = row.into_iter();
-        let Some(Some(key)) = row.next() else {
-            continue;
-        };
-        let entry = keys.entry(key).or_insert_with(|| Some(Vec::new()));
-        match (row.next().flatten(), entry.as_mut()) {
-            (Some(column), Some(columns)) => columns.push(column.to_lowercase()),
-            _ => *entry = None,
-        }
-    }
-    for columns in keys.values_mut().flatten() {
-        columns.sort();
-        columns.dedup();
-    }
-    Ok(keys)
 }
 
 /// The side table of an incremental table gets the unique key on the merge keys (so rows of one

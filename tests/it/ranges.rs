@@ -192,10 +192,6 @@ fn key_ranges(kind: Kind) {
         .map(|i| format!("({}, {i}, 'nieuw {i}')", 10_000 + i))
         .collect();
     insert(&case.src, "r", &more);
-    let ini = case.ini(
-        "SRC_TABLES = r\nSRC_KEY_RANGES = always\nSRC_CHUNK_SIZE = 100",
-        "[incremental]\nr = id\n[merge-keys]\nr = id\n",
-    );
     let run = case.run(&ini, &["-v"], &[]);
     assert_eq!(run.code, 0, "{}", run.output());
     assert!(
